@@ -1,0 +1,28 @@
+// The public /api/* routes: request parsing at the edge (JSON → typed input), the call into core,
+// and serialisation of the answer. Handlers hold references to long-lived services; thread-safe.
+#pragma once
+
+#include "core/gallery_service.hpp"
+#include "core/generation_service.hpp"
+#include "http/router.hpp"
+#include "providers/image_provider.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace visionary::api {
+
+struct api_services {
+  core::gallery_service& gallery;
+  core::generation_service& generation;
+  const providers::image_provider& provider;
+  std::string storage_kind;
+  std::size_t max_prompt_chars;
+  std::size_t max_body_bytes;
+  std::string admin_token;  // empty: deleting is disabled
+  std::chrono::steady_clock::time_point started_at;
+};
+
+void add_api_routes(http::router& routes, const api_services& services);
+
+}  // namespace visionary::api

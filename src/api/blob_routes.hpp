@@ -1,0 +1,16 @@
+// GET/HEAD /blobs/{container}/{name}: serves embedded-store files to holders of a valid signed
+// read link, with ETag/304, Range/206 and a cache lifetime that never outlives the link. Thread-safe.
+#pragma once
+
+#include "http/router.hpp"
+#include "storage/fs_blob_store.hpp"
+
+namespace visionary::api {
+
+void add_blob_routes(http::router& routes, storage::fs_blob_store& store);
+
+// Parses a single "bytes=first-last" / "bytes=first-" / "bytes=-suffix" range for a body of size
+// bytes. nullopt when absent or not a single byte range (then the whole body is served).
+[[nodiscard]] std::optional<storage::byte_range> parse_range_header(std::string_view value, std::uint64_t size);
+
+}  // namespace visionary::api

@@ -1,0 +1,13 @@
+// Serialisation of API objects (Image, gallery pages) to the JSON the public API promises.
+// Pure functions; thread-safe.
+#pragma once
+
+#include "core/gallery_service.hpp"
+
+#include <boost/json/value.hpp>
+
+namespace visionary::api {
+
+[[nodiscard]] boost::json::value image_to_json(const core::image_view& image);
+
+}  // namespace visionary::api

@@ -1,0 +1,161 @@
+#include "app/application.hpp"
+
+#include "api/api_routes.hpp"
+#include "api/blob_routes.hpp"
+#include "core/gallery_service.hpp"
+#include "core/generation_service.hpp"
+#include "http/server.hpp"
+#include "net/http_client.hpp"
+#include "providers/demo_provider.hpp"
+#include "providers/openai_provider.hpp"
+#include "storage/fs_blob_store.hpp"
+#include "ui/static_ui.hpp"
+#include "util/base64.hpp"
+#include "util/crypto.hpp"
+
+#include <boost/asio.hpp>
+#include <spdlog/spdlog.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+namespace visionary::app {
+
+namespace {
+
+// The key that signs embedded-store links: from the configuration, else from <data-dir>/signing.key,
+// created on first run with 0600 permissions. Throws std::runtime_error with the fix on failure.
+std::string load_signing_key(const config& c) {
+  if (!c.signing_key.empty()) {
+    auto key = util::base64_decode(c.signing_key);
+    if (!key || key->size() < 16) {
+      throw std::runtime_error("VISIONARY_SIGNING_KEY must be base64 of at least 16 bytes "
+                               "(e.g. the output of: openssl rand -base64 32)");
+    }
+    return *key;
+  }
+  std::filesystem::create_directories(c.data_dir);
+  const auto path = std::filesystem::path(c.data_dir) / "signing.key";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0) {
+    const std::string encoded = util::base64_encode(util::random_bytes(32)) + "\n";
+    const bool ok = ::write(fd, encoded.data(), encoded.size()) == ssize_t(encoded.size()) && ::fsync(fd) == 0;
+    ::close(fd);
+    if (!ok) throw std::runtime_error("cannot write " + path.string());
+    spdlog::info("created a new link signing key in {}", path.string());
+  } else if (errno != EEXIST) {
+    throw std::runtime_error("cannot create " + path.string() + ": " + std::strerror(errno));
+  }
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0 && (info.st_mode & 077) != 0) {
+    spdlog::warn("{} is readable by other users; run: chmod 600 {}", path.string(), path.string());
+  }
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  auto key = util::base64_decode(text);
+  if (!key || key->size() < 16) {
+    throw std::runtime_error(path.string() + " does not hold a valid key; delete it to create a new one "
+                             "(links handed out before become invalid)");
+  }
+  return *key;
+}
+
+std::unique_ptr<providers::image_provider> make_provider(const config& c, boost::asio::thread_pool& pool,
+                                                         net::http_client& client) {
+  if (c.provider == "demo") return std::make_unique<providers::demo_provider>(pool);
+  providers::openai_provider_settings settings;
+  settings.name = c.provider;
+  settings.model = c.model;
+  settings.timeout = std::chrono::seconds(c.provider_timeout_seconds);
+  settings.max_retries = c.provider_max_retries;
+  if (c.provider == "azure-openai") {
+    settings.flavor = providers::openai_flavor::azure;
+    settings.base_url = c.azure_openai_endpoint;
+    settings.api_key = c.azure_openai_api_key;
+    settings.azure_api_version = c.azure_openai_api_version;
+  } else {
+    settings.flavor = c.provider == "openai" ? providers::openai_flavor::openai : providers::openai_flavor::compatible;
+    settings.base_url = c.openai_base_url;
+    settings.api_key = c.openai_api_key;
+  }
+  return std::make_unique<providers::openai_provider>(std::move(settings), client);
+}
+
+}  // namespace
+
+int run(const config& c) {
+  const auto started_at = std::chrono::steady_clock::now();
+  const unsigned threads = c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
+  boost::asio::thread_pool blocking_pool(std::max(2u, threads));
+  boost::asio::io_context io{static_cast<int>(threads)};
+
+  storage::fs_blob_store_options store_options;
+  store_options.data_dir = c.data_dir;
+  store_options.container = c.container;
+  store_options.signing_key = load_signing_key(c);
+  auto opened = storage::fs_blob_store::open(std::move(store_options), blocking_pool);
+  if (!opened) {
+    spdlog::critical("cannot open the store: {}", opened.error().message);
+    return 1;
+  }
+  auto& store = **opened;
+
+  net::http_client client(c.ca_file);
+  auto provider = make_provider(c, blocking_pool, client);
+  core::gallery_service gallery(store);
+  core::generation_service generation(*provider, store, gallery, blocking_pool);
+
+  http::router routes;
+  const api::api_services services{gallery,           generation,       *provider,     std::string(store.kind()),
+                                   c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at};
+  api::add_api_routes(routes, services);
+  api::add_blob_routes(routes, store);
+  ui::add_ui_routes(routes, c.web_root);
+
+  http::server_options server_options;
+  server_options.host = c.host;
+  server_options.port = static_cast<unsigned short>(c.port);
+  server_options.body_limit = c.max_body_bytes;
+  server_options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
+  http::server server(io, server_options, routes);
+  unsigned short port = 0;
+  try {
+    port = server.start();
+  } catch (const boost::system::system_error& e) {
+    spdlog::critical("cannot listen on {}:{}: {}", c.host, c.port, e.code().message());
+    return 1;
+  }
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  // Once every connection has finished, the signal set is the only work left: drop it so run() returns.
+  server.on_drained([&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
+  signals.async_wait([&](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("received {}, finishing in-flight requests (send it again to stop at once)",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    signals.async_wait([&io](boost::system::error_code again, int) {
+      if (!again) io.stop();
+    });
+    server.stop();
+  });
+
+  const std::string host = c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
+  spdlog::info("VisionaryAI {} listening on http://{}:{}", VISIONARY_VERSION, host, port);
+  std::cout << "visionary listening on http://" << host << ":" << port << std::endl;
+
+  std::vector<std::thread> workers;
+  for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& worker : workers) worker.join();
+  blocking_pool.join();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace visionary::app

@@ -1,0 +1,179 @@
+#include "app/config.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <sstream>
+
+namespace visionary::app {
+
+namespace {
+
+void add_options(CLI::App& cmd, config& c) {
+  cmd.add_option("--host", c.host, "Address to listen on")->envname("VISIONARY_HOST")->capture_default_str();
+  cmd.add_option("--port", c.port, "Port to listen on (0 picks a free port)")
+      ->envname("VISIONARY_PORT")->capture_default_str();
+  cmd.add_option("--threads", c.threads, "Worker threads (0: one per core)")
+      ->envname("VISIONARY_THREADS")->capture_default_str();
+  cmd.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
+      ->envname("VISIONARY_LOG_LEVEL")->capture_default_str();
+  cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
+      ->envname("VISIONARY_DATA_DIR")->capture_default_str();
+  cmd.add_option("--storage", c.storage, "Blob store: fs (embedded)")
+      ->envname("VISIONARY_STORAGE")->capture_default_str();
+  cmd.add_option("--container", c.container, "Container (bucket) holding the images")
+      ->envname("VISIONARY_CONTAINER")->capture_default_str();
+  cmd.add_option("--signing-key", c.signing_key,
+                 "Base64 key for signed links (default: generated into the data dir)")
+      ->envname("VISIONARY_SIGNING_KEY");
+  cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
+      ->envname("VISIONARY_ADMIN_TOKEN");
+  cmd.add_option("--provider", c.provider,
+                 "demo, openai, azure-openai or openai-compatible (default: openai with a key, else demo)")
+      ->envname("VISIONARY_PROVIDER");
+  cmd.add_option("--model", c.model, "Image model or Azure deployment (default: gpt-image-1)")
+      ->envname("VISIONARY_MODEL");
+  cmd.add_option("--openai-api-key", c.openai_api_key, "OpenAI (or compatible server) API key")
+      ->envname("OPENAI_API_KEY");
+  cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
+      ->envname("OPENAI_BASE_URL")->capture_default_str();
+  cmd.add_option("--azure-openai-endpoint", c.azure_openai_endpoint,
+                 "Azure OpenAI endpoint, https://{resource}.openai.azure.com")
+      ->envname("AZURE_OPENAI_ENDPOINT");
+  cmd.add_option("--azure-openai-api-key", c.azure_openai_api_key, "Azure OpenAI key")
+      ->envname("AZURE_OPENAI_API_KEY");
+  cmd.add_option("--azure-openai-api-version", c.azure_openai_api_version, "Azure OpenAI api-version")
+      ->envname("AZURE_OPENAI_API_VERSION")->capture_default_str();
+  cmd.add_option("--provider-timeout", c.provider_timeout_seconds, "Seconds to wait for one provider answer")
+      ->envname("VISIONARY_PROVIDER_TIMEOUT")->capture_default_str();
+  cmd.add_option("--provider-retries", c.provider_max_retries, "Retries on provider rate limits and outages")
+      ->envname("VISIONARY_PROVIDER_RETRIES")->capture_default_str();
+  cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
+      ->envname("VISIONARY_CA_FILE");
+  cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
+      ->envname("VISIONARY_MAX_BODY_BYTES")->capture_default_str();
+  cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
+      ->envname("VISIONARY_MAX_PROMPT_CHARS")->capture_default_str();
+  cmd.add_option("--web-root", c.web_root, "Serve the UI from this folder instead of the embedded copy")
+      ->envname("VISIONARY_WEB_ROOT");
+  cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds,
+                 "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
+      ->envname("VISIONARY_SHUTDOWN_GRACE")->capture_default_str();
+}
+
+bool valid_container(const std::string& name) {
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.find("--") != std::string::npos) {
+    return false;
+  }
+  for (char ch : name) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
+  }
+  return name.back() != '-';
+}
+
+}  // namespace
+
+parse_result parse_command_line(int argc, char** argv) {
+  config c;
+  CLI::App app{"VisionaryAI: type a prompt, get a picture, share it in a gallery.", "visionary"};
+  app.require_subcommand(1);
+  auto* serve = app.add_subcommand("serve", "Run the web UI, the API and the backend in one process");
+  add_options(*serve, c);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return parse_result{std::nullopt, app.exit(e)};
+  }
+  c.run_role = role::serve;
+  return parse_result{c, 0};
+}
+
+std::vector<std::string> finalize_and_validate(config& c) {
+  std::vector<std::string> problems;
+  if (c.provider.empty()) c.provider = c.openai_api_key.empty() ? "demo" : "openai";
+  if (c.provider == "demo") {
+    if (!c.model.empty() && c.model != "procedural-v1") {
+      problems.push_back("--model/VISIONARY_MODEL '" + c.model + "' does not apply to the demo provider; unset it "
+                         "or choose a real provider with VISIONARY_PROVIDER");
+    }
+    c.model = "procedural-v1";
+  } else if (c.provider == "openai") {
+    if (c.openai_api_key.empty()) {
+      problems.push_back("VISIONARY_PROVIDER=openai needs an API key: set OPENAI_API_KEY");
+    }
+    if (c.model.empty()) c.model = "gpt-image-1";
+  } else if (c.provider == "openai-compatible") {
+    if (c.openai_base_url.empty() || c.openai_base_url == "https://api.openai.com/v1") {
+      problems.push_back("VISIONARY_PROVIDER=openai-compatible needs the server's address: set OPENAI_BASE_URL "
+                         "(e.g. http://127.0.0.1:8080/v1)");
+    }
+    if (c.model.empty()) c.model = "stable-diffusion";
+  } else if (c.provider == "azure-openai") {
+    if (c.azure_openai_endpoint.empty()) problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
+    if (c.azure_openai_api_key.empty()) problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
+    if (c.model.empty()) {
+      problems.push_back("VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
+    }
+  } else {
+    problems.push_back("unknown provider '" + c.provider + "': choose demo, openai, azure-openai or openai-compatible");
+  }
+  if (c.storage != "fs") {
+    problems.push_back("unknown storage '" + c.storage + "': this build supports VISIONARY_STORAGE=fs");
+  }
+  if (!valid_container(c.container)) {
+    problems.push_back("container name '" + c.container +
+                       "' is not valid: 3-63 lowercase letters, digits and single hyphens");
+  }
+  if (c.port < 0 || c.port > 65535) problems.push_back("--port must be between 0 and 65535");
+  if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
+  if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
+    problems.push_back("--max-prompt-chars must be between 1 and 32000");
+  }
+  if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
+    problems.push_back("--max-body-bytes must be between 4096 and 16777216");
+  }
+  if (c.provider_timeout_seconds < 1 || c.provider_timeout_seconds > 3600) {
+    problems.push_back("--provider-timeout must be between 1 and 3600 seconds");
+  }
+  if (c.provider_max_retries < 0 || c.provider_max_retries > 10) {
+    problems.push_back("--provider-retries must be between 0 and 10");
+  }
+  if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
+    problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
+  }
+  if (c.admin_token.size() > 0 && c.admin_token.size() < 16) {
+    problems.push_back("VISIONARY_ADMIN_TOKEN must be at least 16 characters long");
+  }
+  return problems;
+}
+
+std::string mask_secret(const std::string& secret) {
+  if (secret.empty()) return "(not set)";
+  if (secret.size() < 16) return "****";
+  return "****" + secret.substr(secret.size() - 4);
+}
+
+std::string describe(const config& c) {
+  std::ostringstream out;
+  out << "  role:        serve\n"
+      << "  listen:      " << c.host << ":" << c.port << "\n"
+      << "  provider:    " << c.provider << " (model " << c.model << ")\n";
+  if (c.provider == "openai" || c.provider == "openai-compatible") {
+    out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key) << "\n";
+  }
+  if (c.provider == "azure-openai") {
+    out << "  azure:       " << c.azure_openai_endpoint << " (api-version " << c.azure_openai_api_version
+        << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
+  }
+  out << "  storage:     " << c.storage << " in " << c.data_dir << ", container " << c.container << "\n"
+      << "  signing key: " << (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)) << "\n"
+      << "  admin token: " << mask_secret(c.admin_token) << (c.admin_token.empty() ? " (deleting disabled)" : "")
+      << "\n"
+      << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
+      << " bytes, provider timeout " << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries
+      << "\n"
+      << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
+  return out.str();
+}
+
+}  // namespace visionary::app

@@ -1,0 +1,59 @@
+// Configuration of the visionary binary: one struct filled from command-line flags, each of which
+// also reads an environment variable; validation that names the fix; a masked summary for the log.
+// Built once at startup on the main thread, then read-only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace visionary::app {
+
+enum class role { serve };
+
+struct config {
+  role run_role = role::serve;
+  std::string host = "127.0.0.1";
+  int port = 3000;
+  int threads = 0;  // 0: one per core
+  std::string log_level = "info";
+
+  std::string data_dir = "./data";
+  std::string storage = "fs";
+  std::string container = "images";
+  std::string signing_key;  // base64; generated into the data dir when empty
+  std::string admin_token;
+
+  std::string provider;  // empty: openai when an OpenAI key is set, else demo
+  std::string model;
+  std::string openai_api_key;
+  std::string openai_base_url = "https://api.openai.com/v1";
+  std::string azure_openai_endpoint;
+  std::string azure_openai_api_key;
+  std::string azure_openai_api_version = "2025-04-01-preview";
+  int provider_timeout_seconds = 180;
+  int provider_max_retries = 2;
+  std::string ca_file;
+
+  std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_prompt_chars = 4000;
+  std::string web_root;
+  int shutdown_grace_seconds = 60;
+};
+
+// Parses argv (and the environment). On --help prints usage and returns the exit code 0 in
+// exit_code; on a parse error prints it and sets exit_code to 2.
+struct parse_result {
+  std::optional<config> parsed;
+  int exit_code = 0;
+};
+[[nodiscard]] parse_result parse_command_line(int argc, char** argv);
+
+// Fills derived defaults (provider, model) and returns the list of problems, each saying what to fix.
+[[nodiscard]] std::vector<std::string> finalize_and_validate(config& c);
+
+// Multi-line effective configuration with every secret masked.
+[[nodiscard]] std::string describe(const config& c);
+[[nodiscard]] std::string mask_secret(const std::string& secret);
+
+}  // namespace visionary::app

@@ -1,0 +1,82 @@
+#include "core/gallery_service.hpp"
+
+#include "core/naming.hpp"
+#include "imaging/png_text.hpp"
+#include "storage/sas.hpp"
+
+namespace visionary::core {
+
+gallery_service::gallery_service(storage::blob_store& store) : store_(store) {}
+
+image_view gallery_service::present(image_record record, util::sys_time now) const {
+  const auto expiry = storage::coarse_link_expiry(now);
+  image_view view;
+  view.image_link = store_.read_link(record.blob_name, record.content_type, expiry);
+  view.thumbnail_link = record.thumbnail_blob.empty()
+                            ? view.image_link
+                            : store_.read_link(record.thumbnail_blob, "image/webp", expiry);
+  view.record = std::move(record);
+  return view;
+}
+
+boost::asio::awaitable<void> gallery_service::restore_full_prompt(image_record& record) {
+  // The PNG's text chunk sits right after IHDR, so the first 64 KB always hold it.
+  auto head = co_await store_.get(record.blob_name, storage::byte_range{0, 64 * 1024 - 1});
+  if (!head) co_return;
+  if (auto text = imaging::find_png_text(head->bytes, png_text_keyword)) apply_png_text(record, *text);
+}
+
+boost::asio::awaitable<outcome<gallery_page>> gallery_service::list(int limit,
+                                                                    std::optional<std::string> cursor) {
+  std::optional<std::string> marker;
+  if (cursor) {
+    auto decoded = decode_cursor(*cursor);
+    if (!decoded) co_return decoded.error();
+    marker = std::move(*decoded);
+  }
+  auto listed = co_await store_.list(std::string(image_prefix), std::move(marker), limit);
+  if (!listed) co_return listed.error();
+  gallery_page page;
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& blob : listed->items) {
+    auto record = from_blob(blob);
+    if (!record) continue;  // not a gallery image (e.g. written by another tool)
+    if (record->prompt_truncated) co_await restore_full_prompt(*record);
+    page.images.push_back(present(std::move(*record), now));
+  }
+  if (listed->next_marker) page.next_cursor = encode_cursor(*listed->next_marker);
+  co_return page;
+}
+
+boost::asio::awaitable<outcome<image_record>> gallery_service::locate(const std::string& id) {
+  auto parsed = parse_image_id(id);
+  if (!parsed) co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+  // Every image created in the same millisecond shares this prefix: a tiny listing.
+  auto listed = co_await store_.list(image_blob_prefix(*parsed), std::nullopt, 100);
+  if (!listed) co_return listed.error();
+  for (const auto& blob : listed->items) {
+    auto record = from_blob(blob);
+    if (record && record->id == id) {
+      if (record->prompt_truncated) co_await restore_full_prompt(*record);
+      co_return std::move(*record);
+    }
+  }
+  co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+}
+
+boost::asio::awaitable<outcome<image_view>> gallery_service::find(std::string id) {
+  auto record = co_await locate(id);
+  if (!record) co_return record.error();
+  co_return present(std::move(*record), std::chrono::system_clock::now());
+}
+
+boost::asio::awaitable<outcome<void>> gallery_service::remove(std::string id) {
+  auto record = co_await locate(id);
+  if (!record) co_return record.error();
+  // The image first: once it is gone the entry is no longer listed, whatever happens next.
+  if (auto removed = co_await store_.remove(record->blob_name); !removed) co_return removed;
+  if (!record->thumbnail_blob.empty()) (void)co_await store_.remove(record->thumbnail_blob);
+  co_return outcome<void>{};
+}
+
+}  // namespace visionary::core

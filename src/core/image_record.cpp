@@ -1,0 +1,119 @@
+#include "core/image_record.hpp"
+
+#include "core/naming.hpp"
+#include "util/text.hpp"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+
+namespace visionary::core {
+namespace {
+
+// Percent-encodes the longest code-point-aligned prefix whose encoding fits the budget.
+std::pair<std::string, bool> encode_within(std::string_view text, std::size_t budget) {
+  std::string encoded = util::percent_encode(text);
+  if (encoded.size() <= budget) return {std::move(encoded), false};
+  std::size_t keep = std::min(text.size(), budget);
+  while (true) {
+    const std::string_view prefix = util::utf8_prefix(text, keep);
+    encoded = util::percent_encode(prefix);
+    if (encoded.size() <= budget) return {std::move(encoded), true};
+    keep = prefix.size() - std::max<std::size_t>(1, (encoded.size() - budget) / 3);
+  }
+}
+
+int parse_int_or(std::string_view text, int fallback) {
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  return ec == std::errc{} && ptr == text.data() + text.size() ? value : fallback;
+}
+
+std::string_view find_or_empty(const storage::blob_metadata& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? std::string_view{} : std::string_view(it->second);
+}
+
+}  // namespace
+
+storage::blob_metadata to_metadata(const image_record& r) {
+  storage::blob_metadata m;
+  auto [prompt, truncated] = encode_within(r.prompt, prompt_metadata_budget);
+  m["id"] = r.id;
+  m["prompt"] = std::move(prompt);
+  if (truncated) m["prompttruncated"] = "true";
+  if (r.revised_prompt) {
+    auto [revised, revised_truncated] =
+        encode_within(*r.revised_prompt, revised_prompt_metadata_budget);
+    m["revisedprompt"] = std::move(revised);
+    if (revised_truncated) m["prompttruncated"] = "true";
+  }
+  m["provider"] = util::percent_encode(r.provider);
+  m["model"] = util::percent_encode(r.model);
+  m["width"] = std::to_string(r.width);
+  m["height"] = std::to_string(r.height);
+  m["createdat"] = util::format_rfc3339_millis(r.created_at);
+  if (!r.thumbnail_blob.empty()) m["thumbnail"] = util::percent_encode_path(r.thumbnail_blob);
+  return m;
+}
+
+std::optional<image_record> from_blob(const storage::blob_properties& blob) {
+  auto names = names_from_image_blob(blob.name);
+  if (!names) return std::nullopt;
+  const auto& m = blob.metadata;
+  image_record r;
+  r.id = names->id;
+  r.blob_name = blob.name;
+  r.bytes = blob.size;
+  r.content_type = blob.content_type.empty() ? "image/png" : blob.content_type;
+  const auto decode = [](std::string_view v) { return util::percent_decode(v).value_or(std::string(v)); };
+
+  if (auto prompt = m.find("prompt"); prompt != m.end()) {
+    r.prompt = decode(prompt->second);
+  } else {
+    // Written by another tool: the slug between the timestamp and the token is all we have.
+    const auto stem = blob.name.substr(image_prefix.size());
+    r.prompt = stem.substr(14, stem.size() - 14 - 1 - token_length - 4);
+  }
+  if (auto revised = m.find("revisedprompt"); revised != m.end()) {
+    r.revised_prompt = decode(revised->second);
+  }
+  r.prompt_truncated = find_or_empty(m, "prompttruncated") == "true";
+  r.provider = decode(find_or_empty(m, "provider"));
+  r.model = decode(find_or_empty(m, "model"));
+  r.width = parse_int_or(find_or_empty(m, "width"), 0);
+  r.height = parse_int_or(find_or_empty(m, "height"), 0);
+  if (auto thumb = m.find("thumbnail"); thumb != m.end()) {
+    r.thumbnail_blob = decode(thumb->second);
+  }
+  const auto created = util::parse_iso_utc(find_or_empty(m, "createdat"));
+  r.created_at = created ? *created
+                         : time_from_inverted(names->id.substr(0, 13)).value_or(blob.last_modified);
+  return r;
+}
+
+std::string png_text_json(const image_record& r) {
+  boost::json::object o{{"prompt", r.prompt},
+                        {"provider", r.provider},
+                        {"model", r.model},
+                        {"createdAt", util::format_rfc3339_millis(r.created_at)}};
+  o["revisedPrompt"] = r.revised_prompt ? boost::json::value(*r.revised_prompt) : nullptr;
+  return boost::json::serialize(o);
+}
+
+bool apply_png_text(image_record& r, std::string_view json_text) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(json_text, ec);
+  if (ec || !value.is_object()) return false;
+  const auto& o = value.as_object();
+  const auto* prompt = o.if_contains("prompt");
+  if (prompt == nullptr || !prompt->is_string()) return false;
+  r.prompt = std::string(prompt->as_string());
+  if (const auto* revised = o.if_contains("revisedPrompt"); revised && revised->is_string()) {
+    r.revised_prompt = std::string(revised->as_string());
+  }
+  r.prompt_truncated = false;
+  return true;
+}
+
+}  // namespace visionary::core

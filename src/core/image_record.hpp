@@ -1,0 +1,48 @@
+// image_record: everything known about one stored image, and its round trip through blob metadata
+// (ASCII-safe, within Azure's 8 KB) and the PNG's own text chunk. Value type; pure functions.
+#pragma once
+
+#include "core/error.hpp"
+#include "storage/blob_store.hpp"
+#include "util/time.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace visionary::core {
+
+struct image_record {
+  std::string id;
+  std::string blob_name;
+  std::string thumbnail_blob;  // empty when the image has no thumbnail
+  std::string prompt;          // full, exactly as typed (after trimming)
+  std::optional<std::string> revised_prompt;
+  std::string provider;
+  std::string model;
+  int width = 0;
+  int height = 0;
+  std::string content_type = "image/png";
+  std::uint64_t bytes = 0;
+  util::sys_time created_at{};
+  // Set when the metadata copy of a prompt was cut to fit; the PNG text chunk has the full text.
+  bool prompt_truncated = false;
+};
+
+// Budgets for the percent-encoded prompts inside the 8 KB metadata limit.
+inline constexpr std::size_t prompt_metadata_budget = 5000;
+inline constexpr std::size_t revised_prompt_metadata_budget = 2500;
+// The PNG iTXt keyword holding png_text_json().
+inline constexpr std::string_view png_text_keyword = "visionary";
+
+[[nodiscard]] storage::blob_metadata to_metadata(const image_record& record);
+// Rebuilds a record from a listed blob: metadata first, the name as fallback (for images written
+// by other tools into the same prefix). nullopt for blobs that are not gallery images.
+[[nodiscard]] std::optional<image_record> from_blob(const storage::blob_properties& blob);
+
+// JSON stored in the PNG (prompt, revisedPrompt, provider, model, createdAt).
+[[nodiscard]] std::string png_text_json(const image_record& record);
+// Restores the full prompts from png_text_json() output; false when the text is not ours.
+bool apply_png_text(image_record& record, std::string_view json_text);
+
+}  // namespace visionary::core

@@ -1,0 +1,113 @@
+#include "core/validation.hpp"
+
+#include "util/text.hpp"
+
+#include <charconv>
+
+namespace visionary::core {
+namespace {
+
+std::string list_values(const option_values& options) {
+  std::string out;
+  for (const auto& v : options.values) {
+    if (!out.empty()) out += ", ";
+    out += v;
+  }
+  return out;
+}
+
+// Control characters other than newline and tab: C0, DEL and the C1 range (U+0080..U+009F).
+bool has_forbidden_control(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) return true;
+    }
+  }
+  return false;
+}
+
+outcome<std::optional<std::string>> check_option(const std::optional<std::string>& value,
+                                                 const std::optional<option_values>& allowed,
+                                                 std::string_view field) {
+  if (!value) return std::optional<std::string>{};
+  if (!allowed) {
+    return make_error(error_kind::invalid_request,
+                      "The current model does not support the '" + std::string(field) + "' option.");
+  }
+  if (!allowed->allows(*value)) {
+    return make_error(error_kind::invalid_request, "Unsupported " + std::string(field) + " '" + *value +
+                                                       "'. Choose one of: " + list_values(*allowed) + ".");
+  }
+  return std::optional<std::string>{*value};
+}
+
+}  // namespace
+
+std::size_t prompt_limit(const model_capabilities& capabilities, std::size_t configured) {
+  return std::min(capabilities.max_prompt_chars, configured);
+}
+
+outcome<providers::generation_request> validate_generation(const generation_input& input,
+                                                           const model_capabilities& capabilities,
+                                                           std::size_t max_prompt_chars) {
+  if (!input.prompt) return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
+  const std::string& raw = *input.prompt;
+  if (!util::is_valid_utf8(raw)) {
+    return make_error(error_kind::invalid_request, "The prompt is not valid UTF-8 text.");
+  }
+  const std::string_view prompt = util::trim(raw);
+  if (prompt.empty()) return make_error(error_kind::invalid_request, "Prompt must not be empty.");
+  if (has_forbidden_control(prompt)) {
+    return make_error(error_kind::invalid_request,
+                      "The prompt contains control characters; only text, newlines and tabs are allowed.");
+  }
+  const std::size_t limit = prompt_limit(capabilities, max_prompt_chars);
+  const std::size_t length = util::utf8_length(prompt);
+  if (length > limit) {
+    return make_error(error_kind::invalid_request, "The prompt is " + std::to_string(length) +
+                                                       " characters long; the limit is " + std::to_string(limit) + ".");
+  }
+
+  providers::generation_request request;
+  request.prompt = std::string(prompt);
+  if (input.size) {
+    if (!capabilities.size.allows(*input.size)) {
+      return make_error(error_kind::invalid_request,
+                        "Unsupported size '" + *input.size + "'. Choose one of: " + list_values(capabilities.size) + ".");
+    }
+    request.size = *input.size;
+  } else {
+    request.size = capabilities.size.default_value;
+  }
+  auto quality = check_option(input.quality, capabilities.quality, "quality");
+  if (!quality) return quality.error();
+  request.quality = *quality;
+  auto style = check_option(input.style, capabilities.style, "style");
+  if (!style) return style.error();
+  request.style = *style;
+  if (input.n) {
+    if (*input.n < 1 || *input.n > capabilities.max_n) {
+      return make_error(error_kind::invalid_request,
+                        "The field 'n' must be between 1 and " + std::to_string(capabilities.max_n) + ".");
+    }
+    request.n = int(*input.n);
+  }
+  return request;
+}
+
+outcome<int> parse_page_limit(std::optional<std::string_view> text) {
+  if (!text) return default_page_size;
+  int value = 0;
+  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size() || value < 1 ||
+      value > max_page_size) {
+    return make_error(error_kind::invalid_request,
+                      "The limit must be a whole number from 1 to " + std::to_string(max_page_size) + ".");
+  }
+  return value;
+}
+
+}  // namespace visionary::core

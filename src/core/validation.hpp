@@ -1,0 +1,37 @@
+// Validation of generation and listing inputs, independent of how they arrived (JSON, query
+// string). Pure functions; thread-safe.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/model_catalog.hpp"
+#include "providers/image_provider.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace visionary::core {
+
+// Fields as the client sent them (types already checked at the edge).
+struct generation_input {
+  std::optional<std::string> prompt;
+  std::optional<std::string> size;
+  std::optional<std::string> quality;
+  std::optional<std::string> style;
+  std::optional<std::int64_t> n;
+};
+
+inline constexpr std::size_t default_max_prompt_chars = 4000;
+
+// Effective prompt limit: the configured one, never above what the model accepts.
+[[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities, std::size_t configured);
+
+[[nodiscard]] outcome<providers::generation_request> validate_generation(
+    const generation_input& input, const model_capabilities& capabilities, std::size_t max_prompt_chars);
+
+inline constexpr int default_page_size = 50;
+inline constexpr int max_page_size = 100;
+[[nodiscard]] outcome<int> parse_page_limit(std::optional<std::string_view> text);
+
+}  // namespace visionary::core

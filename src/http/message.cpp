@@ -1,0 +1,49 @@
+#include "http/message.hpp"
+
+#include "util/text.hpp"
+
+#include <boost/json.hpp>
+
+namespace visionary::http {
+
+query_list request_context::query() const {
+  query_list out;
+  // Decode by hand: Boost.URL's params() turns '+' into a space, which would corrupt signatures.
+  for (const auto& param : url.encoded_params()) {
+    auto key = util::percent_decode(std::string_view(param.key.data(), param.key.size()));
+    auto value = util::percent_decode(std::string_view(param.value.data(), param.value.size()));
+    if (key && value) out.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+std::optional<std::string> request_context::query_value(std::string_view name) const {
+  for (auto& [key, value] : query()) {
+    if (key == name) return std::move(value);
+  }
+  return std::nullopt;
+}
+
+response json_response(beast_http::status status, const boost::json::value& body) {
+  response res{status, 11};
+  res.set(beast_http::field::content_type, "application/json; charset=utf-8");
+  res.set(beast_http::field::cache_control, "no-store");
+  res.body() = boost::json::serialize(body);
+  res.prepare_payload();
+  return res;
+}
+
+response error_response(const core::app_error& error, std::string_view request_id) {
+  boost::json::object detail{{"code", core::error_code(error.kind)},
+                             {"message", error.message},
+                             {"requestId", request_id}};
+  if (error.retry_after_seconds) detail["retryAfterSeconds"] = *error.retry_after_seconds;
+  auto res = json_response(static_cast<beast_http::status>(core::http_status(error.kind)),
+                           boost::json::object{{"error", std::move(detail)}});
+  if (error.retry_after_seconds) {
+    res.set(beast_http::field::retry_after, std::to_string(*error.retry_after_seconds));
+  }
+  return res;
+}
+
+}  // namespace visionary::http

@@ -1,0 +1,37 @@
+// HTTP message types shared by the server, the router and the handlers, plus the helpers that
+// build JSON and error responses (the one error shape). Value types; thread-safe functions.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <boost/beast/http.hpp>
+#include <boost/json/value.hpp>
+#include <boost/url/url_view.hpp>
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace visionary::http {
+
+namespace beast_http = boost::beast::http;
+using request = beast_http::request<beast_http::string_body>;
+using response = beast_http::response<beast_http::string_body>;
+using query_list = std::vector<std::pair<std::string, std::string>>;
+
+struct request_context {
+  const request& message;
+  std::string request_id;
+  boost::urls::url_view url;                // parsed origin-form target
+  std::vector<std::string> path_params;     // {name} captures, percent-decoded
+  std::string_view path_rest;               // "*" capture, still percent-encoded
+  [[nodiscard]] query_list query() const;   // decoded ("+" stays "+")
+  [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
+};
+
+[[nodiscard]] response json_response(beast_http::status status, const boost::json::value& body);
+// {"error": {"code", "message", "requestId"[, "retryAfterSeconds"]}} with the matching status.
+[[nodiscard]] response error_response(const core::app_error& error, std::string_view request_id);
+
+}  // namespace visionary::http

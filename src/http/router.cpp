@@ -1,0 +1,130 @@
+#include "http/router.hpp"
+
+#include "util/text.hpp"
+
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+namespace visionary::http {
+
+using core::error_kind;
+using core::make_error;
+
+namespace {
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (path.empty() || path[0] != '/') return segments;
+  std::size_t start = 1;
+  while (true) {
+    const std::size_t slash = path.find('/', start);
+    segments.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return segments;
+}
+
+}  // namespace
+
+void router::add(beast_http::verb method, std::string pattern, handler h) {
+  route r{method, pattern, {}, std::move(h)};
+  for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
+  routes_.push_back(std::move(r));
+}
+
+bool router::match(const route& r, const std::vector<std::string_view>& segments, std::string_view path,
+                   request_context& context) {
+  std::vector<std::string> params;
+  for (std::size_t i = 0; i < r.segments.size(); ++i) {
+    const std::string& expected = r.segments[i];
+    if (expected == "*" && i + 1 == r.segments.size()) {
+      if (i >= segments.size()) return false;
+      // Everything after the matched prefix, still encoded.
+      context.path_rest = path.substr(std::size_t(segments[i].data() - path.data()));
+      context.path_params = std::move(params);
+      return true;
+    }
+    if (i >= segments.size()) return false;
+    if (expected.size() > 2 && expected.front() == '{' && expected.back() == '}') {
+      auto decoded = util::percent_decode(segments[i]);
+      if (!decoded || decoded->empty()) return false;
+      params.push_back(std::move(*decoded));
+    } else if (expected != segments[i]) {
+      return false;
+    }
+  }
+  if (segments.size() != r.segments.size()) return false;
+  context.path_params = std::move(params);
+  return true;
+}
+
+boost::asio::awaitable<response> router::dispatch(const request& message, std::string request_id) const {
+  const auto target = boost::urls::parse_origin_form(message.target());
+  if (!target) {
+    co_return error_response(make_error(error_kind::invalid_request, "The request target is not a valid path."),
+                             request_id);
+  }
+  request_context context{message, request_id, *target, {}, {}};
+  const std::string_view path(target->encoded_path().data(), target->encoded_path().size());
+  const auto segments = split_path(path);
+  const bool is_head = message.method() == beast_http::verb::head;
+  const auto effective = is_head ? beast_http::verb::get : message.method();
+
+  const handler* chosen = nullptr;
+  std::string allowed;
+  for (const auto& r : routes_) {
+    request_context probe{message, request_id, *target, {}, {}};
+    if (!match(r, segments, path, probe)) continue;
+    if (r.method == effective && chosen == nullptr) {
+      chosen = &r.h;
+      context.path_params = std::move(probe.path_params);
+      context.path_rest = probe.path_rest;
+    }
+    if (!allowed.empty()) allowed += ", ";
+    allowed += std::string(beast_http::to_string(r.method));
+    if (r.method == beast_http::verb::get) allowed += ", HEAD";
+  }
+
+  handler_result result = make_error(error_kind::internal_error, "unreachable");
+  try {
+    if (chosen != nullptr) {
+      result = co_await (*chosen)(context);
+    } else if (!allowed.empty()) {
+      auto res = error_response(make_error(error_kind::method_not_allowed,
+                                           "This address accepts only " + allowed + "."),
+                                request_id);
+      res.set(beast_http::field::allow, allowed);
+      co_return res;
+    } else if (fallback_ && effective == beast_http::verb::get && !util::starts_with(path, "/api/") &&
+               path != "/api") {
+      result = co_await fallback_(context);
+    } else {
+      result = make_error(error_kind::not_found, "There is nothing at " + std::string(path) + ".");
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("[{}] handler failed: {}", request_id, e.what());
+    result = make_error(error_kind::internal_error,
+                        "Something went wrong on the server; the request id helps find out what.");
+  }
+
+  auto res = finish(std::move(result), request_id);
+  if (is_head) res.body().clear();  // headers (Content-Length included) as for GET, no body
+  co_return res;
+}
+
+response router::finish(handler_result result, const std::string& request_id) {
+  if (!result) {
+    if (result.error().kind == error_kind::internal_error || result.error().kind == error_kind::storage_error) {
+      spdlog::error("[{}] {}", request_id, result.error().message);
+      // Internal details stay in the log.
+      return error_response(make_error(result.error().kind,
+                                       "Something went wrong on the server; the request id helps find out what."),
+                            request_id);
+    }
+    return error_response(result.error(), request_id);
+  }
+  return std::move(*result);
+}
+
+}  // namespace visionary::http

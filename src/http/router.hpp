@@ -1,0 +1,44 @@
+// router: the route table (method + path pattern → handler) and the one place where failures
+// (error values, exceptions, unknown routes, wrong methods) become error responses.
+// Build it at startup, then dispatch() concurrently from any thread (read-only after setup).
+#pragma once
+
+#include "http/message.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace visionary::http {
+
+using handler_result = core::outcome<response>;
+using handler = std::function<boost::asio::awaitable<handler_result>(request_context&)>;
+
+class router {
+ public:
+  // Patterns: literal segments, "{name}" (one segment, captured decoded) and a final "*" (the rest,
+  // captured encoded). A GET route also answers HEAD (same headers, no body).
+  void add(beast_http::verb method, std::string pattern, handler h);
+  // Called for GET/HEAD requests that match no route outside /api/ (the web UI).
+  void set_fallback(handler h) { fallback_ = std::move(h); }
+
+  [[nodiscard]] boost::asio::awaitable<response> dispatch(const request& message, std::string request_id) const;
+
+ private:
+  struct route {
+    beast_http::verb method;
+    std::string pattern;
+    std::vector<std::string> segments;
+    handler h;
+  };
+  static response finish(handler_result result, const std::string& request_id);
+  static bool match(const route& r, const std::vector<std::string_view>& segments, std::string_view path,
+                    request_context& context);
+
+  std::vector<route> routes_;
+  handler fallback_;
+};
+
+}  // namespace visionary::http

@@ -1,0 +1,63 @@
+// server: the HTTP/1.1 listener on Boost.Beast and C++20 coroutines. A strand per connection,
+// keep-alive, a timeout on every read and write, header and body limits, a request id on every
+// response, and graceful stop (in-flight requests finish, idle connections close, new ones are
+// refused). start() and stop() may be called from any thread.
+#pragma once
+
+#include "http/router.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+
+namespace visionary::http {
+
+struct server_options {
+  std::string host = "127.0.0.1";
+  unsigned short port = 3000;
+  std::size_t body_limit = 64 * 1024;
+  std::uint32_t header_limit = 16 * 1024;
+  std::chrono::seconds read_timeout{30};   // from the first byte of a request to its end
+  std::chrono::seconds idle_timeout{75};   // keep-alive wait for the next request
+  std::chrono::seconds write_timeout{60};
+  std::chrono::seconds shutdown_grace{60}; // how long in-flight requests get to finish on stop
+};
+
+class server {
+ public:
+  server(boost::asio::io_context& io, server_options options, const router& routes);
+  ~server();
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  // Throws boost::system::system_error when the address cannot be bound (a startup failure).
+  unsigned short start();
+  void stop();
+  // Called once, from any thread, when stop() has let every connection finish.
+  void on_drained(std::function<void()> callback) { on_drained_ = std::move(callback); }
+
+ private:
+  struct connection;
+  boost::asio::awaitable<void> accept_loop();
+  boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
+  void forget(const std::shared_ptr<connection>& conn);
+
+  boost::asio::io_context& io_;
+  server_options options_;
+  const router& routes_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer grace_timer_;
+  std::function<void()> on_drained_;
+  std::atomic<bool> stopping_{false};
+  std::mutex connections_mutex_;
+  std::set<std::shared_ptr<connection>> connections_;  // guarded by connections_mutex_
+};
+
+}  // namespace visionary::http

@@ -1,0 +1,138 @@
+#include "imaging/image_codec.hpp"
+
+#include "imaging/png_text.hpp"
+
+#include <vips/vips.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace visionary::imaging {
+namespace {
+
+using core::error_kind;
+using core::make_error;
+
+struct gobject_deleter {
+  void operator()(VipsImage* image) const { g_object_unref(image); }
+};
+using image_ptr = std::unique_ptr<VipsImage, gobject_deleter>;
+
+struct gfree_deleter {
+  void operator()(void* p) const { g_free(p); }
+};
+
+std::string take_vips_error() {
+  std::string message = vips_error_buffer();
+  vips_error_clear();
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
+core::outcome<std::string> save(VipsImage* image, bool webp) {
+  void* buffer = nullptr;
+  std::size_t length = 0;
+  const int rc = webp ? vips_webpsave_buffer(image, &buffer, &length, "Q", 78, "strip", TRUE,
+                                             "effort", 2, nullptr)
+                      : vips_pngsave_buffer(image, &buffer, &length, "compression", 6, nullptr);
+  if (rc != 0) {
+    return make_error(error_kind::internal_error, "image encoding failed: " + take_vips_error());
+  }
+  std::unique_ptr<void, gfree_deleter> owned(buffer);
+  return std::string(static_cast<const char*>(buffer), length);
+}
+
+std::string format_of_loader(std::string_view loader) {
+  if (loader.find("Png") != std::string_view::npos) return "png";
+  if (loader.find("Jpeg") != std::string_view::npos) return "jpeg";
+  if (loader.find("Webp") != std::string_view::npos) return "webp";
+  if (loader.find("Gif") != std::string_view::npos) return "gif";
+  return "other";
+}
+
+}  // namespace
+
+void initialize(const char* program_name) {
+  if (VIPS_INIT(program_name) != 0) {
+    throw std::runtime_error("libvips failed to start: " + take_vips_error());
+  }
+  // Every image is processed once; caching operations would only hold memory.
+  vips_cache_set_max(0);
+  vips_cache_set_max_mem(0);
+  vips_concurrency_set(1);
+}
+
+core::outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view text_keyword,
+                                            std::string_view text) {
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  if (loader == nullptr) {
+    vips_error_clear();
+    return make_error(error_kind::provider_error,
+                      "The image provider returned data that is not an image.");
+  }
+  prepared_image result;
+  result.source_format = format_of_loader(loader);
+  if (result.source_format == "other" || result.source_format == "gif") {
+    return make_error(error_kind::provider_error,
+                      "The image provider returned an unsupported image format.");
+  }
+  image_ptr header(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
+                                              VIPS_FAIL_ON_ERROR, nullptr));
+  if (!header) {
+    return make_error(error_kind::provider_error,
+                      "The image provider returned a damaged image: " + take_vips_error());
+  }
+  result.width = vips_image_get_width(header.get());
+  result.height = vips_image_get_height(header.get());
+  if (result.width <= 0 || result.height <= 0 || result.width > max_image_side ||
+      result.height > max_image_side) {
+    return make_error(error_kind::provider_error,
+                      "The image provider returned an image of unsupported dimensions.");
+  }
+  // Decode every pixel once: corrupt data fails here, and the thumbnail reuses the pixels.
+  image_ptr decoded(vips_image_copy_memory(header.get()));
+  if (!decoded) {
+    return make_error(error_kind::provider_error,
+                      "The image provider returned a damaged image: " + take_vips_error());
+  }
+
+  std::string png;
+  if (result.source_format == "png") {
+    png.assign(bytes);
+  } else {
+    auto encoded = save(decoded.get(), false);
+    if (!encoded) return encoded.error();
+    png = std::move(*encoded);
+  }
+  auto with_text = insert_png_itxt(png, text_keyword, text);
+  if (!with_text) {
+    return make_error(error_kind::provider_error, "The image provider returned a malformed PNG.");
+  }
+  result.png = std::move(*with_text);
+
+  VipsImage* thumb_raw = nullptr;
+  if (vips_thumbnail_image(decoded.get(), &thumb_raw, thumbnail_side, "height", thumbnail_side,
+                           "size", VIPS_SIZE_DOWN, nullptr) != 0) {
+    return make_error(error_kind::internal_error, "thumbnail failed: " + take_vips_error());
+  }
+  image_ptr thumb(thumb_raw);
+  result.thumbnail_width = vips_image_get_width(thumb.get());
+  result.thumbnail_height = vips_image_get_height(thumb.get());
+  auto webp = save(thumb.get(), true);
+  if (!webp) return webp.error();
+  result.thumbnail_webp = std::move(*webp);
+  return result;
+}
+
+core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,
+                                          int height) {
+  if (width <= 0 || height <= 0 || rgb.size() != std::size_t(width) * std::size_t(height) * 3) {
+    return make_error(error_kind::internal_error, "RGB buffer does not match its dimensions");
+  }
+  image_ptr image(vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3,
+                                             VIPS_FORMAT_UCHAR));
+  if (!image) return make_error(error_kind::internal_error, "vips: " + take_vips_error());
+  return save(image.get(), false);
+}
+
+}  // namespace visionary::imaging

@@ -1,0 +1,43 @@
+// Image work on libvips: verifying that bytes really are an image, converting to PNG, WebP
+// thumbnails and encoding raw RGB. Call initialize() once at startup; every function after that is
+// thread-safe (libvips is), and blocking: run them on the blocking pool.
+#pragma once
+
+#include "core/error.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace visionary::imaging {
+
+// Starts libvips with a small footprint (no operation cache, one worker per pipeline).
+// Throws std::runtime_error when libvips cannot start.
+void initialize(const char* program_name);
+
+struct prepared_image {
+  std::string png;  // the image as PNG, with the text chunk inserted
+  int width = 0;
+  int height = 0;
+  std::string source_format;  // "png", "jpeg", "webp", ...
+  std::string thumbnail_webp;
+  int thumbnail_width = 0;
+  int thumbnail_height = 0;
+};
+
+inline constexpr int max_image_side = 8192;
+inline constexpr int thumbnail_side = 384;
+
+// Decodes the whole image (so truncated or corrupt data fails here, not in a browser), converts it
+// to PNG when it is another format, inserts an iTXt chunk and renders the WebP thumbnail.
+// provider_error when the bytes are not a decodable image.
+[[nodiscard]] core::outcome<prepared_image> prepare_image(std::string_view bytes,
+                                                          std::string_view text_keyword,
+                                                          std::string_view text);
+
+// Encodes 8-bit RGB pixels (width*height*3) as PNG.
+[[nodiscard]] core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb,
+                                                       int width, int height);
+
+}  // namespace visionary::imaging

@@ -1,0 +1,70 @@
+// http_client: a small asynchronous HTTP/1.1 client for outbound calls (image providers, image
+// downloads), plain or TLS with SNI, certificate and host name verification, one deadline for the
+// whole exchange and a response size cap. Thread-safe: send() may run concurrently on any executor.
+#pragma once
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/system/result.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace visionary::net {
+
+using header_list = std::vector<std::pair<std::string, std::string>>;
+
+struct http_request {
+  std::string method = "GET";
+  std::string url;
+  header_list headers;
+  std::string body;
+  std::chrono::milliseconds timeout{30'000};
+  std::size_t max_response_bytes = 64 * 1024 * 1024;
+};
+
+struct http_response {
+  unsigned status = 0;
+  header_list headers;
+  std::string body;
+  // Case-insensitive look-up of the first header with this name.
+  [[nodiscard]] std::optional<std::string_view> header(std::string_view name) const;
+};
+
+enum class transport_failure {
+  invalid_url,
+  resolve_failed,
+  connect_failed,
+  tls_failed,
+  timeout,
+  response_too_large,
+  protocol_error,
+};
+
+struct transport_error {
+  transport_failure kind = transport_failure::protocol_error;
+  std::string message;
+};
+
+[[noreturn]] void throw_exception_from_error(const transport_error& error,
+                                             const boost::source_location& location);
+
+using transport_result = boost::system::result<http_response, transport_error>;
+
+class http_client {
+ public:
+  // ca_file: extra trusted CA bundle (PEM) besides the system store; empty for none.
+  explicit http_client(const std::string& ca_file = {});
+
+  [[nodiscard]] boost::asio::awaitable<transport_result> send(http_request request);
+
+ private:
+  boost::asio::ssl::context tls_;
+};
+
+}  // namespace visionary::net

@@ -1,0 +1,34 @@
+#include "providers/demo_provider.hpp"
+
+#include "imaging/image_codec.hpp"
+#include "providers/demo_art.hpp"
+#include "util/blocking.hpp"
+
+#include <cstdio>
+
+namespace visionary::providers {
+
+demo_provider::demo_provider(boost::asio::thread_pool& pool)
+    : pool_(pool), capabilities_(core::capabilities_for("demo", "procedural-v1")) {}
+
+boost::asio::awaitable<core::outcome<std::vector<generated_image>>> demo_provider::generate(
+    const generation_request& request) {
+  int width = 1024, height = 1024;
+  if (std::sscanf(request.size.c_str(), "%dx%d", &width, &height) != 2) {
+    co_return core::make_error(core::error_kind::invalid_request, "Unsupported size.");
+  }
+  std::vector<generated_image> images;
+  for (int i = 0; i < request.n; ++i) {
+    // Each picture of a batch gets its own variation; the first one matches a single generation.
+    const std::string seed_text = i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
+    auto png = co_await util::run_blocking(pool_, [&]() {
+      const auto art = render_demo_art(seed_text, width, height);
+      return imaging::encode_png_rgb(art.rgb, art.width, art.height);
+    });
+    if (!png) co_return png.error();
+    images.push_back(generated_image{std::move(*png), std::nullopt});
+  }
+  co_return images;
+}
+
+}  // namespace visionary::providers

@@ -1,0 +1,173 @@
+#include "providers/openai_provider.hpp"
+
+#include "util/base64.hpp"
+#include "util/text.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace visionary::providers {
+
+using core::error_kind;
+using core::make_error;
+
+namespace {
+
+double jitter01() {
+  thread_local std::mt19937 engine{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
+std::string seconds_text(std::chrono::milliseconds d) {
+  return std::to_string((d.count() + 999) / 1000);
+}
+
+}  // namespace
+
+openai_provider::openai_provider(openai_provider_settings settings, net::http_client& client)
+    : settings_(std::move(settings)),
+      client_(client),
+      capabilities_(core::capabilities_for(settings_.name, settings_.model)) {
+  while (!settings_.base_url.empty() && settings_.base_url.back() == '/') settings_.base_url.pop_back();
+}
+
+std::string openai_provider::endpoint() const {
+  if (settings_.flavor == openai_flavor::azure) {
+    return settings_.base_url + "/openai/deployments/" + util::percent_encode(settings_.model) +
+           "/images/generations?api-version=" + util::percent_encode(settings_.azure_api_version);
+  }
+  return settings_.base_url + "/images/generations";
+}
+
+std::string openai_provider::label() const {
+  switch (settings_.flavor) {
+    case openai_flavor::openai: return "OpenAI";
+    case openai_flavor::azure: return "Azure OpenAI";
+    case openai_flavor::compatible: return "The image server";
+  }
+  return "The provider";
+}
+
+boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
+    const std::string& url, const std::string& request_id) {
+  auto parsed = boost::urls::parse_uri(url);
+  if (!parsed || (parsed->scheme_id() != boost::urls::scheme::https &&
+                  parsed->scheme_id() != boost::urls::scheme::http)) {
+    co_return make_error(error_kind::provider_error, label() + " returned an image link that is not http(s).");
+  }
+  net::http_request request;
+  request.method = "GET";
+  request.url = url;
+  request.timeout = std::chrono::milliseconds{60'000};
+  request.max_response_bytes = settings_.max_image_bytes;
+  request.headers = {{"Accept", "image/*"}, {"X-Request-Id", request_id}};
+  auto response = co_await client_.send(std::move(request));
+  if (!response) {
+    if (response.error().kind == net::transport_failure::timeout) {
+      co_return make_error(error_kind::provider_timeout, "Downloading the generated image timed out.");
+    }
+    if (response.error().kind == net::transport_failure::response_too_large) {
+      co_return make_error(error_kind::provider_error, "The generated image is larger than the allowed size.");
+    }
+    co_return make_error(error_kind::provider_unavailable,
+                         "The generated image could not be downloaded: " + response.error().message);
+  }
+  if (response->status != 200) {
+    co_return make_error(error_kind::provider_error,
+                         "Downloading the generated image failed (HTTP " + std::to_string(response->status) + ").");
+  }
+  const auto type = response->header("content-type").value_or("");
+  if (!util::starts_with(util::to_lower_ascii(type), "image/")) {
+    co_return make_error(error_kind::provider_error,
+                         label() + " linked to something that is not an image (" +
+                             std::string(type.empty() ? "no content type" : type) + ").");
+  }
+  co_return std::move(response->body);
+}
+
+boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provider::generate(
+    const generation_request& request) {
+  const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
+  const error_context context{label(),
+                              settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
+                              settings_.model};
+  auto executor = co_await boost::asio::this_coro::executor;
+  core::app_error last_error = make_error(error_kind::provider_unavailable, label() + " could not be reached.");
+
+  for (int attempt = 0; attempt <= settings_.max_retries; ++attempt) {
+    net::http_request http;
+    http.method = "POST";
+    http.url = endpoint();
+    http.body = body;
+    http.timeout = settings_.timeout;
+    // base64 inflates by 4/3; n images per answer.
+    http.max_response_bytes = settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
+    http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"},
+                    {"X-Request-Id", request.request_id}};
+    if (settings_.flavor == openai_flavor::azure) {
+      http.headers.emplace_back("api-key", settings_.api_key);
+    } else if (!settings_.api_key.empty()) {
+      http.headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
+    }
+
+    std::optional<std::chrono::milliseconds> wait;
+    auto response = co_await client_.send(std::move(http));
+    if (!response) {
+      const auto& failure = response.error();
+      spdlog::warn("[{}] {} attempt {} failed: {}", request.request_id, settings_.name, attempt + 1, failure.message);
+      if (failure.kind == net::transport_failure::timeout) {
+        co_return make_error(error_kind::provider_timeout,
+                             label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.");
+      }
+      if (failure.kind == net::transport_failure::response_too_large) {
+        co_return make_error(error_kind::provider_error, label() + " sent an answer larger than allowed.");
+      }
+      if (failure.kind == net::transport_failure::invalid_url) {
+        co_return make_error(error_kind::provider_error, label() + " endpoint URL is not valid.");
+      }
+      last_error = make_error(error_kind::provider_unavailable, label() + " could not be reached; try again later.");
+      wait = backoff_delay(attempt, jitter01());
+    } else if (response->status >= 200 && response->status < 300) {
+      auto items = parse_generation_response(response->body);
+      if (!items) co_return items.error();
+      std::vector<generated_image> images;
+      for (auto& item : *items) {
+        generated_image image;
+        image.revised_prompt = std::move(item.revised_prompt);
+        if (item.b64_json) {
+          auto bytes = util::base64_decode(*item.b64_json);
+          if (!bytes) co_return make_error(error_kind::provider_error, label() + " sent image data that is not valid base64.");
+          image.bytes = std::move(*bytes);
+        } else {
+          auto bytes = co_await download(*item.url, request.request_id);
+          if (!bytes) co_return bytes.error();
+          image.bytes = std::move(*bytes);
+        }
+        images.push_back(std::move(image));
+      }
+      spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id, settings_.name,
+                   images.size(), attempt + 1);
+      co_return images;
+    } else {
+      auto failure = classify_error_response(response->status, response->body, response->header("retry-after-ms"),
+                                             response->header("retry-after"), response->header("x-should-retry"),
+                                             context, std::chrono::system_clock::now());
+      spdlog::warn("[{}] {} attempt {} answered HTTP {} ({})", request.request_id, settings_.name, attempt + 1,
+                   response->status, core::error_code(failure.error.kind));
+      if (!failure.retryable) co_return failure.error;
+      last_error = failure.error;
+      wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
+      if (*wait > settings_.max_retry_wait) co_return failure.error;  // the caller is better off knowing now
+    }
+    if (attempt == settings_.max_retries) break;
+    boost::asio::steady_timer timer(executor, *wait);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+  }
+  co_return last_error;
+}
+
+}  // namespace visionary::providers

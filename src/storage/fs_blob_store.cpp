@@ -1,0 +1,342 @@
+#include "storage/fs_blob_store.hpp"
+
+#include "util/blocking.hpp"
+#include "util/crypto.hpp"
+#include "util/text.hpp"
+
+#include <boost/json.hpp>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace visionary::storage {
+
+namespace fs = std::filesystem;
+using core::error_kind;
+using core::make_error;
+
+namespace {
+
+constexpr std::string_view temp_prefix = ".tmp-";
+
+core::app_error io_error(std::string_view what, const fs::path& path, int error_number) {
+  return make_error(error_kind::storage_error, std::string(what) + " " + path.string() + ": " +
+                                                   std::strerror(error_number));
+}
+
+// Writes bytes to a temp file beside target, fsyncs it, renames it over target, fsyncs the folder.
+core::outcome<void> write_atomically(const fs::path& target, std::string_view bytes) {
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
+  if (ec) return io_error("cannot create folder for", target, ec.value());
+  const fs::path temp =
+      target.parent_path() / (std::string(temp_prefix) + util::random_token(12));
+  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("cannot create", temp, errno);
+  std::size_t written = 0;
+  while (written < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int saved = errno;
+      ::close(fd);
+      ::unlink(temp.c_str());
+      return io_error("cannot write", temp, saved);
+    }
+    written += std::size_t(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    return io_error("cannot flush", temp, saved);
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    const int saved = errno;
+    ::unlink(temp.c_str());
+    return io_error("cannot rename into", target, saved);
+  }
+  const int dir_fd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return {};
+}
+
+std::optional<std::string> read_whole_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return std::move(buffer).str();
+}
+
+std::string guess_content_type(std::string_view name) {
+  auto ends = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() &&
+           util::iequals_ascii(name.substr(name.size() - suffix.size()), suffix);
+  };
+  if (ends(".png")) return "image/png";
+  if (ends(".webp")) return "image/webp";
+  if (ends(".jpg") || ends(".jpeg")) return "image/jpeg";
+  if (ends(".json")) return "application/json";
+  return "application/octet-stream";
+}
+
+std::string sidecar_json(const blob_properties& p) {
+  boost::json::object metadata;
+  for (const auto& [k, v] : p.metadata) metadata[k] = v;
+  return boost::json::serialize(boost::json::object{
+      {"contentType", p.content_type}, {"etag", p.etag}, {"metadata", std::move(metadata)}});
+}
+
+void apply_sidecar(blob_properties& p, std::string_view json_text) {
+  boost::system::error_code ec;
+  const auto value = boost::json::parse(json_text, ec);
+  if (ec || !value.is_object()) return;
+  const auto& o = value.as_object();
+  if (auto* ct = o.if_contains("contentType"); ct && ct->is_string()) {
+    p.content_type = std::string(ct->as_string());
+  }
+  if (auto* et = o.if_contains("etag"); et && et->is_string()) p.etag = std::string(et->as_string());
+  if (auto* md = o.if_contains("metadata"); md && md->is_object()) {
+    for (const auto& [k, v] : md->as_object()) {
+      if (v.is_string()) p.metadata[std::string(k)] = std::string(v.as_string());
+    }
+  }
+}
+
+bool is_temp_name(std::string_view name) {
+  const auto slash = name.rfind('/');
+  const auto base = slash == std::string_view::npos ? name : name.substr(slash + 1);
+  return util::starts_with(base, temp_prefix);
+}
+
+}  // namespace
+
+core::outcome<std::unique_ptr<fs_blob_store>> fs_blob_store::open(fs_blob_store_options options,
+                                                                 boost::asio::thread_pool& pool) {
+  std::error_code ec;
+  fs::create_directories(options.data_dir, ec);
+  if (ec) return io_error("cannot create data directory", options.data_dir, ec.value());
+  const fs::path lock_path = options.data_dir / ".lock";
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd < 0) return io_error("cannot open", lock_path, errno);
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(lock_fd);
+    return make_error(error_kind::storage_error,
+                      "the data directory " + options.data_dir.string() +
+                          " is in use by another visionary process; stop it or choose another "
+                          "--data-dir (use Azure storage to run several replicas)");
+  }
+  std::unique_ptr<fs_blob_store> store(new fs_blob_store(std::move(options), pool, lock_fd));
+  if (auto scanned = store->scan(); !scanned) return scanned.error();
+  return store;
+}
+
+fs_blob_store::fs_blob_store(fs_blob_store_options options, boost::asio::thread_pool& pool,
+                             int lock_fd)
+    : options_(std::move(options)),
+      pool_(pool),
+      lock_fd_(lock_fd),
+      blob_root_(options_.data_dir / "blobs" / options_.container),
+      meta_root_(options_.data_dir / "meta" / options_.container) {}
+
+fs_blob_store::~fs_blob_store() { ::close(lock_fd_); }
+
+fs::path fs_blob_store::blob_path(std::string_view name) const { return blob_root_ / name; }
+fs::path fs_blob_store::meta_path(std::string_view name) const {
+  return meta_root_ / (std::string(name) + ".json");
+}
+
+core::outcome<void> fs_blob_store::scan() {
+  std::error_code ec;
+  fs::create_directories(blob_root_, ec);
+  if (ec) return io_error("cannot create", blob_root_, ec.value());
+  fs::create_directories(meta_root_, ec);
+  if (ec) return io_error("cannot create", meta_root_, ec.value());
+
+  std::map<std::string, blob_properties, std::less<>> index;
+  std::vector<fs::path> stale;
+  for (auto it = fs::recursive_directory_iterator(blob_root_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string name = it->path().lexically_relative(blob_root_).generic_string();
+    if (is_temp_name(name)) {
+      stale.push_back(it->path());  // an interrupted write: never listed, safe to drop
+      continue;
+    }
+    blob_properties p;
+    p.name = name;
+    p.size = it->file_size();
+    p.last_modified = std::chrono::file_clock::to_sys(it->last_write_time());
+    p.content_type = guess_content_type(name);
+    p.etag = "\"" + std::to_string(p.size) + "-" +
+             std::to_string(util::unix_millis(p.last_modified)) + "\"";
+    if (auto sidecar = read_whole_file(meta_path(name))) apply_sidecar(p, *sidecar);
+    index.emplace(name, std::move(p));
+  }
+  if (ec) return io_error("cannot scan", blob_root_, ec.value());
+  for (auto it = fs::recursive_directory_iterator(meta_root_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    const std::string meta_name = it->path().lexically_relative(meta_root_).generic_string();
+    if (is_temp_name(meta_name)) {
+      stale.push_back(it->path());
+      continue;
+    }
+    // A sidecar whose blob never landed (interrupted put) or was removed.
+    const std::string name = meta_name.substr(0, meta_name.size() - 5);
+    if (!index.contains(name)) stale.push_back(it->path());
+  }
+  for (const auto& path : stale) fs::remove(path, ec);
+
+  std::lock_guard lock(mutex_);
+  index_ = std::move(index);
+  return {};
+}
+
+core::outcome<void> fs_blob_store::put_blocking(const std::string& name, const std::string& bytes,
+                                                const std::string& content_type,
+                                                const blob_metadata& metadata) {
+  blob_properties p;
+  p.name = name;
+  p.size = bytes.size();
+  p.content_type = content_type;
+  p.metadata = metadata;
+  p.etag = "\"" + util::hex_encode(util::sha256(bytes)).substr(0, 32) + "\"";
+  p.last_modified = std::chrono::system_clock::now();
+  // Sidecar first: the blob file is what makes the entry exist, so it must land last.
+  if (auto r = write_atomically(meta_path(name), sidecar_json(p)); !r) return r;
+  if (auto r = write_atomically(blob_path(name), bytes); !r) return r;
+  std::lock_guard lock(mutex_);
+  index_.insert_or_assign(name, std::move(p));
+  return {};
+}
+
+boost::asio::awaitable<core::outcome<void>> fs_blob_store::put(std::string name, std::string bytes,
+                                                               std::string content_type,
+                                                               blob_metadata metadata) {
+  if (auto valid = validate_blob_name(name); !valid) co_return valid;
+  if (is_temp_name(name)) {
+    co_return make_error(error_kind::invalid_request, "Blob names must not start with .tmp-");
+  }
+  if (auto valid = validate_metadata(metadata); !valid) co_return valid;
+  co_return co_await util::run_blocking(pool_, [&]() {
+    return put_blocking(name, bytes, content_type, metadata);
+  });
+}
+
+core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
+                                                        const std::optional<byte_range>& range) {
+  blob_content content;
+  {
+    std::lock_guard lock(mutex_);
+    const auto it = index_.find(name);
+    if (it == index_.end()) return make_error(error_kind::not_found, "No such file.");
+    content.properties = it->second;
+  }
+  const std::uint64_t size = content.properties.size;
+  std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
+  if (range) {
+    if (range->first >= size) {
+      return make_error(error_kind::invalid_request, "The requested range is not satisfiable.");
+    }
+    first = range->first;
+    last = std::min(range->last.value_or(size - 1), size - 1);
+    content.served_range = std::make_pair(first, last);
+  }
+  const int fd = ::open(blob_path(name).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return make_error(error_kind::not_found, "No such file.");
+    return io_error("cannot open", blob_path(name), errno);
+  }
+  const std::uint64_t length = size == 0 ? 0 : last - first + 1;
+  content.bytes.resize(length);
+  std::uint64_t done = 0;
+  while (done < length) {
+    const ssize_t n = ::pread(fd, content.bytes.data() + done, length - done, off_t(first + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int saved = n < 0 ? errno : EIO;
+      ::close(fd);
+      return io_error("cannot read", blob_path(name), saved);
+    }
+    done += std::uint64_t(n);
+  }
+  ::close(fd);
+  return content;
+}
+
+boost::asio::awaitable<core::outcome<blob_content>> fs_blob_store::get(
+    std::string name, std::optional<byte_range> range) {
+  if (auto valid = validate_blob_name(name); !valid) {
+    co_return make_error(error_kind::not_found, "No such file.");
+  }
+  co_return co_await util::run_blocking(pool_, [&]() { return get_blocking(name, range); });
+}
+
+core::outcome<void> fs_blob_store::remove_blocking(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    if (index_.erase(name) == 0) return make_error(error_kind::not_found, "No such file.");
+  }
+  std::error_code ec;
+  fs::remove(blob_path(name), ec);
+  if (ec) return io_error("cannot remove", blob_path(name), ec.value());
+  fs::remove(meta_path(name), ec);
+  return {};
+}
+
+boost::asio::awaitable<core::outcome<void>> fs_blob_store::remove(std::string name) {
+  if (auto valid = validate_blob_name(name); !valid) {
+    co_return make_error(error_kind::not_found, "No such file.");
+  }
+  co_return co_await util::run_blocking(pool_, [&]() { return remove_blocking(name); });
+}
+
+boost::asio::awaitable<core::outcome<blob_page>> fs_blob_store::list(
+    std::string prefix, std::optional<std::string> marker, int max_results) {
+  blob_page page;
+  const std::size_t limit = std::size_t(std::clamp(max_results, 1, 5000));
+  std::lock_guard lock(mutex_);
+  auto it = marker && *marker >= prefix ? index_.upper_bound(*marker) : index_.lower_bound(prefix);
+  for (; it != index_.end() && util::starts_with(it->first, prefix); ++it) {
+    if (page.items.size() == limit) {
+      page.next_marker = page.items.back().name;
+      break;
+    }
+    page.items.push_back(it->second);
+  }
+  co_return page;
+}
+
+signed_link fs_blob_store::read_link(std::string_view name, std::string_view content_type,
+                                     util::sys_time expires_at) const {
+  blob_sas_values v;
+  v.account = options_.account;
+  v.container = options_.container;
+  v.blob = name;
+  v.expires_on = util::format_iso_seconds(expires_at);
+  v.protocol = "https,http";
+  v.content_type = content_type;
+  const std::string sig = sign_blob_sas(options_.signing_key, v);
+  return signed_link{options_.link_prefix + "/" + options_.container + "/" +
+                         util::percent_encode_path(name) + "?" + blob_sas_query(v, sig),
+                     expires_at};
+}
+
+core::outcome<blob_sas_values> fs_blob_store::verify_link(
+    std::string_view container, std::string_view name,
+    const std::vector<std::pair<std::string, std::string>>& query, util::sys_time now) const {
+  return verify_blob_read_sas(options_.signing_key, options_.account, container, name, query, now);
+}
+
+}  // namespace visionary::storage

@@ -1,0 +1,52 @@
+// Azure service SAS for a single blob (sr=b), version 2025-11-05 layout: string-to-sign, signature,
+// query string, and parsing/verification of presented links. Pure functions; thread-safe.
+#pragma once
+
+#include "core/error.hpp"
+#include "util/time.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace visionary::storage {
+
+inline constexpr std::string_view storage_api_version = "2025-11-05";
+// No signed link lives longer than this.
+inline constexpr std::chrono::minutes max_link_lifetime{30};
+
+struct blob_sas_values {
+  std::string account;
+  std::string container;
+  std::string blob;  // raw, unescaped UTF-8
+  std::string permissions = "r";
+  std::string starts_on;   // ISO seconds or empty
+  std::string expires_on;  // ISO seconds, e.g. 2026-11-24T23:35:00Z
+  std::string protocol;    // "https", "https,http" or empty
+  std::string version = std::string(storage_api_version);
+  std::string cache_control;  // rscc
+  std::string content_type;   // rsct
+};
+
+// 16 fields joined by '\n', no trailing newline (sv >= 2020-12-06).
+[[nodiscard]] std::string blob_sas_string_to_sign(const blob_sas_values& values);
+// base64(HMAC-SHA256(key, string-to-sign)); key is the decoded account/signing key.
+[[nodiscard]] std::string sign_blob_sas(std::string_view key, const blob_sas_values& values);
+// "sv=...&spr=...&se=...&sr=b&sp=r[&rscc=...][&rsct=...]&sig=..." in the official SDK's order.
+[[nodiscard]] std::string blob_sas_query(const blob_sas_values& values, std::string_view signature);
+
+// Expiry on a coarse grid: the next 5-minute boundary plus 25 minutes, so a link stays the same
+// across refreshes within a window while never living longer than 30 minutes.
+[[nodiscard]] util::sys_time coarse_link_expiry(util::sys_time now);
+
+// Checks a presented SAS (decoded query parameters) for reading exactly account/container/blob.
+// On success returns the signed values (e.g. rscc/rsct to honour); forbidden otherwise.
+[[nodiscard]] core::outcome<blob_sas_values> verify_blob_read_sas(
+    std::string_view key, std::string_view account, std::string_view container,
+    std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
+    util::sys_time now);
+
+}  // namespace visionary::storage

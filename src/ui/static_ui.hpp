@@ -1,0 +1,16 @@
+// Serves the web UI: the embedded asset table, or a folder given with --web-root for UI work.
+// Hashed assets are immutable for a year, index.html is revalidated (ETag/304), unknown non-API
+// paths fall back to index.html (client-side routes). Thread-safe (read-only).
+#pragma once
+
+#include "http/router.hpp"
+
+#include <filesystem>
+#include <string>
+
+namespace visionary::ui {
+
+// web_root empty: serve the embedded UI.
+void add_ui_routes(http::router& routes, std::filesystem::path web_root);
+
+}  // namespace visionary::ui

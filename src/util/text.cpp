@@ -1,0 +1,181 @@
+#include "util/text.hpp"
+
+#include <cstdint>
+
+namespace visionary::util {
+namespace {
+
+bool is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '.' || c == '_' || c == '~';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string encode(std::string_view text, bool keep_slash) {
+  static constexpr char digits[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (unsigned char c : text) {
+    if (is_unreserved(c) || (keep_slash && c == '/')) {
+      out += char(c);
+    } else {
+      out += '%';
+      out += digits[c >> 4];
+      out += digits[c & 15];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = std::uint8_t(text[i]);
+    std::size_t extra;
+    std::uint32_t code;
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if ((c & 0xE0) == 0xC0) {
+      extra = 1;
+      code = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      extra = 2;
+      code = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      extra = 3;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= text.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k) {
+      const auto cc = std::uint8_t(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      code = (code << 6) | (cc & 0x3F);
+    }
+    // Reject overlong forms, UTF-16 surrogates and code points beyond U+10FFFF.
+    if ((extra == 1 && code < 0x80) || (extra == 2 && code < 0x800) ||
+        (extra == 3 && code < 0x10000) || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) {
+    if ((c & 0xC0) != 0x80) ++count;
+  }
+  return count;
+}
+
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  std::size_t end = max_bytes;
+  while (end > 0 && (std::uint8_t(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
+std::string_view trim(std::string_view text) {
+  auto leading = [](std::string_view t) -> std::size_t {
+    if (t.empty()) return 0;
+    const unsigned char c = t[0];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+    if (t.size() >= 2 && c == 0xC2 && std::uint8_t(t[1]) == 0xA0) return 2;  // NBSP
+    if (t.size() >= 3 && c == 0xE3 && std::uint8_t(t[1]) == 0x80 && std::uint8_t(t[2]) == 0x80)
+      return 3;  // ideographic space
+    return 0;
+  };
+  auto trailing = [](std::string_view t) -> std::size_t {
+    if (t.empty()) return 0;
+    const unsigned char c = t.back();
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
+    if (t.size() >= 2 && std::uint8_t(t[t.size() - 2]) == 0xC2 && c == 0xA0) return 2;
+    if (t.size() >= 3 && std::uint8_t(t[t.size() - 3]) == 0xE3 &&
+        std::uint8_t(t[t.size() - 2]) == 0x80 && c == 0x80)
+      return 3;
+    return 0;
+  };
+  while (std::size_t n = leading(text)) text.remove_prefix(n);
+  while (std::size_t n = trailing(text)) text.remove_suffix(n);
+  return text;
+}
+
+std::string percent_encode(std::string_view text) { return encode(text, false); }
+std::string percent_encode_path(std::string_view text) { return encode(text, true); }
+
+std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out += text[i];
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int hi = hex_value(text[i + 1]);
+    const int lo = hex_value(text[i + 2]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out += char(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::string slugify(std::string_view text, std::size_t max_length) {
+  std::string out;
+  bool pending_dash = false;
+  for (unsigned char c : text) {
+    if (out.size() >= max_length) break;
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+      if (pending_dash && !out.empty()) out += '-';
+      pending_dash = false;
+      out += char(c);
+    } else if (c >= 'A' && c <= 'Z') {
+      if (pending_dash && !out.empty()) out += '-';
+      pending_dash = false;
+      out += char(c - 'A' + 'a');
+    } else if (c < 0x80 || (c & 0xC0) != 0x80) {
+      // ASCII punctuation/space or the first byte of a non-ASCII character separates words.
+      pending_dash = true;
+    }
+  }
+  while (out.size() > max_length || (!out.empty() && out.back() == '-')) out.pop_back();
+  return out.empty() ? "image" : out;
+}
+
+std::string to_lower_ascii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = char(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = char(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace visionary::util

@@ -1,0 +1,36 @@
+// Text helpers: UTF-8 validation, percent-encoding, trimming and ASCII slugs.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace visionary::util {
+
+[[nodiscard]] bool is_valid_utf8(std::string_view text);
+// Number of code points; the text must be valid UTF-8.
+[[nodiscard]] std::size_t utf8_length(std::string_view text);
+// Longest prefix of at most max_bytes bytes that ends on a code point boundary.
+[[nodiscard]] std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
+// Unicode-aware trim of ASCII whitespace plus NBSP/ideographic space at both ends.
+[[nodiscard]] std::string_view trim(std::string_view text);
+
+// RFC 3986: every byte except unreserved (A-Z a-z 0-9 - . _ ~) becomes %XX (upper-case hex),
+// which is also what JavaScript's encodeURIComponent produces for these inputs minus !*'().
+[[nodiscard]] std::string percent_encode(std::string_view text);
+// Same, but keeps '/' so a blob path stays readable in a URL.
+[[nodiscard]] std::string percent_encode_path(std::string_view text);
+// Strict: nullopt for a '%' not followed by two hex digits. '+' is left as is.
+[[nodiscard]] std::optional<std::string> percent_decode(std::string_view text);
+
+// Short lowercase ASCII slug ("A Red Fox, at dawn!" -> "a-red-fox-at-dawn"); "image" when empty.
+[[nodiscard]] std::string slugify(std::string_view text, std::size_t max_length);
+
+[[nodiscard]] std::string to_lower_ascii(std::string_view text);
+[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
+[[nodiscard]] bool starts_with(std::string_view text, std::string_view prefix);
+
+}  // namespace visionary::util

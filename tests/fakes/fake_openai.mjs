@@ -1,0 +1,631 @@
+// Fake OpenAI Images API (and Azure OpenAI) for the test suite. It listens on loopback and answers
+// like the real services (status, headers, JSON bodies, errors), driven by queued "behaviours".
+// Facts used here: /work/shared/reference/protocols.md §1. Only node: built-ins.
+//
+// CLI: node fake_openai.mjs [--port 0] [--host 127.0.0.1] [--api-key sk-test-key] [--mode b64|'{"kind":...}']
+//      prints "fake-openai listening on http://HOST:PORT/v1" and serves until SIGTERM/SIGINT.
+
+import http from 'node:http';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { deflateSync } from 'node:zlib';
+
+// ---------------------------------------------------------------- PNG
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function pngChunk(type, data) {
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+
+// 8-bit RGB gradient; every scanline uses filter 0, so the inflated IDAT is height*(1+3*width) bytes.
+function encodePng(width, height) {
+  const stride = 1 + 3 * width;
+  const raw = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const row = y * stride;
+    const green = Math.floor((y * 255) / height);
+    for (let x = 0; x < width; x++) {
+      const px = row + 1 + 3 * x;
+      raw[px] = Math.floor((x * 255) / width);
+      raw[px + 1] = green;
+      raw[px + 2] = 160;
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type 2 (RGB), deflate, adaptive filtering, no interlace
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(raw)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const pngCache = new Map();
+
+/** A valid PNG for "WxH" ('auto' → 1024x1024), cached because a 1792x1024 image takes tens of ms. */
+function pngForSize(size) {
+  const key = size === 'auto' ? '1024x1024' : size;
+  if (!pngCache.has(key)) {
+    const [width, height] = key.split('x').map(Number);
+    pngCache.set(key, encodePng(width, height));
+  }
+  return pngCache.get(key);
+}
+
+// ---------------------------------------------------------------- models and validation
+
+const COMMON_PARAMS = {
+  prompt: null, // checked separately: required, and its limit depends on the model
+  model: null,
+  user: { type: 'string' },
+};
+const enumOf = (...values) => ({ type: 'string', values });
+const intIn = (min, max) => ({ type: 'integer', min, max });
+const RESPONSE_FORMAT = enumOf('url', 'b64_json');
+// Sending any of these without a model selects a GPT image model instead of dall-e-2 [protocols §1.2].
+const GPT_ONLY_PARAMS = {
+  background: enumOf('transparent', 'opaque', 'auto'),
+  output_format: enumOf('png', 'jpeg', 'webp'),
+  output_compression: intIn(0, 100),
+  moderation: enumOf('low', 'auto'),
+  stream: { type: 'boolean' }, // accepted but ignored: the fake never streams
+  partial_images: intIn(0, 3),
+};
+const GPT_IMAGE = {
+  promptMax: 32000,
+  defaultSize: 'auto',
+  params: {
+    ...COMMON_PARAMS,
+    n: intIn(1, 10),
+    size: enumOf('1024x1024', '1536x1024', '1024x1536', 'auto'),
+    quality: enumOf('low', 'medium', 'high', 'auto'),
+    ...GPT_ONLY_PARAMS,
+  },
+};
+const MODELS = {
+  'dall-e-2': {
+    promptMax: 1000,
+    defaultSize: '1024x1024',
+    params: {
+      ...COMMON_PARAMS,
+      n: intIn(1, 10),
+      size: enumOf('256x256', '512x512', '1024x1024'),
+      quality: enumOf('standard'),
+      response_format: RESPONSE_FORMAT,
+    },
+  },
+  'dall-e-3': {
+    promptMax: 4000,
+    defaultSize: '1024x1024',
+    params: {
+      ...COMMON_PARAMS,
+      n: intIn(1, 1),
+      size: enumOf('1024x1024', '1792x1024', '1024x1792'),
+      quality: enumOf('standard', 'hd'),
+      style: enumOf('vivid', 'natural'),
+      response_format: RESPONSE_FORMAT,
+    },
+  },
+  'gpt-image-1': GPT_IMAGE,
+  'gpt-image-1-mini': GPT_IMAGE,
+  'gpt-image-1.5': GPT_IMAGE,
+};
+const isGptImage = (model) => MODELS[model] === GPT_IMAGE;
+
+const openaiError = (status, message, type, param = null, code = null) => ({
+  status,
+  body: { error: { message, type, param, code } },
+});
+const invalidRequest = (message, param, code) => openaiError(400, message, 'invalid_request_error', param, code);
+
+function typeName(value) {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function expectedTypeName(type) {
+  return type === 'integer' ? 'an integer' : `a ${type}`;
+}
+
+// OpenAI lists choices as 'a', 'b', and 'c'.
+function quoteList(values) {
+  const quoted = values.map((v) => `'${v}'`);
+  if (quoted.length < 3) return quoted.join(' and ');
+  return `${quoted.slice(0, -1).join(', ')}, and ${quoted.at(-1)}`;
+}
+
+function checkParam(name, value, spec) {
+  const actualType = typeName(value);
+  const typeOk =
+    spec.type === 'integer' ? Number.isInteger(value) : typeof value === spec.type;
+  if (!typeOk) {
+    return invalidRequest(
+      `Invalid type for '${name}': expected ${expectedTypeName(spec.type)}, but got ${actualType} instead.`,
+      name,
+      'invalid_type',
+    );
+  }
+  if (spec.values && !spec.values.includes(value)) {
+    return invalidRequest(`Invalid value: '${value}'. Supported values are: ${quoteList(spec.values)}.`, name, 'invalid_value');
+  }
+  if (spec.min !== undefined && value < spec.min) {
+    return invalidRequest(
+      `Invalid '${name}': integer below minimum value. Expected a value >= ${spec.min}, but got ${value} instead.`,
+      name,
+      'integer_below_min_value',
+    );
+  }
+  if (spec.max !== undefined && value > spec.max) {
+    return invalidRequest(
+      `Invalid '${name}': integer above maximum value. Expected a value <= ${spec.max}, but got ${value} instead.`,
+      name,
+      'integer_above_max_value',
+    );
+  }
+  return null;
+}
+
+const JSON_PARSE_ERROR =
+  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)";
+
+/** Returns {model} for a valid parsed body or {error: {status, body}}. `deployment` is set on the Azure path. */
+function validateRequest(body, deployment) {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { error: invalidRequest(`Invalid type for body: expected an object, but got ${typeName(body)} instead.`, null, 'invalid_type') };
+  }
+  const { prompt } = body;
+  if (prompt === undefined || prompt === null) {
+    return { error: invalidRequest("Missing required parameter: 'prompt'.", 'prompt', 'missing_required_parameter') };
+  }
+  if (typeof prompt !== 'string') {
+    return { error: invalidRequest(`Invalid type for 'prompt': expected a string, but got ${typeName(prompt)} instead.`, 'prompt', 'invalid_type') };
+  }
+  if (prompt === '') {
+    return {
+      error: invalidRequest(
+        "Invalid 'prompt': empty string. Expected a string with minimum length 1, but got an empty string instead.",
+        'prompt',
+        'empty_string',
+      ),
+    };
+  }
+
+  let model = deployment;
+  if (model === undefined) {
+    model = body.model ?? (Object.keys(GPT_ONLY_PARAMS).some((p) => body[p] != null) ? 'gpt-image-1' : 'dall-e-2');
+    if (typeof model !== 'string') {
+      return { error: invalidRequest(`Invalid type for 'model': expected a string, but got ${typeName(model)} instead.`, 'model', 'invalid_type') };
+    }
+  }
+  const spec = MODELS[model];
+  if (!spec) {
+    if (deployment !== undefined) return { error: AZURE_DEPLOYMENT_NOT_FOUND };
+    return {
+      error: openaiError(404, `The model \`${model}\` does not exist or you do not have access to it.`, 'invalid_request_error', null, 'model_not_found'),
+    };
+  }
+
+  const promptLength = [...prompt].length; // OpenAI counts characters, not UTF-16 units
+  if (promptLength > spec.promptMax) {
+    return {
+      error: invalidRequest(
+        `Invalid 'prompt': string too long. Expected a string with maximum length ${spec.promptMax}, but got a string with length ${promptLength} instead.`,
+        'prompt',
+        'string_above_max_length',
+      ),
+    };
+  }
+  for (const [name, value] of Object.entries(body)) {
+    if (!(name in spec.params)) return { error: invalidRequest(`Unknown parameter: '${name}'.`, name, 'unknown_parameter') };
+    // Explicit nulls count as "not sent", like the real API.
+    const error = value !== null && spec.params[name] && checkParam(name, value, spec.params[name]);
+    if (error) return { error };
+  }
+  return { model };
+}
+
+// ---------------------------------------------------------------- auth
+
+// OpenAI shows the first 8 and last 4 characters with one '*' per hidden one
+// ("sk-CmlKF*****…jP2n"); short keys show a quarter at each end so most stays hidden.
+function maskApiKey(key) {
+  const shown = key.length > 12 ? [8, 4] : [Math.floor(key.length / 4), Math.floor(key.length / 4)];
+  return key.slice(0, shown[0]) + '*'.repeat(key.length - shown[0] - shown[1]) + key.slice(key.length - shown[1]);
+}
+
+function checkOpenAIAuth(header, apiKey) {
+  const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : '';
+  if (presented === '') {
+    return openaiError(
+      401,
+      "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username and password. You can obtain an API key from https://platform.openai.com/account/api-keys.",
+      'invalid_request_error',
+    );
+  }
+  if (presented !== apiKey) {
+    return openaiError(
+      401,
+      `Incorrect API key provided: ${maskApiKey(presented)}. You can find your API key at https://platform.openai.com/account/api-keys.`,
+      'invalid_request_error',
+      null,
+      'invalid_api_key',
+    );
+  }
+  return null;
+}
+
+// Azure API Management answers for a missing or wrong `api-key` header.
+function checkAzureAuth(header, apiKey) {
+  if (!header) {
+    return { status: 401, body: { error: { code: '401', message: 'Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API.' } } };
+  }
+  if (header !== apiKey) {
+    return {
+      status: 401,
+      body: {
+        error: {
+          code: '401',
+          message:
+            'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+        },
+      },
+    };
+  }
+  return null;
+}
+
+const AZURE_RESOURCE_NOT_FOUND = { status: 404, body: { error: { code: '404', message: 'Resource not found' } } };
+const AZURE_DEPLOYMENT_NOT_FOUND = {
+  status: 404,
+  body: {
+    error: {
+      code: 'DeploymentNotFound',
+      message:
+        'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+    },
+  },
+};
+
+// ---------------------------------------------------------------- behaviours
+
+const KINDS = new Set([
+  'b64', 'url', 'content_policy', 'moderation_blocked', 'azure_content_filter', 'rate_limit', 'insufficient_quota',
+  'server_error', 'overloaded', 'slow', 'malformed_json', 'not_image', 'empty_data', 'status',
+]);
+
+/** Accepts 'kind' or {kind, ...}; throws on unknown kinds so a typo fails the test that made it. */
+function normaliseBehaviour(behaviour) {
+  const b = typeof behaviour === 'string' ? { kind: behaviour } : behaviour;
+  if (!b || !KINDS.has(b.kind)) throw new TypeError(`fake-openai: unknown behaviour ${JSON.stringify(behaviour)}`);
+  if (b.kind === 'slow') return { ...b, then: normaliseBehaviour(b.then ?? 'b64') };
+  return b;
+}
+
+const CONTENT_FILTER_SAFE = {
+  hate: { filtered: false, severity: 'safe' },
+  self_harm: { filtered: false, severity: 'safe' },
+  sexual: { filtered: false, severity: 'safe' },
+  violence: { filtered: false, severity: 'safe' },
+};
+
+const FIXED_ANSWERS = {
+  content_policy: () =>
+    invalidRequest(
+      'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+      null,
+      'content_policy_violation',
+    ),
+  moderation_blocked: (call) =>
+    openaiError(
+      400,
+      `Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID ${call.requestId}. safety_violations=[sexual].`,
+      'image_generation_user_error',
+      null,
+      'moderation_blocked',
+    ),
+  azure_content_filter: () => ({
+    status: 400,
+    body: {
+      error: {
+        code: 'contentFilter',
+        message: 'Your task failed as a result of our safety system.',
+        param: 'prompt',
+        type: null,
+        inner_error: {
+          code: 'ResponsibleAIPolicyViolation',
+          content_filter_results: { ...CONTENT_FILTER_SAFE, violence: { filtered: true, severity: 'high' } },
+        },
+      },
+    },
+  }),
+  insufficient_quota: () =>
+    openaiError(429, 'You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', null, 'insufficient_quota'),
+  server_error: () => openaiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error'),
+  overloaded: () => openaiError(503, 'The engine is currently overloaded, please try again later', 'server_error'),
+  empty_data: () => ({ status: 200, body: { created: 1, data: [] } }),
+};
+
+// Roughly OpenAI's published output-token counts per image (square; rectangles cost 1.5x).
+const OUTPUT_TOKENS = { low: 272, medium: 1056, high: 4160 };
+
+function imagesResponse(call, items) {
+  const { body, model, azure } = call;
+  const data = items.map((item) => ({
+    ...(model === 'dall-e-3' && { revised_prompt: `A detailed rendering of ${body.prompt}` }),
+    ...item,
+    ...(azure && { content_filter_results: CONTENT_FILTER_SAFE, prompt_filter_results: CONTENT_FILTER_SAFE }),
+  }));
+  const response = { created: Math.floor(Date.now() / 1000), data };
+  if (isGptImage(model)) {
+    const size = call.size === 'auto' ? '1024x1024' : call.size;
+    const quality = !body.quality || body.quality === 'auto' ? 'medium' : body.quality;
+    const inputTokens = Math.ceil(body.prompt.length / 4);
+    const perImage = OUTPUT_TOKENS[quality] * (size === '1024x1024' ? 1 : 1.5);
+    const outputTokens = items.length * perImage;
+    Object.assign(response, {
+      background: body.background === 'transparent' ? 'transparent' : 'opaque',
+      output_format: 'png', // the fake only ever encodes PNG
+      quality,
+      size,
+      usage: {
+        input_tokens: inputTokens,
+        output_tokens: outputTokens,
+        total_tokens: inputTokens + outputTokens,
+        input_tokens_details: { image_tokens: 0, text_tokens: inputTokens },
+      },
+    });
+  }
+  return response;
+}
+
+// ---------------------------------------------------------------- server
+
+const GENERATIONS_PATH = '/v1/images/generations';
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/images\/generations$/;
+const FILE_PATH = /^\/files\/([0-9a-f]+)\.png$/;
+const RATE_LIMIT = 5;
+
+function baseHeaders(azure) {
+  return {
+    ...(azure ? { 'apim-request-id': randomUUID() } : { 'x-request-id': `req_${randomBytes(16).toString('hex')}` }),
+    'x-ratelimit-limit-requests': String(RATE_LIMIT),
+    'x-ratelimit-remaining-requests': String(RATE_LIMIT - 1),
+    'x-ratelimit-reset-requests': '12ms',
+  };
+}
+
+export async function startFakeOpenAI(options = {}) {
+  const { apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' } } = options;
+  let fallback = normaliseBehaviour(defaultBehaviour);
+  const queue = [];
+  const requests = [];
+  const files = new Map(); // id → url behaviour + the PNG to serve
+  const timers = new Set(); // pending delays, so close() can cancel them before it resolves
+  let origin;
+
+  // Runs fn after ms unless the client goes away or close() runs first.
+  function later(res, ms, fn) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+    res.once('close', () => {
+      clearTimeout(timer);
+      timers.delete(timer);
+    });
+  }
+
+  function send(res, status, body, headers) {
+    const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...headers });
+    res.end(payload);
+  }
+
+  function perform(behaviour, call) {
+    const { res, headers } = call;
+    const reply = (status, body, extra = {}) => send(res, status, body, { ...headers, ...extra });
+    switch (behaviour.kind) {
+      case 'b64': {
+        const b64 = pngForSize(call.size).toString('base64');
+        return reply(200, imagesResponse(call, Array.from({ length: call.n }, () => ({ b64_json: b64 }))));
+      }
+      case 'url': {
+        const items = Array.from({ length: call.n }, () => {
+          const id = randomBytes(12).toString('hex');
+          files.set(id, { ...behaviour, png: pngForSize(call.size) });
+          return { url: `${origin}/files/${id}.png` };
+        });
+        return reply(200, imagesResponse(call, items));
+      }
+      case 'not_image':
+        return reply(200, imagesResponse(call, [{ b64_json: Buffer.from('this is not an image at all').toString('base64') }]));
+      case 'malformed_json':
+        return reply(200, '{"created": 1, "data": [');
+      case 'rate_limit': {
+        const retry = {
+          'x-ratelimit-remaining-requests': '0',
+          ...(behaviour.retryAfter !== undefined && { 'retry-after': String(behaviour.retryAfter) }),
+          ...(behaviour.retryAfterMs !== undefined && { 'retry-after-ms': String(behaviour.retryAfterMs) }),
+        };
+        const message = `Rate limit reached for ${call.model} in organization org-xyz on images per minute (IPM): Limit ${RATE_LIMIT}, Used ${RATE_LIMIT}, Requested 1. Please try again in 12s.`;
+        const { status, body } = openaiError(429, message, 'requests', null, 'rate_limit_exceeded');
+        return reply(status, body, retry);
+      }
+      case 'slow':
+        return later(res, behaviour.delayMs ?? 0, () => perform(behaviour.then, call));
+      case 'status': {
+        const custom = Object.fromEntries(Object.entries(behaviour.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+        return reply(behaviour.status, behaviour.body ?? '', custom);
+      }
+      default: {
+        const { status, body } = FIXED_ANSWERS[behaviour.kind](call);
+        return reply(status, body);
+      }
+    }
+  }
+
+  function handleGenerations(req, res, url, rawBody, deployment) {
+    const azure = deployment !== undefined;
+    const headers = baseHeaders(azure);
+    const requestId = headers[azure ? 'apim-request-id' : 'x-request-id'];
+    let body;
+    let parsed = true;
+    try {
+      body = JSON.parse(rawBody);
+    } catch {
+      body = rawBody;
+      parsed = false;
+    }
+    requests.push({ method: req.method, path: req.url, headers: req.headers, body });
+
+    const rejection =
+      (azure && !url.searchParams.get('api-version') && AZURE_RESOURCE_NOT_FOUND) ||
+      (azure ? checkAzureAuth(req.headers['api-key'], apiKey) : checkOpenAIAuth(req.headers.authorization, apiKey));
+    if (rejection) return send(res, rejection.status, rejection.body, headers);
+    if (!parsed) return send(res, 400, invalidRequest(JSON_PARSE_ERROR, null, null).body, headers);
+    const { model, error } = validateRequest(body, deployment);
+    if (error) return send(res, error.status, error.body, headers);
+
+    const call = { res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? MODELS[model].defaultSize };
+    perform(queue.length > 0 ? queue.shift() : fallback, call);
+  }
+
+  function serveFile(res, spec) {
+    const deliver = () => {
+      if (spec.fileStatus !== undefined && spec.fileStatus !== 200) {
+        // Real image URLs point at Azure Blob Storage, which answers errors in XML.
+        const code = spec.fileStatus === 404 ? 'BlobNotFound' : http.STATUS_CODES[spec.fileStatus]?.replace(/\s/g, '') ?? 'Error';
+        const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>The fake was told to answer ${spec.fileStatus}.</Message></Error>`;
+        return send(res, spec.fileStatus, xml, { 'content-type': 'application/xml' });
+      }
+      const contentType = spec.fileContentType ?? 'image/png';
+      if (spec.fileBytes !== undefined) return streamBytes(res, spec.fileBytes, contentType, spec.fileChunked);
+      const body = spec.fileBody ?? spec.png;
+      send(res, 200, body, { 'content-type': contentType });
+    };
+    if (spec.fileDelayMs) later(res, spec.fileDelayMs, deliver);
+    else deliver();
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://fake');
+    const fileMatch = req.method === 'GET' && FILE_PATH.exec(url.pathname);
+    if (fileMatch) {
+      return serveFile(res, files.get(fileMatch[1]) ?? { fileStatus: 404 });
+    }
+    const azureMatch = AZURE_PATH.exec(url.pathname);
+    if (req.method !== 'POST' || (url.pathname !== GENERATIONS_PATH && !azureMatch)) {
+      const { status, body } = openaiError(404, `Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error');
+      return send(res, status, body, baseHeaders(false));
+    }
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () =>
+      handleGenerations(req, res, url, Buffer.concat(chunks).toString('utf8'), azureMatch ? decodeURIComponent(azureMatch[1]) : undefined),
+    );
+    req.on('error', () => {}); // a client that aborts mid-upload must not crash the fake
+  });
+
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  const actualPort = server.address().port;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+
+  let closing;
+  return {
+    url: `${origin}/v1`,
+    origin,
+    port: actualPort,
+    requests,
+    enqueue(...behaviours) {
+      queue.push(...behaviours.map(normaliseBehaviour));
+    },
+    setDefault(behaviour) {
+      fallback = normaliseBehaviour(behaviour);
+    },
+    reset() {
+      queue.length = 0;
+      requests.length = 0;
+    },
+    close() {
+      closing ??= new Promise((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        server.close(() => resolve());
+        server.closeAllConnections(); // includes responses still waiting on a delay
+      });
+      return closing;
+    },
+  };
+}
+
+// Streams `total` bytes without holding them in memory; the PNG signature up front means
+// only a size limit, not a magic-bytes check, can reject the download.
+function streamBytes(res, total, contentType, chunked) {
+  res.writeHead(200, { 'content-type': contentType, ...(!chunked && { 'content-length': total }) });
+  const chunk = Buffer.alloc(64 * 1024);
+  PNG_SIGNATURE.copy(chunk);
+  let sent = 0;
+  const pump = () => {
+    while (sent < total && !res.destroyed) {
+      const part = chunk.subarray(0, Math.min(chunk.length, total - sent));
+      sent += part.length;
+      if (!res.write(part)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
+}
+
+// ---------------------------------------------------------------- CLI
+
+async function main(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string' },
+      'api-key': { type: 'string' },
+      mode: { type: 'string', default: 'b64' },
+    },
+  });
+  const mode = values.mode.startsWith('{') ? JSON.parse(values.mode) : values.mode;
+  const fake = await startFakeOpenAI({ port: Number(values.port), host: values.host, apiKey: values['api-key'], defaultBehaviour: mode });
+  process.stdout.write(`fake-openai listening on ${fake.url}\n`);
+  const stop = () => fake.close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(realpathSync(process.argv[1])).href) {
+  await main(process.argv.slice(2));
+}

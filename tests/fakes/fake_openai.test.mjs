@@ -1,0 +1,554 @@
+// Tests for the fake OpenAI Images server. Run: node --test tests/fakes/
+import { after, before, beforeEach, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import diagnosticsChannel from 'node:diagnostics_channel';
+import { once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import zlib from 'node:zlib';
+
+import { startFakeOpenAI } from './fake_openai.mjs';
+
+const KEY = 'sk-test-key';
+const AUTH = { authorization: `Bearer ${KEY}` };
+
+async function call(fake, body, { headers = AUTH, path = '/v1/images/generations', signal } = {}) {
+  const res = await fetch(fake.origin + path, {
+    method: 'POST',
+    signal,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json };
+}
+
+// Parses a PNG independently of the fake: signature, chunk CRCs, IHDR, and the inflated IDAT size.
+function decodePng(buf) {
+  assert.deepEqual([...buf.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  const chunks = [];
+  for (let off = 8; off < buf.length; ) {
+    const length = buf.readUInt32BE(off);
+    const type = buf.toString('latin1', off + 4, off + 8);
+    const data = buf.subarray(off + 8, off + 8 + length);
+    assert.equal(buf.readUInt32BE(off + 8 + length), zlib.crc32(buf.subarray(off + 4, off + 8 + length)), `${type} CRC`);
+    chunks.push({ type, data });
+    off += 12 + length;
+  }
+  assert.equal(chunks[0].type, 'IHDR');
+  assert.equal(chunks.at(-1).type, 'IEND');
+  const ihdr = chunks[0].data;
+  const width = ihdr.readUInt32BE(0);
+  const height = ihdr.readUInt32BE(4);
+  assert.deepEqual([...ihdr.subarray(8)], [8, 2, 0, 0, 0], '8-bit RGB, no interlace');
+  const idat = Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data));
+  assert.equal(zlib.inflateSync(idat).length, height * (1 + 3 * width), 'inflated IDAT size');
+  return { width, height };
+}
+
+const pngOfItem = (item) => decodePng(Buffer.from(item.b64_json, 'base64'));
+
+// Resolves with the server-side response once the next request reaching any server in this
+// process has been fully read and handled synchronously by the fake (its 'end' listeners have run).
+function nextRequestHandled() {
+  return new Promise((resolve) => {
+    const onStart = ({ request, response }) => {
+      diagnosticsChannel.unsubscribe('http.server.request.start', onStart);
+      resolve(once(request, 'end').then(() => response));
+    };
+    diagnosticsChannel.subscribe('http.server.request.start', onStart);
+  });
+}
+
+function assertOpenAIError(res, status, fields) {
+  assert.equal(res.status, status, res.text);
+  assert.deepEqual(Object.keys(res.json.error).sort(), ['code', 'message', 'param', 'type']);
+  for (const [k, v] of Object.entries(fields)) assert.equal(res.json.error[k], v, k);
+}
+
+describe('fake OpenAI', () => {
+  let fake;
+  before(async () => {
+    fake = await startFakeOpenAI({ apiKey: KEY });
+  });
+  after(() => fake.close());
+  beforeEach(() => {
+    fake.reset();
+    fake.setDefault({ kind: 'b64' });
+  });
+
+  test('reports its URLs', () => {
+    assert.match(fake.url, /^http:\/\/127\.0\.0\.1:\d+\/v1$/);
+    assert.equal(fake.url, `${fake.origin}/v1`);
+    assert.equal(fake.origin, `http://127.0.0.1:${fake.port}`);
+  });
+
+  describe('authentication', () => {
+    test('missing key → 401 with code null', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: {} });
+      assertOpenAIError(res, 401, { type: 'invalid_request_error', param: null, code: null });
+      assert.match(res.json.error.message, /^You didn't provide an API key\. /);
+    });
+
+    test('wrong key → 401 invalid_api_key with the key masked', async () => {
+      const wrong = 'sk-proj-abcdefghijklmnop1234';
+      const res = await call(fake, { prompt: 'p' }, { headers: { authorization: `Bearer ${wrong}` } });
+      assertOpenAIError(res, 401, { type: 'invalid_request_error', param: null, code: 'invalid_api_key' });
+      assert.equal(
+        res.json.error.message,
+        'Incorrect API key provided: sk-proj-****************1234. You can find your API key at https://platform.openai.com/account/api-keys.',
+      );
+      assert.ok(!res.text.includes(wrong));
+    });
+
+    test('short keys are mostly hidden too', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: { authorization: 'Bearer sk-wrong-key' } });
+      assert.match(res.json.error.message, /provided: sk-\*{6}key\./);
+    });
+
+    test('the scheme must be exactly "Bearer "', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: { authorization: `bearer ${KEY}` } });
+      assert.equal(res.status, 401);
+    });
+
+    test('rejected calls are recorded and do not consume the queue', async () => {
+      fake.enqueue({ kind: 'server_error' });
+      await call(fake, { prompt: 'p' }, { headers: {} });
+      assert.equal(fake.requests.length, 1);
+      assert.equal((await call(fake, { prompt: 'p' })).status, 500);
+    });
+  });
+
+  describe('validation', () => {
+    test('body must be JSON', async () => {
+      const res = await call(fake, 'not json');
+      assertOpenAIError(res, 400, { type: 'invalid_request_error', param: null, code: null });
+      assert.match(res.json.error.message, /^We could not parse the JSON body of your request\./);
+      assert.equal(fake.requests[0].body, 'not json');
+    });
+
+    test('prompt is required', async () => {
+      const res = await call(fake, { model: 'gpt-image-1' });
+      assertOpenAIError(res, 400, { param: 'prompt', code: 'missing_required_parameter', message: "Missing required parameter: 'prompt'." });
+    });
+
+    test('prompt must be a string', async () => {
+      const res = await call(fake, { prompt: 42 });
+      assertOpenAIError(res, 400, { param: 'prompt', code: 'invalid_type' });
+    });
+
+    test('prompt length limit depends on the model', async () => {
+      const long = 'a'.repeat(1001);
+      assertOpenAIError(await call(fake, { prompt: long }), 400, { param: 'prompt', code: 'string_above_max_length' });
+      assert.equal((await call(fake, { prompt: long, model: 'dall-e-3' })).status, 200);
+    });
+
+    test('unknown model → 404 model_not_found', async () => {
+      const res = await call(fake, { prompt: 'p', model: 'x' });
+      assertOpenAIError(res, 404, {
+        type: 'invalid_request_error',
+        param: null,
+        code: 'model_not_found',
+        message: 'The model `x` does not exist or you do not have access to it.',
+      });
+    });
+
+    for (const param of ['response_format', 'style']) {
+      test(`gpt-image-1 rejects ${param}`, async () => {
+        const value = param === 'style' ? 'vivid' : 'b64_json';
+        const res = await call(fake, { prompt: 'p', model: 'gpt-image-1', [param]: value });
+        assertOpenAIError(res, 400, {
+          type: 'invalid_request_error',
+          param,
+          code: 'unknown_parameter',
+          message: `Unknown parameter: '${param}'.`,
+        });
+      });
+    }
+
+    test('invalid size names the supported values', async () => {
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1', size: '123x4' });
+      assertOpenAIError(res, 400, {
+        param: 'size',
+        code: 'invalid_value',
+        message: "Invalid value: '123x4'. Supported values are: '1024x1024', '1536x1024', '1024x1536', and 'auto'.",
+      });
+    });
+
+    test('dall-e-3 takes only n=1 and its own qualities', async () => {
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'dall-e-3', n: 2 }), 400, { param: 'n', code: 'integer_above_max_value' });
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'dall-e-3', quality: 'high' }), 400, { param: 'quality', code: 'invalid_value' });
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'dall-e-3', style: 'loud' }), 400, { param: 'style', code: 'invalid_value' });
+    });
+
+    test('dall-e-2 is the default model and only takes small squares', async () => {
+      assertOpenAIError(await call(fake, { prompt: 'p', size: '1792x1024' }), 400, { param: 'size', code: 'invalid_value' });
+      const res = await call(fake, { prompt: 'p', size: '256x256', n: 2 });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.data.length, 2);
+      assert.deepEqual(pngOfItem(res.json.data[1]), { width: 256, height: 256 });
+      assert.equal(res.json.usage, undefined, 'usage is GPT-image only');
+    });
+  });
+
+  describe('b64 images', () => {
+    test('gpt-image-1 returns a real PNG of the requested size, plus metadata', async () => {
+      const res = await call(fake, { prompt: 'a red fox', model: 'gpt-image-1', size: '1536x1024', quality: 'low' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'application/json');
+      assert.match(res.headers.get('x-request-id'), /^req_[0-9a-f]{32}$/);
+      assert.equal(res.headers.get('x-ratelimit-limit-requests'), '5');
+      assert.equal(res.headers.get('x-ratelimit-remaining-requests'), '4');
+      assert.equal(res.headers.get('x-ratelimit-reset-requests'), '12ms');
+      assert.ok(Math.abs(res.json.created - Date.now() / 1000) < 60);
+      assert.equal(res.json.data.length, 1);
+      assert.deepEqual(pngOfItem(res.json.data[0]), { width: 1536, height: 1024 });
+      assert.equal(res.json.data[0].revised_prompt, undefined);
+      assert.equal(res.json.output_format, 'png');
+      assert.equal(res.json.size, '1536x1024');
+      assert.equal(res.json.quality, 'low');
+      assert.equal(res.json.background, 'opaque');
+      const { input_tokens, output_tokens, total_tokens } = res.json.usage;
+      assert.equal(total_tokens, input_tokens + output_tokens);
+    });
+
+    test("size 'auto' gives 1024x1024", async () => {
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1-mini', size: 'auto' });
+      assert.equal(res.json.size, '1024x1024');
+      assert.deepEqual(pngOfItem(res.json.data[0]), { width: 1024, height: 1024 });
+    });
+
+    test('dall-e-3 adds revised_prompt', async () => {
+      const res = await call(fake, { prompt: 'a red fox', model: 'dall-e-3', size: '1024x1792', response_format: 'b64_json' });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.data[0].revised_prompt, 'A detailed rendering of a red fox');
+      assert.deepEqual(pngOfItem(res.json.data[0]), { width: 1024, height: 1792 });
+    });
+  });
+
+  describe('url images', () => {
+    const generateUrl = async (behaviour, body = { prompt: 'p', model: 'dall-e-3' }) => {
+      fake.enqueue({ kind: 'url', ...behaviour });
+      const res = await call(fake, body);
+      assert.equal(res.status, 200);
+      const { url } = res.json.data[0];
+      assert.ok(url.startsWith(`${fake.origin}/files/`), url);
+      return url;
+    };
+
+    test('the URL serves the PNG', async () => {
+      const url = await generateUrl({}, { prompt: 'p', model: 'dall-e-2', size: '512x512' });
+      const res = await fetch(url);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'image/png');
+      assert.deepEqual(decodePng(Buffer.from(await res.arrayBuffer())), { width: 512, height: 512 });
+    });
+
+    test('non-image content', async () => {
+      const res = await fetch(await generateUrl({ fileContentType: 'text/html', fileBody: '<html>nope</html>' }));
+      assert.equal(res.headers.get('content-type'), 'text/html');
+      assert.equal(await res.text(), '<html>nope</html>');
+    });
+
+    test('file status 404', async () => {
+      const res = await fetch(await generateUrl({ fileStatus: 404 }));
+      assert.equal(res.status, 404);
+      assert.match(await res.text(), /<Code>BlobNotFound<\/Code>/);
+    });
+
+    test('unknown file → 404', async () => {
+      assert.equal((await fetch(`${fake.origin}/files/00ff.png`)).status, 404);
+    });
+
+    test('huge body is streamed with its full length', async () => {
+      const size = 8 * 1024 * 1024 + 3;
+      const res = await fetch(await generateUrl({ fileBytes: size }));
+      assert.equal(res.headers.get('content-length'), String(size));
+      let total = 0;
+      let first;
+      for await (const chunk of res.body) {
+        first ??= Buffer.from(chunk.subarray(0, 8));
+        total += chunk.length;
+      }
+      assert.equal(total, size);
+      assert.equal(first.toString('latin1', 1, 4), 'PNG');
+    });
+
+    test('huge body without content-length when chunked', async () => {
+      const res = await fetch(await generateUrl({ fileBytes: 100_000, fileChunked: true }));
+      assert.equal(res.headers.get('content-length'), null);
+      assert.equal((await res.arrayBuffer()).byteLength, 100_000);
+    });
+
+    test('delayed file', async () => {
+      const url = await generateUrl({ fileDelayMs: 80 });
+      const started = performance.now();
+      const res = await fetch(url);
+      await res.arrayBuffer();
+      assert.ok(performance.now() - started >= 75, 'answered after the delay');
+    });
+  });
+
+  describe('error behaviours', () => {
+    test('content_policy', async () => {
+      fake.enqueue({ kind: 'content_policy' });
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'dall-e-3' }), 400, {
+        type: 'invalid_request_error',
+        param: null,
+        code: 'content_policy_violation',
+        message:
+          'Your request was rejected as a result of our safety system. Your prompt may contain text that is not allowed by our safety system.',
+      });
+    });
+
+    test('moderation_blocked quotes the request id', async () => {
+      fake.enqueue({ kind: 'moderation_blocked' });
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assertOpenAIError(res, 400, { type: 'image_generation_user_error', param: null, code: 'moderation_blocked' });
+      assert.equal(
+        res.json.error.message,
+        `Your request was rejected by the safety system. If you believe this is an error, contact us at help.openai.com and include the request ID ${res.headers.get('x-request-id')}. safety_violations=[sexual].`,
+      );
+    });
+
+    test('azure_content_filter', async () => {
+      fake.enqueue({ kind: 'azure_content_filter' });
+      const res = await call(fake, { prompt: 'p', model: 'dall-e-3' });
+      assert.equal(res.status, 400);
+      assert.equal(res.json.error.code, 'contentFilter');
+      assert.equal(res.json.error.param, 'prompt');
+      assert.equal(res.json.error.type, null);
+      assert.equal(res.json.error.inner_error.code, 'ResponsibleAIPolicyViolation');
+      assert.deepEqual(res.json.error.inner_error.content_filter_results.violence, { filtered: true, severity: 'high' });
+    });
+
+    test('rate_limit with retry-after and retry-after-ms', async () => {
+      fake.enqueue({ kind: 'rate_limit', retryAfter: '2' }, { kind: 'rate_limit', retryAfterMs: '150' }, { kind: 'rate_limit' });
+      const first = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assertOpenAIError(first, 429, { type: 'requests', param: null, code: 'rate_limit_exceeded' });
+      assert.match(first.json.error.message, /^Rate limit reached for gpt-image-1 /);
+      assert.equal(first.headers.get('retry-after'), '2');
+      assert.equal(first.headers.get('retry-after-ms'), null);
+      assert.equal(first.headers.get('x-ratelimit-remaining-requests'), '0');
+      const second = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assert.equal(second.headers.get('retry-after-ms'), '150');
+      assert.equal(second.headers.get('retry-after'), null);
+      const third = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assert.equal(third.status, 429);
+      assert.equal(third.headers.get('retry-after'), null);
+    });
+
+    const fixed = [
+      ['insufficient_quota', 429, 'insufficient_quota', 'insufficient_quota', 'You exceeded your current quota, please check your plan and billing details.'],
+      ['server_error', 500, 'server_error', null, 'The server had an error while processing your request. Sorry about that!'],
+      ['overloaded', 503, 'server_error', null, 'The engine is currently overloaded, please try again later'],
+    ];
+    for (const [kind, status, type, code, message] of fixed) {
+      test(kind, async () => {
+        fake.enqueue({ kind });
+        const res = await call(fake, { prompt: 'p' });
+        assertOpenAIError(res, status, { type, code, message, param: null });
+        assert.match(res.headers.get('x-request-id'), /^req_[0-9a-f]{32}$/);
+      });
+    }
+
+    test('malformed_json', async () => {
+      fake.enqueue({ kind: 'malformed_json' });
+      const res = await call(fake, { prompt: 'p' });
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'application/json');
+      assert.equal(res.text, '{"created": 1, "data": [');
+      assert.equal(res.json, undefined);
+    });
+
+    test('not_image', async () => {
+      fake.enqueue({ kind: 'not_image' });
+      const res = await call(fake, { prompt: 'p' });
+      assert.equal(res.status, 200);
+      assert.equal(Buffer.from(res.json.data[0].b64_json, 'base64').toString(), 'this is not an image at all');
+    });
+
+    test('empty_data', async () => {
+      fake.enqueue({ kind: 'empty_data' });
+      const res = await call(fake, { prompt: 'p' });
+      assert.equal(res.status, 200);
+      assert.equal(res.text, '{"created":1,"data":[]}');
+    });
+
+    test('status: custom answer', async () => {
+      fake.enqueue(
+        { kind: 'status', status: 418, body: 'teapot', headers: { 'Content-Type': 'text/plain', 'X-Extra': 'yes' } },
+        { kind: 'status', status: 409, body: { error: { message: 'busy' } } },
+      );
+      const first = await call(fake, { prompt: 'p' });
+      assert.equal(first.status, 418);
+      assert.equal(first.text, 'teapot');
+      assert.equal(first.headers.get('content-type'), 'text/plain');
+      assert.equal(first.headers.get('x-extra'), 'yes');
+      const second = await call(fake, { prompt: 'p' });
+      assert.equal(second.status, 409);
+      assert.deepEqual(second.json, { error: { message: 'busy' } });
+    });
+
+    test('unknown behaviours are refused up front', () => {
+      assert.throws(() => fake.enqueue({ kind: 'nope' }), TypeError);
+      assert.throws(() => fake.setDefault({ kind: 'slow', then: { kind: 'nope' } }), TypeError);
+    });
+  });
+
+  describe('queue and recording', () => {
+    test('one-shot behaviours run in FIFO order, then the default', async () => {
+      fake.enqueue({ kind: 'server_error' }, 'content_policy');
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await call(fake, { prompt: 'p' })).status);
+      assert.deepEqual(statuses, [500, 400, 200]);
+      fake.setDefault({ kind: 'overloaded' });
+      assert.equal((await call(fake, { prompt: 'p' })).status, 503);
+      assert.equal((await call(fake, { prompt: 'p' })).status, 503);
+    });
+
+    test('reset clears the queue and the recorded requests', async () => {
+      fake.enqueue({ kind: 'server_error' });
+      await call(fake, { prompt: 'p' }, { headers: {} });
+      fake.reset();
+      assert.equal(fake.requests.length, 0);
+      assert.equal((await call(fake, { prompt: 'p' })).status, 200);
+    });
+
+    test('requests record method, path, headers and parsed body', async () => {
+      await call(fake, { prompt: 'a fox', model: 'gpt-image-1' });
+      assert.equal(fake.requests.length, 1);
+      const [recorded] = fake.requests;
+      assert.equal(recorded.method, 'POST');
+      assert.equal(recorded.path, '/v1/images/generations');
+      assert.equal(recorded.headers.authorization, `Bearer ${KEY}`);
+      assert.deepEqual(recorded.body, { prompt: 'a fox', model: 'gpt-image-1' });
+    });
+
+    test('other URLs → OpenAI-style 404, not recorded', async () => {
+      const res = await call(fake, { prompt: 'p' }, { path: '/v1/xyz' });
+      assertOpenAIError(res, 404, { type: 'invalid_request_error', param: null, code: null, message: 'Invalid URL (POST /v1/xyz)' });
+      assert.equal(fake.requests.length, 0);
+    });
+  });
+
+  describe('slow', () => {
+    test('waits, then acts as `then`', async () => {
+      fake.enqueue({ kind: 'slow', delayMs: 60, then: { kind: 'content_policy' } });
+      const started = performance.now();
+      const res = await call(fake, { prompt: 'p' });
+      assert.ok(performance.now() - started >= 55);
+      assert.equal(res.json.error.code, 'content_policy_violation');
+    });
+
+    // Counts armed (ref'ed) timers, which is how a forgotten slow timer would show.
+    const timeouts = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+    test('a client that disconnects cancels the wait', async () => {
+      fake.enqueue({ kind: 'slow', delayMs: 60_000 });
+      const idle = timeouts();
+      const handled = nextRequestHandled();
+      const aborter = new AbortController();
+      const pending = call(fake, { prompt: 'p' }, { signal: aborter.signal }).catch((e) => e.name);
+      const response = await handled;
+      assert.equal(timeouts(), idle + 1, 'the slow timer is armed');
+      aborter.abort();
+      await once(response, 'close');
+      assert.equal(timeouts(), idle, 'the slow timer is cancelled');
+      assert.equal(await pending, 'AbortError');
+    });
+
+    test('close() with a slow request pending resolves promptly and cancels the timer', async () => {
+      const own = await startFakeOpenAI({ apiKey: KEY });
+      own.enqueue({ kind: 'slow', delayMs: 60_000 });
+      const idle = timeouts();
+      const handled = nextRequestHandled();
+      const aborter = new AbortController();
+      const pending = call(own, { prompt: 'p' }, { signal: aborter.signal }).then(
+        () => 'answered',
+        (e) => (e.name === 'AbortError' ? 'aborted by the test' : 'connection closed'),
+      );
+      try {
+        await handled;
+        assert.equal(timeouts(), idle + 1, 'the slow timer is armed');
+        // A deadline, not a sleep: an unref'ed timer the fake's close() has to beat.
+        const outcome = await Promise.race([own.close().then(() => 'closed'), delay(1000, 'still open', { ref: false })]);
+        assert.equal(outcome, 'closed');
+        assert.equal(timeouts(), idle, 'the slow timer is cancelled');
+        assert.equal(await pending, 'connection closed');
+      } finally {
+        aborter.abort(); // lets a broken close() finish instead of hanging the run
+      }
+    });
+  });
+
+  describe('Azure OpenAI path', () => {
+    const azurePath = (deployment, query = '?api-version=2024-10-21') =>
+      `/openai/deployments/${deployment}/images/generations${query}`;
+
+    test('api-key auth, apim-request-id, content filter results', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: { 'api-key': KEY }, path: azurePath('dall-e-3') });
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.headers.get('apim-request-id'), /^[0-9a-f-]{36}$/);
+      assert.equal(res.headers.get('x-request-id'), null);
+      assert.equal(res.json.data[0].revised_prompt, 'A detailed rendering of p');
+      assert.equal(res.json.data[0].content_filter_results.violence.filtered, false);
+      assert.equal(fake.requests[0].path, azurePath('dall-e-3'));
+    });
+
+    test('missing api-version → Azure 404', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: { 'api-key': KEY }, path: azurePath('dall-e-3', '') });
+      assert.equal(res.status, 404);
+      assert.equal(res.text, '{"error":{"code":"404","message":"Resource not found"}}');
+    });
+
+    test('Bearer is not accepted; a wrong api-key is 401', async () => {
+      const bearer = await call(fake, { prompt: 'p' }, { path: azurePath('gpt-image-1') });
+      assert.equal(bearer.status, 401);
+      assert.equal(bearer.json.error.code, '401');
+      const wrong = await call(fake, { prompt: 'p' }, { headers: { 'api-key': 'nope' }, path: azurePath('gpt-image-1') });
+      assert.equal(wrong.status, 401);
+      assert.match(wrong.json.error.message, /invalid subscription key/);
+    });
+
+    test('unknown deployment → DeploymentNotFound', async () => {
+      const res = await call(fake, { prompt: 'p' }, { headers: { 'api-key': KEY }, path: azurePath('mine') });
+      assert.equal(res.status, 404);
+      assert.equal(res.json.error.code, 'DeploymentNotFound');
+    });
+  });
+});
+
+test('CLI: prints one line, serves the mode, exits 0 on SIGTERM', async () => {
+  const script = fileURLToPath(new URL('./fake_openai.mjs', import.meta.url));
+  const child = spawn(process.execPath, [script, '--port', '0', '--api-key', 'sk-cli', '--mode', 'content_policy'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  try {
+    const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+    const { value: line } = await lines.next();
+    const match = /^fake-openai listening on (http:\/\/127\.0\.0\.1:(\d+)\/v1)$/.exec(line);
+    assert.ok(match, line);
+    const res = await fetch(`${match[1]}/images/generations`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer sk-cli', 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'p', model: 'dall-e-3' }),
+    });
+    assert.equal(res.status, 400);
+    assert.equal((await res.json()).error.code, 'content_policy_violation');
+    child.kill('SIGTERM');
+    assert.deepEqual(await exited, [0, null]);
+    assert.equal((await lines.next()).done, true, 'nothing else on stdout');
+  } finally {
+    child.kill('SIGKILL');
+  }
+});

@@ -1,0 +1,242 @@
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Button } from '../../../components/button';
+import { ImageIcon, RefreshIcon, Spinner, SparklesIcon } from '../../../components/icons';
+import { describeError } from '../../../lib/api-client';
+import { cn } from '../../../lib/cn';
+import type { Image } from '../../../types/api';
+import { useGallery } from '../api/get-images';
+import { GalleryTile } from './gallery-tile';
+import { ImageDialog } from './image-dialog';
+
+export interface GalleryProps {
+  /** "Use prompt" in the image dialog. */
+  onUsePrompt?: (prompt: string) => void;
+  /** The empty state's call to action. */
+  onStartPrompt?: () => void;
+  refreshIntervalMs?: number;
+}
+
+const GRID = 'grid grid-cols-1 gap-4 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4';
+const SKELETON_TILES = 8;
+
+type AfterClose = { kind: 'focus-tile'; id: string } | { kind: 'use-prompt'; prompt: string } | null;
+
+/** The shared gallery: newest first, infinite scroll, details dialog. */
+export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: GalleryProps) {
+  const gallery = useGallery(refreshIntervalMs === undefined ? {} : { refreshIntervalMs });
+  const { images, error, isLoading, isValidating, isLoadingMore, isRefreshing, hasMore, isEmpty, loadMore, refresh } =
+    gallery;
+
+  const [openId, setOpenId] = useState<string | null>(null);
+  const tiles = useRef(new Map<string, HTMLButtonElement>());
+  const afterClose = useRef<AfterClose>(null);
+  const sentinelRef = useRef<HTMLDivElement>(null);
+
+  const openIndex = openId === null ? -1 : images.findIndex((image) => image.id === openId);
+  const openImage = openIndex >= 0 ? images[openIndex] : undefined;
+
+  // The open image disappeared from the list (e.g. deleted elsewhere): close quietly.
+  useEffect(() => {
+    if (openId !== null && openIndex < 0) setOpenId(null);
+  }, [openId, openIndex]);
+
+  // After the dialog has unmounted: return focus to the tile, or hand the prompt to the form.
+  useEffect(() => {
+    if (openId !== null) return;
+    const action = afterClose.current;
+    afterClose.current = null;
+    if (action?.kind === 'focus-tile') tiles.current.get(action.id)?.focus();
+    else if (action?.kind === 'use-prompt') onUsePrompt?.(action.prompt);
+  }, [openId, onUsePrompt]);
+
+  const closeDialog = useCallback(() => {
+    if (openId !== null) afterClose.current = { kind: 'focus-tile', id: openId };
+    setOpenId(null);
+  }, [openId]);
+
+  const usePrompt = useCallback((prompt: string) => {
+    afterClose.current = { kind: 'use-prompt', prompt };
+    setOpenId(null);
+  }, []);
+
+  const openTile = useCallback((image: Image) => setOpenId(image.id), []);
+
+  // A thumbnail failed because its signed link has expired: fetch fresh links.
+  const onImageError = useCallback(
+    (image: Image) => {
+      const expiresAt = Date.parse(image.expiresAt);
+      if (!Number.isNaN(expiresAt) && expiresAt - Date.now() < 60_000) void refresh();
+    },
+    [refresh],
+  );
+
+  // Infinite scroll: load the next page when the sentinel nears the viewport. Re-created after
+  // each page so a sentinel that is still visible triggers again.
+  useEffect(() => {
+    const sentinel = sentinelRef.current;
+    if (!sentinel || !hasMore || isLoadingMore || error || typeof IntersectionObserver === 'undefined') {
+      return undefined;
+    }
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) void loadMore();
+      },
+      { rootMargin: '600px 0px' },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [hasMore, isLoadingMore, error, loadMore, images.length]);
+
+  let body: ReactNode;
+  if (images.length === 0 && error) {
+    body = (
+      <div role="alert" className="rounded-2xl border border-red-200 bg-red-50 p-6 text-center sm:p-10">
+        <p className="text-base font-semibold text-red-900">The gallery could not be loaded.</p>
+        <p className="mt-1 text-sm text-red-800">{describeError(error)}</p>
+        <Button
+          className="mt-4"
+          onClick={() => {
+            if (!isValidating) void refresh();
+          }}
+          aria-disabled={isValidating}
+        >
+          {isValidating ? <Spinner /> : <RefreshIcon className="h-4 w-4" />}
+          {isValidating ? 'Retrying…' : 'Retry'}
+        </Button>
+      </div>
+    );
+  } else if (images.length === 0 && isLoading) {
+    body = (
+      <div role="status" aria-live="polite">
+        <span className="sr-only">Loading images…</span>
+        <ul className={GRID} aria-hidden="true">
+          {Array.from({ length: SKELETON_TILES }, (_, i) => (
+            <li
+              key={`skeleton-${i}`}
+              className={cn(
+                'aspect-square animate-pulse rounded-xl bg-slate-200 motion-reduce:animate-none',
+                i === 0 && 'md:col-span-2 md:row-span-2',
+              )}
+            />
+          ))}
+        </ul>
+      </div>
+    );
+  } else if (isEmpty) {
+    body = (
+      <div className="rounded-2xl border-2 border-dashed border-slate-300 bg-white p-8 text-center sm:p-12">
+        <ImageIcon className="mx-auto h-10 w-10 text-slate-400" />
+        <p className="mt-3 text-lg font-semibold text-slate-900">No images yet</p>
+        <p className="mx-auto mt-1 max-w-md text-sm text-slate-600">
+          Describe something above and press Generate — your first image will appear right here.
+        </p>
+        {onStartPrompt && (
+          <Button variant="primary" className="mt-5" onClick={onStartPrompt}>
+            <SparklesIcon className="h-4 w-4" />
+            Write your first prompt
+          </Button>
+        )}
+      </div>
+    );
+  } else {
+    body = (
+      <>
+        <ul className={GRID} aria-label="Generated images">
+          {images.map((image, i) => (
+            <GalleryTile
+              key={image.id}
+              ref={(element) => {
+                if (element) tiles.current.set(image.id, element);
+                else tiles.current.delete(image.id);
+              }}
+              image={image}
+              featured={i === 0}
+              onOpen={openTile}
+              onImageError={onImageError}
+            />
+          ))}
+        </ul>
+
+        {error && (
+          <div
+            role="alert"
+            className="mt-6 flex flex-col items-center justify-between gap-3 rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900 sm:flex-row"
+          >
+            <p>
+              <span className="font-semibold">Could not load more images.</span> {describeError(error)}
+            </p>
+            <Button
+              onClick={() => {
+                if (!isValidating) void refresh();
+              }}
+              aria-disabled={isValidating}
+            >
+              {isValidating ? 'Retrying…' : 'Retry'}
+            </Button>
+          </div>
+        )}
+
+        <div className="mt-8 flex flex-col items-center gap-2">
+          {hasMore ? (
+            <>
+              <div ref={sentinelRef} aria-hidden="true" className="h-px w-full" data-testid="gallery-sentinel" />
+              <Button
+                onClick={() => {
+                  if (!isLoadingMore) void loadMore();
+                }}
+                aria-disabled={isLoadingMore}
+              >
+                {isLoadingMore && <Spinner />}
+                {isLoadingMore ? 'Loading…' : 'Load more'}
+              </Button>
+            </>
+          ) : (
+            <p className="text-sm text-slate-500">That’s everything — {images.length} images.</p>
+          )}
+        </div>
+      </>
+    );
+  }
+
+  return (
+    <section aria-labelledby="gallery-heading" aria-busy={isLoading || isLoadingMore}>
+      <div className="mb-4 flex items-baseline justify-between gap-4">
+        <h2 id="gallery-heading" className="text-xl font-bold tracking-tight text-slate-900">
+          Gallery
+        </h2>
+        <p className="hidden text-sm text-slate-600 sm:block">Newest first · hover or focus an image to read its prompt</p>
+      </div>
+
+      {body}
+
+      {/* aria-disabled rather than disabled, so keyboard focus stays on the button meanwhile. */}
+      <Button
+        variant="primary"
+        onClick={() => {
+          if (!isRefreshing) void refresh();
+        }}
+        aria-disabled={isRefreshing}
+        className="fixed right-4 bottom-4 z-40 rounded-full px-5 shadow-lg aria-disabled:cursor-progress aria-disabled:bg-indigo-500 sm:right-6 sm:bottom-6"
+      >
+        <RefreshIcon
+          className={cn('h-4 w-4', isRefreshing && 'animate-spin motion-reduce:animate-none')}
+        />
+        {isRefreshing ? 'Refreshing…' : 'Refresh'}
+      </Button>
+
+      {openImage && (
+        <ImageDialog
+          image={openImage}
+          index={openIndex}
+          total={images.length}
+          onClose={closeDialog}
+          onPrevious={openIndex > 0 ? () => setOpenId(images[openIndex - 1]?.id ?? null) : undefined}
+          onNext={
+            openIndex < images.length - 1 ? () => setOpenId(images[openIndex + 1]?.id ?? null) : undefined
+          }
+          onUsePrompt={usePrompt}
+        />
+      )}
+    </section>
+  );
+}

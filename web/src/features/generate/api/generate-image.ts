@@ -1,0 +1,22 @@
+import { apiFetch, expectShape } from '../../../lib/api-client';
+import type { GenerateImageRequest, GenerateImageResponse } from '../../../types/api';
+
+/**
+ * `POST /api/generateImage`. Resolves only after the server answered 201 with
+ * `{"images": [...]}`; every other outcome throws `ApiError`.
+ */
+export async function generateImage(request: GenerateImageRequest): Promise<GenerateImageResponse> {
+  const body = await apiFetch<unknown>('/api/generateImage', {
+    method: 'POST',
+    json: request,
+    expectStatus: 201,
+  });
+  return expectShape<GenerateImageResponse>(
+    body,
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      Array.isArray((v as { images?: unknown }).images) &&
+      (v as { images: unknown[] }).images.length > 0,
+  );
+}

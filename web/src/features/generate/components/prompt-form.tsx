@@ -1,0 +1,286 @@
+import {
+  forwardRef,
+  useCallback,
+  useId,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+} from 'react';
+import toast from 'react-hot-toast';
+import { Button } from '../../../components/button';
+import { RefreshIcon, SparklesIcon, Spinner } from '../../../components/icons';
+import { describeError } from '../../../lib/api-client';
+import { cn } from '../../../lib/cn';
+import { countChars, truncate } from '../../../lib/text';
+import type { ChoiceOption, ConfigResponse, GenerateImageRequest, Image } from '../../../types/api';
+import { generateImage } from '../api/generate-image';
+import { useSuggestion } from '../api/get-suggestion';
+import { formatOptionValue, OptionSelect } from './option-select';
+
+/** Used until `/api/config` has answered (the documented default). */
+export const DEFAULT_PROMPT_MAX_CHARS = 4000;
+/** The character counter appears above this share of the limit. */
+export const COUNTER_THRESHOLD = 0.8;
+/** How much of the prompt the "generating" toast quotes. */
+export const TOAST_PROMPT_CHARS = 40;
+
+export const THINKING_PLACEHOLDER = 'Thinking of a suggestion…';
+export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
+
+export interface PromptFormHandle {
+  /** Puts `text` into the prompt box and focuses it (used by "Use prompt"). */
+  fillPrompt: (text: string) => void;
+  focus: () => void;
+}
+
+export interface PromptFormProps {
+  /** `GET /api/config`; options and limits come from it. */
+  config: ConfigResponse | undefined;
+  /** Called with the new images (newest first) after the server answered 201. */
+  onGenerated?: (images: Image[]) => void;
+}
+
+type ChoiceKey = 'size' | 'quality' | 'style';
+
+interface Choices {
+  size?: string;
+  quality?: string;
+  style?: string;
+  n?: number;
+}
+
+function effectiveChoice(option: ChoiceOption | undefined, chosen: string | undefined): string | undefined {
+  if (!option || option.values.length === 0) return undefined;
+  if (chosen !== undefined && option.values.includes(chosen)) return chosen;
+  return option.values.includes(option.default) ? option.default : option.values[0];
+}
+
+function clamp(value: number, min: number, max: number): number {
+  return Math.min(max, Math.max(min, value));
+}
+
+const CHOICE_LABELS: Record<ChoiceKey, string> = { size: 'Size', quality: 'Quality', style: 'Style' };
+
+export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function PromptForm(
+  { config, onGenerated },
+  ref,
+) {
+  const [prompt, setPrompt] = useState('');
+  const [generating, setGenerating] = useState(false);
+  const [choices, setChoices] = useState<Choices>({});
+  const generatingRef = useRef(false);
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+  const caretToEndRef = useRef(false);
+  const ids = { textarea: useId(), hint: useId(), counter: useId() };
+
+  const suggestion = useSuggestion();
+  const rawSuggestion: unknown = suggestion.data?.suggestion;
+  const suggestionText =
+    typeof rawSuggestion === 'string' && rawSuggestion.trim() ? rawSuggestion.trim() : undefined;
+  const suggestionBusy = suggestion.isLoading || suggestion.isValidating;
+
+  const options = config?.options ?? {};
+  const maxChars = config?.limits.promptMaxChars ?? DEFAULT_PROMPT_MAX_CHARS;
+  const trimmed = prompt.trim();
+  const count = countChars(trimmed);
+  const overBy = count - maxChars;
+  const isOver = overBy > 0;
+  const showCounter = count > maxChars * COUNTER_THRESHOLD;
+  const canGenerate = trimmed.length > 0 && !isOver && !generating;
+
+  const values = {
+    size: effectiveChoice(options.size, choices.size),
+    quality: effectiveChoice(options.quality, choices.quality),
+    style: effectiveChoice(options.style, choices.style),
+    n: options.n ? clamp(choices.n ?? options.n.default, options.n.min, options.n.max) : undefined,
+  };
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      fillPrompt: (text: string) => {
+        caretToEndRef.current = true;
+        setPrompt(text);
+        textareaRef.current?.focus();
+      },
+      focus: () => textareaRef.current?.focus(),
+    }),
+    [],
+  );
+
+  useLayoutEffect(() => {
+    const textarea = textareaRef.current;
+    if (!caretToEndRef.current || !textarea) return;
+    caretToEndRef.current = false;
+    textarea.setSelectionRange(textarea.value.length, textarea.value.length);
+    textarea.scrollTop = textarea.scrollHeight;
+  }, [prompt]);
+
+  const submit = useCallback(
+    async (raw: string) => {
+      const text = raw.trim();
+      if (!text || countChars(text) > maxChars || generatingRef.current) return;
+      generatingRef.current = true;
+      setGenerating(true);
+
+      const request: GenerateImageRequest = { prompt: text };
+      if (values.size !== undefined) request.size = values.size;
+      if (values.quality !== undefined) request.quality = values.quality;
+      if (values.style !== undefined) request.style = values.style;
+      if (values.n !== undefined) request.n = values.n;
+
+      const toastId = toast.loading(`Generating “${truncate(text, TOAST_PROMPT_CHARS)}”`);
+      try {
+        const { images } = await generateImage(request);
+        toast.success(
+          images.length > 1
+            ? `Your ${images.length} images have been generated!`
+            : 'Your image has been generated!',
+          { id: toastId },
+        );
+        // Clear only what was submitted; anything typed meanwhile stays.
+        setPrompt((current) => (current.trim() === text ? '' : current));
+        onGenerated?.(images);
+      } catch (error) {
+        toast.error(describeError(error), {
+          id: toastId,
+          duration: 8000,
+          ariaProps: { role: 'alert', 'aria-live': 'assertive' },
+        });
+      } finally {
+        generatingRef.current = false;
+        setGenerating(false);
+      }
+    },
+    [maxChars, onGenerated, values.n, values.quality, values.size, values.style],
+  );
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (canGenerate) void submit(prompt);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== 'Enter' || event.shiftKey || event.nativeEvent.isComposing) return;
+    event.preventDefault();
+    if (canGenerate) void submit(prompt);
+  };
+
+  const placeholder = suggestionBusy
+    ? THINKING_PLACEHOLDER
+    : (suggestionText ?? FALLBACK_PLACEHOLDER);
+
+  const choiceSelects = (Object.keys(CHOICE_LABELS) as ChoiceKey[]).flatMap((key) => {
+    const option = options[key];
+    const value = values[key];
+    if (!option || value === undefined) return [];
+    return [
+      <OptionSelect
+        key={key}
+        label={CHOICE_LABELS[key]}
+        value={value}
+        choices={option.values.map((v) => ({ value: v, label: formatOptionValue(v) }))}
+        onChange={(v) => setChoices((current) => ({ ...current, [key]: v }))}
+      />,
+    ];
+  });
+  const nOption = options.n;
+  if (nOption && nOption.max > 1 && values.n !== undefined) {
+    const numbers: number[] = [];
+    for (let i = nOption.min; i <= nOption.max; i += 1) numbers.push(i);
+    choiceSelects.push(
+      <OptionSelect
+        key="n"
+        label="Images"
+        value={String(values.n)}
+        choices={numbers.map((i) => ({ value: String(i), label: String(i) }))}
+        onChange={(v) => setChoices((current) => ({ ...current, n: Number(v) }))}
+      />,
+    );
+  }
+
+  return (
+    <form
+      onSubmit={onSubmit}
+      aria-label="Generate an image"
+      className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
+    >
+      <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
+        <label htmlFor={ids.textarea} className="text-base font-semibold text-slate-900">
+          Describe the image you want
+        </label>
+        <p id={ids.hint} className="text-xs text-slate-600">
+          <kbd className="font-sans font-semibold">Enter</kbd> to generate ·{' '}
+          <kbd className="font-sans font-semibold">Shift</kbd>+<kbd className="font-sans font-semibold">Enter</kbd> for
+          a new line
+        </p>
+      </div>
+
+      <textarea
+        ref={textareaRef}
+        id={ids.textarea}
+        name="prompt"
+        rows={3}
+        value={prompt}
+        placeholder={placeholder}
+        onChange={(event) => setPrompt(event.target.value)}
+        onKeyDown={onKeyDown}
+        aria-describedby={showCounter ? `${ids.hint} ${ids.counter}` : ids.hint}
+        aria-invalid={isOver || undefined}
+        className={cn(
+          'mt-2 block w-full resize-y rounded-xl border bg-slate-50 px-4 py-3 text-base leading-relaxed text-slate-900',
+          'placeholder:text-slate-500 focus:bg-white',
+          isOver ? 'border-red-500' : 'border-slate-300',
+        )}
+      />
+
+      <div className="mt-2 flex min-h-5 flex-wrap items-start justify-between gap-x-4 gap-y-1 text-sm">
+        <p className="line-clamp-2 min-w-0 flex-1 text-slate-600">
+          {trimmed && (suggestionBusy || suggestionText) && (
+            <>
+              <span className="font-semibold text-slate-700">Suggestion:</span>{' '}
+              {suggestionBusy ? 'thinking…' : suggestionText}
+            </>
+          )}
+        </p>
+        {showCounter && (
+          <p
+            id={ids.counter}
+            data-testid="char-counter"
+            className={cn('shrink-0 tabular-nums', isOver ? 'font-semibold text-red-700' : 'text-slate-600')}
+          >
+            {count.toLocaleString()} / {maxChars.toLocaleString()}
+            {isOver && ` — ${overBy.toLocaleString()} over the limit`}
+          </p>
+        )}
+      </div>
+
+      {choiceSelects.length > 0 && (
+        <fieldset className="mt-4">
+          <legend className="sr-only">Image options</legend>
+          <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">{choiceSelects}</div>
+        </fieldset>
+      )}
+
+      <div className="mt-5 flex flex-col gap-2 sm:flex-row sm:flex-wrap">
+        <Button type="submit" variant="primary" disabled={!canGenerate} className="sm:min-w-36">
+          {generating ? <Spinner /> : <SparklesIcon className="h-4 w-4" />}
+          {generating ? 'Generating…' : 'Generate'}
+        </Button>
+        <Button
+          disabled={generating || suggestionBusy || !suggestionText}
+          onClick={() => suggestionText && void submit(suggestionText)}
+        >
+          Use suggestion
+        </Button>
+        <Button disabled={suggestionBusy} onClick={() => void suggestion.mutate()}>
+          <RefreshIcon className="h-4 w-4" />
+          New suggestion
+        </Button>
+      </div>
+    </form>
+  );
+});

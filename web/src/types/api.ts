@@ -1,0 +1,117 @@
+// Types of the VisionaryAI HTTP API, exactly as documented in docs/api.md.
+
+/** Error codes documented in docs/api.md, plus the client-side codes of `ApiError`. */
+export type ServerErrorCode =
+  | 'invalid_request'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'content_policy_violation'
+  | 'rate_limited'
+  | 'internal_error'
+  | 'provider_error'
+  | 'provider_unavailable'
+  | 'provider_timeout';
+
+/** `{"error": {...}}` — the one shape of every failure. */
+export interface ErrorBody {
+  error: {
+    code: ServerErrorCode | (string & {});
+    message: string;
+    requestId?: string;
+    retryAfterSeconds?: number;
+  };
+}
+
+/** One stored image. `url` and `thumbnailUrl` are signed links that expire at `expiresAt`. */
+export interface Image {
+  id: string;
+  name: string;
+  url: string;
+  thumbnailUrl: string;
+  /** ISO 8601 instant. */
+  expiresAt: string;
+  prompt: string;
+  revisedPrompt: string | null;
+  provider: string;
+  model: string;
+  width: number;
+  height: number;
+  contentType: string;
+  bytes: number;
+  /** ISO 8601 instant. */
+  createdAt: string;
+}
+
+export interface GenerateImageRequest {
+  prompt: string;
+  size?: string;
+  quality?: string;
+  style?: string;
+  n?: number;
+}
+
+/** `201` answer of `POST /api/generateImage`, newest first. */
+export interface GenerateImageResponse {
+  images: Image[];
+}
+
+/** `200` answer of `GET /api/getImages`, newest first. */
+export interface GetImagesResponse {
+  imageUrls: Image[];
+  nextCursor: string | null;
+}
+
+export interface ChoiceOption {
+  values: string[];
+  default: string;
+}
+
+export interface RangeOption {
+  min: number;
+  max: number;
+  default: number;
+}
+
+/** Only the options the active model supports are present. */
+export interface ConfigOptions {
+  size?: ChoiceOption;
+  quality?: ChoiceOption;
+  style?: ChoiceOption;
+  n?: RangeOption;
+}
+
+export interface ConfigLimits {
+  promptMaxChars: number;
+  pageSizeDefault: number;
+  pageSizeMax: number;
+  linkLifetimeSeconds: number;
+  maxBodyBytes: number;
+}
+
+/** `GET /api/config`. */
+export interface ConfigResponse {
+  provider: string;
+  model: string;
+  offline: boolean;
+  label?: string | null;
+  options: ConfigOptions;
+  limits: ConfigLimits;
+}
+
+/** `GET /api/suggestion`. */
+export interface SuggestionResponse {
+  suggestion: string;
+}
+
+/** `GET /api/health`. */
+export interface HealthResponse {
+  status: string;
+  version: string;
+  provider: string;
+  storage: string;
+  uptimeSeconds: number;
+}
