@@ -1,0 +1,181 @@
+// The web UI in Debian's Chromium, driven by playwright-core, against the real `visionary serve`:
+// what a new user does, from the empty gallery to paging, plus a refused prompt.
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+
+import { startFakeOpenAI } from '../fakes/fake_openai.mjs';
+import { api, startServer } from '../support/server.mjs';
+
+const artifacts = join(process.env.VISIONARY_BUILD_DIR ?? join(import.meta.dirname, '..', '..', 'build'), 'test-artifacts');
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync', '--no-first-run'];
+const TRICKY_PROMPT = 'Ein Fuchs. Oil_painting / night? #1 — 日本の夜 café';
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+});
+after(async () => {
+  await browser?.close();
+});
+
+// A page that records console errors and failed requests, so a test can assert there were none.
+async function openPage(url) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(url);
+  return { page, context, problems };
+}
+
+// Holds the next POST /api/generateImage until release() is called, so the test can observe the
+// loading state for as long as it needs, without timing assumptions.
+async function holdNextGeneration(page) {
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  await page.route('**/api/generateImage', async (route) => {
+    await released;
+    await route.continue();
+  }, { times: 1 });
+  return release;
+}
+
+const tiles = (page) => page.locator('ul[aria-label="Generated images"] > li');
+
+async function tileAlts(page) {
+  return tiles(page).locator('img').evaluateAll((images) => images.map((img) => img.alt));
+}
+
+describe('a new user with the demo provider', () => {
+  let server;
+  before(async () => {
+    server = await startServer({});
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('generates, browses, opens details and reloads', async () => {
+    const { page, context, problems } = await openPage(server.url);
+    try {
+      await page.getByText('No images yet').waitFor();
+      await page.getByTestId('offline-badge').waitFor();
+
+      const prompt = page.getByRole('textbox', { name: /describe the image/i });
+      await prompt.fill(TRICKY_PROMPT);
+      const release = await holdNextGeneration(page);
+      await page.getByRole('button', { name: /^generate$/i }).click();
+      await page.getByText(/Generating “Ein Fuchs/).waitFor();
+      assert.equal(await page.getByRole('button', { name: /^generate$/i }).isDisabled(), true,
+        'Generate is disabled while a generation runs');
+      release();
+      await page.getByText('Your image has been generated!').waitFor();
+      assert.equal(await prompt.inputValue(), '', 'the prompt is cleared after success');
+
+      await tiles(page).first().waitFor();
+      assert.deepEqual(await tileAlts(page), [TRICKY_PROMPT]);
+
+      // Hovering shows the full prompt, never cut at '.' or '_'.
+      await tiles(page).first().hover();
+      const overlay = tiles(page).first().getByTestId('tile-overlay');
+      await page.waitForFunction((el) => getComputedStyle(el).opacity === '1', await overlay.elementHandle());
+      assert.equal((await overlay.innerText()).trim(), TRICKY_PROMPT);
+
+      // The detail dialog opens on click and closes with Esc, giving focus back to the tile.
+      await tiles(page).first().locator('button').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      assert.match(await dialog.innerText(), /Ein Fuchs\. Oil_painting \/ night\? #1/);
+      assert.match(await dialog.innerText(), /1024\s*[×x]\s*1024/);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+
+      // A second image comes first; the order survives a reload.
+      await prompt.fill('A quiet harbour at dawn');
+      await prompt.press('Enter');
+      await page.getByText('Your image has been generated!').first().waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li').length === 2);
+      assert.deepEqual(await tileAlts(page), ['A quiet harbour at dawn', TRICKY_PROMPT]);
+      await page.reload();
+      await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li img').length === 2);
+      assert.deepEqual(await tileAlts(page), ['A quiet harbour at dawn', TRICKY_PROMPT]);
+
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'gallery.png'), fullPage: true });
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a gallery larger than one page', () => {
+  let server;
+  before(async () => {
+    server = await startServer({});
+    for (let i = 0; i < 30; i += 1) {
+      const answer = await api(server.url, '/api/generateImage', {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `Seed picture ${i}` }),
+      });
+      assert.equal(answer.status, 201);
+    }
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('scrolling loads the next page', async () => {
+    const { page, context, problems } = await openPage(server.url);
+    try {
+      await tiles(page).first().waitFor();
+      const firstPage = await tiles(page).count();
+      assert.ok(firstPage < 30, `the first page holds part of the gallery (${firstPage})`);
+      await page.getByTestId('gallery-sentinel').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li').length === 30);
+      const alts = await tileAlts(page);
+      assert.equal(alts[0], 'Seed picture 29');
+      assert.equal(alts[29], 'Seed picture 0');
+      assert.equal(new Set(alts).size, 30, 'no image appears twice');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a provider that refuses the prompt', () => {
+  let fake;
+  let server;
+  before(async () => {
+    fake = await startFakeOpenAI({ defaultBehaviour: { kind: 'content_policy' } });
+    server = await startServer({ env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test-key', OPENAI_BASE_URL: fake.url } });
+  });
+  after(async () => {
+    await server?.stop();
+    await fake?.close();
+  });
+
+  test('shows the reason and adds no tile', async () => {
+    const { page, context } = await openPage(server.url);
+    try {
+      await page.getByText('No images yet').waitFor();
+      const prompt = page.getByRole('textbox', { name: /describe the image/i });
+      await prompt.fill('something the provider refuses');
+      await page.getByRole('button', { name: /^generate$/i }).click();
+      await page.getByText(/rejected as a result of our safety system/).waitFor();
+      assert.equal(await page.getByText('Your image has been generated!').count(), 0);
+      assert.equal(await prompt.inputValue(), 'something the provider refuses', 'the prompt is kept on failure');
+      assert.equal(await tiles(page).count(), 0);
+      await page.getByText('No images yet').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
