@@ -8,12 +8,14 @@
 #include "net/http_client.hpp"
 #include "providers/demo_provider.hpp"
 #include "providers/openai_provider.hpp"
+#include "storage/azure_blob_store.hpp"
 #include "storage/fs_blob_store.hpp"
 #include "ui/static_ui.hpp"
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
 
 #include <fcntl.h>
@@ -95,28 +97,50 @@ int run(const config& c) {
   boost::asio::thread_pool blocking_pool(std::max(2u, threads));
   boost::asio::io_context io{static_cast<int>(threads)};
 
-  storage::fs_blob_store_options store_options;
-  store_options.data_dir = c.data_dir;
-  store_options.container = c.container;
-  store_options.signing_key = load_signing_key(c);
-  auto opened = storage::fs_blob_store::open(std::move(store_options), blocking_pool);
-  if (!opened) {
-    spdlog::critical("cannot open the store: {}", opened.error().message);
-    return 1;
-  }
-  auto& store = **opened;
-
   net::http_client client(c.ca_file);
+  std::unique_ptr<storage::blob_store> store;
+  std::string image_origin;  // where image links point when it is not this site
+  storage::fs_blob_store* fs_store = nullptr;  // set when links are served by this process
+  if (c.storage == "azure") {
+    auto account = storage::parse_connection_string(c.azure_storage_connection_string);
+    auto opening = boost::asio::co_spawn(io, storage::azure_blob_store::open(std::move(*account), c.container, client),
+                                         boost::asio::use_future);
+    io.run();
+    io.restart();
+    auto opened = opening.get();
+    if (!opened) {
+      spdlog::critical("cannot use Azure Blob Storage: {}", opened.error().message);
+      return 1;
+    }
+    image_origin = (*opened)->client().account().blob_endpoint;
+    if (auto url = boost::urls::parse_absolute_uri(image_origin)) {
+      image_origin = std::string(url->scheme()) + "://" + std::string(url->encoded_authority());
+    }
+    store = std::move(*opened);
+  } else {
+    storage::fs_blob_store_options store_options;
+    store_options.data_dir = c.data_dir;
+    store_options.container = c.container;
+    store_options.signing_key = load_signing_key(c);
+    auto opened = storage::fs_blob_store::open(std::move(store_options), blocking_pool);
+    if (!opened) {
+      spdlog::critical("cannot open the store: {}", opened.error().message);
+      return 1;
+    }
+    fs_store = opened->get();
+    store = std::move(*opened);
+  }
+
   auto provider = make_provider(c, blocking_pool, client);
-  core::gallery_service gallery(store);
-  core::generation_service generation(*provider, store, gallery, blocking_pool);
+  core::gallery_service gallery(*store);
+  core::generation_service generation(*provider, *store, gallery, blocking_pool);
 
   http::router routes;
-  const api::api_services services{gallery,           generation,       *provider,     std::string(store.kind()),
+  const api::api_services services{gallery,           generation,       *provider,     std::string(store->kind()),
                                    c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at};
   api::add_api_routes(routes, services);
-  api::add_blob_routes(routes, store);
-  ui::add_ui_routes(routes, c.web_root);
+  if (fs_store != nullptr) api::add_blob_routes(routes, *fs_store);
+  ui::add_ui_routes(routes, c.web_root, image_origin);
 
   http::server_options server_options;
   server_options.host = c.host;

@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "storage/connection_string.hpp"
+
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -19,8 +21,11 @@ void add_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_LOG_LEVEL")->capture_default_str();
   cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
       ->envname("VISIONARY_DATA_DIR")->capture_default_str();
-  cmd.add_option("--storage", c.storage, "Blob store: fs (embedded)")
+  cmd.add_option("--storage", c.storage, "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
       ->envname("VISIONARY_STORAGE")->capture_default_str();
+  cmd.add_option("--azure-storage-connection-string", c.azure_storage_connection_string,
+                 "Azure Storage connection string (for --storage azure)")
+      ->envname("AZURE_STORAGE_CONNECTION_STRING");
   cmd.add_option("--container", c.container, "Container (bucket) holding the images")
       ->envname("VISIONARY_CONTAINER")->capture_default_str();
   cmd.add_option("--signing-key", c.signing_key,
@@ -117,8 +122,15 @@ std::vector<std::string> finalize_and_validate(config& c) {
   } else {
     problems.push_back("unknown provider '" + c.provider + "': choose demo, openai, azure-openai or openai-compatible");
   }
-  if (c.storage != "fs") {
-    problems.push_back("unknown storage '" + c.storage + "': this build supports VISIONARY_STORAGE=fs");
+  if (c.storage == "azure") {
+    if (c.azure_storage_connection_string.empty()) {
+      problems.push_back("VISIONARY_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING (from the storage account's "
+                         "Access keys page, or the Azurite one for local tests)");
+    } else if (auto parsed = storage::parse_connection_string(c.azure_storage_connection_string); !parsed) {
+      problems.push_back(parsed.error().message);
+    }
+  } else if (c.storage != "fs") {
+    problems.push_back("unknown storage '" + c.storage + "': choose fs or azure");
   }
   if (!valid_container(c.container)) {
     problems.push_back("container name '" + c.container +
@@ -165,7 +177,14 @@ std::string describe(const config& c) {
     out << "  azure:       " << c.azure_openai_endpoint << " (api-version " << c.azure_openai_api_version
         << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
   }
-  out << "  storage:     " << c.storage << " in " << c.data_dir << ", container " << c.container << "\n"
+  if (c.storage == "azure") {
+    const auto account = storage::parse_connection_string(c.azure_storage_connection_string);
+    out << "  storage:     azure " << (account ? account->blob_endpoint : std::string("?")) << ", container "
+        << c.container << ", account key ****\n";
+  } else {
+    out << "  storage:     fs in " << c.data_dir << ", container " << c.container << "\n";
+  }
+  out
       << "  signing key: " << (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)) << "\n"
       << "  admin token: " << mask_secret(c.admin_token) << (c.admin_token.empty() ? " (deleting disabled)" : "")
       << "\n"

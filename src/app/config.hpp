@@ -19,7 +19,8 @@ struct config {
   std::string log_level = "info";
 
   std::string data_dir = "./data";
-  std::string storage = "fs";
+  std::string storage = "fs";  // "fs" or "azure"
+  std::string azure_storage_connection_string;
   std::string container = "images";
   std::string signing_key;  // base64; generated into the data dir when empty
   std::string admin_token;

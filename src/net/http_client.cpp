@@ -20,7 +20,16 @@ namespace http = beast::http;
 using asio::ip::tcp;
 using namespace asio::experimental::awaitable_operators;
 
+struct http_client::connection {
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  std::chrono::steady_clock::time_point idle_since;
+};
+
 namespace {
+
+constexpr auto max_idle_time = std::chrono::seconds{20};
+constexpr std::size_t max_idle_per_origin = 16;
 
 transport_error fail(transport_failure kind, std::string message) {
   return transport_error{kind, std::move(message)};
@@ -36,9 +45,22 @@ transport_error from_code(const boost::system::error_code& ec, std::string_view 
   return fail(transport_failure::protocol_error, std::string(during) + ": " + ec.message());
 }
 
+// A reused connection the server has meanwhile closed fails like this before any answer arrives.
+bool is_stale_connection_error(const boost::system::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+}
+
+struct exchange_outcome {
+  boost::system::error_code ec;
+  std::string during;
+  http_response response;
+  bool keep_alive = false;
+};
+
 template <class Stream>
-asio::awaitable<transport_result> exchange(Stream& stream, const http_request& request,
-                                           std::string_view host_header, std::string_view target) {
+asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& request, std::string_view host_header,
+                                           std::string_view target) {
   http::request<http::string_body> message;
   message.method_string(request.method);
   message.target(target);
@@ -50,25 +72,33 @@ asio::awaitable<transport_result> exchange(Stream& stream, const http_request& r
     message.body() = request.body;
     message.prepare_payload();
   }
+  exchange_outcome out;
   auto [write_ec, written] = co_await http::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
-  if (write_ec) co_return from_code(write_ec, "sending the request");
-
+  if (write_ec) {
+    out.ec = write_ec;
+    out.during = "sending the request";
+    co_return out;
+  }
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.header_limit(64 * 1024);
   parser.body_limit(request.max_response_bytes);
   if (request.method == "HEAD") parser.skip(true);
   auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-  if (read_ec) co_return from_code(read_ec, "reading the response");
-
-  auto& received = parser.get();
-  http_response response;
-  response.status = received.result_int();
-  for (const auto& field : received) {
-    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  if (read_ec) {
+    out.ec = read_ec;
+    out.during = "reading the response";
+    co_return out;
   }
-  response.body = std::move(received.body());
-  co_return response;
+  auto& received = parser.get();
+  out.response.status = received.result_int();
+  for (const auto& field : received) {
+    out.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.response.body = std::move(received.body());
+  // Leftover bytes would belong to nobody: only a cleanly ended exchange may be reused.
+  out.keep_alive = received.keep_alive() && buffer.size() == 0;
+  co_return out;
 }
 
 }  // namespace
@@ -90,6 +120,31 @@ http_client::http_client(const std::string& ca_file) : tls_(asio::ssl::context::
   tls_.set_verify_mode(asio::ssl::verify_peer);
 }
 
+http_client::~http_client() = default;
+
+std::size_t http_client::connections_opened() const {
+  std::lock_guard lock(mutex_);
+  return opened_;
+}
+
+std::unique_ptr<http_client::connection> http_client::take_idle(const std::string& origin) {
+  std::lock_guard lock(mutex_);
+  auto it = idle_.find(origin);
+  while (it != idle_.end() && !it->second.empty()) {
+    auto conn = std::move(it->second.back());
+    it->second.pop_back();
+    if (std::chrono::steady_clock::now() - conn->idle_since < max_idle_time) return conn;
+  }
+  return nullptr;
+}
+
+void http_client::give_back(const std::string& origin, std::unique_ptr<connection> conn) {
+  conn->idle_since = std::chrono::steady_clock::now();
+  std::lock_guard lock(mutex_);
+  auto& pool = idle_[origin];
+  if (pool.size() < max_idle_per_origin) pool.push_back(std::move(conn));
+}
+
 asio::awaitable<transport_result> http_client::send(http_request request) {
   auto parsed = boost::urls::parse_uri(request.url);
   if (!parsed) co_return fail(transport_failure::invalid_url, "invalid URL");
@@ -105,54 +160,80 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
   if (target.empty()) target = "/";
   if (url.has_query()) target += "?" + std::string(url.encoded_query());
   const std::string host_header = url.has_port() ? host + ":" + port : host;
+  const std::string origin = std::string(url.scheme()) + "://" + host + ":" + port;
 
   auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + request.timeout;
 
-  tcp::resolver resolver(executor);
-  asio::steady_timer timer(executor, deadline);
-  auto resolved = co_await (resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable)) ||
-                            timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-  if (resolved.index() == 1) co_return fail(transport_failure::timeout, "timed out resolving " + host);
-  auto [resolve_ec, endpoints] = std::get<0>(resolved);
-  if (resolve_ec) {
-    co_return fail(transport_failure::resolve_failed, "cannot resolve " + host + ": " + resolve_ec.message());
-  }
-
-  beast::tcp_stream tcp_stream(executor);
-  tcp_stream.expires_at(deadline);
-  auto [connect_ec, endpoint] = co_await tcp_stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-  if (connect_ec) {
-    if (connect_ec == beast::error::timeout) {
-      co_return fail(transport_failure::timeout, "timed out connecting to " + host);
+  // A pooled connection first; if the server closed it meanwhile, retry once on a fresh one
+  // (a POST only when it never left: its effect must not happen twice).
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::unique_ptr<connection> conn = attempt == 0 ? take_idle(origin) : nullptr;
+    const bool reused = conn != nullptr;
+    if (!conn) {
+      tcp::resolver resolver(executor);
+      asio::steady_timer timer(executor, deadline);
+      auto resolved = co_await (resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable)) ||
+                                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (resolved.index() == 1) co_return fail(transport_failure::timeout, "timed out resolving " + host);
+      auto [resolve_ec, endpoints] = std::get<0>(resolved);
+      if (resolve_ec) {
+        co_return fail(transport_failure::resolve_failed, "cannot resolve " + host + ": " + resolve_ec.message());
+      }
+      conn = std::make_unique<connection>();
+      beast::tcp_stream stream(executor);
+      stream.expires_at(deadline);
+      auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
+      if (connect_ec) {
+        if (connect_ec == beast::error::timeout) {
+          co_return fail(transport_failure::timeout, "timed out connecting to " + host);
+        }
+        co_return fail(transport_failure::connect_failed,
+                       "cannot connect to " + host_header + ": " + connect_ec.message());
+      }
+      if (tls) {
+        conn->tls.emplace(std::move(stream), tls_);
+        if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), host.c_str())) {
+          co_return fail(transport_failure::tls_failed, "cannot set TLS server name");
+        }
+        conn->tls->set_verify_callback(asio::ssl::host_name_verification(host));
+        auto [handshake_ec] =
+            co_await conn->tls->async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+        if (handshake_ec) {
+          if (handshake_ec == beast::error::timeout) {
+            co_return fail(transport_failure::timeout, "timed out in the TLS handshake with " + host);
+          }
+          co_return fail(transport_failure::tls_failed,
+                         "TLS handshake with " + host + " failed: " + handshake_ec.message());
+        }
+      } else {
+        conn->plain.emplace(std::move(stream));
+      }
+      std::lock_guard lock(mutex_);
+      ++opened_;
     }
-    co_return fail(transport_failure::connect_failed, "cannot connect to " + host_header + ": " + connect_ec.message());
-  }
 
-  if (!tls) {
-    auto result = co_await exchange(tcp_stream, request, host_header, target);
-    boost::system::error_code ignored;
-    tcp_stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-    co_return result;
-  }
-
-  beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), tls_);
-  if (!SSL_set_tlsext_host_name(tls_stream.native_handle(), host.c_str())) {
-    co_return fail(transport_failure::tls_failed, "cannot set TLS server name");
-  }
-  tls_stream.set_verify_callback(asio::ssl::host_name_verification(host));
-  beast::get_lowest_layer(tls_stream).expires_at(deadline);
-  auto [handshake_ec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::client,
-                                                            asio::as_tuple(asio::use_awaitable));
-  if (handshake_ec) {
-    if (handshake_ec == beast::error::timeout) {
-      co_return fail(transport_failure::timeout, "timed out in the TLS handshake with " + host);
+    exchange_outcome out;
+    if (conn->tls) {
+      beast::get_lowest_layer(*conn->tls).expires_at(deadline);
+      out = co_await exchange(*conn->tls, request, host_header, target);
+    } else {
+      conn->plain->expires_at(deadline);
+      out = co_await exchange(*conn->plain, request, host_header, target);
     }
-    co_return fail(transport_failure::tls_failed,
-                   "TLS handshake with " + host + " failed: " + handshake_ec.message());
+    if (out.ec) {
+      const bool sent = out.during != "sending the request";
+      if (reused && is_stale_connection_error(out.ec) && (request.method != "POST" || !sent)) continue;
+      co_return from_code(out.ec, out.during);
+    }
+    if (out.keep_alive) {
+      if (conn->tls) beast::get_lowest_layer(*conn->tls).expires_never();
+      else conn->plain->expires_never();
+      give_back(origin, std::move(conn));
+    }
+    co_return std::move(out.response);
   }
-  auto result = co_await exchange(tls_stream, request, host_header, target);
-  co_return result;
+  co_return fail(transport_failure::protocol_error, "the connection closed unexpectedly");
 }
 
 }  // namespace visionary::net

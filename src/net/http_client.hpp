@@ -1,6 +1,7 @@
 // http_client: a small asynchronous HTTP/1.1 client for outbound calls (image providers, image
-// downloads), plain or TLS with SNI, certificate and host name verification, one deadline for the
-// whole exchange and a response size cap. Thread-safe: send() may run concurrently on any executor.
+// downloads, Azure Storage), plain or TLS with SNI, certificate and host name verification, one
+// deadline for the whole exchange, a response size cap, and a keep-alive pool per origin.
+// Thread-safe: send() may run concurrently on any executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -9,6 +10,9 @@
 #include <boost/system/result.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,11 +64,22 @@ class http_client {
  public:
   // ca_file: extra trusted CA bundle (PEM) besides the system store; empty for none.
   explicit http_client(const std::string& ca_file = {});
+  ~http_client();
 
   [[nodiscard]] boost::asio::awaitable<transport_result> send(http_request request);
 
+  // Connections opened since construction (pool misses); lets tests and benchmarks see reuse.
+  [[nodiscard]] std::size_t connections_opened() const;
+
  private:
+  struct connection;
+  std::unique_ptr<connection> take_idle(const std::string& origin);
+  void give_back(const std::string& origin, std::unique_ptr<connection> conn);
+
   boost::asio::ssl::context tls_;
+  mutable std::mutex mutex_;
+  std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;  // guarded by mutex_
+  std::size_t opened_ = 0;                                                // guarded by mutex_
 };
 
 }  // namespace visionary::net

@@ -15,9 +15,12 @@ using core::make_error;
 
 namespace {
 
-constexpr std::string_view content_security_policy =
-    "default-src 'self'; img-src 'self' data: blob: https:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'";
+// react-hot-toast injects its styles at run time, hence 'unsafe-inline' for styles (not scripts).
+std::string content_security_policy(std::string_view image_origin) {
+  return "default-src 'self'; img-src 'self' data: blob:" + (image_origin.empty() ? "" : " " + std::string(image_origin)) +
+         "; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; "
+         "base-uri 'self'; frame-ancestors 'none'";
+}
 
 constexpr std::string_view not_built_page =
     "<!doctype html><meta charset=utf-8><title>VisionaryAI</title>"
@@ -67,8 +70,9 @@ std::optional<asset_view> load(const std::filesystem::path& web_root, const std:
 
 }  // namespace
 
-void add_ui_routes(http::router& routes, std::filesystem::path web_root) {
-  routes.set_fallback([web_root = std::move(web_root)](http::request_context& ctx)
+void add_ui_routes(http::router& routes, std::filesystem::path web_root, std::string image_origin) {
+  routes.set_fallback([web_root = std::move(web_root), csp = content_security_policy(image_origin)](
+                          http::request_context& ctx)
                           -> boost::asio::awaitable<http::handler_result> {
     auto decoded = util::percent_decode(std::string_view(ctx.url.encoded_path().data(), ctx.url.encoded_path().size()));
     if (!decoded || decoded->find("/..") != std::string::npos || decoded->find('\\') != std::string::npos ||
@@ -98,7 +102,7 @@ void add_ui_routes(http::router& routes, std::filesystem::path web_root) {
     const bool immutable = util::starts_with(asset->path, "/assets/");
     res.set(bhttp::field::cache_control, immutable ? "public, max-age=31536000, immutable" : "no-cache");
     if (asset->content_type.starts_with("text/html")) {
-      res.set("Content-Security-Policy", content_security_policy);
+      res.set("Content-Security-Policy", csp);
       res.set("Referrer-Policy", "no-referrer");
       res.set("X-Frame-Options", "DENY");
     }

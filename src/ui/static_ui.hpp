@@ -10,7 +10,8 @@
 
 namespace visionary::ui {
 
-// web_root empty: serve the embedded UI.
-void add_ui_routes(http::router& routes, std::filesystem::path web_root);
+// web_root empty: serve the embedded UI. image_origin: where image links point when that is not
+// this site (e.g. "https://acct.blob.core.windows.net"), allowed by the page's CSP.
+void add_ui_routes(http::router& routes, std::filesystem::path web_root, std::string image_origin);
 
 }  // namespace visionary::ui

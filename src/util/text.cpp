@@ -134,20 +134,29 @@ std::optional<std::string> percent_decode(std::string_view text) {
 }
 
 std::string slugify(std::string_view text, std::size_t max_length) {
+  // Latin-1 letters U+00C0..U+00FF folded to ASCII ("café" -> "cafe"); '-' marks × and ÷.
+  static constexpr std::string_view latin1_fold =
+      "aaaaaaaceeeeiiiidnooooo-ouuuuytsaaaaaaaceeeeiiiidnooooo-ouuuuyty";
   std::string out;
   bool pending_dash = false;
-  for (unsigned char c : text) {
-    if (out.size() >= max_length) break;
+  auto append = [&](char c) {
+    if (pending_dash && !out.empty()) out += '-';
+    pending_dash = false;
+    out += c;
+  };
+  for (std::size_t i = 0; i < text.size() && out.size() < max_length; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
     if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      if (pending_dash && !out.empty()) out += '-';
-      pending_dash = false;
-      out += char(c);
+      append(char(c));
     } else if (c >= 'A' && c <= 'Z') {
-      if (pending_dash && !out.empty()) out += '-';
-      pending_dash = false;
-      out += char(c - 'A' + 'a');
+      append(char(c - 'A' + 'a'));
+    } else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+      const char folded = latin1_fold[(static_cast<unsigned char>(text[i + 1]) & 0x3F)];
+      if (folded == '-') pending_dash = true;
+      else append(folded);
+      ++i;
     } else if (c < 0x80 || (c & 0xC0) != 0x80) {
-      // ASCII punctuation/space or the first byte of a non-ASCII character separates words.
+      // ASCII punctuation/space or the first byte of another non-ASCII character separates words.
       pending_dash = true;
     }
   }

@@ -1,0 +1,39 @@
+// Helpers shared by the benchmark programs: running a coroutine to completion and a provider that
+// returns a fixed image (so a benchmark measures everything but the model). Single-threaded use.
+#pragma once
+
+#include "providers/image_provider.hpp"
+
+#include <boost/asio.hpp>
+
+#include <future>
+
+namespace visionary::bench {
+
+template <class T>
+T run_sync(boost::asio::io_context& io, boost::asio::awaitable<T> work) {
+  auto future = boost::asio::co_spawn(io, std::move(work), boost::asio::use_future);
+  io.restart();
+  io.run();
+  return future.get();
+}
+
+class fixed_image_provider final : public providers::image_provider {
+ public:
+  explicit fixed_image_provider(std::string png)
+      : png_(std::move(png)), capabilities_(core::capabilities_for("demo", "fixed")) {}
+  boost::asio::awaitable<core::outcome<std::vector<providers::generated_image>>> generate(
+      const providers::generation_request&) override {
+    co_return std::vector<providers::generated_image>{{png_, std::nullopt}};
+  }
+  std::string_view name() const override { return "fixed"; }
+  std::string_view model() const override { return "fixed"; }
+  bool offline() const override { return true; }
+  const core::model_capabilities& capabilities() const override { return capabilities_; }
+
+ private:
+  std::string png_;
+  core::model_capabilities capabilities_;
+};
+
+}  // namespace visionary::bench
