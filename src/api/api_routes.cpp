@@ -1,5 +1,6 @@
 #include "api/api_routes.hpp"
 
+#include "api/api_edge.hpp"
 #include "api/image_json.hpp"
 #include "core/suggestions.hpp"
 #include "core/validation.hpp"
@@ -20,60 +21,6 @@ using http::request_context;
 namespace bhttp = boost::beast::http;
 
 namespace {
-
-bool is_json_content_type(std::string_view value) {
-  const auto semicolon = value.find(';');
-  return util::iequals_ascii(util::trim(value.substr(0, semicolon)), "application/json");
-}
-
-core::outcome<core::generation_input> parse_generation_body(const http::request& message) {
-  const auto content_type = message[bhttp::field::content_type];
-  if (!is_json_content_type(content_type)) {
-    return make_error(error_kind::unsupported_media_type,
-                      "Send the request as JSON with the header Content-Type: application/json.");
-  }
-  boost::system::error_code ec;
-  const json::value body = json::parse(message.body(), ec);
-  if (ec) return make_error(error_kind::invalid_request, "The request body is not valid JSON.");
-  if (!body.is_object()) {
-    return make_error(error_kind::invalid_request, "The request body must be a JSON object such as {\"prompt\": \"...\"}.");
-  }
-  core::generation_input input;
-  for (const auto& [key, value] : body.as_object()) {
-    auto text_field = [&](std::optional<std::string>& target) -> core::outcome<void> {
-      if (value.is_null()) return {};
-      if (!value.is_string()) {
-        return make_error(error_kind::invalid_request, "The field '" + std::string(key) + "' must be a string.");
-      }
-      target = std::string(value.as_string());
-      return {};
-    };
-    core::outcome<void> field_ok;
-    if (key == "prompt") {
-      if (!value.is_string()) return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
-      input.prompt = std::string(value.as_string());
-    } else if (key == "size") {
-      field_ok = text_field(input.size);
-    } else if (key == "quality") {
-      field_ok = text_field(input.quality);
-    } else if (key == "style") {
-      field_ok = text_field(input.style);
-    } else if (key == "n") {
-      if (value.is_int64()) {
-        input.n = value.as_int64();
-      } else if (value.is_uint64()) {
-        input.n = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), 1u << 30));
-      } else if (!value.is_null()) {
-        return make_error(error_kind::invalid_request, "The field 'n' must be a whole number.");
-      }
-    } else {
-      return make_error(error_kind::invalid_request,
-                        "Unknown field '" + std::string(key) + "'. Accepted fields: prompt, size, quality, style, n.");
-    }
-    if (!field_ok) return field_ok.error();
-  }
-  return input;
-}
 
 json::value option_json(const core::option_values& option) {
   json::array values;
@@ -98,10 +45,9 @@ void add_api_routes(http::router& routes, const api_services& services) {
   });
 
   routes.add(verb::get, "/api/getImages", [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
-    const auto limit_text = ctx.query_value("limit");
-    auto limit = core::parse_page_limit(limit_text ? std::optional<std::string_view>(*limit_text) : std::nullopt);
-    if (!limit) co_return limit.error();
-    auto page = co_await services.gallery.list(*limit, ctx.query_value("cursor"));
+    auto query = parse_page_query(ctx);
+    if (!query) co_return query.error();
+    auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
     if (!page) co_return page.error();
     json::array list;
     for (const auto& image : page->images) list.push_back(image_to_json(image));

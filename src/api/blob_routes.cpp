@@ -19,8 +19,8 @@ std::optional<std::uint64_t> parse_u64(std::string_view text) {
   return value;
 }
 
-// Splits "/{container}/{name...}" (still encoded) after rejecting anything that could escape the
-// store: encoded slashes or backslashes, dot segments, empty segments (absolute paths).
+}  // namespace
+
 core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view rest) {
   const std::string lowered = util::to_lower_ascii(rest);
   if (lowered.find("%2f") != std::string::npos || lowered.find("%5c") != std::string::npos ||
@@ -42,8 +42,6 @@ core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_v
   }
   return std::make_pair(std::move(container), std::move(name));
 }
-
-}  // namespace
 
 std::optional<storage::byte_range> parse_range_header(std::string_view value, std::uint64_t size) {
   value = util::trim(value);

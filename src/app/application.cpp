@@ -2,6 +2,7 @@
 
 #include "api/api_routes.hpp"
 #include "api/blob_routes.hpp"
+#include "api/forwarding_routes.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
 #include "http/server.hpp"
@@ -89,18 +90,22 @@ std::unique_ptr<providers::image_provider> make_provider(const config& c, boost:
   return std::make_unique<providers::openai_provider>(std::move(settings), client);
 }
 
-}  // namespace
-
-int run(const config& c) {
-  const auto started_at = std::chrono::steady_clock::now();
-  const unsigned threads = c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
-  boost::asio::thread_pool blocking_pool(std::max(2u, threads));
-  boost::asio::io_context io{static_cast<int>(threads)};
-
-  net::http_client client(c.ca_file);
+// Everything the roles that execute requests (serve, functions) own; lives until run() returns.
+struct backend {
   std::unique_ptr<storage::blob_store> store;
-  std::string image_origin;  // where image links point when it is not this site
-  storage::fs_blob_store* fs_store = nullptr;  // set when links are served by this process
+  storage::fs_blob_store* fs_store = nullptr;  // set when this process serves the links itself
+  std::string image_origin;                    // where image links point when it is not this site
+  std::unique_ptr<providers::image_provider> provider;
+  std::unique_ptr<core::gallery_service> gallery;
+  std::unique_ptr<core::generation_service> generation;
+  std::unique_ptr<api::api_services> services;
+};
+
+// Opens the store (creating the Azure container when needed) and builds the services; nullopt
+// after logging why when the store cannot be used.
+std::optional<backend> build_backend(const config& c, boost::asio::io_context& io, boost::asio::thread_pool& pool,
+                                     net::http_client& client, std::chrono::steady_clock::time_point started_at) {
+  backend b;
   if (c.storage == "azure") {
     auto account = storage::parse_connection_string(c.azure_storage_connection_string);
     auto opening = boost::asio::co_spawn(io, storage::azure_blob_store::open(std::move(*account), c.container, client),
@@ -110,37 +115,69 @@ int run(const config& c) {
     auto opened = opening.get();
     if (!opened) {
       spdlog::critical("cannot use Azure Blob Storage: {}", opened.error().message);
-      return 1;
+      return std::nullopt;
     }
-    image_origin = (*opened)->client().account().blob_endpoint;
-    if (auto url = boost::urls::parse_absolute_uri(image_origin)) {
-      image_origin = std::string(url->scheme()) + "://" + std::string(url->encoded_authority());
+    if (auto url = boost::urls::parse_absolute_uri((*opened)->client().account().blob_endpoint)) {
+      b.image_origin = std::string(url->scheme()) + "://" + std::string(url->encoded_authority());
     }
-    store = std::move(*opened);
+    b.store = std::move(*opened);
   } else {
     storage::fs_blob_store_options store_options;
     store_options.data_dir = c.data_dir;
     store_options.container = c.container;
     store_options.signing_key = load_signing_key(c);
-    auto opened = storage::fs_blob_store::open(std::move(store_options), blocking_pool);
+    auto opened = storage::fs_blob_store::open(std::move(store_options), pool);
     if (!opened) {
       spdlog::critical("cannot open the store: {}", opened.error().message);
-      return 1;
+      return std::nullopt;
     }
-    fs_store = opened->get();
-    store = std::move(*opened);
+    b.fs_store = opened->get();
+    b.store = std::move(*opened);
   }
+  b.provider = make_provider(c, pool, client);
+  b.gallery = std::make_unique<core::gallery_service>(*b.store);
+  b.generation = std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery, pool);
+  b.services = std::make_unique<api::api_services>(api::api_services{
+      *b.gallery, *b.generation, *b.provider, std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
+      c.admin_token, started_at});
+  return b;
+}
 
-  auto provider = make_provider(c, blocking_pool, client);
-  core::gallery_service gallery(*store);
-  core::generation_service generation(*provider, *store, gallery, blocking_pool);
+}  // namespace
+
+int run(const config& c) {
+  const auto started_at = std::chrono::steady_clock::now();
+  const unsigned threads = c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
+  boost::asio::thread_pool blocking_pool(std::max(2u, threads));
+  boost::asio::io_context io{static_cast<int>(threads)};
+  net::http_client client(c.ca_file);
 
   http::router routes;
-  const api::api_services services{gallery,           generation,       *provider,     std::string(store->kind()),
-                                   c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at};
-  api::add_api_routes(routes, services);
-  if (fs_store != nullptr) api::add_blob_routes(routes, *fs_store);
-  ui::add_ui_routes(routes, c.web_root, image_origin);
+  std::optional<backend> parts;
+  if (c.run_role == role::web) {
+    api::add_forwarding_routes(routes, client,
+                               api::backend_settings{c.functions_url, c.functions_key,
+                                                     std::chrono::seconds(c.functions_timeout_seconds)});
+    // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
+    ui::add_ui_routes(routes, c.web_root, "https:");
+  } else {
+    parts = build_backend(c, io, blocking_pool, client, started_at);
+    if (!parts) return 1;
+    api::add_api_routes(routes, *parts->services);
+    if (parts->fs_store != nullptr) api::add_blob_routes(routes, *parts->fs_store);
+    if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts->image_origin);
+    if (c.run_role == role::functions && !c.functions_key.empty()) {
+      routes.set_api_guard([key = c.functions_key](const http::request_context& ctx) -> core::outcome<void> {
+        std::string presented(ctx.message["x-functions-key"]);
+        if (presented.empty()) presented = ctx.query_value("code").value_or("");
+        if (presented.empty() || !util::constant_time_equal(presented, key)) {
+          return core::make_error(core::error_kind::invalid_function_key,
+                                  "This API needs a valid function key in the x-functions-key header.");
+        }
+        return {};
+      });
+    }
+  }
 
   http::server_options server_options;
   server_options.host = c.host;

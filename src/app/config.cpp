@@ -3,6 +3,7 @@
 #include "storage/connection_string.hpp"
 
 #include <CLI/CLI.hpp>
+#include <boost/url/parse.hpp>
 
 #include <iostream>
 #include <sstream>
@@ -11,7 +12,8 @@ namespace visionary::app {
 
 namespace {
 
-void add_options(CLI::App& cmd, config& c) {
+// Options every role has.
+void add_listener_options(CLI::App& cmd, config& c) {
   cmd.add_option("--host", c.host, "Address to listen on")->envname("VISIONARY_HOST")->capture_default_str();
   cmd.add_option("--port", c.port, "Port to listen on (0 picks a free port)")
       ->envname("VISIONARY_PORT")->capture_default_str();
@@ -19,6 +21,17 @@ void add_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_THREADS")->capture_default_str();
   cmd.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
       ->envname("VISIONARY_LOG_LEVEL")->capture_default_str();
+  cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
+      ->envname("VISIONARY_MAX_BODY_BYTES")->capture_default_str();
+  cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds,
+                 "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
+      ->envname("VISIONARY_SHUTDOWN_GRACE")->capture_default_str();
+  cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
+      ->envname("VISIONARY_CA_FILE");
+}
+
+// Options of the roles that generate and store images (serve, functions).
+void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
       ->envname("VISIONARY_DATA_DIR")->capture_default_str();
   cmd.add_option("--storage", c.storage, "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
@@ -53,17 +66,14 @@ void add_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_PROVIDER_TIMEOUT")->capture_default_str();
   cmd.add_option("--provider-retries", c.provider_max_retries, "Retries on provider rate limits and outages")
       ->envname("VISIONARY_PROVIDER_RETRIES")->capture_default_str();
-  cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
-      ->envname("VISIONARY_CA_FILE");
-  cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
-      ->envname("VISIONARY_MAX_BODY_BYTES")->capture_default_str();
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
       ->envname("VISIONARY_MAX_PROMPT_CHARS")->capture_default_str();
+}
+
+// Options of the roles that serve the web UI (serve, web).
+void add_ui_options(CLI::App& cmd, config& c) {
   cmd.add_option("--web-root", c.web_root, "Serve the UI from this folder instead of the embedded copy")
       ->envname("VISIONARY_WEB_ROOT");
-  cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds,
-                 "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
-      ->envname("VISIONARY_SHUTDOWN_GRACE")->capture_default_str();
 }
 
 bool valid_container(const std::string& name) {
@@ -82,19 +92,74 @@ parse_result parse_command_line(int argc, char** argv) {
   config c;
   CLI::App app{"VisionaryAI: type a prompt, get a picture, share it in a gallery.", "visionary"};
   app.require_subcommand(1);
-  auto* serve = app.add_subcommand("serve", "Run the web UI, the API and the backend in one process");
-  add_options(*serve, c);
+  auto* serve = app.add_subcommand("serve", "Run the web UI, the API and the backend in one process (the default set-up)");
+  add_listener_options(*serve, c);
+  add_backend_options(*serve, c);
+  add_ui_options(*serve, c);
+
+  auto* functions = app.add_subcommand(
+      "functions", "Run the backend alone (also as an Azure Functions custom handler: it listens on "
+                   "FUNCTIONS_CUSTOMHANDLER_PORT when that is set)");
+  add_listener_options(*functions, c);
+  add_backend_options(*functions, c);
+  functions->add_option("--functions-key", c.functions_key, "Key every /api call must carry in x-functions-key or ?code=")
+      ->envname("VISIONARY_FUNCTIONS_KEY");
+  std::optional<int> custom_handler_port;
+  functions->add_option("--custom-handler-port", custom_handler_port, "Port chosen by the Azure Functions host")
+      ->envname("FUNCTIONS_CUSTOMHANDLER_PORT");
+
+  auto* web = app.add_subcommand("web", "Run the web UI and the API middleware, forwarding /api to the backend");
+  add_listener_options(*web, c);
+  add_ui_options(*web, c);
+  web->add_option("--functions-url", c.functions_url, "Backend base URL, e.g. https://visionary-fn.azurewebsites.net")
+      ->envname("VISIONARY_FUNCTIONS_URL");
+  web->add_option("--functions-key", c.functions_key, "Key added to every backend call (x-functions-key)")
+      ->envname("VISIONARY_FUNCTIONS_KEY");
+  web->add_option("--functions-timeout", c.functions_timeout_seconds,
+                  "Seconds to wait for the backend (longer than a slow generation)")
+      ->envname("VISIONARY_FUNCTIONS_TIMEOUT")->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return parse_result{std::nullopt, app.exit(e)};
   }
-  c.run_role = role::serve;
+  if (functions->parsed()) {
+    c.run_role = role::functions;
+    if (custom_handler_port) c.port = *custom_handler_port;
+  } else if (web->parsed()) {
+    c.run_role = role::web;
+  } else {
+    c.run_role = role::serve;
+  }
   return parse_result{c, 0};
 }
 
 std::vector<std::string> finalize_and_validate(config& c) {
   std::vector<std::string> problems;
+  if (c.port < 0 || c.port > 65535) problems.push_back("--port must be between 0 and 65535");
+  if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
+  if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
+    problems.push_back("--max-body-bytes must be between 4096 and 16777216");
+  }
+  if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
+    problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
+  }
+  if (!c.functions_key.empty() && c.functions_key.size() < 16) {
+    problems.push_back("VISIONARY_FUNCTIONS_KEY must be at least 16 characters long");
+  }
+  if (c.run_role == role::web) {
+    auto url = boost::urls::parse_absolute_uri(c.functions_url);
+    if (c.functions_url.empty()) {
+      problems.push_back("visionary web needs the backend's address: set VISIONARY_FUNCTIONS_URL "
+                         "(e.g. http://127.0.0.1:7071)");
+    } else if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
+      problems.push_back("VISIONARY_FUNCTIONS_URL must be an http(s) URL such as https://visionary-fn.azurewebsites.net");
+    }
+    if (c.functions_timeout_seconds < 10 || c.functions_timeout_seconds > 3600) {
+      problems.push_back("--functions-timeout must be between 10 and 3600 seconds");
+    }
+    return problems;
+  }
   if (c.provider.empty()) c.provider = c.openai_api_key.empty() ? "demo" : "openai";
   if (c.provider == "demo") {
     if (!c.model.empty() && c.model != "procedural-v1") {
@@ -136,13 +201,8 @@ std::vector<std::string> finalize_and_validate(config& c) {
     problems.push_back("container name '" + c.container +
                        "' is not valid: 3-63 lowercase letters, digits and single hyphens");
   }
-  if (c.port < 0 || c.port > 65535) problems.push_back("--port must be between 0 and 65535");
-  if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
-  }
-  if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
-    problems.push_back("--max-body-bytes must be between 4096 and 16777216");
   }
   if (c.provider_timeout_seconds < 1 || c.provider_timeout_seconds > 3600) {
     problems.push_back("--provider-timeout must be between 1 and 3600 seconds");
@@ -150,13 +210,19 @@ std::vector<std::string> finalize_and_validate(config& c) {
   if (c.provider_max_retries < 0 || c.provider_max_retries > 10) {
     problems.push_back("--provider-retries must be between 0 and 10");
   }
-  if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
-    problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
-  }
   if (c.admin_token.size() > 0 && c.admin_token.size() < 16) {
     problems.push_back("VISIONARY_ADMIN_TOKEN must be at least 16 characters long");
   }
   return problems;
+}
+
+std::string_view role_name(role r) {
+  switch (r) {
+    case role::serve: return "serve";
+    case role::functions: return "functions";
+    case role::web: return "web";
+  }
+  return "serve";
 }
 
 std::string mask_secret(const std::string& secret) {
@@ -167,9 +233,17 @@ std::string mask_secret(const std::string& secret) {
 
 std::string describe(const config& c) {
   std::ostringstream out;
-  out << "  role:        serve\n"
-      << "  listen:      " << c.host << ":" << c.port << "\n"
-      << "  provider:    " << c.provider << " (model " << c.model << ")\n";
+  out << "  role:        " << role_name(c.run_role) << "\n"
+      << "  listen:      " << c.host << ":" << c.port << "\n";
+  if (c.run_role == role::web) {
+    // The backend address is configuration, not a secret, but it stays out of every response.
+    out << "  backend:     " << c.functions_url << ", key " << mask_secret(c.functions_key) << ", timeout "
+        << c.functions_timeout_seconds << "s\n"
+        << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
+    return out.str();
+  }
+  if (c.run_role == role::functions) out << "  functions key: " << mask_secret(c.functions_key) << "\n";
+  out << "  provider:    " << c.provider << " (model " << c.model << ")\n";
   if (c.provider == "openai" || c.provider == "openai-compatible") {
     out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key) << "\n";
   }

@@ -9,7 +9,7 @@
 
 namespace visionary::app {
 
-enum class role { serve };
+enum class role { serve, functions, web };
 
 struct config {
   role run_role = role::serve;
@@ -39,6 +39,9 @@ struct config {
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_prompt_chars = 4000;
   std::string web_root;
+  std::string functions_url;  // web: the backend to forward /api and /blobs to
+  std::string functions_key;  // web: added to backend calls; functions: required from callers
+  int functions_timeout_seconds = 600;
   int shutdown_grace_seconds = 60;
 };
 
@@ -56,5 +59,6 @@ struct parse_result {
 // Multi-line effective configuration with every secret masked.
 [[nodiscard]] std::string describe(const config& c);
 [[nodiscard]] std::string mask_secret(const std::string& secret);
+[[nodiscard]] std::string_view role_name(role r);
 
 }  // namespace visionary::app

@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   if (!problems.empty()) {
     std::cerr << "visionary: the configuration cannot work:\n";
     for (const auto& problem : problems) std::cerr << "  - " << problem << "\n";
-    std::cerr << "Run 'visionary serve --help' for every option and its environment variable.\n";
+    std::cerr << "Run 'visionary " << app::role_name(config.run_role) << " --help' for every option and its environment variable.\n";
     return 2;
   }
   spdlog::info("effective configuration:\n{}", app::describe(config));

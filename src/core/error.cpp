@@ -8,6 +8,7 @@ std::string_view error_code(error_kind kind) {
   switch (kind) {
     case error_kind::invalid_request: return "invalid_request";
     case error_kind::unauthorized: return "unauthorized";
+    case error_kind::invalid_function_key: return "invalid_function_key";
     case error_kind::forbidden: return "forbidden";
     case error_kind::not_found: return "not_found";
     case error_kind::method_not_allowed: return "method_not_allowed";
@@ -22,6 +23,8 @@ std::string_view error_code(error_kind kind) {
     case error_kind::provider_timeout: return "provider_timeout";
     case error_kind::storage_unavailable: return "storage_unavailable";
     case error_kind::storage_error: return "storage_error";
+    case error_kind::backend_unavailable: return "backend_unavailable";
+    case error_kind::backend_timeout: return "backend_timeout";
   }
   return "internal_error";
 }
@@ -30,6 +33,7 @@ unsigned http_status(error_kind kind) {
   switch (kind) {
     case error_kind::invalid_request: return 400;
     case error_kind::unauthorized: return 401;
+    case error_kind::invalid_function_key: return 401;
     case error_kind::forbidden: return 403;
     case error_kind::not_found: return 404;
     case error_kind::method_not_allowed: return 405;
@@ -44,6 +48,8 @@ unsigned http_status(error_kind kind) {
     case error_kind::provider_timeout: return 504;
     case error_kind::storage_unavailable: return 503;
     case error_kind::storage_error: return 500;
+    case error_kind::backend_unavailable: return 503;
+    case error_kind::backend_timeout: return 504;
   }
   return 500;
 }

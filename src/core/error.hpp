@@ -13,6 +13,7 @@ namespace visionary::core {
 enum class error_kind {
   invalid_request,           // 400
   unauthorized,              // 401
+  invalid_function_key,      // 401 (functions role: missing or wrong x-functions-key)
   forbidden,                 // 403
   not_found,                 // 404
   method_not_allowed,        // 405
@@ -26,6 +27,8 @@ enum class error_kind {
   provider_unavailable,      // 503
   provider_timeout,          // 504
   storage_unavailable,       // 503
+  backend_unavailable,       // 503 (web role: the functions backend)
+  backend_timeout,           // 504
   storage_error,             // 500
 };
 

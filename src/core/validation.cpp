@@ -50,11 +50,7 @@ std::size_t prompt_limit(const model_capabilities& capabilities, std::size_t con
   return std::min(capabilities.max_prompt_chars, configured);
 }
 
-outcome<providers::generation_request> validate_generation(const generation_input& input,
-                                                           const model_capabilities& capabilities,
-                                                           std::size_t max_prompt_chars) {
-  if (!input.prompt) return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
-  const std::string& raw = *input.prompt;
+outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) {
   if (!util::is_valid_utf8(raw)) {
     return make_error(error_kind::invalid_request, "The prompt is not valid UTF-8 text.");
   }
@@ -64,15 +60,23 @@ outcome<providers::generation_request> validate_generation(const generation_inpu
     return make_error(error_kind::invalid_request,
                       "The prompt contains control characters; only text, newlines and tabs are allowed.");
   }
-  const std::size_t limit = prompt_limit(capabilities, max_prompt_chars);
   const std::size_t length = util::utf8_length(prompt);
   if (length > limit) {
     return make_error(error_kind::invalid_request, "The prompt is " + std::to_string(length) +
                                                        " characters long; the limit is " + std::to_string(limit) + ".");
   }
+  return std::string(prompt);
+}
+
+outcome<providers::generation_request> validate_generation(const generation_input& input,
+                                                           const model_capabilities& capabilities,
+                                                           std::size_t max_prompt_chars) {
+  if (!input.prompt) return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
+  auto prompt = validate_prompt(*input.prompt, prompt_limit(capabilities, max_prompt_chars));
+  if (!prompt) return prompt.error();
 
   providers::generation_request request;
-  request.prompt = std::string(prompt);
+  request.prompt = std::move(*prompt);
   if (input.size) {
     if (!capabilities.size.allows(*input.size)) {
       return make_error(error_kind::invalid_request,

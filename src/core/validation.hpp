@@ -27,6 +27,10 @@ inline constexpr std::size_t default_max_prompt_chars = 4000;
 // Effective prompt limit: the configured one, never above what the model accepts.
 [[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities, std::size_t configured);
 
+// The prompt alone: valid UTF-8, trimmed, non-empty, no control characters but newline and tab, at
+// most limit code points. Returns the trimmed prompt.
+[[nodiscard]] outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit);
+
 [[nodiscard]] outcome<providers::generation_request> validate_generation(
     const generation_input& input, const model_capabilities& capabilities, std::size_t max_prompt_chars);
 

@@ -86,9 +86,14 @@ boost::asio::awaitable<response> router::dispatch(const request& message, std::s
     if (r.method == beast_http::verb::get) allowed += ", HEAD";
   }
 
+  const bool is_api = util::starts_with(path, "/api/") || path == "/api";
   handler_result result = make_error(error_kind::internal_error, "unreachable");
   try {
-    if (chosen != nullptr) {
+    core::outcome<void> allowed_in = {};
+    if (is_api && api_guard_) allowed_in = api_guard_(context);
+    if (!allowed_in) {
+      result = allowed_in.error();
+    } else if (chosen != nullptr) {
       result = co_await (*chosen)(context);
     } else if (!allowed.empty()) {
       auto res = error_response(make_error(error_kind::method_not_allowed,
@@ -96,8 +101,7 @@ boost::asio::awaitable<response> router::dispatch(const request& message, std::s
                                 request_id);
       res.set(beast_http::field::allow, allowed);
       co_return res;
-    } else if (fallback_ && effective == beast_http::verb::get && !util::starts_with(path, "/api/") &&
-               path != "/api") {
+    } else if (fallback_ && effective == beast_http::verb::get && !is_api) {
       result = co_await fallback_(context);
     } else {
       result = make_error(error_kind::not_found, "There is nothing at " + std::string(path) + ".");

@@ -23,6 +23,9 @@ class router {
   void add(beast_http::verb method, std::string pattern, handler h);
   // Called for GET/HEAD requests that match no route outside /api/ (the web UI).
   void set_fallback(handler h) { fallback_ = std::move(h); }
+  // Checked before any /api/* request is handled (e.g. the function key); its failure is the answer.
+  using guard = std::function<core::outcome<void>(const request_context&)>;
+  void set_api_guard(guard g) { api_guard_ = std::move(g); }
 
   [[nodiscard]] boost::asio::awaitable<response> dispatch(const request& message, std::string request_id) const;
 
@@ -39,6 +42,7 @@ class router {
 
   std::vector<route> routes_;
   handler fallback_;
+  guard api_guard_;
 };
 
 }  // namespace visionary::http

@@ -1,0 +1,86 @@
+#include "api/api_edge.hpp"
+
+#include "core/naming.hpp"
+#include "util/text.hpp"
+
+#include <boost/json.hpp>
+
+namespace visionary::api {
+
+namespace json = boost::json;
+namespace bhttp = boost::beast::http;
+using core::error_kind;
+using core::make_error;
+
+namespace {
+
+bool is_json_content_type(std::string_view value) {
+  const auto semicolon = value.find(';');
+  return util::iequals_ascii(util::trim(value.substr(0, semicolon)), "application/json");
+}
+
+}  // namespace
+
+core::outcome<core::generation_input> parse_generation_body(const http::request& message) {
+  const auto content_type = message[bhttp::field::content_type];
+  if (!is_json_content_type(content_type)) {
+    return make_error(error_kind::unsupported_media_type,
+                      "Send the request as JSON with the header Content-Type: application/json.");
+  }
+  boost::system::error_code ec;
+  const json::value body = json::parse(message.body(), ec);
+  if (ec) return make_error(error_kind::invalid_request, "The request body is not valid JSON.");
+  if (!body.is_object()) {
+    return make_error(error_kind::invalid_request, "The request body must be a JSON object such as {\"prompt\": \"...\"}.");
+  }
+  core::generation_input input;
+  for (const auto& [key, value] : body.as_object()) {
+    auto text_field = [&](std::optional<std::string>& target) -> core::outcome<void> {
+      if (value.is_null()) return {};
+      if (!value.is_string()) {
+        return make_error(error_kind::invalid_request, "The field '" + std::string(key) + "' must be a string.");
+      }
+      target = std::string(value.as_string());
+      return {};
+    };
+    core::outcome<void> field_ok;
+    if (key == "prompt") {
+      if (!value.is_string()) return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
+      input.prompt = std::string(value.as_string());
+    } else if (key == "size") {
+      field_ok = text_field(input.size);
+    } else if (key == "quality") {
+      field_ok = text_field(input.quality);
+    } else if (key == "style") {
+      field_ok = text_field(input.style);
+    } else if (key == "n") {
+      if (value.is_int64()) {
+        input.n = value.as_int64();
+      } else if (value.is_uint64()) {
+        input.n = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), 1u << 30));
+      } else if (!value.is_null()) {
+        return make_error(error_kind::invalid_request, "The field 'n' must be a whole number.");
+      }
+    } else {
+      return make_error(error_kind::invalid_request,
+                        "Unknown field '" + std::string(key) + "'. Accepted fields: prompt, size, quality, style, n.");
+    }
+    if (!field_ok) return field_ok.error();
+  }
+  return input;
+}
+
+core::outcome<page_query> parse_page_query(const http::request_context& context) {
+  page_query query;
+  const auto limit_text = context.query_value("limit");
+  auto limit = core::parse_page_limit(limit_text ? std::optional<std::string_view>(*limit_text) : std::nullopt);
+  if (!limit) return limit.error();
+  query.limit = *limit;
+  query.cursor = context.query_value("cursor");
+  if (query.cursor) {
+    if (auto marker = core::decode_cursor(*query.cursor); !marker) return marker.error();
+  }
+  return query;
+}
+
+}  // namespace visionary::api

@@ -1,0 +1,24 @@
+// The edge of the public API: turning raw HTTP requests into typed, checked inputs. Shared by the
+// roles that execute requests (serve, functions) and the one that forwards them (web), so a bad
+// request is refused the same way everywhere. Pure functions; thread-safe.
+#pragma once
+
+#include "core/validation.hpp"
+#include "http/message.hpp"
+
+#include <optional>
+#include <string>
+
+namespace visionary::api {
+
+// Content type, JSON syntax and field types of a generation request.
+[[nodiscard]] core::outcome<core::generation_input> parse_generation_body(const http::request& message);
+
+struct page_query {
+  int limit = core::default_page_size;
+  std::optional<std::string> cursor;
+};
+// limit (1..100) and cursor of GET /api/getImages; the cursor is checked for well-formedness.
+[[nodiscard]] core::outcome<page_query> parse_page_query(const http::request_context& context);
+
+}  // namespace visionary::api

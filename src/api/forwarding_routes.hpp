@@ -1,0 +1,22 @@
+// The API middleware of `visionary web`: the public /api/* and /blobs/* routes, checked at the edge
+// exactly as the backend checks them, then forwarded to the backend with the function key added
+// server-side. Backend addresses and keys never reach a response. Thread-safe.
+#pragma once
+
+#include "http/router.hpp"
+#include "net/http_client.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace visionary::api {
+
+struct backend_settings {
+  std::string base_url;      // e.g. https://visionary-fn.azurewebsites.net (no trailing slash)
+  std::string functions_key; // sent as x-functions-key; empty for none
+  std::chrono::seconds timeout{600};
+};
+
+void add_forwarding_routes(http::router& routes, net::http_client& client, backend_settings settings);
+
+}  // namespace visionary::api
