@@ -4,8 +4,12 @@
 #      generation overhead without the provider, the demo provider's own time;
 #   2. GET /api/getImages?limit=50 over HTTP (wrk on loopback) against stores of 100 and 10,000
 #      images: latency percentiles with one connection, then throughput and p99 with 32;
-#   3. resident memory of `visionary serve` idle and after 1,000 demo generations.
-# Usage: bench/run.sh [build-dir]     (make bench builds first)
+#   3. resident memory of `visionary serve` idle and after 1,000 demo generations;
+#   4. the web UI's budgets in Chromium (bench/ui_budget.mjs) over a gallery of 100 pictures;
+#   5. GET /api/getImages?limit=50 against Azurite holding 2,000 images: latency and storage
+#      requests per gallery page (counted in Azurite's own request log);
+#   6. the added latency of the web -> functions hop (wrk, side by side with functions direct).
+# Usage: bench/run.sh [build-dir]     (`make bench` builds first)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${1:-$root/build}"
@@ -18,20 +22,30 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts `visionary serve` on a free port with the given data dir; prints the port.
-start_server() {
-  local data="$1" log="$work/server-$RANDOM.log"
-  VISIONARY_LOG_LEVEL=warn "$build/visionary" serve --port 0 --data-dir "$data" >"$log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 1 200); do
-    if grep -q "listening on" "$log"; then
-      grep -o 'listening on http://127.0.0.1:[0-9]*' "$log" | head -1 | sed 's/.*://'
+# Waits (bounded) for "$2<port>" in log $1 and prints the port.
+wait_port() {
+  for _ in $(seq 1 400); do
+    if grep -q "$2" "$1"; then
+      grep -o "$2[0-9]*" "$1" | head -1 | sed 's/.*://'
       return
     fi
     sleep 0.05
   done
-  echo "server did not start: $(cat "$log")" >&2
+  echo "did not start: $(cat "$1")" >&2
   exit 1
+}
+
+# Starts `visionary ROLE ARGS...` on a free port (environment from the caller); prints the port.
+start_role() {
+  local log="$work/server-$RANDOM.log"
+  VISIONARY_LOG_LEVEL=warn "$build/visionary" "$@" --port 0 >"$log" 2>&1 &
+  pids+=($!)
+  wait_port "$log" 'listening on http://127.0.0.1:'
+}
+start_server() { start_role serve --data-dir "$1"; }
+latency() {  # url label
+  echo "-- $2"
+  wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
 }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -43,15 +57,12 @@ echo "== 2. GET /api/getImages?limit=50 over HTTP"
 for n in 100 10000; do
   "$build/bench/visionary_seed" --data-dir "$work/store-$n" --count "$n" >/dev/null
 done
+cp -r "$work/store-10000" "$work/store-functions"
 port_small=$(start_server "$work/store-100")
 port_large=$(start_server "$work/store-10000")
 for round in 1 2; do
-  for n in 100 10000; do
-    port=$port_small; [[ $n == 10000 ]] && port=$port_large
-    echo "-- store of $n images, 1 connection, 10 s (round $round)"
-    wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$port/api/getImages?limit=50" |
-      grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
-  done
+  latency "http://127.0.0.1:$port_small/api/getImages?limit=50" "store of 100 images, 1 connection (round $round)"
+  latency "http://127.0.0.1:$port_large/api/getImages?limit=50" "store of 10000 images, 1 connection (round $round)"
 done
 echo "-- store of 10000 images, 32 connections, 2 threads, 15 s"
 wrk -t2 -c32 -d15s --latency "http://127.0.0.1:$port_large/api/getImages?limit=50" |
@@ -65,5 +76,41 @@ echo "idle after start: $(rss)"
 seq 1 1000 | xargs -P 2 -I{} curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/api/generateImage" \
   -H 'content-type: application/json' -d '{"prompt":"memory benchmark picture {}"}'
 echo "after 1000 generations: $(rss)"
-count=$(curl -sf "http://127.0.0.1:$port/api/getImages?limit=100" | grep -o '"id"' | wc -l)
-echo "(first page lists $count images)"
+
+echo "== 4. web UI budgets (100 pictures of 1024x1024)"
+"$build/bench/visionary_seed" --data-dir "$work/store-ui" --count 100 --image-size 1024 >/dev/null
+port=$(start_server "$work/store-ui")
+node "$root/bench/ui_budget.mjs" "http://127.0.0.1:$port"
+
+echo "== 5. Azure Blob Storage (Azurite 3.35.0), 2000 images"
+azurite_log="$work/azurite.log"
+node "$root/tests/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort 0 --location "$work/azurite" \
+  --disableTelemetry >"$azurite_log" 2>&1 &
+pids+=($!)
+azurite_port=$(wait_port "$azurite_log" 'listens on http://127.0.0.1:')
+key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+"$build/bench/visionary_seed" --azure-connection-string "$cs" --container bench --count 2000 >/dev/null
+port=$(VISIONARY_STORAGE=azure AZURE_STORAGE_CONNECTION_STRING="$cs" VISIONARY_CONTAINER=bench start_role serve)
+before=$(grep -c '"GET /devstoreaccount1/bench' "$azurite_log" || true)
+for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/api/getImages?limit=50"; done
+after=$(grep -c '"GET /devstoreaccount1/bench' "$azurite_log" || true)
+lists=$(grep '"GET /devstoreaccount1/bench' "$azurite_log" | tail -n "$((after - before))" | grep -c 'comp=list' || true)
+echo "storage requests for 100 gallery pages: $((after - before)), of which List Blobs: $lists"
+latency "http://127.0.0.1:$port/api/getImages?limit=50" "Azurite, 2000 images, 1 connection"
+
+echo "== 6. web -> functions hop (store of 10000 images)"
+key=$(openssl rand -hex 24)
+fn_port=$(VISIONARY_FUNCTIONS_KEY=$key start_role functions --data-dir "$work/store-functions")
+web_port=$(VISIONARY_FUNCTIONS_URL="http://127.0.0.1:$fn_port" VISIONARY_FUNCTIONS_KEY=$key start_role web)
+for round in 1 2; do
+  echo "-- functions direct, 1 connection (round $round)"
+  wrk -t1 -c1 -d10s --latency -H "x-functions-key: $key" "http://127.0.0.1:$fn_port/api/getImages?limit=50" |
+    grep -E "Requests/sec|50%|99%|Non-2xx"
+  latency "http://127.0.0.1:$web_port/api/getImages?limit=50" "through web, 1 connection (round $round)"
+done
+echo "-- functions direct, 16 connections"
+wrk -t2 -c16 -d10s --latency -H "x-functions-key: $key" "http://127.0.0.1:$fn_port/api/getImages?limit=50" |
+  grep -E "Requests/sec|50%|99%|Non-2xx"
+echo "-- through web, 16 connections"
+wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$web_port/api/getImages?limit=50" | grep -E "Requests/sec|50%|99%|Non-2xx"
