@@ -5,6 +5,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cmath>
+
 namespace visionary::api {
 
 namespace json = boost::json;
@@ -58,6 +61,9 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
         input.n = value.as_int64();
       } else if (value.is_uint64()) {
         input.n = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), 1u << 30));
+      } else if (value.is_double() && std::trunc(value.as_double()) == value.as_double() &&
+                 std::abs(value.as_double()) < 1e9) {
+        input.n = std::int64_t(value.as_double());  // 2.0 is a whole number too
       } else if (!value.is_null()) {
         return make_error(error_kind::invalid_request, "The field 'n' must be a whole number.");
       }
@@ -68,6 +74,18 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
     if (!field_ok) return field_ok.error();
   }
   return input;
+}
+
+core::outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message) {
+  const auto it = message.find("Idempotency-Key");
+  if (it == message.end()) return std::optional<std::string>{};
+  const std::string_view key = it->value();
+  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
+  if (key.empty() || key.size() > 255 || !printable) {
+    return make_error(error_kind::invalid_request,
+                      "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+  }
+  return std::optional<std::string>{std::string(key)};
 }
 
 core::outcome<page_query> parse_page_query(const http::request_context& context) {

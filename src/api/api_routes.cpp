@@ -37,7 +37,9 @@ void add_api_routes(http::router& routes, const api_services& services) {
     auto request = core::validate_generation(*input, services.provider.capabilities(), services.max_prompt_chars);
     if (!request) co_return request.error();
     request->request_id = ctx.request_id;
-    auto images = co_await services.generation.generate(std::move(*request));
+    auto idempotency_key = parse_idempotency_key(ctx.message);
+    if (!idempotency_key) co_return idempotency_key.error();
+    auto images = co_await services.generation.generate(std::move(*request), std::move(*idempotency_key));
     if (!images) co_return images.error();
     json::array list;
     for (const auto& image : *images) list.push_back(image_to_json(image));
@@ -72,7 +74,9 @@ void add_api_routes(http::router& routes, const api_services& services) {
     if (authorization.empty()) {
       co_return make_error(error_kind::unauthorized, "Deleting images needs Authorization: Bearer <admin token>.");
     }
-    if (!util::constant_time_equal(authorization, "Bearer " + services.admin_token)) {
+    // The scheme is case-insensitive (RFC 9110); the token is not.
+    const bool bearer = authorization.size() > 7 && util::iequals_ascii(authorization.substr(0, 7), "Bearer ");
+    if (!bearer || !util::constant_time_equal(util::trim(authorization.substr(7)), services.admin_token)) {
       co_return make_error(error_kind::unauthorized, "The admin token is not valid.");
     }
     auto removed = co_await services.gallery.remove(ctx.path_params.at(0));

@@ -105,6 +105,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client, backe
                if (!input->prompt) co_return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
                // The model's own limit is checked by the backend; this is the widest any model accepts.
                if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt) co_return prompt.error();
+               if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
   routes.add(verb::get, "/api/getImages",

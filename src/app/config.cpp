@@ -121,7 +121,9 @@ parse_result parse_command_line(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return parse_result{std::nullopt, app.exit(e)};
+    // --help and --version succeed; every malformed command line is a configuration error (2).
+    const int printed = app.exit(e);
+    return parse_result{std::nullopt, printed == 0 ? 0 : 2};
   }
   if (functions->parsed()) {
     c.run_role = role::functions;
@@ -259,7 +261,10 @@ std::string describe(const config& c) {
     out << "  storage:     fs in " << c.data_dir << ", container " << c.container << "\n";
   }
   out
-      << "  signing key: " << (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)) << "\n"
+      << "  link keys:   "
+      << (c.storage == "azure" ? "the storage account key"
+                               : (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)))
+      << "\n"
       << "  admin token: " << mask_secret(c.admin_token) << (c.admin_token.empty() ? " (deleting disabled)" : "")
       << "\n"
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes

@@ -12,6 +12,7 @@ std::string_view error_code(error_kind kind) {
     case error_kind::forbidden: return "forbidden";
     case error_kind::not_found: return "not_found";
     case error_kind::method_not_allowed: return "method_not_allowed";
+    case error_kind::idempotency_key_reused: return "idempotency_key_reused";
     case error_kind::payload_too_large: return "payload_too_large";
     case error_kind::range_not_satisfiable: return "range_not_satisfiable";
     case error_kind::unsupported_media_type: return "unsupported_media_type";
@@ -37,6 +38,7 @@ unsigned http_status(error_kind kind) {
     case error_kind::forbidden: return 403;
     case error_kind::not_found: return 404;
     case error_kind::method_not_allowed: return 405;
+    case error_kind::idempotency_key_reused: return 409;
     case error_kind::payload_too_large: return 413;
     case error_kind::range_not_satisfiable: return 416;
     case error_kind::unsupported_media_type: return 415;

@@ -17,6 +17,7 @@ enum class error_kind {
   forbidden,                 // 403
   not_found,                 // 404
   method_not_allowed,        // 405
+  idempotency_key_reused,    // 409 (same Idempotency-Key, different request)
   payload_too_large,         // 413
   range_not_satisfiable,     // 416
   unsupported_media_type,    // 415

@@ -20,8 +20,9 @@ image_view gallery_service::present(image_record record, util::sys_time now) con
 }
 
 boost::asio::awaitable<void> gallery_service::restore_full_prompt(image_record& record) {
-  // The PNG's text chunk sits right after IHDR, so the first 64 KB always hold it.
-  auto head = co_await store_.get(record.blob_name, storage::byte_range{0, 64 * 1024 - 1});
+  // The PNG's text chunk sits right after IHDR: a 32,000-character prompt of 4-byte characters plus
+  // its revised prompt and JSON fit in the first 320 KB.
+  auto head = co_await store_.get(record.blob_name, storage::byte_range{0, 320 * 1024 - 1});
   if (!head) co_return;
   if (auto text = imaging::find_png_text(head->bytes, png_text_keyword)) apply_png_text(record, *text);
 }

@@ -5,9 +5,22 @@
 #include "util/blocking.hpp"
 #include "util/crypto.hpp"
 
+#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
 namespace visionary::core {
+
+namespace {
+
+constexpr auto idempotency_window = std::chrono::hours{24};
+
+std::string request_fingerprint(const providers::generation_request& r) {
+  const std::string canonical = r.prompt + '\0' + r.size + '\0' + r.quality.value_or("") + '\0' +
+                                r.style.value_or("") + '\0' + std::to_string(r.n);
+  return util::hex_encode(util::sha256(canonical));
+}
+
+}  // namespace
 
 generation_service::generation_service(providers::image_provider& provider, storage::blob_store& store,
                                        gallery_service& gallery, boost::asio::thread_pool& blocking_pool)
@@ -22,8 +35,50 @@ boost::asio::awaitable<void> generation_service::roll_back(const std::vector<std
   }
 }
 
+boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> generation_service::replay(
+    const std::string& record_name, const std::string& fingerprint) {
+  using result = std::optional<std::vector<image_view>>;
+  auto record = co_await store_.get(record_name, std::nullopt);
+  if (!record) {
+    if (record.error().kind == error_kind::not_found) co_return result{};
+    co_return record.error();
+  }
+  boost::system::error_code ec;
+  const auto json = boost::json::parse(record->bytes, ec);
+  if (ec || !json.is_object()) co_return result{};
+  const auto& o = json.as_object();
+  const auto* created = o.if_contains("createdAt");
+  const auto created_at = created && created->is_string() ? util::parse_iso_utc(created->as_string()) : std::nullopt;
+  if (!created_at || std::chrono::system_clock::now() - *created_at > idempotency_window) co_return result{};
+  const auto* stored_fingerprint = o.if_contains("fingerprint");
+  if (!stored_fingerprint || !stored_fingerprint->is_string() || stored_fingerprint->as_string() != fingerprint) {
+    co_return make_error(error_kind::idempotency_key_reused,
+                         "This Idempotency-Key was already used for a different request; use a new key.");
+  }
+  std::vector<image_view> views;
+  if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
+    for (const auto& id : ids->as_array()) {
+      if (!id.is_string()) continue;
+      if (auto found = co_await gallery_.find(std::string(id.as_string()))) views.push_back(std::move(*found));
+    }
+  }
+  if (views.empty()) co_return result{};  // the earlier images were deleted: generate anew
+  co_return result{std::move(views)};
+}
+
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
-    providers::generation_request request) {
+    providers::generation_request request, std::optional<std::string> idempotency_key) {
+  std::string record_name, fingerprint;
+  if (idempotency_key) {
+    record_name = "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json";
+    fingerprint = request_fingerprint(request);
+    auto earlier = co_await replay(record_name, fingerprint);
+    if (!earlier) co_return earlier.error();
+    if (*earlier) {
+      spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images", request.request_id);
+      co_return std::move(**earlier);
+    }
+  }
   auto generated = co_await provider_.generate(request);
   if (!generated) co_return generated.error();
   if (generated->empty()) {
@@ -76,6 +131,15 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
   const auto now = std::chrono::system_clock::now();
   // Newest first, like the gallery.
   for (auto it = records.rbegin(); it != records.rend(); ++it) views.push_back(gallery_.present(std::move(*it), now));
+  if (idempotency_key) {
+    boost::json::array ids;
+    for (const auto& view : views) ids.emplace_back(view.record.id);
+    const std::string record = boost::json::serialize(boost::json::object{
+        {"fingerprint", fingerprint}, {"ids", std::move(ids)}, {"createdAt", util::format_rfc3339_millis(now)}});
+    if (auto put = co_await store_.put(record_name, record, "application/json", {}); !put) {
+      spdlog::warn("[{}] could not record the Idempotency-Key: {}", request.request_id, put.error().message);
+    }
+  }
   co_return views;
 }
 

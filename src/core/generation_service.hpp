@@ -15,10 +15,15 @@ class generation_service {
   generation_service(providers::image_provider& provider, storage::blob_store& store,
                      gallery_service& gallery, boost::asio::thread_pool& blocking_pool);
 
+  // With an idempotency key, a repeated request (same key, same fields, within 24 hours) answers
+  // with the images of the first one instead of generating again; the record lives in the store,
+  // so every replica sees it. The same key with a different request is idempotency_key_reused.
   [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> generate(
-      providers::generation_request request);
+      providers::generation_request request, std::optional<std::string> idempotency_key = std::nullopt);
 
  private:
+  boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> replay(const std::string& record_name,
+                                                                                const std::string& fingerprint);
   boost::asio::awaitable<void> roll_back(const std::vector<std::string>& blob_names);
 
   providers::image_provider& provider_;

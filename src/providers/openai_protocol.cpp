@@ -64,24 +64,29 @@ core::outcome<std::vector<image_item>> parse_generation_response(std::string_vie
 std::optional<std::chrono::milliseconds> parse_retry_after(std::optional<std::string_view> retry_after_ms,
                                                            std::optional<std::string_view> retry_after,
                                                            util::sys_time now) {
-  auto parse_number = [](std::string_view text) -> std::optional<double> {
+  // Waits beyond a day are not advice a request can follow; they also keep the arithmetic in range.
+  constexpr double max_wait_seconds = 86'400;
+  auto parse_number = [&](std::string_view text, double unit_seconds) -> std::optional<double> {
     double value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value) || value < 0) {
       return std::nullopt;
     }
-    return value;
+    return std::min(value * unit_seconds, max_wait_seconds);
   };
   if (retry_after_ms) {
-    if (auto ms = parse_number(*retry_after_ms)) return std::chrono::milliseconds(std::llround(*ms));
+    if (auto seconds = parse_number(*retry_after_ms, 0.001)) {
+      return std::chrono::milliseconds(std::llround(*seconds * 1000));
+    }
   }
   if (retry_after) {
-    if (auto seconds = parse_number(*retry_after)) {
+    if (auto seconds = parse_number(*retry_after, 1.0)) {
       return std::chrono::milliseconds(std::llround(*seconds * 1000));
     }
     if (auto date = util::parse_rfc1123(*retry_after)) {
       const auto delta = std::chrono::duration_cast<std::chrono::milliseconds>(*date - now);
-      return std::max(delta, std::chrono::milliseconds{0});
+      return std::clamp(delta, std::chrono::milliseconds{0},
+                        std::chrono::milliseconds(std::llround(max_wait_seconds * 1000)));
     }
   }
   return std::nullopt;

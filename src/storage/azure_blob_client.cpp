@@ -145,6 +145,11 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
       if (!retryable_status(failure.status) || last) {
         spdlog::warn("Azure Storage {} {} answered {} {} (request id {})", spec.method, path, failure.status,
                      failure.code, failure.request_id);
+        if (failure.status == 404 && failure.code == "ContainerNotFound") {
+          co_return make_error(error_kind::storage_unavailable,
+                               "The storage container '" + spec.container +
+                                   "' no longer exists; an administrator must restart the server to re-create it.");
+        }
         if (failure.status == 404) co_return make_error(error_kind::not_found, "No such file.");
         if (failure.status == 403) {
           co_return make_error(error_kind::storage_error,

@@ -32,10 +32,12 @@ boost::asio::awaitable<core::outcome<void>> azure_blob_store::put(std::string na
 
 boost::asio::awaitable<core::outcome<blob_content>> azure_blob_store::get(std::string name,
                                                                           std::optional<byte_range> range) {
+  if (!validate_blob_name(name)) co_return core::make_error(core::error_kind::not_found, "No such file.");
   co_return co_await client_.get_blob(container_, std::move(name), range);
 }
 
 boost::asio::awaitable<core::outcome<void>> azure_blob_store::remove(std::string name) {
+  if (!validate_blob_name(name)) co_return core::make_error(core::error_kind::not_found, "No such file.");
   co_return co_await client_.delete_blob(container_, std::move(name));
 }
 

@@ -25,6 +25,7 @@ using core::make_error;
 namespace {
 
 constexpr std::string_view temp_prefix = ".tmp-";
+constexpr std::string_view blob_suffix = ".blob";
 
 core::app_error io_error(std::string_view what, const fs::path& path, int error_number) {
   return make_error(error_kind::storage_error, std::string(what) + " " + path.string() + ": " +
@@ -151,7 +152,10 @@ fs_blob_store::fs_blob_store(fs_blob_store_options options, boost::asio::thread_
 
 fs_blob_store::~fs_blob_store() { ::close(lock_fd_); }
 
-fs::path fs_blob_store::blob_path(std::string_view name) const { return blob_root_ / name; }
+// A suffix keeps "a/b" (a file) and "a/b/c" (under a folder "a/b") from colliding on disk.
+fs::path fs_blob_store::blob_path(std::string_view name) const {
+  return blob_root_ / (std::string(name) + std::string(blob_suffix));
+}
 fs::path fs_blob_store::meta_path(std::string_view name) const {
   return meta_root_ / (std::string(name) + ".json");
 }
@@ -168,11 +172,13 @@ core::outcome<void> fs_blob_store::scan() {
   for (auto it = fs::recursive_directory_iterator(blob_root_, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file()) continue;
-    const std::string name = it->path().lexically_relative(blob_root_).generic_string();
-    if (is_temp_name(name)) {
+    const std::string file = it->path().lexically_relative(blob_root_).generic_string();
+    if (is_temp_name(file)) {
       stale.push_back(it->path());  // an interrupted write: never listed, safe to drop
       continue;
     }
+    if (!file.ends_with(blob_suffix)) continue;
+    const std::string name = file.substr(0, file.size() - blob_suffix.size());
     blob_properties p;
     p.name = name;
     p.size = it->file_size();
@@ -246,8 +252,8 @@ core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
   const std::uint64_t size = content.properties.size;
   std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
   if (range) {
-    if (range->first >= size) {
-      return make_error(error_kind::invalid_request, "The requested range is not satisfiable.");
+    if (range->first >= size || (range->last && *range->last < range->first)) {
+      return make_error(error_kind::range_not_satisfiable, "The requested range is not satisfiable.");
     }
     first = range->first;
     last = std::min(range->last.value_or(size - 1), size - 1);

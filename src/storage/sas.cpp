@@ -4,6 +4,8 @@
 #include "util/crypto.hpp"
 #include "util/text.hpp"
 
+#include <set>
+
 namespace visionary::storage {
 
 using core::error_kind;
@@ -65,6 +67,7 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
   v.permissions.clear();
   v.version.clear();
   std::string resource_kind, signature;
+  std::set<std::string_view> seen;
   for (const auto& [name, value] : query) {
     std::string* target = nullptr;
     if (name == "sv") target = &v.version;
@@ -82,7 +85,7 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
     } else {
       continue;  // unrelated parameters (cache busters) do not take part in the signature
     }
-    if (!target->empty()) {
+    if (!seen.insert(name).second) {
       return make_error(error_kind::forbidden, "This link repeats the signed field '" + name + "'.");
     }
     *target = value;

@@ -73,8 +73,8 @@ describe('a new user with the demo provider', () => {
       const release = await holdNextGeneration(page);
       await page.getByRole('button', { name: /^generate$/i }).click();
       await page.getByText(/Generating “Ein Fuchs/).waitFor();
-      assert.equal(await page.getByRole('button', { name: /^generate$/i }).isDisabled(), true,
-        'Generate is disabled while a generation runs');
+      assert.equal(await page.getByRole('button', { name: /^generating/i }).isDisabled(), true,
+        'the Generate button is disabled (and says so) while a generation runs');
       release();
       await page.getByText('Your image has been generated!').waitFor();
       assert.equal(await prompt.inputValue(), '', 'the prompt is cleared after success');

@@ -1,0 +1,131 @@
+// The three roles: `functions` guarded by its function key (started as the Azure Functions host
+// starts a custom handler), `web` forwarding to it with the key added server-side, what happens
+// when the backend goes away and comes back, and two backend replicas sharing one Azure store.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { startAzurite, uniqueContainer } from '../support/azurite.mjs';
+import {
+  api, assertError, closedPort, generate, registerSecret, startRole, waitFor,
+} from '../support/server.mjs';
+
+const KEY = 'fk-0123456789abcdef-secret';
+registerSecret(KEY);
+
+async function startFunctions(t, env = {}) {
+  const port = await closedPort();
+  return startRole('functions', { t, env: { FUNCTIONS_CUSTOMHANDLER_PORT: port, VISIONARY_FUNCTIONS_KEY: KEY, ...env } });
+}
+
+test('functions: listens on FUNCTIONS_CUSTOMHANDLER_PORT and requires the function key', async (t) => {
+  const port = await closedPort();
+  const functions = await startRole('functions', { t, env: { FUNCTIONS_CUSTOMHANDLER_PORT: port, VISIONARY_FUNCTIONS_KEY: KEY } });
+  assert.equal(functions.port, port);
+
+  assertError(await api(functions.url, '/api/getImages'), 401, 'invalid_function_key');
+  assertError(await api(functions.url, '/api/getImages', { headers: { 'x-functions-key': 'fk-wrong-wrong-wrong-wrong' } }),
+    401, 'invalid_function_key');
+  assertError(await api(functions.url, '/api/nope'), 401, 'invalid_function_key');
+  assert.equal((await api(functions.url, '/api/getImages', { headers: { 'x-functions-key': KEY } })).status, 200);
+  assert.equal((await api(functions.url, `/api/health?code=${KEY}`)).status, 200);
+  const created = await generate(functions.url, { prompt: 'a keyed request' }, { headers: { 'x-functions-key': KEY } });
+  assert.equal(created.status, 201);
+  // The backend alone serves no UI.
+  assert.equal((await api(functions.url, '/')).status, 404);
+});
+
+test('web: forwards with the key, never shows the key or the backend address', async (t) => {
+  const functions = await startFunctions(t);
+  registerSecret(functions.url);
+  registerSecret(`127.0.0.1:${functions.port}`);
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: functions.url, VISIONARY_FUNCTIONS_KEY: KEY } });
+
+  const created = await generate(web.url, { prompt: 'Through the middleware. _/?#' });
+  assert.equal(created.status, 201);
+  const [image] = created.json.images;
+  const listed = await api(web.url, '/api/getImages');
+  assert.equal(listed.status, 200);
+  assert.equal(listed.json.imageUrls[0].id, image.id);
+  // Embedded-store links are site-relative: the browser loads them from the web origin.
+  assert.match(image.url, /^\/blobs\//);
+  const picture = await api(web.url, image.url);
+  assert.equal(picture.status, 200);
+  assert.equal(picture.headers.get('content-type'), 'image/png');
+  assert.equal(picture.body.length, image.bytes);
+  const thumbnail = await api(web.url, image.thumbnailUrl, { headers: { range: 'bytes=0-11' } });
+  assert.equal(thumbnail.status, 206);
+  assert.equal(thumbnail.body.subarray(8, 12).toString('latin1'), 'WEBP');
+
+  // Errors keep the one shape and the request id of the web tier.
+  const bad = await generate(web.url, { prompt: '   ' });
+  assertError(bad, 400, 'invalid_request');
+  assertError(await api(web.url, '/api/images/not-an-id'), 404, 'not_found');
+  for (const path of ['/', '/index.html', '/api/config', '/api/health', '/api/suggestion']) {
+    assert.ok([200, 304].includes((await api(web.url, path)).status), path);  // api() scans for the secrets
+  }
+  const page = await api(web.url, '/');
+  const script = page.text.match(/src="(\/assets\/[^"]+\.js)"/);
+  if (script) await api(web.url, script[1]);
+});
+
+test('web: bad requests are refused at the edge and never reach the backend', async (t) => {
+  const functions = await startFunctions(t);
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: functions.url, VISIONARY_FUNCTIONS_KEY: KEY } });
+  const before = functions.stdout().split('\n').filter((line) => line.includes('/api/')).length;
+  assertError(await api(web.url, '/api/generateImage', { method: 'POST', body: 'not json', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request');
+  assertError(await api(web.url, '/api/generateImage', { method: 'POST', body: '{"prompt":"x"}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
+  assertError(await api(web.url, '/api/getImages?limit=0'), 400, 'invalid_request');
+  assertError(await api(web.url, '/api/getImages?cursor=%%%'), 400, 'invalid_request');
+  assertError(await api(web.url, '/api/getImages', { method: 'PUT' }), 405, 'method_not_allowed');
+  assertError(await api(web.url, '/blobs/images/a%2Fb.png?sig=x'), 400, 'invalid_request');
+  const after = functions.stdout().split('\n').filter((line) => line.includes('/api/')).length;
+  assert.equal(after, before, 'the backend saw none of these requests');
+});
+
+test('web: a wrong function key is a server-side problem, not the visitor\'s', async (t) => {
+  const functions = await startFunctions(t);
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: functions.url, VISIONARY_FUNCTIONS_KEY: 'fk-not-the-right-key-at-all' } });
+  const answer = await api(web.url, '/api/getImages');
+  assertError(answer, 503, 'backend_unavailable');
+  assert.match(answer.json.error.message, /VISIONARY_FUNCTIONS_KEY/);
+});
+
+test('web: backend down gives a clear 503, and it recovers when the backend is back', async (t) => {
+  const port = await closedPort();
+  const env = { FUNCTIONS_CUSTOMHANDLER_PORT: port, VISIONARY_FUNCTIONS_KEY: KEY };
+  const first = await startRole('functions', { t, env });
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: first.url, VISIONARY_FUNCTIONS_KEY: KEY } });
+  assert.equal((await api(web.url, '/api/getImages')).status, 200);
+
+  assert.equal(await first.stop(), 0);
+  const down = await api(web.url, '/api/getImages');
+  assertError(down, 503, 'backend_unavailable');
+  assert.doesNotMatch(down.text, new RegExp(String(port)));
+
+  await startRole('functions', { t, env, dataDir: first.dataDir });
+  await waitFor(async () => (await api(web.url, '/api/getImages')).status === 200, { what: 'web to reach the new backend' });
+});
+
+test('two functions replicas on one Azure store behind one web behave as one', async (t) => {
+  const azurite = await startAzurite({ t });
+  const storage = {
+    VISIONARY_STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    VISIONARY_CONTAINER: uniqueContainer('replicas'),
+  };
+  const one = await startFunctions(t, storage);
+  const two = await startFunctions(t, storage);
+  const viaOne = await generate(one.url, { prompt: 'made by replica one' }, { headers: { 'x-functions-key': KEY } });
+  assert.equal(viaOne.status, 201);
+  const listedByTwo = await api(two.url, '/api/getImages', { headers: { 'x-functions-key': KEY } });
+  assert.deepEqual(listedByTwo.json.imageUrls.map((i) => i.id), [viaOne.json.images[0].id]);
+
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: two.url, VISIONARY_FUNCTIONS_KEY: KEY } });
+  const viaWeb = await generate(web.url, { prompt: 'made through web and replica two' });
+  assert.equal(viaWeb.status, 201);
+  const listedByOne = await api(one.url, '/api/getImages', { headers: { 'x-functions-key': KEY } });
+  assert.deepEqual(listedByOne.json.imageUrls.map((i) => i.id), [viaWeb.json.images[0].id, viaOne.json.images[0].id]);
+  // Links point straight at storage, usable by a browser that only knows the web origin.
+  const picture = await fetch(listedByOne.json.imageUrls[1].url);
+  assert.equal(picture.status, 200);
+  assert.equal(picture.headers.get('content-type'), 'image/png');
+});

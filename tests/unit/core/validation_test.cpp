@@ -1,0 +1,168 @@
+#include "core/validation.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace {
+
+using namespace visionary::core;
+
+const model_capabilities gpt_image = capabilities_for("openai", "gpt-image-1");
+const model_capabilities dalle3 = capabilities_for("openai", "dall-e-3");
+const model_capabilities demo = capabilities_for("demo", "procedural-v1");
+
+generation_input prompt_only(std::string prompt) {
+  generation_input in;
+  in.prompt = std::move(prompt);
+  return in;
+}
+
+std::string repeat(std::string_view unit, std::size_t count) {
+  std::string out;
+  for (std::size_t i = 0; i < count; ++i) out += unit;
+  return out;
+}
+
+void expect_invalid(const generation_input& in, const model_capabilities& caps,
+                    std::string_view message_part = "", std::size_t limit = default_max_prompt_chars) {
+  const auto result = validate_generation(in, caps, limit);
+  ASSERT_FALSE(result.has_value()) << "accepted: " << testing::PrintToString(in.prompt);
+  EXPECT_EQ(result.error().kind, error_kind::invalid_request);
+  EXPECT_NE(result.error().message.find(message_part), std::string::npos) << result.error().message;
+}
+
+TEST(Validation, PromptMissingEmptyOrBlank) {
+  expect_invalid(generation_input{}, demo, "'prompt' is required");
+  expect_invalid(prompt_only(""), demo, "Prompt must not be empty.");
+  expect_invalid(prompt_only("   \t\n "), demo, "Prompt must not be empty.");
+  expect_invalid(prompt_only("\xC2\xA0\xE3\x80\x80"), demo, "Prompt must not be empty.");
+}
+
+TEST(Validation, PromptIsTrimmed) {
+  const auto r = validate_generation(prompt_only("  \xC2\xA0 A red fox \n\t"), demo, 4000);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->prompt, "A red fox");
+}
+
+TEST(Validation, LimitCountsCodePointsNotBytes) {
+  EXPECT_TRUE(validate_generation(prompt_only(repeat("\xC3\xA9", 4000)), dalle3, 4000).has_value());
+  expect_invalid(prompt_only(repeat("\xC3\xA9", 4001)), dalle3, "4001", 4000);
+  EXPECT_TRUE(validate_generation(prompt_only(repeat("\xF0\x9F\xA6\x8A", 10)), demo, 10).has_value());
+  expect_invalid(prompt_only(repeat("a", 11)), demo, "limit is 10", 10);
+  // Surrounding spaces do not count.
+  EXPECT_TRUE(validate_generation(prompt_only("  " + repeat("a", 10) + "  "), demo, 10).has_value());
+}
+
+TEST(Validation, EffectiveLimitIsTheSmallerOfConfigAndModel) {
+  EXPECT_EQ(prompt_limit(dalle3, 10'000), 4000u);
+  EXPECT_EQ(prompt_limit(gpt_image, 10'000), 10'000u);
+  EXPECT_EQ(prompt_limit(gpt_image, 100), 100u);
+  expect_invalid(prompt_only(repeat("a", 4001)), dalle3, "limit is 4000", 32000);
+  EXPECT_TRUE(validate_generation(prompt_only(repeat("a", 4001)), gpt_image, 32000).has_value());
+}
+
+TEST(Validation, RejectsInvalidUtf8) {
+  expect_invalid(prompt_only("a red \xC3"), demo, "UTF-8");
+  expect_invalid(prompt_only("\xED\xA0\x80"), demo, "UTF-8");
+  expect_invalid(prompt_only("\xC0\xAF"), demo, "UTF-8");
+}
+
+TEST(Validation, RejectsControlCharactersButAllowsNewlineAndTab) {
+  for (const std::string& bad : {std::string("a\x01" "b"), std::string("a\x7f" "b"), std::string("a\rb"),
+                                std::string("a\xC2\x85" "b"), std::string("a\xC2\x9F" "b"),
+                                std::string("a\x1b[31mb"), std::string("a\0b", 3)}) {
+    expect_invalid(prompt_only(bad), demo, "control characters");
+  }
+  const auto ok = validate_generation(prompt_only("line one\nline two\twith tab"), demo, 4000);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->prompt, "line one\nline two\twith tab");
+  // NBSP (U+00A0, also C2-led) is ordinary text inside a prompt.
+  EXPECT_TRUE(validate_generation(prompt_only("a\xC2\xA0" "b"), demo, 4000).has_value());
+}
+
+TEST(Validation, UnknownSizeListsAllowedValues) {
+  generation_input in = prompt_only("fox");
+  in.size = "1792x1024";
+  expect_invalid(in, gpt_image, "Choose one of: 1024x1024, 1536x1024, 1024x1536, auto.");
+  expect_invalid(in, demo, "Unsupported size '1792x1024'");
+  EXPECT_TRUE(validate_generation(in, dalle3, 4000).has_value());
+}
+
+TEST(Validation, UnknownQualityListsAllowedValues) {
+  generation_input in = prompt_only("fox");
+  in.quality = "hd";
+  expect_invalid(in, gpt_image, "Choose one of: low, medium, high, auto.");
+  auto r = validate_generation(in, dalle3, 4000);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->quality, std::optional<std::string>("hd"));
+  in.quality = "high";
+  expect_invalid(in, dalle3, "Choose one of: standard, hd.");
+  expect_invalid(in, demo, "does not support the 'quality' option");
+}
+
+TEST(Validation, StyleOnlyForDalle3) {
+  generation_input in = prompt_only("fox");
+  in.style = "vivid";
+  expect_invalid(in, gpt_image, "does not support the 'style' option");
+  expect_invalid(in, demo, "'style'");
+  const auto r = validate_generation(in, dalle3, 4000);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->style, std::optional<std::string>("vivid"));
+  in.style = "cartoon";
+  expect_invalid(in, dalle3, "Choose one of: vivid, natural.");
+}
+
+TEST(Validation, NBounds) {
+  generation_input in = prompt_only("fox");
+  for (std::int64_t n : {1, 2, 4}) {
+    in.n = n;
+    const auto r = validate_generation(in, gpt_image, 4000);
+    ASSERT_TRUE(r.has_value()) << n;
+    EXPECT_EQ(r->n, n);
+  }
+  for (std::int64_t n : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{5}, std::int64_t{1} << 40}) {
+    in.n = n;
+    expect_invalid(in, gpt_image, "between 1 and 4");
+  }
+  in.n = 1;
+  EXPECT_TRUE(validate_generation(in, dalle3, 4000).has_value());
+  in.n = 2;
+  expect_invalid(in, dalle3, "between 1 and 1");
+}
+
+TEST(Validation, DefaultsApplied) {
+  const auto r = validate_generation(prompt_only("fox"), gpt_image, 4000);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->size, "1024x1024");
+  EXPECT_EQ(r->n, 1);
+  EXPECT_EQ(r->quality, std::nullopt);  // the provider's own default applies
+  EXPECT_EQ(r->style, std::nullopt);
+  const auto local = validate_generation(prompt_only("fox"), capabilities_for("openai-compatible", "sd"), 4000);
+  ASSERT_TRUE(local.has_value());
+  EXPECT_EQ(local->size, "512x512");
+}
+
+TEST(Validation, ValidatePromptAloneTrimsAndChecks) {
+  EXPECT_EQ(validate_prompt("  fox \n", 10).value(), "fox");
+  EXPECT_EQ(validate_prompt(repeat("\xC3\xA9", 10), 10).value(), repeat("\xC3\xA9", 10));
+  EXPECT_FALSE(validate_prompt(repeat("\xC3\xA9", 11), 10).has_value());
+  EXPECT_FALSE(validate_prompt(" \t ", 10).has_value());
+  EXPECT_FALSE(validate_prompt("a\x01", 10).has_value());
+  EXPECT_FALSE(validate_prompt("\xFF", 10).has_value());
+}
+
+TEST(PageLimit, DefaultAndBounds) {
+  EXPECT_EQ(parse_page_limit(std::nullopt).value(), 50);
+  EXPECT_EQ(parse_page_limit("1").value(), 1);
+  EXPECT_EQ(parse_page_limit("100").value(), 100);
+  EXPECT_EQ(parse_page_limit("42").value(), 42);
+  for (const char* bad : {"0", "101", "-1", "abc", "", "5x", " 5", "5 ", "+5", "1e2", "2.5", "99999999999"}) {
+    const auto r = parse_page_limit(std::string_view(bad));
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().kind, error_kind::invalid_request);
+    EXPECT_NE(r.error().message.find("1 to 100"), std::string::npos);
+  }
+}
+
+}  // namespace

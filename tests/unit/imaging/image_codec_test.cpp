@@ -1,0 +1,161 @@
+#include "imaging/image_codec.hpp"
+
+#include "imaging/png_text.hpp"
+
+#include <gtest/gtest.h>
+#include <vips/vips.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace visionary::imaging;
+using visionary::core::error_kind;
+
+void ensure_vips() {
+  static const bool started = [] {
+    initialize("visionary_unit_tests");
+    return true;
+  }();
+  (void)started;
+}
+
+std::vector<std::uint8_t> gradient(int width, int height) {
+  std::vector<std::uint8_t> rgb(std::size_t(width) * height * 3);
+  for (int y = 0; y < height; ++y) {
+    for (int x = 0; x < width; ++x) {
+      auto* p = &rgb[(std::size_t(y) * width + x) * 3];
+      p[0] = std::uint8_t(x * 255 / width);
+      p[1] = std::uint8_t(y * 255 / height);
+      p[2] = std::uint8_t((x ^ y) & 0xFF);
+    }
+  }
+  return rgb;
+}
+
+std::string make_png(int width, int height) {
+  ensure_vips();
+  auto png = encode_png_rgb(gradient(width, height), width, height);
+  EXPECT_TRUE(png.has_value());
+  return png ? *png : std::string();
+}
+
+// JPEG bytes straight from libvips, as a provider that answers JPEG would send them.
+std::string make_jpeg(int width, int height) {
+  ensure_vips();
+  const auto rgb = gradient(width, height);
+  VipsImage* image = vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR);
+  if (image == nullptr) return {};
+  void* buffer = nullptr;
+  std::size_t length = 0;
+  const int rc = vips_jpegsave_buffer(image, &buffer, &length, "Q", 85, nullptr);
+  g_object_unref(image);
+  if (rc != 0) return {};
+  std::string out(static_cast<const char*>(buffer), length);
+  g_free(buffer);
+  return out;
+}
+
+bool is_webp(std::string_view bytes) {
+  return bytes.size() >= 12 && bytes.substr(0, 4) == "RIFF" && bytes.substr(8, 4) == "WEBP";
+}
+
+TEST(ImageCodec, EncodePngRgbChecksDimensions) {
+  ensure_vips();
+  const auto png = encode_png_rgb(gradient(4, 3), 4, 3);
+  ASSERT_TRUE(png.has_value());
+  EXPECT_TRUE(has_png_signature(*png));
+  EXPECT_FALSE(encode_png_rgb(gradient(4, 3), 3, 4 + 1).has_value());
+  EXPECT_FALSE(encode_png_rgb({}, 0, 0).has_value());
+  EXPECT_FALSE(encode_png_rgb(gradient(4, 3), -4, -3).has_value());
+}
+
+TEST(ImageCodec, PreparesPngWithTextAndThumbnail) {
+  const std::string png = make_png(600, 400);
+  const auto prepared = prepare_image(png, "visionary", "{\"prompt\":\"fox\"}");
+  ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+  EXPECT_EQ(prepared->width, 600);
+  EXPECT_EQ(prepared->height, 400);
+  EXPECT_EQ(prepared->source_format, "png");
+  EXPECT_TRUE(has_png_signature(prepared->png));
+  EXPECT_EQ(find_png_text(prepared->png, "visionary"), std::optional<std::string>("{\"prompt\":\"fox\"}"));
+  EXPECT_TRUE(is_webp(prepared->thumbnail_webp));
+  EXPECT_EQ(std::max(prepared->thumbnail_width, prepared->thumbnail_height), thumbnail_side);
+  EXPECT_EQ(prepared->thumbnail_width, 384);
+  EXPECT_EQ(prepared->thumbnail_height, 256);
+  EXPECT_LT(prepared->thumbnail_webp.size(), prepared->png.size());
+
+  // The output is itself a valid PNG: preparing it again works and keeps the size.
+  const auto again = prepare_image(prepared->png, "other", "x");
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->width, 600);
+  EXPECT_EQ(again->height, 400);
+  // And the thumbnail decodes as a WebP of the reported size.
+  const auto thumb = prepare_image(prepared->thumbnail_webp, "t", "x");
+  ASSERT_TRUE(thumb.has_value()) << thumb.error().message;
+  EXPECT_EQ(thumb->source_format, "webp");
+  EXPECT_EQ(thumb->width, prepared->thumbnail_width);
+  EXPECT_EQ(thumb->height, prepared->thumbnail_height);
+}
+
+TEST(ImageCodec, ThumbnailFitsLongSideOfPortraitImage) {
+  const auto prepared = prepare_image(make_png(400, 600), "visionary", "x");
+  ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+  EXPECT_EQ(prepared->thumbnail_width, 256);
+  EXPECT_EQ(prepared->thumbnail_height, 384);
+}
+
+TEST(ImageCodec, SmallImageIsNotUpscaled) {
+  const auto prepared = prepare_image(make_png(100, 50), "visionary", "x");
+  ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+  EXPECT_EQ(prepared->thumbnail_width, 100);
+  EXPECT_EQ(prepared->thumbnail_height, 50);
+  EXPECT_TRUE(is_webp(prepared->thumbnail_webp));
+}
+
+TEST(ImageCodec, ConvertsJpegToPng) {
+  const std::string jpeg = make_jpeg(320, 200);
+  ASSERT_GT(jpeg.size(), 3u);
+  ASSERT_EQ(jpeg.substr(0, 3), "\xFF\xD8\xFF");
+  const auto prepared = prepare_image(jpeg, "visionary", "from jpeg");
+  ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
+  EXPECT_EQ(prepared->source_format, "jpeg");
+  EXPECT_EQ(prepared->width, 320);
+  EXPECT_EQ(prepared->height, 200);
+  EXPECT_TRUE(has_png_signature(prepared->png));
+  EXPECT_EQ(find_png_text(prepared->png, "visionary"), std::optional<std::string>("from jpeg"));
+  EXPECT_TRUE(is_webp(prepared->thumbnail_webp));
+}
+
+TEST(ImageCodec, RejectsNonImages) {
+  ensure_vips();
+  for (const std::string& bad : {std::string("not an image"), std::string(), std::string("\x89PNG\r\n\x1a\n", 8),
+                                std::string("GIF89a")}) {
+    const auto r = prepare_image(bad, "visionary", "x");
+    ASSERT_FALSE(r.has_value()) << testing::PrintToString(bad);
+    EXPECT_EQ(r.error().kind, error_kind::provider_error);
+    EXPECT_FALSE(r.error().message.empty());
+  }
+}
+
+TEST(ImageCodec, RejectsTruncatedPng) {
+  const std::string png = make_png(256, 256);
+  const auto r = prepare_image(png.substr(0, png.size() / 2), "visionary", "x");
+  ASSERT_FALSE(r.has_value()) << "a half PNG was accepted";
+  EXPECT_EQ(r.error().kind, error_kind::provider_error);
+}
+
+TEST(ImageCodec, RejectsCorruptPngData) {
+  std::string png = make_png(256, 256);
+  // Flip bytes in the middle of the compressed pixels: the CRC and the zlib stream no longer match.
+  for (std::size_t i = png.size() / 2; i < png.size() / 2 + 64; ++i) png[i] = char(~png[i]);
+  const auto r = prepare_image(png, "visionary", "x");
+  ASSERT_FALSE(r.has_value()) << "a corrupt PNG was accepted";
+  EXPECT_EQ(r.error().kind, error_kind::provider_error);
+}
+
+}  // namespace
