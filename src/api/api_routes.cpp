@@ -2,6 +2,7 @@
 
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
+#include "core/naming.hpp"
 #include "core/suggestions.hpp"
 #include "core/validation.hpp"
 #include "storage/sas.hpp"
@@ -66,6 +67,9 @@ void add_api_routes(http::router& routes, const api_services& services) {
   });
 
   routes.add(verb::delete_, "/api/images/{id}", [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
+    // A malformed id names nothing: 404 first, as the web tier's edge check answers too.
+    const std::string& id = ctx.path_params.at(0);
+    if (!core::parse_image_id(id)) co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
     if (services.admin_token.empty()) {
       co_return make_error(error_kind::forbidden,
                            "Deleting images is disabled on this server (no VISIONARY_ADMIN_TOKEN is configured).");

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertError, registerSecret, startFake, startServer } from '../support/server.mjs';
+import { api, assertError, registerSecret, startFake, startApi } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
 const API_KEY = 'sk-config-test-key-4f9a8b7c6d5e';
@@ -29,7 +29,7 @@ function assertLimits(limits) {
 }
 
 test('config for the demo provider', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await api(server.url, '/api/config');
   assert.equal(res.status, 200, res.text);
   assert.ok(res.headers.get('x-request-id'));
@@ -51,7 +51,7 @@ test('config for the demo provider', { timeout: TIMEOUT }, async (t) => {
 
 test('config for openai gpt-image-1 (via the fake): online, quality, no style', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url, VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN },
   });
@@ -69,7 +69,7 @@ test('config for openai gpt-image-1 (via the fake): online, quality, no style', 
 
 test('config for openai dall-e-3 (via the fake): style present', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url, VISIONARY_MODEL: 'dall-e-3' },
   });
@@ -84,7 +84,7 @@ test('config for openai dall-e-3 (via the fake): style present', { timeout: TIME
 });
 
 test('suggestion is a non-empty string', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await api(server.url, '/api/suggestion');
   assert.equal(res.status, 200, res.text);
   assert.equal(typeof res.json.suggestion, 'string');
@@ -93,7 +93,7 @@ test('suggestion is a non-empty string', { timeout: TIMEOUT }, async (t) => {
 
 test('health is ok and carries no secret (also config and errors)', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: {
       VISIONARY_PROVIDER: 'openai',
@@ -116,7 +116,7 @@ test('health is ok and carries no secret (also config and errors)', { timeout: T
   }
   assertError(await api(server.url, '/api/nope'), 404, 'not_found');
   assertError(await api(server.url, '/api/generateImage', { method: 'POST', json: { prompt: '' } }), 400, 'invalid_request');
-  assertError(await api(server.url, '/api/images/x', { method: 'DELETE', headers: { authorization: 'Bearer nope' } }), 401, 'unauthorized');
+  assertError(await api(server.url, '/api/images/8204433994950-abcdefghij', { method: 'DELETE', headers: { authorization: 'Bearer nope' } }), 401, 'unauthorized');
   // The startup log masks secrets too.
   for (const secret of [API_KEY, ADMIN_TOKEN, SIGNING_KEY]) {
     assert.ok(!server.stdout().includes(secret), 'secret in the startup log');

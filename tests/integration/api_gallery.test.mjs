@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertError, assertImage, generate, listStored, registerSecret, startServer } from '../support/server.mjs';
+import { api, assertError, assertImage, generate, listStored, registerSecret, startApi } from '../support/server.mjs';
 
 const TIMEOUT = 90_000;
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -19,7 +19,7 @@ async function generateSequentially(base, prompts) {
 }
 
 test('getImages: newest first, limit=2 pages through 5 images with nextCursor', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const prompts = ['first', 'second', 'third', 'fourth', 'fifth'];
   const ids = await generateSequentially(server.url, prompts);
   const newestFirst = [...ids].reverse();
@@ -55,7 +55,7 @@ test('getImages: newest first, limit=2 pages through 5 images with nextCursor', 
 });
 
 test('getImages: a cursor keeps its place when a new image arrives between pages', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const ids = await generateSequentially(server.url, ['p1', 'p2', 'p3', 'p4']);
   const page1 = await api(server.url, '/api/getImages?limit=2');
   assert.deepEqual(page1.json.imageUrls.map((i) => i.id), [ids[3], ids[2]]);
@@ -74,7 +74,7 @@ test('getImages: a cursor keeps its place when a new image arrives between pages
 });
 
 test('getImages: the same image keeps the same links across two list calls', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   await generateSequentially(server.url, ['stable one', 'stable two']);
   const first = await api(server.url, '/api/getImages');
   const second = await api(server.url, '/api/getImages');
@@ -95,7 +95,7 @@ test('getImages: the same image keeps the same links across two list calls', { t
 });
 
 test('DELETE /api/images/{id} without an admin token configured → 403 forbidden', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const [id] = await generateSequentially(server.url, ['keep me']);
   const filesBefore = listStored(server.dataDir);
   assertError(await api(server.url, `/api/images/${id}`, { method: 'DELETE' }), 403, 'forbidden');
@@ -109,7 +109,7 @@ test('DELETE /api/images/{id} without an admin token configured → 403 forbidde
 });
 
 test('DELETE /api/images/{id} with an admin token: 401 without/wrong, 204 right, then gone', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t, env: { VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN } });
+  const server = await startApi({ t, env: { VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN } });
   const [keep, victim] = await generateSequentially(server.url, ['keep this one', 'delete this one']);
   const victimImage = (await api(server.url, `/api/images/${victim}`)).json;
   const filesBefore = listStored(server.dataDir);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {
-  api, assertError, assertImage, blobFile, generate, listFiles, listStored, PNG_SIGNATURE, pngChunks, pngTextChunks, startServer,
+  api, assertError, assertImage, blobFile, generate, listFiles, listStored, PNG_SIGNATURE, pngChunks, pngTextChunks, startApi,
 } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
@@ -14,7 +14,7 @@ const TIMEOUT = 60_000;
 const PROMPT = 'A red fox. Oil painting_with #hash? a/b path ü café 東京 🦊 "quoted" 100% back\\slash\ttab\n\nnew  lines, e\u0301 decomposed';
 
 test('demo: generate → list → image bytes, thumbnail, caching, ranges, HEAD, lookup by id', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const before = Date.now();
   const created = await generate(server.url, { prompt: `  ${PROMPT}\n\t ` });
   const after = Date.now();
@@ -111,7 +111,7 @@ test('demo: generate → list → image bytes, thumbnail, caching, ranges, HEAD,
 });
 
 test('demo: n=2 and a non-default size are honoured', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const created = await generate(server.url, { prompt: 'two wide pictures', size: '1536x1024', n: 2 });
   assert.equal(created.status, 201, created.text);
   assert.equal(created.json.images.length, 2);
@@ -124,7 +124,7 @@ test('demo: n=2 and a non-default size are honoured', { timeout: TIMEOUT }, asyn
 });
 
 test('GET /api/images/{id}: unknown well-formed id and garbage id → 404 not_found', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const created = await generate(server.url, { prompt: 'a lighthouse' });
   assert.equal(created.status, 201, created.text);
   const { id } = created.json.images[0];
@@ -142,7 +142,7 @@ test('GET /api/images/{id}: unknown well-formed id and garbage id → 404 not_fo
 });
 
 test('concurrent generations: all stored, distinct ids, listed newest first', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const prompts = ['parallel one', 'parallel two', 'parallel three'];
   const results = await Promise.all(prompts.map((prompt) => generate(server.url, { prompt })));
   for (const res of results) assert.equal(res.status, 201, res.text);
@@ -156,7 +156,7 @@ test('concurrent generations: all stored, distinct ids, listed newest first', { 
 });
 
 test('long non-ASCII prompt: short ASCII blob name, ASCII metadata within 8 KB, full prompt everywhere', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const prompt = `Zürich «${'ß東🦊'.repeat(1300)}» at night`.slice(0, 3990);
   const res = await generate(server.url, { prompt });
   assert.equal(res.status, 201, res.text);
@@ -190,7 +190,7 @@ test('long non-ASCII prompt: short ASCII blob name, ASCII metadata within 8 KB, 
 });
 
 test('Idempotency-Key: repeating the same POST returns the same image instead of generating again', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const headers = { 'idempotency-key': 'it-7f3c9a1e-retry-me' };
   const first = await generate(server.url, { prompt: 'only once please' }, { headers });
   assert.equal(first.status, 201, first.text);
@@ -202,7 +202,7 @@ test('Idempotency-Key: repeating the same POST returns the same image instead of
 });
 
 test('ranges, HEAD on API routes, and the signing key file', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await generate(server.url, { prompt: 'range me' });
   assert.equal(res.status, 201, res.text);
   const image = res.json.images[0];
@@ -231,7 +231,7 @@ test('ranges, HEAD on API routes, and the signing key file', { timeout: TIMEOUT 
 });
 
 test('a prompt without a single ASCII letter still gets a valid name and is found by id', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const prompt = '🦊🌙 東京の夜';
   const res = await generate(server.url, { prompt });
   assert.equal(res.status, 201, res.text);

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertError, generate, listFiles, request, startServer } from '../support/server.mjs';
+import { api, assertError, generate, listFiles, request, startApi } from '../support/server.mjs';
 
 const TIMEOUT = 30_000;
 
@@ -62,7 +62,7 @@ const cases = [
 
 for (const [name, status, code, send] of cases) {
   test(`${name} → ${status} ${code}, nothing stored`, { timeout: TIMEOUT }, async (t) => {
-    const server = await startServer({ t });
+    const server = await startApi({ t });
     const before = listFiles(server.dataDir);
     const res = await send(server);
     const error = assertError(res, status, code);
@@ -74,7 +74,7 @@ for (const [name, status, code, send] of cases) {
 }
 
 test('wrong method: PUT /api/getImages → 405 with Allow', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await api(server.url, '/api/getImages', { method: 'PUT', json: {} });
   assertError(res, 405, 'method_not_allowed');
   const allow = res.headers.get('allow') ?? '';
@@ -83,14 +83,14 @@ test('wrong method: PUT /api/getImages → 405 with Allow', { timeout: TIMEOUT }
 });
 
 test('wrong method: GET /api/generateImage → 405 with Allow: POST', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await api(server.url, '/api/generateImage');
   assertError(res, 405, 'method_not_allowed');
   assert.ok((res.headers.get('allow') ?? '').split(/,\s*/).includes('POST'));
 });
 
 test('body over VISIONARY_MAX_BODY_BYTES → 413 payload_too_large, nothing stored', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t, env: { VISIONARY_MAX_BODY_BYTES: '4096' } });
+  const server = await startApi({ t, env: { VISIONARY_MAX_BODY_BYTES: '4096' } });
   const before = listFiles(server.dataDir);
   const body = JSON.stringify({ prompt: 'x'.repeat(10 * 1024) });
   const res = await request({
@@ -110,7 +110,7 @@ test('body over VISIONARY_MAX_BODY_BYTES → 413 payload_too_large, nothing stor
 });
 
 test('chunked body over the limit → 413', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t, env: { VISIONARY_MAX_BODY_BYTES: '4096' } });
+  const server = await startApi({ t, env: { VISIONARY_MAX_BODY_BYTES: '4096' } });
   const before = listFiles(server.dataDir);
   const body = JSON.stringify({ prompt: 'y'.repeat(10 * 1024) });
   const res = await request({
@@ -125,7 +125,7 @@ test('chunked body over the limit → 413', { timeout: TIMEOUT }, async (t) => {
 });
 
 test('a 4000-character non-ASCII prompt is accepted: the limit counts characters, not bytes', { timeout: TIMEOUT }, async (t) => {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const prompt = 'ü'.repeat(3999) + '🦊';
   const res = await generate(server.url, { prompt });
   assert.equal(res.status, 201, res.text);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import {
-  api, assertError, assertImage, closedPort, generate, listStored, PNG_SIGNATURE, pngTextChunks, registerSecret, startFake, startServer,
+  api, assertError, assertImage, closedPort, generate, listStored, PNG_SIGNATURE, pngTextChunks, registerSecret, startFake, startApi,
 } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
@@ -15,7 +15,7 @@ registerSecret(WRONG_KEY);
 
 async function openaiServer(t, { env = {}, fake: fakeOptions = {} } = {}) {
   const fake = await startFake(t, { apiKey: API_KEY, ...fakeOptions });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url, ...env },
   });
@@ -239,7 +239,7 @@ for (const [what, behaviour] of unusable) {
 
 test('provider unreachable (closed port) → 503 provider_unavailable', { timeout: TIMEOUT }, async (t) => {
   const port = await closedPort();
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` },
   });
@@ -249,7 +249,7 @@ test('provider unreachable (closed port) → 503 provider_unavailable', { timeou
 
 test('azure-openai via the fake: deployment path, api-key header, content filter → 422', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: {
       VISIONARY_PROVIDER: 'azure-openai',
@@ -274,7 +274,7 @@ test('azure-openai via the fake: deployment path, api-key header, content filter
 
 test('openai-compatible via the fake: its own sizes, Bearer key, b64 answer → 201', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
+  const server = await startApi({
     t,
     env: { VISIONARY_PROVIDER: 'openai-compatible', OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: API_KEY, VISIONARY_MODEL: 'dall-e-2' },
   });

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertError, generate, request, splitLink, startServer, withParam } from '../support/server.mjs';
+import { api, assertError, generate, request, splitLink, startApi, withParam } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
 
 async function serverWithImage(t) {
-  const server = await startServer({ t });
+  const server = await startApi({ t });
   const res = await generate(server.url, { prompt: 'a signed fox' });
   assert.equal(res.status, 201, res.text);
   const image = res.json.images[0];

@@ -233,6 +233,48 @@ export function startRole(role, options = {}) {
   return startServer({ ...options, role });
 }
 
+/**
+ * The API under test in the deployment shape named by VISIONARY_TEST_SHAPE, so one contract suite
+ * runs against all three:
+ *   serve      `visionary serve` (the default);
+ *   functions  `visionary functions` alone, started as the Azure Functions host starts a custom
+ *              handler (FUNCTIONS_CUSTOMHANDLER_PORT);
+ *   split      `visionary web` in front of `visionary functions`, joined by a function key.
+ * Same options and result as startServer; url is what a client talks to, dataDir the backend's.
+ */
+export const SHAPE = process.env.VISIONARY_TEST_SHAPE || 'serve';
+export async function startApi(options = {}) {
+  if (SHAPE === 'serve') return startServer(options);
+  const functionsEnv = { ...(options.env ?? {}), FUNCTIONS_CUSTOMHANDLER_PORT: await closedPort() };
+  if (SHAPE === 'functions') return startServer({ ...options, env: functionsEnv, role: 'functions' });
+  assert.equal(SHAPE, 'split', `unknown VISIONARY_TEST_SHAPE ${SHAPE}`);
+  const key = `fk-${Math.random().toString(36).slice(2)}-contract-suite`;
+  registerSecret(key);
+  const backend = await startServer({ ...options, env: { ...functionsEnv, VISIONARY_FUNCTIONS_KEY: key }, role: 'functions' });
+  registerSecret(backend.url);
+  const front = await startServer({
+    t: options.t, role: 'web',
+    env: { VISIONARY_FUNCTIONS_URL: backend.url, VISIONARY_FUNCTIONS_KEY: key,
+      ...(options.env?.VISIONARY_MAX_BODY_BYTES ? { VISIONARY_MAX_BODY_BYTES: options.env.VISIONARY_MAX_BODY_BYTES } : {}) },
+  });
+  return {
+    ...front,
+    dataDir: backend.dataDir,
+    backend,
+    stdout: () => backend.stdout() + front.stdout(),
+    stderr: () => backend.stderr() + front.stderr(),
+    output: () => `--- backend ---\n${backend.output()}\n--- web ---\n${front.output()}`,
+    async stop(signal = 'SIGTERM', opts) {
+      await front.stop(signal, opts);
+      return backend.stop(signal, opts);
+    },
+    async cleanup() {
+      await front.cleanup();
+      await backend.cleanup();
+    },
+  };
+}
+
 /** startFakeOpenAI with cleanup registered on t; its key is registered as a secret. */
 export async function startFake(t, options = {}) {
   const fake = await startFakeOpenAI(options);
