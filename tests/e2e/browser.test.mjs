@@ -116,6 +116,40 @@ describe('a new user with the demo provider', () => {
   });
 });
 
+describe('a small phone screen', () => {
+  let server;
+  before(async () => {
+    server = await startServer({});
+    const answer = await api(server.url, '/api/generateImage', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'A narrow screen' }),
+    });
+    assert.equal(answer.status, 201);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('at 360 px nothing overflows sideways and the form is reachable by keyboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(server.url);
+      await tiles(page).first().locator('img').waitFor();
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 360, `page is ${width} px wide`);
+      // Tab from the top of the page reaches the prompt box.
+      let focused = '';
+      for (let i = 0; i < 10 && focused !== 'TEXTAREA'; i += 1) {
+        await page.keyboard.press('Tab');
+        focused = await page.evaluate(() => document.activeElement?.tagName ?? '');
+      }
+      assert.equal(focused, 'TEXTAREA');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('a gallery larger than one page', () => {
   let server;
   before(async () => {
