@@ -22,11 +22,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Waits (bounded) for "$2<port>" in log $1 and prints the port.
+# Waits (bounded) for "$2<port>" in log $1 and sets $port (no subshell: $pids must stay ours).
 wait_port() {
   for _ in $(seq 1 400); do
     if grep -q "$2" "$1"; then
-      grep -o "$2[0-9]*" "$1" | head -1 | sed 's/.*://'
+      port=$(grep -o "$2[0-9]*" "$1" | head -1 | sed 's/.*://')
       return
     fi
     sleep 0.05
@@ -35,11 +35,12 @@ wait_port() {
   exit 1
 }
 
-# Starts `visionary ROLE ARGS...` on a free port (environment from the caller); prints the port.
+# Starts `visionary ROLE ARGS...` on a free port (environment from the caller); sets $port and $pid.
 start_role() {
   local log="$work/server-$RANDOM.log"
   VISIONARY_LOG_LEVEL=warn "$build/visionary" "$@" --port 0 >"$log" 2>&1 &
-  pids+=($!)
+  pid=$!
+  pids+=("$pid")
   wait_port "$log" 'listening on http://127.0.0.1:'
 }
 start_server() { start_role serve --data-dir "$1"; }
@@ -48,18 +49,24 @@ latency() {  # url label
   wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
 }
 
+sections="${BENCH_SECTIONS:-1 2 3 4 5 6}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
+want() { [[ " $sections " == *" $1 "* ]]; }
+
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+if want 1; then
 echo "== 1. micro-benchmarks"
 "$build/bench/visionary_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
   --benchmark_min_time=0.2
 
+fi
+
+if want 2; then
 echo "== 2. GET /api/getImages?limit=50 over HTTP"
 for n in 100 10000; do
   "$build/bench/visionary_seed" --data-dir "$work/store-$n" --count "$n" >/dev/null
 done
-cp -r "$work/store-10000" "$work/store-functions"
-port_small=$(start_server "$work/store-100")
-port_large=$(start_server "$work/store-10000")
+start_server "$work/store-100"; port_small=$port
+start_server "$work/store-10000"; port_large=$port
 for round in 1 2; do
   latency "http://127.0.0.1:$port_small/api/getImages?limit=50" "store of 100 images, 1 connection (round $round)"
   latency "http://127.0.0.1:$port_large/api/getImages?limit=50" "store of 10000 images, 1 connection (round $round)"
@@ -68,30 +75,39 @@ echo "-- store of 10000 images, 32 connections, 2 threads, 15 s"
 wrk -t2 -c32 -d15s --latency "http://127.0.0.1:$port_large/api/getImages?limit=50" |
   grep -E "Requests/sec|50%|99%|requests in|Non-2xx|Socket errors"
 
+fi
+
+if want 3; then
 echo "== 3. resident memory of visionary serve (demo provider)"
-port=$(start_server "$work/store-memory")
-pid=${pids[-1]}
+start_server "$work/store-memory"
 rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/$pid/status"; }
 echo "idle after start: $(rss)"
 seq 1 1000 | xargs -P 2 -I{} curl -sf -o /dev/null -X POST "http://127.0.0.1:$port/api/generateImage" \
   -H 'content-type: application/json' -d '{"prompt":"memory benchmark picture {}"}'
 echo "after 1000 generations: $(rss)"
 
+fi
+
+if want 4; then
 echo "== 4. web UI budgets (100 pictures of 1024x1024)"
 "$build/bench/visionary_seed" --data-dir "$work/store-ui" --count 100 --image-size 1024 >/dev/null
-port=$(start_server "$work/store-ui")
+start_server "$work/store-ui"
 node "$root/bench/ui_budget.mjs" "http://127.0.0.1:$port"
 
+fi
+
+if want 5; then
 echo "== 5. Azure Blob Storage (Azurite 3.35.0), 2000 images"
 azurite_log="$work/azurite.log"
 node "$root/tests/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort 0 --location "$work/azurite" \
   --disableTelemetry >"$azurite_log" 2>&1 &
 pids+=($!)
-azurite_port=$(wait_port "$azurite_log" 'listens on http://127.0.0.1:')
+wait_port "$azurite_log" 'listens on http://127.0.0.1:'
+azurite_port=$port
 key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
 cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
 "$build/bench/visionary_seed" --azure-connection-string "$cs" --container bench --count 2000 >/dev/null
-port=$(VISIONARY_STORAGE=azure AZURE_STORAGE_CONNECTION_STRING="$cs" VISIONARY_CONTAINER=bench start_role serve)
+VISIONARY_STORAGE=azure AZURE_STORAGE_CONNECTION_STRING="$cs" VISIONARY_CONTAINER=bench start_role serve
 before=$(grep -c '"GET /devstoreaccount1/bench' "$azurite_log" || true)
 for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/api/getImages?limit=50"; done
 after=$(grep -c '"GET /devstoreaccount1/bench' "$azurite_log" || true)
@@ -99,10 +115,15 @@ lists=$(grep '"GET /devstoreaccount1/bench' "$azurite_log" | tail -n "$((after -
 echo "storage requests for 100 gallery pages: $((after - before)), of which List Blobs: $lists"
 latency "http://127.0.0.1:$port/api/getImages?limit=50" "Azurite, 2000 images, 1 connection"
 
+fi
+
+if want 6; then
 echo "== 6. web -> functions hop (store of 10000 images)"
+[[ -d "$work/store-functions" ]] ||
+  "$build/bench/visionary_seed" --data-dir "$work/store-functions" --count 10000 >/dev/null
 key=$(openssl rand -hex 24)
-fn_port=$(VISIONARY_FUNCTIONS_KEY=$key start_role functions --data-dir "$work/store-functions")
-web_port=$(VISIONARY_FUNCTIONS_URL="http://127.0.0.1:$fn_port" VISIONARY_FUNCTIONS_KEY=$key start_role web)
+VISIONARY_FUNCTIONS_KEY=$key start_role functions --data-dir "$work/store-functions"; fn_port=$port
+VISIONARY_FUNCTIONS_URL="http://127.0.0.1:$fn_port" VISIONARY_FUNCTIONS_KEY=$key start_role web; web_port=$port
 for round in 1 2; do
   echo "-- functions direct, 1 connection (round $round)"
   wrk -t1 -c1 -d10s --latency -H "x-functions-key: $key" "http://127.0.0.1:$fn_port/api/getImages?limit=50" |
@@ -114,3 +135,4 @@ wrk -t2 -c16 -d10s --latency -H "x-functions-key: $key" "http://127.0.0.1:$fn_po
   grep -E "Requests/sec|50%|99%|Non-2xx"
 echo "-- through web, 16 connections"
 wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$web_port/api/getImages?limit=50" | grep -E "Requests/sec|50%|99%|Non-2xx"
+fi

@@ -7,10 +7,17 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <iostream>
 
 int main(int argc, char** argv) {
   using namespace visionary;
+  // Image buffers are megabytes each: a fixed mmap threshold hands them back to the system when
+  // freed (glibc would otherwise raise it and keep them in the heap), and few arenas limit
+  // per-thread fragmentation.
+  mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+  mallopt(M_ARENA_MAX, 2);
   auto parsed = app::parse_command_line(argc, argv);
   if (!parsed.parsed) return parsed.exit_code;
   app::config config = std::move(*parsed.parsed);

@@ -4,6 +4,7 @@
 
 #include <vips/vips.h>
 
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
@@ -53,6 +54,11 @@ std::string format_of_loader(std::string_view loader) {
 }  // namespace
 
 void initialize(const char* program_name) {
+  // libvips would load its optional modules (ImageMagick, poppler, HEIF, JPEG XL, OpenSlide) from
+  // $VIPSHOME/lib. Pointing VIPSHOME elsewhere keeps them out: the formats we accept (PNG, JPEG,
+  // WebP) are built in, provider output never reaches those larger parsers, and the idle process
+  // stays smaller. An administrator's own VIPSHOME is respected.
+  ::setenv("VIPSHOME", "/nonexistent/visionary-no-vips-modules", 0);
   if (VIPS_INIT(program_name) != 0) {
     throw std::runtime_error("libvips failed to start: " + take_vips_error());
   }

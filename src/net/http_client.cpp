@@ -10,6 +10,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <unistd.h>
+
 #include <stdexcept>
 
 namespace visionary::net {
@@ -114,10 +116,20 @@ std::optional<std::string_view> http_response::header(std::string_view name) con
   return std::nullopt;
 }
 
-http_client::http_client(const std::string& ca_file) : tls_(asio::ssl::context::tls_client) {
-  tls_.set_default_verify_paths();
-  if (!ca_file.empty()) tls_.load_verify_file(ca_file);
+http_client::http_client(const std::string& ca_file) : tls_(asio::ssl::context::tls_client), ca_file_(ca_file) {
   tls_.set_verify_mode(asio::ssl::verify_peer);
+  // An unreadable CA file is a configuration error: say so at start-up, not at the first call.
+  if (!ca_file_.empty() && ::access(ca_file_.c_str(), R_OK) != 0) {
+    throw std::runtime_error("cannot read the CA file " + ca_file_ + " (VISIONARY_CA_FILE)");
+  }
+}
+
+void http_client::load_trust_store() {
+  // Parsing the system's CA bundle costs memory; a server that never calls out over TLS skips it.
+  std::call_once(trust_loaded_, [this] {
+    tls_.set_default_verify_paths();
+    if (!ca_file_.empty()) tls_.load_verify_file(ca_file_);
+  });
 }
 
 http_client::~http_client() = default;
@@ -192,6 +204,7 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
                        "cannot connect to " + host_header + ": " + connect_ec.message());
       }
       if (tls) {
+        load_trust_store();
         conn->tls.emplace(std::move(stream), tls_);
         if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), host.c_str())) {
           co_return fail(transport_failure::tls_failed, "cannot set TLS server name");

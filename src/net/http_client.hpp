@@ -73,10 +73,13 @@ class http_client {
 
  private:
   struct connection;
+  void load_trust_store();
   std::unique_ptr<connection> take_idle(const std::string& origin);
   void give_back(const std::string& origin, std::unique_ptr<connection> conn);
 
   boost::asio::ssl::context tls_;
+  std::string ca_file_;
+  std::once_flag trust_loaded_;
   mutable std::mutex mutex_;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle_;  // guarded by mutex_
   std::size_t opened_ = 0;                                                // guarded by mutex_

@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { exitWithin, exited, track, waitForOutput } from './process.mjs';
+
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
@@ -18,34 +20,6 @@ export const AZURITE_BIN = path.join(TESTS_DIR, 'node_modules', '.bin', 'azurite
 const LISTENING = /successfully listens on http:\/\/127\.0\.0\.1:(\d+)/;
 const START_DEADLINE_MS = 30_000;
 const STOP_DEADLINE_MS = 15_000;
-
-const live = new Set();
-process.on('exit', () => {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
-
-function exited(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-async function exitWithin(child, ms) {
-  let timer;
-  const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([exited(child).then(() => true), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A unique container name (3..63 of [a-z0-9-], starting with a letter). */
 export function uniqueContainer(prefix = 'it') {
@@ -89,39 +63,15 @@ export async function startAzurite({ port = 0, location, t } = {}) {
       out = '';
       child = spawn(process.execPath, [AZURITE_BIN, '--blobHost', '127.0.0.1', '--blobPort', String(azurite.port),
         '--location', location, '--silent', '--disableTelemetry'], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const proc = child;
-      live.add(proc);
-      proc.once('exit', () => live.delete(proc));
+      const proc = track(child);
       proc.stdout.setEncoding('utf8').on('data', (d) => (out += d));
       proc.stderr.setEncoding('utf8').on('data', (d) => (out += d));
-      const ready = await new Promise((resolve) => {
-        let settled = false;
-        const finish = (value) => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          proc.stdout.off('data', check);
-          proc.off('exit', onExit);
-          proc.off('error', onError);
-          resolve(value);
-        };
-        const check = () => {
-          const match = LISTENING.exec(out);
-          if (match) finish({ port: Number(match[1]) });
-        };
-        const onExit = (code, signal) => finish({ error: `Azurite exited (code ${code}, signal ${signal}) before listening` });
-        const onError = (e) => finish({ error: `cannot start Azurite: ${e.message}` });
-        const timer = setTimeout(() => finish({ error: `Azurite did not report its port within ${START_DEADLINE_MS} ms` }), START_DEADLINE_MS);
-        proc.stdout.on('data', check);
-        proc.once('exit', onExit);
-        proc.once('error', onError);
-        check();
-      });
+      const ready = await waitForOutput(proc, () => out, LISTENING, { name: 'Azurite', deadlineMs: START_DEADLINE_MS });
       if (ready.error) {
         await azurite.stop();
         throw new Error(`${ready.error}\n${out}\n(If the package is broken, run scripts/setup.sh.)`);
       }
-      azurite.port = ready.port;
+      azurite.port = Number(ready.match[1]);
       return azurite;
     },
 
@@ -133,7 +83,6 @@ export async function startAzurite({ port = 0, location, t } = {}) {
         proc.kill('SIGKILL');
         await exited(proc);
       }
-      live.delete(proc);
     },
 
     async cleanup() {

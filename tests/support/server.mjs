@@ -13,6 +13,7 @@ import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 
 import { startFakeOpenAI } from '../fakes/fake_openai.mjs';
+import { exitWithin, exited, track, waitForOutput } from './process.mjs';
 
 export const BINARY = process.env.VISIONARY_BIN || '/work/main/build/visionary';
 const READY_LINE = /^visionary listening on (http:\/\/\S+)\s*$/m;
@@ -20,17 +21,6 @@ const START_DEADLINE_MS = 20_000;
 const STOP_DEADLINE_MS = 15_000;
 
 // ---------------------------------------------------------------- safety nets
-
-const live = new Set(); // child processes still running
-process.on('exit', () => {
-  for (const child of live) {
-    try {
-      child.kill('SIGKILL');
-    } catch {
-      /* already gone */
-    }
-  }
-});
 
 // Secrets that must never appear in any response: every api()/request() checks them.
 const secrets = new Set();
@@ -85,26 +75,6 @@ function cleanEnv(env = {}) {
   return out;
 }
 
-/** Resolves with {code, signal} once the child exits (immediately if it already has). */
-function exited(child) {
-  if (child.exitCode !== null || child.signalCode !== null) {
-    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
-  }
-  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-}
-
-async function exitWithin(child, ms) {
-  let timer;
-  const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve(null), ms);
-  });
-  try {
-    return await Promise.race([exited(child), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 // ---------------------------------------------------------------- the binary
 
 /**
@@ -112,8 +82,7 @@ async function exitWithin(child, ms) {
  * Kills it and throws if it is still running after timeoutMs.
  */
 export async function runBinary({ env = {}, args = ['serve', '--port', '0'], timeoutMs = 20_000 } = {}) {
-  const child = spawn(BINARY, args, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  const child = track(spawn(BINARY, args, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
@@ -121,16 +90,13 @@ export async function runBinary({ env = {}, args = ['serve', '--port', '0'], tim
   const spawnError = new Promise((resolve) => child.once('error', resolve));
   const result = await Promise.race([exitWithin(child, timeoutMs), spawnError.then((e) => ({ error: e }))]);
   if (result?.error) {
-    live.delete(child);
     throw new Error(`cannot run ${BINARY}: ${result.error.message}`);
   }
   if (result === null) {
     child.kill('SIGKILL');
     await exited(child);
-    live.delete(child);
     throw new Error(`${BINARY} ${args.join(' ')} still ran after ${timeoutMs} ms\nstdout:\n${stdout}\nstderr:\n${stderr}`);
   }
-  live.delete(child);
   // Let the pipes drain so stdout/stderr are complete.
   await Promise.all([
     new Promise((r) => (child.stdout.readableEnded ? r() : child.stdout.once('close', r))),
@@ -156,13 +122,11 @@ export async function startServer({ env = {}, args = [], dataDir, t, role = 'ser
   }
   // `functions` listens on FUNCTIONS_CUSTOMHANDLER_PORT instead of --port when that is set.
   const argv = [role, '--port', '0', '--host', '127.0.0.1', ...(hasStore ? ['--data-dir', dataDir] : []), ...args];
-  const child = spawn(BINARY, argv, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  live.add(child);
+  const child = track(spawn(BINARY, argv, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
-  child.once('exit', () => live.delete(child));
 
   const server = {
     dataDir,
@@ -195,36 +159,14 @@ export async function startServer({ env = {}, args = [], dataDir, t, role = 'ser
   };
   t?.after(() => server.cleanup());
 
-  const ready = await new Promise((resolve) => {
-    let settled = false;
-    const finish = (value) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.stdout.off('data', check);
-      child.off('exit', onExit);
-      child.off('error', onError);
-      resolve(value);
-    };
-    const check = () => {
-      const match = READY_LINE.exec(out);
-      if (match) finish({ url: match[1] });
-    };
-    const onExit = (code, signal) => finish({ error: `visionary exited (code ${code}, signal ${signal}) before listening` });
-    const onError = (e) => finish({ error: `cannot start ${BINARY}: ${e.message}` });
-    const timer = setTimeout(() => finish({ error: `visionary did not print its listening line within ${START_DEADLINE_MS} ms` }), START_DEADLINE_MS);
-    child.stdout.on('data', check);
-    child.once('exit', onExit);
-    child.once('error', onError);
-    check();
-  });
+  const ready = await waitForOutput(child, () => out, READY_LINE, { name: `visionary ${role}`, deadlineMs: START_DEADLINE_MS });
   if (ready.error) {
     await server.cleanup();
     throw new Error(`${ready.error}\n${server.output()}`);
   }
-  server.url = ready.url;
-  server.origin = ready.url;
-  server.port = Number(new URL(ready.url).port);
+  server.url = ready.match[1];
+  server.origin = server.url;
+  server.port = Number(new URL(server.url).port);
   return server;
 }
 

@@ -2,6 +2,7 @@
 
 #include "util/crypto.hpp"
 #include "util/text.hpp"
+#include "support/query.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -454,20 +455,7 @@ TEST_F(FsBlobStore, RejectsNonAzureMetadata) {
   EXPECT_FALSE(run(store->get("images/x.png", std::nullopt)).has_value());
 }
 
-query_list parse_query(std::string_view query) {
-  query_list out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    const auto eq = part.find('=');
-    auto name = visionary::util::percent_decode(part.substr(0, eq));
-    auto value = visionary::util::percent_decode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    EXPECT_TRUE(name && value) << part;
-    out.emplace_back(name.value_or(""), value.value_or(""));
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-  }
-  return out;
-}
+using visionary::testing::parse_query;
 
 TEST_F(FsBlobStore, ReadLinkShapeAndVerification) {
   auto store = open_store();

@@ -3,6 +3,7 @@
 #include "util/base64.hpp"
 #include "util/text.hpp"
 #include "support/test_data.hpp"
+#include "support/query.hpp"
 
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
@@ -139,21 +140,7 @@ blob_sas_values link_values(std::string_view permissions = "r", sys_time expiry 
   return v;
 }
 
-// Splits and percent-decodes a query string the way the HTTP layer hands it to the verifier.
-query_list parse_query(std::string_view query) {
-  query_list out;
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const auto part = query.substr(0, amp);
-    const auto eq = part.find('=');
-    auto name = visionary::util::percent_decode(part.substr(0, eq));
-    auto value = visionary::util::percent_decode(eq == std::string_view::npos ? "" : part.substr(eq + 1));
-    EXPECT_TRUE(name && value) << part;
-    out.emplace_back(name.value_or(""), value.value_or(""));
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-  }
-  return out;
-}
+using visionary::testing::parse_query;
 
 query_list signed_query(const blob_sas_values& v, std::string_view signing_key = key) {
   const std::string sig = visionary::storage::sign_blob_sas(signing_key, v);
