@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   g++ cmake ninja-build pkg-config git
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libssl-dev ca-certificates libvips-dev libpugixml-dev libspdlog-dev libcli11-dev
+  libssl-dev openssl ca-certificates libvips-dev libpugixml-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium wrk
 )

@@ -6,6 +6,7 @@
 //      prints "fake-openai listening on http://HOST:PORT/v1" and serves until SIGTERM/SIGINT.
 
 import http from 'node:http';
+import https from 'node:https';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -421,7 +422,8 @@ function baseHeaders(azure) {
 }
 
 export async function startFakeOpenAI(options = {}) {
-  const { apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' } } = options;
+  // tls: {key, cert} (PEM) serves HTTPS instead of HTTP, to exercise the client's certificate checks.
+  const { apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' }, tls } = options;
   let fallback = normaliseBehaviour(defaultBehaviour);
   const queue = [];
   const requests = [];
@@ -534,7 +536,7 @@ export async function startFakeOpenAI(options = {}) {
     else deliver();
   }
 
-  const server = http.createServer((req, res) => {
+  const handler = (req, res) => {
     const url = new URL(req.url, 'http://fake');
     const fileMatch = req.method === 'GET' && FILE_PATH.exec(url.pathname);
     if (fileMatch) {
@@ -551,14 +553,17 @@ export async function startFakeOpenAI(options = {}) {
       handleGenerations(req, res, url, Buffer.concat(chunks).toString('utf8'), azureMatch ? decodeURIComponent(azureMatch[1]) : undefined),
     );
     req.on('error', () => {}); // a client that aborts mid-upload must not crash the fake
-  });
+  };
+  const server = tls ? https.createServer({ key: tls.key, cert: tls.cert }, handler) : http.createServer(handler);
+  // A client that rejects our certificate aborts the handshake; that is the point of the test.
+  if (tls) server.on('tlsClientError', () => {});
 
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);
   });
   const actualPort = server.address().port;
-  origin = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  origin = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
 
   let closing;
   return {
