@@ -1,0 +1,150 @@
+// http_client against a small HTTP/1.1 server on loopback run by the test: keep-alive connections
+// are reused, a connection the server closed meanwhile is replaced transparently for idempotent
+// requests, and limits and refused connections come back as transport errors.
+#include "net/http_client.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <thread>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+using visionary::net::http_client;
+using visionary::net::http_request;
+using visionary::net::transport_failure;
+using visionary::net::transport_result;
+
+// Serves "hello <n>" on every request; closes each connection after `requests_per_connection`
+// answers. Counts the connections it accepted. Runs on its own thread until destroyed.
+class loopback_server {
+ public:
+  explicit loopback_server(int requests_per_connection, std::size_t body_size = 0)
+      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+        per_connection_(requests_per_connection),
+        body_size_(body_size) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~loopback_server() {
+    stopping_ = true;
+    boost::system::error_code ignored;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ignored);  // unblocks accept()
+    thread_.join();
+  }
+  std::string url(std::string_view path = "/") const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + std::string(path);
+  }
+  int accepted() const { return accepted_.load(); }
+
+ private:
+  void run() {
+    int served = 0;
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) return;
+      ++accepted_;
+      beast::flat_buffer buffer;
+      for (int i = 0; i < per_connection_; ++i) {
+        http::request<http::string_body> request;
+        http::read(socket, buffer, request, ec);
+        if (ec) break;
+        http::response<http::string_body> response{http::status::ok, 11};
+        response.body() = body_size_ ? std::string(body_size_, 'x') : "hello " + std::to_string(++served);
+        response.keep_alive(true);  // even on the last answer: the client must cope with the close
+        response.prepare_payload();
+        http::write(socket, response, ec);
+        if (ec) break;
+      }
+      socket.shutdown(tcp::socket::shutdown_both, ec);
+    }
+  }
+
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  int per_connection_;
+  std::size_t body_size_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> accepted_{0};
+  std::thread thread_;
+};
+
+// One io_context for all of a client's calls, as in the server: pooled connections belong to it.
+transport_result send(asio::io_context& io, http_client& client, http_request request) {
+  auto future = asio::co_spawn(io, client.send(std::move(request)), asio::use_future);
+  io.restart();
+  io.run();
+  return future.get();
+}
+
+http_request get(std::string url) {
+  http_request request;
+  request.url = std::move(url);
+  request.timeout = std::chrono::seconds{10};
+  return request;
+}
+
+TEST(HttpClient, ReusesKeepAliveConnections) {
+  loopback_server server(100);
+  asio::io_context io;
+  http_client client;
+  for (int i = 1; i <= 3; ++i) {
+    auto response = send(io, client, get(server.url()));
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->status, 200u);
+    EXPECT_EQ(response->body, "hello " + std::to_string(i));
+  }
+  EXPECT_EQ(server.accepted(), 1);
+  EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+TEST(HttpClient, ReplacesAConnectionTheServerClosed) {
+  loopback_server server(1);  // one answer per connection, then the server hangs up
+  asio::io_context io;
+  http_client client;
+  for (int i = 1; i <= 3; ++i) {
+    auto response = send(io, client, get(server.url()));
+    ASSERT_TRUE(response) << "request " << i << ": " << response.error().message;
+    EXPECT_EQ(response->body, "hello " + std::to_string(i));
+  }
+  EXPECT_EQ(server.accepted(), 3);
+}
+
+TEST(HttpClient, ResponseOverTheLimitIsAnError) {
+  loopback_server server(1, 64 * 1024);
+  asio::io_context io;
+  http_client client;
+  auto request = get(server.url());
+  request.max_response_bytes = 1024;
+  auto response = send(io, client, std::move(request));
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, transport_failure::response_too_large);
+}
+
+TEST(HttpClient, RefusedConnectionAndBadUrlsAreErrors) {
+  std::string closed_url;
+  {
+    loopback_server server(1);
+    closed_url = server.url();
+  }
+  asio::io_context io;
+  http_client client;
+  auto refused = send(io, client, get(closed_url));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, transport_failure::connect_failed);
+  auto bad = send(io, client, get("ftp://127.0.0.1/x"));
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().kind, transport_failure::invalid_url);
+}
+
+}  // namespace
