@@ -7,6 +7,7 @@
 #include "core/generation_service.hpp"
 #include "http/server.hpp"
 #include "net/http_client.hpp"
+#include "providers/automatic1111_provider.hpp"
 #include "providers/demo_provider.hpp"
 #include "providers/openai_provider.hpp"
 #include "storage/azure_blob_store.hpp"
@@ -72,6 +73,11 @@ std::string load_signing_key(const config& c) {
 std::unique_ptr<providers::image_provider> make_provider(const config& c, boost::asio::thread_pool& pool,
                                                          net::http_client& client) {
   if (c.provider == "demo") return std::make_unique<providers::demo_provider>(pool);
+  if (c.provider == "automatic1111") {
+    return std::make_unique<providers::automatic1111_provider>(
+        providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model, std::chrono::seconds(c.provider_timeout_seconds)},
+        client);
+  }
   providers::openai_provider_settings settings;
   settings.name = c.provider;
   settings.model = c.model;

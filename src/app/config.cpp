@@ -47,7 +47,7 @@ void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
       ->envname("VISIONARY_ADMIN_TOKEN");
   cmd.add_option("--provider", c.provider,
-                 "demo, openai, azure-openai or openai-compatible (default: openai with a key, else demo)")
+                 "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai with a key, else demo)")
       ->envname("VISIONARY_PROVIDER");
   cmd.add_option("--model", c.model, "Image model or Azure deployment (default: gpt-image-1)")
       ->envname("VISIONARY_MODEL");
@@ -62,6 +62,10 @@ void add_backend_options(CLI::App& cmd, config& c) {
       ->envname("AZURE_OPENAI_API_KEY");
   cmd.add_option("--azure-openai-api-version", c.azure_openai_api_version, "Azure OpenAI api-version")
       ->envname("AZURE_OPENAI_API_VERSION")->capture_default_str();
+  cmd.add_option("--a1111-url", c.a1111_url, "AUTOMATIC1111-compatible server (for --provider automatic1111)")
+      ->envname("VISIONARY_A1111_URL")->capture_default_str();
+  cmd.add_option("--a1111-auth", c.a1111_auth, "user:pass for an AUTOMATIC1111 server started with --api-auth")
+      ->envname("VISIONARY_A1111_AUTH");
   cmd.add_option("--provider-timeout", c.provider_timeout_seconds, "Seconds to wait for one provider answer")
       ->envname("VISIONARY_PROVIDER_TIMEOUT")->capture_default_str();
   cmd.add_option("--provider-retries", c.provider_max_retries, "Retries on provider rate limits and outages")
@@ -186,8 +190,17 @@ std::vector<std::string> finalize_and_validate(config& c) {
     if (c.model.empty()) {
       problems.push_back("VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
     }
+  } else if (c.provider == "automatic1111") {
+    auto url = boost::urls::parse_absolute_uri(c.a1111_url);
+    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
+      problems.push_back("VISIONARY_A1111_URL must be the server's http(s) address, e.g. http://127.0.0.1:7860");
+    }
+    if (!c.a1111_auth.empty() && c.a1111_auth.find(':') == std::string::npos) {
+      problems.push_back("VISIONARY_A1111_AUTH must have the form user:password");
+    }
   } else {
-    problems.push_back("unknown provider '" + c.provider + "': choose demo, openai, azure-openai or openai-compatible");
+    problems.push_back("unknown provider '" + c.provider +
+                       "': choose demo, openai, azure-openai, openai-compatible or automatic1111");
   }
   if (c.storage == "azure") {
     if (c.azure_storage_connection_string.empty()) {
@@ -248,6 +261,9 @@ std::string describe(const config& c) {
   out << "  provider:    " << c.provider << " (model " << c.model << ")\n";
   if (c.provider == "openai" || c.provider == "openai-compatible") {
     out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key) << "\n";
+  }
+  if (c.provider == "automatic1111") {
+    out << "  a1111:       " << c.a1111_url << ", auth " << mask_secret(c.a1111_auth) << "\n";
   }
   if (c.provider == "azure-openai") {
     out << "  azure:       " << c.azure_openai_endpoint << " (api-version " << c.azure_openai_api_version

@@ -32,6 +32,8 @@ struct config {
   std::string azure_openai_endpoint;
   std::string azure_openai_api_key;
   std::string azure_openai_api_version = "2025-04-01-preview";
+  std::string a1111_url = "http://127.0.0.1:7860";
+  std::string a1111_auth;  // user:pass
   int provider_timeout_seconds = 180;
   int provider_max_retries = 2;
   std::string ca_file;

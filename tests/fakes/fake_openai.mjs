@@ -39,7 +39,7 @@ function pngChunk(type, data) {
 }
 
 // 8-bit RGB gradient; every scanline uses filter 0, so the inflated IDAT is height*(1+3*width) bytes.
-function encodePng(width, height) {
+export function encodePng(width, height) {
   const stride = 1 + 3 * width;
   const raw = Buffer.alloc(height * stride);
   for (let y = 0; y < height; y++) {

@@ -1,0 +1,44 @@
+// automatic1111_provider: image generation through an AUTOMATIC1111-compatible API
+// (stable-diffusion-webui started with --api, or servers that mirror it, such as stable-diffusion.cpp):
+// POST {base}/sdapi/v1/txt2img. Thread-safe: immutable settings and a thread-safe HTTP client.
+#pragma once
+
+#include "net/http_client.hpp"
+#include "providers/image_provider.hpp"
+
+#include <chrono>
+#include <string>
+
+namespace visionary::providers {
+
+struct automatic1111_settings {
+  std::string base_url = "http://127.0.0.1:7860";
+  std::string auth;        // "user:pass" for --api-auth, empty for none
+  std::string checkpoint;  // sd_model_checkpoint to use; empty: whatever the server has loaded
+  std::chrono::milliseconds timeout{180'000};
+};
+
+// The txt2img request body for a generation ("WxH" size, n as batch_size).
+[[nodiscard]] std::string build_txt2img_body(const generation_request& request, const std::string& checkpoint);
+// The base64 PNGs of a txt2img answer; provider_error when it is not one.
+[[nodiscard]] core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body);
+
+class automatic1111_provider final : public image_provider {
+ public:
+  automatic1111_provider(automatic1111_settings settings, net::http_client& client);
+
+  boost::asio::awaitable<core::outcome<std::vector<generated_image>>> generate(
+      const generation_request& request) override;
+  std::string_view name() const override { return "automatic1111"; }
+  std::string_view model() const override { return model_; }
+  bool offline() const override { return false; }
+  const core::model_capabilities& capabilities() const override { return capabilities_; }
+
+ private:
+  automatic1111_settings settings_;
+  net::http_client& client_;
+  std::string model_;
+  core::model_capabilities capabilities_;
+};
+
+}  // namespace visionary::providers
