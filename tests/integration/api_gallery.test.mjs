@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { api, assertError, assertImage, generate, listStored, registerSecret, startApi } from '../support/server.mjs';
+import { api, assertError, assertImage, generate, listStored, pageThrough, registerSecret, startApi } from '../support/server.mjs';
 
 const TIMEOUT = 90_000;
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
@@ -33,21 +33,7 @@ test('getImages: newest first, limit=2 pages through 5 images with nextCursor', 
   const created = all.json.imageUrls.map((i) => Date.parse(i.createdAt));
   assert.deepEqual(created, [...created].sort((a, b) => b - a), 'createdAt descending');
 
-  const seen = [];
-  const pageSizes = [];
-  let cursor = null;
-  for (let page = 0; page < 10; page++) {
-    const query = cursor === null ? '?limit=2' : `?limit=2&cursor=${encodeURIComponent(cursor)}`;
-    const res = await api(server.url, `/api/getImages${query}`);
-    assert.equal(res.status, 200, res.text);
-    assert.ok(res.json.imageUrls.length <= 2, 'a page holds at most limit images');
-    pageSizes.push(res.json.imageUrls.length);
-    seen.push(...res.json.imageUrls.map((i) => i.id));
-    cursor = res.json.nextCursor;
-    if (cursor === null) break;
-    assert.equal(typeof cursor, 'string');
-    assert.ok(cursor.length > 0);
-  }
+  const { seen, pageSizes, cursor } = await pageThrough(server.url, 2);
   assert.equal(cursor, null, 'the last page has nextCursor null');
   assert.deepEqual(seen, newestFirst, 'all five, once each, newest first');
   assert.equal(new Set(seen).size, 5, 'no duplicates');

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import http from 'node:http';
 
-import { api, assertError, generate, registerSecret, runBinary, startServer, tempDir } from '../support/server.mjs';
+import { api, assertError, generate, pageThrough, registerSecret, runBinary, startServer, tempDir } from '../support/server.mjs';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite, uniqueContainer } from '../support/azurite.mjs';
 
 const TIMEOUT = 120_000;
@@ -255,24 +255,16 @@ test('azure: getImages pages over 5 images with limit=2, the cursor wrapping the
   for (const prompt of prompts) ids.push((await generateOne(server.url, prompt)).id);
   const newestFirst = [...ids].reverse();
 
-  const seen = [];
-  const pageSizes = [];
-  let cursor = null;
-  for (let page = 0; page < 10; page++) {
-    const query = cursor === null ? '?limit=2' : `?limit=2&cursor=${encodeURIComponent(cursor)}`;
-    const res = await api(server.url, `/api/getImages${query}`);
-    assert.equal(res.status, 200, res.text);
-    const images = res.json.imageUrls;
-    assert.ok(images.length <= 2);
-    pageSizes.push(images.length);
-    seen.push(...images.map((i) => i.id));
-    for (const image of images) assertAzureLinks(image, azurite, container);
-    cursor = res.json.nextCursor;
-    if (cursor === null) break;
-    // Opaque to clients, but it is the store's own NextMarker (Azurite: the last name of the page).
-    const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-    assert.equal(decoded, `v1:${images.at(-1).name}`, 'the cursor carries the List Blobs marker');
-  }
+  const { seen, pageSizes, cursor } = await pageThrough(server.url, 2, {
+    onPage(images, next) {
+      for (const image of images) assertAzureLinks(image, azurite, container);
+      // Opaque to clients, but it is the store's own NextMarker (Azurite: the last name of the page).
+      if (next !== null) {
+        assert.equal(Buffer.from(next, 'base64url').toString('utf8'), `v1:${images.at(-1).name}`,
+          'the cursor carries the List Blobs marker');
+      }
+    },
+  });
   assert.equal(cursor, null, 'the last page has nextCursor null');
   assert.deepEqual(seen, newestFirst, 'all five, once each, newest first');
   assert.deepEqual(pageSizes.slice(0, 2), [2, 2]);

@@ -345,6 +345,32 @@ export function blobFile(name, container = 'images') {
   return `blobs/${container}/${name}.blob`;
 }
 
+/**
+ * Follows nextCursor through GET /api/getImages?limit=N (at most maxPages pages), checking each
+ * answer and calling onPage(images, nextCursor) for extra checks. Returns {seen (ids in order),
+ * pageSizes, cursor (null when the listing ended)}.
+ */
+export async function pageThrough(base, limit, { maxPages = 10, onPage } = {}) {
+  const seen = [];
+  const pageSizes = [];
+  let cursor = null;
+  for (let page = 0; page < maxPages; page++) {
+    const query = cursor === null ? `?limit=${limit}` : `?limit=${limit}&cursor=${encodeURIComponent(cursor)}`;
+    const res = await api(base, `/api/getImages${query}`);
+    assert.equal(res.status, 200, res.text);
+    const images = res.json.imageUrls;
+    assert.ok(images.length <= limit, 'a page holds at most limit images');
+    pageSizes.push(images.length);
+    seen.push(...images.map((i) => i.id));
+    cursor = res.json.nextCursor;
+    onPage?.(images, cursor);
+    if (cursor === null) break;
+    assert.equal(typeof cursor, 'string');
+    assert.ok(cursor.length > 0);
+  }
+  return { seen, pageSizes, cursor };
+}
+
 /** Files under dataDir/blobs and dataDir/meta only (what generations add). */
 export function listStored(dataDir) {
   return listFiles(dataDir).filter((f) => f.startsWith('blobs/') || f.startsWith('meta/'));
