@@ -2,11 +2,10 @@
 // returns a fixed image (so a benchmark measures everything but the model). Single-threaded use.
 #pragma once
 
-#include "providers/image_provider.hpp"
-
 #include <boost/asio.hpp>
-
 #include <future>
+
+#include "providers/image_provider.hpp"
 
 namespace visionary::bench {
 

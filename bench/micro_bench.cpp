@@ -1,6 +1,11 @@
 // Micro-benchmarks of the hot paths: signing a link, listing a gallery page from stores of
 // different sizes (cost must follow the page, not the store), and the generation pipeline minus
 // the provider's own time.
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <map>
+
 #include "bench_support.hpp"
 #include "core/generation_service.hpp"
 #include "imaging/image_codec.hpp"
@@ -8,11 +13,6 @@
 #include "storage/fs_blob_store.hpp"
 #include "storage/sas.hpp"
 #include "util/crypto.hpp"
-
-#include <benchmark/benchmark.h>
-
-#include <filesystem>
-#include <map>
 
 namespace {
 

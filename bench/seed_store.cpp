@@ -3,6 +3,9 @@
 // galleries without N calls to a provider.
 //   visionary_seed --data-dir DIR --count N [--image-size 64]
 //   visionary_seed --azure-connection-string CS --container NAME --count N
+#include <CLI/CLI.hpp>
+#include <iostream>
+
 #include "bench_support.hpp"
 #include "core/generation_service.hpp"
 #include "imaging/image_codec.hpp"
@@ -11,10 +14,6 @@
 #include "storage/fs_blob_store.hpp"
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
-
-#include <CLI/CLI.hpp>
-
-#include <iostream>
 
 int main(int argc, char** argv) {
   using namespace visionary;
@@ -26,7 +25,8 @@ int main(int argc, char** argv) {
   app.add_option("--azure-connection-string", connection_string, "Seed Azure Blob Storage instead");
   app.add_option("--container", container, "Container")->capture_default_str();
   app.add_option("--count", count, "Number of images")->check(CLI::Range(1, 1'000'000));
-  app.add_option("--image-size", image_size, "Side of the pictures in pixels")->check(CLI::Range(64, 2048));
+  app.add_option("--image-size", image_size, "Side of the pictures in pixels")
+      ->check(CLI::Range(64, 2048));
   CLI11_PARSE(app, argc, argv);
   if (data_dir.empty() == connection_string.empty()) {
     std::cerr << "give exactly one of --data-dir and --azure-connection-string\n";
@@ -55,7 +55,8 @@ int main(int argc, char** argv) {
       std::cerr << account.error().message << "\n";
       return 2;
     }
-    auto opened = bench::run_sync(io, storage::azure_blob_store::open(std::move(*account), container, http));
+    auto opened =
+        bench::run_sync(io, storage::azure_blob_store::open(std::move(*account), container, http));
     if (!opened) {
       std::cerr << opened.error().message << "\n";
       return 1;

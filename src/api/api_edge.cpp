@@ -1,12 +1,11 @@
 #include "api/api_edge.hpp"
 
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+
 #include "core/naming.hpp"
 #include "util/text.hpp"
-
-#include <boost/json.hpp>
-
-#include <algorithm>
-#include <cmath>
 
 namespace visionary::api {
 
@@ -34,21 +33,24 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
   const json::value body = json::parse(message.body(), ec);
   if (ec) return make_error(error_kind::invalid_request, "The request body is not valid JSON.");
   if (!body.is_object()) {
-    return make_error(error_kind::invalid_request, "The request body must be a JSON object such as {\"prompt\": \"...\"}.");
+    return make_error(error_kind::invalid_request,
+                      "The request body must be a JSON object such as {\"prompt\": \"...\"}.");
   }
   core::generation_input input;
   for (const auto& [key, value] : body.as_object()) {
     auto text_field = [&](std::optional<std::string>& target) -> core::outcome<void> {
       if (value.is_null()) return {};
       if (!value.is_string()) {
-        return make_error(error_kind::invalid_request, "The field '" + std::string(key) + "' must be a string.");
+        return make_error(error_kind::invalid_request,
+                          "The field '" + std::string(key) + "' must be a string.");
       }
       target = std::string(value.as_string());
       return {};
     };
     core::outcome<void> field_ok;
     if (key == "prompt") {
-      if (!value.is_string()) return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
+      if (!value.is_string())
+        return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
       input.prompt = std::string(value.as_string());
     } else if (key == "size") {
       field_ok = text_field(input.size);
@@ -69,7 +71,8 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
       }
     } else {
       return make_error(error_kind::invalid_request,
-                        "Unknown field '" + std::string(key) + "'. Accepted fields: prompt, size, quality, style, n.");
+                        "Unknown field '" + std::string(key) +
+                            "'. Accepted fields: prompt, size, quality, style, n.");
     }
     if (!field_ok) return field_ok.error();
   }
@@ -80,10 +83,12 @@ core::outcome<std::optional<std::string>> parse_idempotency_key(const http::requ
   const auto it = message.find("Idempotency-Key");
   if (it == message.end()) return std::optional<std::string>{};
   const std::string_view key = it->value();
-  const bool printable = std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
+  const bool printable =
+      std::all_of(key.begin(), key.end(), [](char c) { return c >= 0x21 && c <= 0x7E; });
   if (key.empty() || key.size() > 255 || !printable) {
-    return make_error(error_kind::invalid_request,
-                      "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
+    return make_error(
+        error_kind::invalid_request,
+        "The Idempotency-Key header must be 1 to 255 printable ASCII characters without spaces.");
   }
   return std::optional<std::string>{std::string(key)};
 }
@@ -91,7 +96,8 @@ core::outcome<std::optional<std::string>> parse_idempotency_key(const http::requ
 core::outcome<page_query> parse_page_query(const http::request_context& context) {
   page_query query;
   const auto limit_text = context.query_value("limit");
-  auto limit = core::parse_page_limit(limit_text ? std::optional<std::string_view>(*limit_text) : std::nullopt);
+  auto limit = core::parse_page_limit(limit_text ? std::optional<std::string_view>(*limit_text)
+                                                 : std::nullopt);
   if (!limit) return limit.error();
   query.limit = *limit;
   query.cursor = context.query_value("cursor");

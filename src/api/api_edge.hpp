@@ -3,19 +3,21 @@
 // request is refused the same way everywhere. Pure functions; thread-safe.
 #pragma once
 
-#include "core/validation.hpp"
-#include "http/message.hpp"
-
 #include <optional>
 #include <string>
+
+#include "core/validation.hpp"
+#include "http/message.hpp"
 
 namespace visionary::api {
 
 // Content type, JSON syntax and field types of a generation request.
-[[nodiscard]] core::outcome<core::generation_input> parse_generation_body(const http::request& message);
+[[nodiscard]] core::outcome<core::generation_input> parse_generation_body(
+    const http::request& message);
 
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.
-[[nodiscard]] core::outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message);
+[[nodiscard]] core::outcome<std::optional<std::string>> parse_idempotency_key(
+    const http::request& message);
 
 struct page_query {
   int limit = core::default_page_size;

@@ -2,13 +2,13 @@
 // and serialisation of the answer. Handlers hold references to long-lived services; thread-safe.
 #pragma once
 
+#include <chrono>
+#include <string>
+
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
 #include "http/router.hpp"
 #include "providers/image_provider.hpp"
-
-#include <chrono>
-#include <string>
 
 namespace visionary::api {
 

@@ -1,8 +1,8 @@
 #include "api/blob_routes.hpp"
 
-#include "util/text.hpp"
-
 #include <charconv>
+
+#include "util/text.hpp"
 
 namespace visionary::api {
 
@@ -25,7 +25,8 @@ core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_v
   const std::string lowered = util::to_lower_ascii(rest);
   if (lowered.find("%2f") != std::string::npos || lowered.find("%5c") != std::string::npos ||
       lowered.find('\\') != std::string::npos) {
-    return make_error(error_kind::invalid_request, "File paths must not contain encoded slashes or backslashes.");
+    return make_error(error_kind::invalid_request,
+                      "File paths must not contain encoded slashes or backslashes.");
   }
   auto decoded = util::percent_decode(rest);
   if (!decoded || !util::is_valid_utf8(*decoded)) {
@@ -33,12 +34,14 @@ core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_v
   }
   const auto slash = decoded->find('/');
   if (slash == std::string::npos || slash == 0) {
-    return make_error(error_kind::invalid_request, "The file path must be /blobs/{container}/{name}.");
+    return make_error(error_kind::invalid_request,
+                      "The file path must be /blobs/{container}/{name}.");
   }
   std::string container = decoded->substr(0, slash);
   std::string name = decoded->substr(slash + 1);
   if (auto valid = storage::validate_blob_name(name); !valid) {
-    return make_error(error_kind::invalid_request, "The file path is not allowed: " + valid.error().message);
+    return make_error(error_kind::invalid_request,
+                      "The file path is not allowed: " + valid.error().message);
   }
   return std::make_pair(std::move(container), std::move(name));
 }
@@ -47,7 +50,8 @@ std::optional<storage::byte_range> parse_range_header(std::string_view value, st
   value = util::trim(value);
   if (!util::starts_with(value, "bytes=")) return std::nullopt;
   value.remove_prefix(6);
-  if (value.find(',') != std::string_view::npos) return std::nullopt;  // multiple ranges: serve it all
+  if (value.find(',') != std::string_view::npos)
+    return std::nullopt;  // multiple ranges: serve it all
   const auto dash = value.find('-');
   if (dash == std::string_view::npos) return std::nullopt;
   const auto first_text = util::trim(value.substr(0, dash));
@@ -66,57 +70,61 @@ std::optional<storage::byte_range> parse_range_header(std::string_view value, st
 }
 
 void add_blob_routes(http::router& routes, storage::fs_blob_store& store) {
-  routes.add(bhttp::verb::get, "/blobs/*",
-             [&store](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               auto path = split_blob_path(ctx.path_rest);
-               if (!path) co_return path.error();
-               auto& [container, name] = *path;
-               if (container != store.container()) {
-                 co_return make_error(error_kind::not_found, "There is no container '" + container + "'.");
-               }
-               const auto now = std::chrono::system_clock::now();
-               auto signed_values = store.verify_link(container, name, ctx.query(), now);
-               if (!signed_values) co_return signed_values.error();
+  routes.add(
+      bhttp::verb::get, "/blobs/*",
+      [&store](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+        auto path = split_blob_path(ctx.path_rest);
+        if (!path) co_return path.error();
+        auto& [container, name] = *path;
+        if (container != store.container()) {
+          co_return make_error(error_kind::not_found, "There is no container '" + container + "'.");
+        }
+        const auto now = std::chrono::system_clock::now();
+        auto signed_values = store.verify_link(container, name, ctx.query(), now);
+        if (!signed_values) co_return signed_values.error();
 
-               std::optional<storage::byte_range> range;
-               const auto range_header = ctx.message[bhttp::field::range];
-               auto content = co_await store.get(name, std::nullopt);
-               if (!content) co_return content.error();
-               const auto& props = content->properties;
-               if (!range_header.empty()) range = parse_range_header(range_header, props.size);
+        std::optional<storage::byte_range> range;
+        const auto range_header = ctx.message[bhttp::field::range];
+        auto content = co_await store.get(name, std::nullopt);
+        if (!content) co_return content.error();
+        const auto& props = content->properties;
+        if (!range_header.empty()) range = parse_range_header(range_header, props.size);
 
-               const auto expiry = util::parse_iso_utc(signed_values->expires_on).value_or(now);
-               const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(expiry - now).count();
-               http::response res{bhttp::status::ok, 11};
-               res.set(bhttp::field::content_type,
-                       signed_values->content_type.empty() ? props.content_type : signed_values->content_type);
-               res.set(bhttp::field::etag, props.etag);
-               res.set(bhttp::field::last_modified, util::format_rfc1123(props.last_modified));
-               res.set(bhttp::field::cache_control, "private, max-age=" + std::to_string(std::max<long long>(0, max_age)));
-               res.set(bhttp::field::accept_ranges, "bytes");
-               res.set("Cross-Origin-Resource-Policy", "same-site");
+        const auto expiry = util::parse_iso_utc(signed_values->expires_on).value_or(now);
+        const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(expiry - now).count();
+        http::response res{bhttp::status::ok, 11};
+        res.set(bhttp::field::content_type, signed_values->content_type.empty()
+                                                ? props.content_type
+                                                : signed_values->content_type);
+        res.set(bhttp::field::etag, props.etag);
+        res.set(bhttp::field::last_modified, util::format_rfc1123(props.last_modified));
+        res.set(bhttp::field::cache_control,
+                "private, max-age=" + std::to_string(std::max<long long>(0, max_age)));
+        res.set(bhttp::field::accept_ranges, "bytes");
+        res.set("Cross-Origin-Resource-Policy", "same-site");
 
-               if (ctx.message[bhttp::field::if_none_match] == props.etag) {
-                 res.result(bhttp::status::not_modified);
-                 co_return res;
-               }
-               std::string_view body = content->bytes;
-               if (range) {
-                 if (range->first >= props.size) {
-                   auto error = make_error(error_kind::range_not_satisfiable,
-                                           "The requested range starts beyond the end of the file.");
-                   co_return error;
-                 }
-                 const std::uint64_t last = std::min(range->last.value_or(props.size - 1), props.size - 1);
-                 body = body.substr(range->first, last - range->first + 1);
-                 res.result(bhttp::status::partial_content);
-                 res.set(bhttp::field::content_range, "bytes " + std::to_string(range->first) + "-" +
-                                                          std::to_string(last) + "/" + std::to_string(props.size));
-               }
-               res.body().assign(body);
-               res.prepare_payload();
-               co_return res;
-             });
+        if (ctx.message[bhttp::field::if_none_match] == props.etag) {
+          res.result(bhttp::status::not_modified);
+          co_return res;
+        }
+        std::string_view body = content->bytes;
+        if (range) {
+          if (range->first >= props.size) {
+            auto error = make_error(error_kind::range_not_satisfiable,
+                                    "The requested range starts beyond the end of the file.");
+            co_return error;
+          }
+          const std::uint64_t last = std::min(range->last.value_or(props.size - 1), props.size - 1);
+          body = body.substr(range->first, last - range->first + 1);
+          res.result(bhttp::status::partial_content);
+          res.set(bhttp::field::content_range, "bytes " + std::to_string(range->first) + "-" +
+                                                   std::to_string(last) + "/" +
+                                                   std::to_string(props.size));
+        }
+        res.body().assign(body);
+        res.prepare_payload();
+        co_return res;
+      });
 }
 
 }  // namespace visionary::api

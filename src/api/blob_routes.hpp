@@ -1,5 +1,6 @@
 // GET/HEAD /blobs/{container}/{name}: serves embedded-store files to holders of a valid signed
-// read link, with ETag/304, Range/206 and a cache lifetime that never outlives the link. Thread-safe.
+// read link, with ETag/304, Range/206 and a cache lifetime that never outlives the link.
+// Thread-safe.
 #pragma once
 
 #include "http/router.hpp"
@@ -11,10 +12,12 @@ void add_blob_routes(http::router& routes, storage::fs_blob_store& store);
 
 // Splits the "*" capture "{container}/{name...}" (still encoded) after rejecting anything that
 // could escape the store: encoded slashes or backslashes, dot segments, empty segments.
-[[nodiscard]] core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view rest);
+[[nodiscard]] core::outcome<std::pair<std::string, std::string>> split_blob_path(
+    std::string_view rest);
 
 // Parses a single "bytes=first-last" / "bytes=first-" / "bytes=-suffix" range for a body of size
 // bytes. nullopt when absent or not a single byte range (then the whole body is served).
-[[nodiscard]] std::optional<storage::byte_range> parse_range_header(std::string_view value, std::uint64_t size);
+[[nodiscard]] std::optional<storage::byte_range> parse_range_header(std::string_view value,
+                                                                    std::uint64_t size);
 
 }  // namespace visionary::api

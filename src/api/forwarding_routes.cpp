@@ -1,15 +1,15 @@
 #include "api/forwarding_routes.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <memory>
+
 #include "api/api_edge.hpp"
 #include "api/blob_routes.hpp"
 #include "core/naming.hpp"
 #include "util/text.hpp"
-
-#include <boost/json.hpp>
-#include <spdlog/spdlog.h>
-
-#include <array>
-#include <memory>
 
 namespace visionary::api {
 
@@ -23,8 +23,10 @@ namespace {
 constexpr std::array<std::string_view, 6> forwarded_request_headers = {
     "Content-Type", "Accept", "Authorization", "Range", "If-None-Match", "Idempotency-Key"};
 constexpr std::array<std::string_view, 10> forwarded_response_headers = {
-    "Content-Type", "Cache-Control", "ETag",  "Last-Modified", "Accept-Ranges",
-    "Content-Range", "Retry-After",  "Allow", "Cross-Origin-Resource-Policy", "Vary"};
+    "Content-Type",  "Cache-Control", "ETag",
+    "Last-Modified", "Accept-Ranges", "Content-Range",
+    "Retry-After",   "Allow",         "Cross-Origin-Resource-Policy",
+    "Vary"};
 
 // The backend's own error code when it refuses our function key.
 bool is_functions_key_rejection(const net::http_response& response) {
@@ -39,8 +41,10 @@ bool is_functions_key_rejection(const net::http_response& response) {
 
 class forwarder {
  public:
-  forwarder(net::http_client& client, backend_settings settings) : client_(client), settings_(std::move(settings)) {
-    while (!settings_.base_url.empty() && settings_.base_url.back() == '/') settings_.base_url.pop_back();
+  forwarder(net::http_client& client, backend_settings settings)
+      : client_(client), settings_(std::move(settings)) {
+    while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
+      settings_.base_url.pop_back();
   }
 
   boost::asio::awaitable<http::handler_result> forward(http::request_context& ctx) const {
@@ -55,23 +59,26 @@ class forwarder {
       }
     }
     outgoing.headers.emplace_back("X-Request-Id", ctx.request_id);
-    if (!settings_.functions_key.empty()) outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
+    if (!settings_.functions_key.empty())
+      outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
 
     auto answer = co_await client_.send(std::move(outgoing));
     if (!answer) {
       // The log may name the failure; the response never names the backend.
       spdlog::warn("[{}] backend call failed: {}", ctx.request_id, answer.error().message);
       if (answer.error().kind == net::transport_failure::timeout) {
-        co_return make_error(error_kind::backend_timeout, "The image service did not answer in time; try again.");
+        co_return make_error(error_kind::backend_timeout,
+                             "The image service did not answer in time; try again.");
       }
       co_return make_error(error_kind::backend_unavailable,
                            "The image service cannot be reached right now; try again in a moment.");
     }
     if (is_functions_key_rejection(*answer)) {
       spdlog::error("[{}] the backend rejected this server's function key", ctx.request_id);
-      co_return make_error(error_kind::backend_unavailable,
-                           "The image service refused this site's credentials; the administrator should check "
-                           "VISIONARY_FUNCTIONS_KEY.");
+      co_return make_error(
+          error_kind::backend_unavailable,
+          "The image service refused this site's credentials; the administrator should check "
+          "VISIONARY_FUNCTIONS_KEY.");
     }
     http::response res{static_cast<bhttp::status>(answer->status), 11};
     for (const auto name : forwarded_response_headers) {
@@ -80,7 +87,8 @@ class forwarder {
     res.body() = std::move(answer->body);
     // For HEAD the backend sent only headers: keep its Content-Length.
     if (ctx.message.method() == verb::head) {
-      res.set(bhttp::field::content_length, std::string(answer->header("Content-Length").value_or("0")));
+      res.set(bhttp::field::content_length,
+              std::string(answer->header("Content-Length").value_or("0")));
     } else {
       res.prepare_payload();
     }
@@ -94,7 +102,8 @@ class forwarder {
 
 }  // namespace
 
-void add_forwarding_routes(http::router& routes, net::http_client& client, backend_settings settings) {
+void add_forwarding_routes(http::router& routes, net::http_client& client,
+                           backend_settings settings) {
   auto backend = std::make_shared<const forwarder>(client, std::move(settings));
   auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
 
@@ -102,9 +111,13 @@ void add_forwarding_routes(http::router& routes, net::http_client& client, backe
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                auto input = parse_generation_body(ctx.message);
                if (!input) co_return input.error();
-               if (!input->prompt) co_return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
-               // The model's own limit is checked by the backend; this is the widest any model accepts.
-               if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt) co_return prompt.error();
+               if (!input->prompt)
+                 co_return make_error(error_kind::invalid_request,
+                                      "The field 'prompt' is required.");
+               // The model's own limit is checked by the backend; this is the widest any model
+               // accepts.
+               if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt)
+                 co_return prompt.error();
                if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
@@ -113,9 +126,11 @@ void add_forwarding_routes(http::router& routes, net::http_client& client, backe
                if (auto query = parse_page_query(ctx); !query) co_return query.error();
                co_return co_await backend->forward(ctx);
              });
-  auto by_id = [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+  auto by_id =
+      [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
     const std::string& id = ctx.path_params.at(0);
-    if (!core::parse_image_id(id)) co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+    if (!core::parse_image_id(id))
+      co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
     co_return co_await backend->forward(ctx);
   };
   routes.add(verb::get, "/api/images/{id}", by_id);
@@ -123,10 +138,11 @@ void add_forwarding_routes(http::router& routes, net::http_client& client, backe
   routes.add(verb::get, "/api/config", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
-  routes.add(verb::get, "/blobs/*", [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-    if (auto path = split_blob_path(ctx.path_rest); !path) co_return path.error();
-    co_return co_await backend->forward(ctx);
-  });
+  routes.add(verb::get, "/blobs/*",
+             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto path = split_blob_path(ctx.path_rest); !path) co_return path.error();
+               co_return co_await backend->forward(ctx);
+             });
 }
 
 }  // namespace visionary::api

@@ -3,20 +3,21 @@
 // server-side. Backend addresses and keys never reach a response. Thread-safe.
 #pragma once
 
-#include "http/router.hpp"
-#include "net/http_client.hpp"
-
 #include <chrono>
 #include <string>
+
+#include "http/router.hpp"
+#include "net/http_client.hpp"
 
 namespace visionary::api {
 
 struct backend_settings {
-  std::string base_url;      // e.g. https://visionary-fn.azurewebsites.net (no trailing slash)
-  std::string functions_key; // sent as x-functions-key; empty for none
+  std::string base_url;       // e.g. https://visionary-fn.azurewebsites.net (no trailing slash)
+  std::string functions_key;  // sent as x-functions-key; empty for none
   std::chrono::seconds timeout{600};
 };
 
-void add_forwarding_routes(http::router& routes, net::http_client& client, backend_settings settings);
+void add_forwarding_routes(http::router& routes, net::http_client& client,
+                           backend_settings settings);
 
 }  // namespace visionary::api

@@ -13,7 +13,8 @@ boost::json::value image_to_json(const core::image_view& image) {
   o["thumbnailUrl"] = image.thumbnail_link.url;
   o["expiresAt"] = util::format_iso_seconds(image.image_link.expires_at);
   o["prompt"] = r.prompt;
-  o["revisedPrompt"] = r.revised_prompt ? boost::json::value(*r.revised_prompt) : boost::json::value(nullptr);
+  o["revisedPrompt"] =
+      r.revised_prompt ? boost::json::value(*r.revised_prompt) : boost::json::value(nullptr);
   o["provider"] = r.provider;
   o["model"] = r.model;
   o["width"] = r.width;

@@ -2,9 +2,9 @@
 // Pure functions; thread-safe.
 #pragma once
 
-#include "core/gallery_service.hpp"
-
 #include <boost/json/value.hpp>
+
+#include "core/gallery_service.hpp"
 
 namespace visionary::api {
 

@@ -1,5 +1,16 @@
 #include "app/application.hpp"
 
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/url/parse.hpp>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
 #include "api/api_routes.hpp"
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
@@ -16,30 +27,20 @@
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <fstream>
-#include <iostream>
-#include <thread>
-
 namespace visionary::app {
 
 namespace {
 
-// The key that signs embedded-store links: from the configuration, else from <data-dir>/signing.key,
-// created on first run with 0600 permissions. Throws std::runtime_error with the fix on failure.
+// The key that signs embedded-store links: from the configuration, else from
+// <data-dir>/signing.key, created on first run with 0600 permissions. Throws std::runtime_error
+// with the fix on failure.
 std::string load_signing_key(const config& c) {
   if (!c.signing_key.empty()) {
     auto key = util::base64_decode(c.signing_key);
     if (!key || key->size() < 16) {
-      throw std::runtime_error("VISIONARY_SIGNING_KEY must be base64 of at least 16 bytes "
-                               "(e.g. the output of: openssl rand -base64 32)");
+      throw std::runtime_error(
+          "VISIONARY_SIGNING_KEY must be base64 of at least 16 bytes "
+          "(e.g. the output of: openssl rand -base64 32)");
     }
     return *key;
   }
@@ -48,7 +49,8 @@ std::string load_signing_key(const config& c) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd >= 0) {
     const std::string encoded = util::base64_encode(util::random_bytes(32)) + "\n";
-    const bool ok = ::write(fd, encoded.data(), encoded.size()) == ssize_t(encoded.size()) && ::fsync(fd) == 0;
+    const bool ok =
+        ::write(fd, encoded.data(), encoded.size()) == ssize_t(encoded.size()) && ::fsync(fd) == 0;
     ::close(fd);
     if (!ok) throw std::runtime_error("cannot write " + path.string());
     spdlog::info("created a new link signing key in {}", path.string());
@@ -64,18 +66,21 @@ std::string load_signing_key(const config& c) {
   std::getline(in, text);
   auto key = util::base64_decode(text);
   if (!key || key->size() < 16) {
-    throw std::runtime_error(path.string() + " does not hold a valid key; delete it to create a new one "
+    throw std::runtime_error(path.string() +
+                             " does not hold a valid key; delete it to create a new one "
                              "(links handed out before become invalid)");
   }
   return *key;
 }
 
-std::unique_ptr<providers::image_provider> make_provider(const config& c, boost::asio::thread_pool& pool,
+std::unique_ptr<providers::image_provider> make_provider(const config& c,
+                                                         boost::asio::thread_pool& pool,
                                                          net::http_client& client) {
   if (c.provider == "demo") return std::make_unique<providers::demo_provider>(pool);
   if (c.provider == "automatic1111") {
     return std::make_unique<providers::automatic1111_provider>(
-        providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model, std::chrono::seconds(c.provider_timeout_seconds)},
+        providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
+                                          std::chrono::seconds(c.provider_timeout_seconds)},
         client);
   }
   providers::openai_provider_settings settings;
@@ -89,7 +94,8 @@ std::unique_ptr<providers::image_provider> make_provider(const config& c, boost:
     settings.api_key = c.azure_openai_api_key;
     settings.azure_api_version = c.azure_openai_api_version;
   } else {
-    settings.flavor = c.provider == "openai" ? providers::openai_flavor::openai : providers::openai_flavor::compatible;
+    settings.flavor = c.provider == "openai" ? providers::openai_flavor::openai
+                                             : providers::openai_flavor::compatible;
     settings.base_url = c.openai_base_url;
     settings.api_key = c.openai_api_key;
   }
@@ -109,13 +115,15 @@ struct backend {
 
 // Opens the store (creating the Azure container when needed) and builds the services; nullopt
 // after logging why when the store cannot be used.
-std::optional<backend> build_backend(const config& c, boost::asio::io_context& io, boost::asio::thread_pool& pool,
-                                     net::http_client& client, std::chrono::steady_clock::time_point started_at) {
+std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
+                                     boost::asio::thread_pool& pool, net::http_client& client,
+                                     std::chrono::steady_clock::time_point started_at) {
   backend b;
   if (c.storage == "azure") {
     auto account = storage::parse_connection_string(c.azure_storage_connection_string);
-    auto opening = boost::asio::co_spawn(io, storage::azure_blob_store::open(std::move(*account), c.container, client),
-                                         boost::asio::use_future);
+    auto opening = boost::asio::co_spawn(
+        io, storage::azure_blob_store::open(std::move(*account), c.container, client),
+        boost::asio::use_future);
     io.run();
     io.restart();
     auto opened = opening.get();
@@ -142,10 +150,11 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   }
   b.provider = make_provider(c, pool, client);
   b.gallery = std::make_unique<core::gallery_service>(*b.store);
-  b.generation = std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery, pool);
-  b.services = std::make_unique<api::api_services>(api::api_services{
-      *b.gallery, *b.generation, *b.provider, std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
-      c.admin_token, started_at});
+  b.generation =
+      std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery, pool);
+  b.services = std::make_unique<api::api_services>(
+      api::api_services{*b.gallery, *b.generation, *b.provider, std::string(b.store->kind()),
+                        c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
   return b;
 }
 
@@ -153,7 +162,8 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
 
 int run(const config& c) {
   const auto started_at = std::chrono::steady_clock::now();
-  const unsigned threads = c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
+  const unsigned threads =
+      c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
   boost::asio::thread_pool blocking_pool(std::max(2u, threads));
   boost::asio::io_context io{static_cast<int>(threads)};
   net::http_client client(c.ca_file);
@@ -161,9 +171,10 @@ int run(const config& c) {
   http::router routes;
   std::optional<backend> parts;
   if (c.run_role == role::web) {
-    api::add_forwarding_routes(routes, client,
-                               api::backend_settings{c.functions_url, c.functions_key,
-                                                     std::chrono::seconds(c.functions_timeout_seconds)});
+    api::add_forwarding_routes(
+        routes, client,
+        api::backend_settings{c.functions_url, c.functions_key,
+                              std::chrono::seconds(c.functions_timeout_seconds)});
     // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
     ui::add_ui_routes(routes, c.web_root, "https:");
   } else {
@@ -173,15 +184,17 @@ int run(const config& c) {
     if (parts->fs_store != nullptr) api::add_blob_routes(routes, *parts->fs_store);
     if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts->image_origin);
     if (c.run_role == role::functions && !c.functions_key.empty()) {
-      routes.set_api_guard([key = c.functions_key](const http::request_context& ctx) -> core::outcome<void> {
-        std::string presented(ctx.message["x-functions-key"]);
-        if (presented.empty()) presented = ctx.query_value("code").value_or("");
-        if (presented.empty() || !util::constant_time_equal(presented, key)) {
-          return core::make_error(core::error_kind::invalid_function_key,
-                                  "This API needs a valid function key in the x-functions-key header.");
-        }
-        return {};
-      });
+      routes.set_api_guard(
+          [key = c.functions_key](const http::request_context& ctx) -> core::outcome<void> {
+            std::string presented(ctx.message["x-functions-key"]);
+            if (presented.empty()) presented = ctx.query_value("code").value_or("");
+            if (presented.empty() || !util::constant_time_equal(presented, key)) {
+              return core::make_error(
+                  core::error_kind::invalid_function_key,
+                  "This API needs a valid function key in the x-functions-key header.");
+            }
+            return {};
+          });
     }
   }
 
@@ -200,8 +213,10 @@ int run(const config& c) {
   }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  // Once every connection has finished, the signal set is the only work left: drop it so run() returns.
-  server.on_drained([&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
+  // Once every connection has finished, the signal set is the only work left: drop it so run()
+  // returns.
+  server.on_drained(
+      [&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
   signals.async_wait([&](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("received {}, finishing in-flight requests (send it again to stop at once)",

@@ -1,5 +1,6 @@
 // The composition root: builds the store, provider, services, routes and server from a validated
-// configuration, runs them until SIGINT/SIGTERM, and returns the process exit code. Main thread only.
+// configuration, runs them until SIGINT/SIGTERM, and returns the process exit code. Main thread
+// only.
 #pragma once
 
 #include "app/config.hpp"

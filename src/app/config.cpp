@@ -1,12 +1,11 @@
 #include "app/config.hpp"
 
-#include "storage/connection_string.hpp"
-
 #include <CLI/CLI.hpp>
 #include <boost/url/parse.hpp>
-
 #include <iostream>
 #include <sstream>
+
+#include "storage/connection_string.hpp"
 
 namespace visionary::app {
 
@@ -14,18 +13,25 @@ namespace {
 
 // Options every role has.
 void add_listener_options(CLI::App& cmd, config& c) {
-  cmd.add_option("--host", c.host, "Address to listen on")->envname("VISIONARY_HOST")->capture_default_str();
+  cmd.add_option("--host", c.host, "Address to listen on")
+      ->envname("VISIONARY_HOST")
+      ->capture_default_str();
   cmd.add_option("--port", c.port, "Port to listen on (0 picks a free port)")
-      ->envname("VISIONARY_PORT")->capture_default_str();
+      ->envname("VISIONARY_PORT")
+      ->capture_default_str();
   cmd.add_option("--threads", c.threads, "Worker threads (0: one per core)")
-      ->envname("VISIONARY_THREADS")->capture_default_str();
+      ->envname("VISIONARY_THREADS")
+      ->capture_default_str();
   cmd.add_option("--log-level", c.log_level, "trace, debug, info, warn, error")
-      ->envname("VISIONARY_LOG_LEVEL")->capture_default_str();
+      ->envname("VISIONARY_LOG_LEVEL")
+      ->capture_default_str();
   cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
-      ->envname("VISIONARY_MAX_BODY_BYTES")->capture_default_str();
+      ->envname("VISIONARY_MAX_BODY_BYTES")
+      ->capture_default_str();
   cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds,
                  "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
-      ->envname("VISIONARY_SHUTDOWN_GRACE")->capture_default_str();
+      ->envname("VISIONARY_SHUTDOWN_GRACE")
+      ->capture_default_str();
   cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
       ->envname("VISIONARY_CA_FILE");
 }
@@ -33,55 +39,73 @@ void add_listener_options(CLI::App& cmd, config& c) {
 // Options of the roles that generate and store images (serve, functions).
 void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
-      ->envname("VISIONARY_DATA_DIR")->capture_default_str();
-  cmd.add_option("--storage", c.storage, "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
-      ->envname("VISIONARY_STORAGE")->capture_default_str();
+      ->envname("VISIONARY_DATA_DIR")
+      ->capture_default_str();
+  cmd.add_option("--storage", c.storage,
+                 "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
+      ->envname("VISIONARY_STORAGE")
+      ->capture_default_str();
   cmd.add_option("--azure-storage-connection-string", c.azure_storage_connection_string,
                  "Azure Storage connection string (for --storage azure)")
       ->envname("AZURE_STORAGE_CONNECTION_STRING");
   cmd.add_option("--container", c.container, "Container (bucket) holding the images")
-      ->envname("VISIONARY_CONTAINER")->capture_default_str();
+      ->envname("VISIONARY_CONTAINER")
+      ->capture_default_str();
   cmd.add_option("--signing-key", c.signing_key,
                  "Base64 key for signed links (default: generated into the data dir)")
       ->envname("VISIONARY_SIGNING_KEY");
   cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
       ->envname("VISIONARY_ADMIN_TOKEN");
   cmd.add_option("--provider", c.provider,
-                 "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai with a key, else demo)")
+                 "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
+                 "with a key, else demo)")
       ->envname("VISIONARY_PROVIDER");
   cmd.add_option("--model", c.model, "Image model or Azure deployment (default: gpt-image-1)")
       ->envname("VISIONARY_MODEL");
   cmd.add_option("--openai-api-key", c.openai_api_key, "OpenAI (or compatible server) API key")
       ->envname("OPENAI_API_KEY");
   cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
-      ->envname("OPENAI_BASE_URL")->capture_default_str();
+      ->envname("OPENAI_BASE_URL")
+      ->capture_default_str();
   cmd.add_option("--azure-openai-endpoint", c.azure_openai_endpoint,
                  "Azure OpenAI endpoint, https://{resource}.openai.azure.com")
       ->envname("AZURE_OPENAI_ENDPOINT");
   cmd.add_option("--azure-openai-api-key", c.azure_openai_api_key, "Azure OpenAI key")
       ->envname("AZURE_OPENAI_API_KEY");
-  cmd.add_option("--azure-openai-api-version", c.azure_openai_api_version, "Azure OpenAI api-version")
-      ->envname("AZURE_OPENAI_API_VERSION")->capture_default_str();
-  cmd.add_option("--a1111-url", c.a1111_url, "AUTOMATIC1111-compatible server (for --provider automatic1111)")
-      ->envname("VISIONARY_A1111_URL")->capture_default_str();
-  cmd.add_option("--a1111-auth", c.a1111_auth, "user:pass for an AUTOMATIC1111 server started with --api-auth")
+  cmd.add_option("--azure-openai-api-version", c.azure_openai_api_version,
+                 "Azure OpenAI api-version")
+      ->envname("AZURE_OPENAI_API_VERSION")
+      ->capture_default_str();
+  cmd.add_option("--a1111-url", c.a1111_url,
+                 "AUTOMATIC1111-compatible server (for --provider automatic1111)")
+      ->envname("VISIONARY_A1111_URL")
+      ->capture_default_str();
+  cmd.add_option("--a1111-auth", c.a1111_auth,
+                 "user:pass for an AUTOMATIC1111 server started with --api-auth")
       ->envname("VISIONARY_A1111_AUTH");
-  cmd.add_option("--provider-timeout", c.provider_timeout_seconds, "Seconds to wait for one provider answer")
-      ->envname("VISIONARY_PROVIDER_TIMEOUT")->capture_default_str();
-  cmd.add_option("--provider-retries", c.provider_max_retries, "Retries on provider rate limits and outages")
-      ->envname("VISIONARY_PROVIDER_RETRIES")->capture_default_str();
+  cmd.add_option("--provider-timeout", c.provider_timeout_seconds,
+                 "Seconds to wait for one provider answer")
+      ->envname("VISIONARY_PROVIDER_TIMEOUT")
+      ->capture_default_str();
+  cmd.add_option("--provider-retries", c.provider_max_retries,
+                 "Retries on provider rate limits and outages")
+      ->envname("VISIONARY_PROVIDER_RETRIES")
+      ->capture_default_str();
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
-      ->envname("VISIONARY_MAX_PROMPT_CHARS")->capture_default_str();
+      ->envname("VISIONARY_MAX_PROMPT_CHARS")
+      ->capture_default_str();
 }
 
 // Options of the roles that serve the web UI (serve, web).
 void add_ui_options(CLI::App& cmd, config& c) {
-  cmd.add_option("--web-root", c.web_root, "Serve the UI from this folder instead of the embedded copy")
+  cmd.add_option("--web-root", c.web_root,
+                 "Serve the UI from this folder instead of the embedded copy")
       ->envname("VISIONARY_WEB_ROOT");
 }
 
 bool valid_container(const std::string& name) {
-  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.find("--") != std::string::npos) {
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' ||
+      name.find("--") != std::string::npos) {
     return false;
   }
   for (char ch : name) {
@@ -96,32 +120,42 @@ parse_result parse_command_line(int argc, char** argv) {
   config c;
   CLI::App app{"VisionaryAI: type a prompt, get a picture, share it in a gallery.", "visionary"};
   app.require_subcommand(1);
-  auto* serve = app.add_subcommand("serve", "Run the web UI, the API and the backend in one process (the default set-up)");
+  auto* serve = app.add_subcommand(
+      "serve", "Run the web UI, the API and the backend in one process (the default set-up)");
   add_listener_options(*serve, c);
   add_backend_options(*serve, c);
   add_ui_options(*serve, c);
 
   auto* functions = app.add_subcommand(
-      "functions", "Run the backend alone (also as an Azure Functions custom handler: it listens on "
-                   "FUNCTIONS_CUSTOMHANDLER_PORT when that is set)");
+      "functions",
+      "Run the backend alone (also as an Azure Functions custom handler: it listens on "
+      "FUNCTIONS_CUSTOMHANDLER_PORT when that is set)");
   add_listener_options(*functions, c);
   add_backend_options(*functions, c);
-  functions->add_option("--functions-key", c.functions_key, "Key every /api call must carry in x-functions-key or ?code=")
+  functions
+      ->add_option("--functions-key", c.functions_key,
+                   "Key every /api call must carry in x-functions-key or ?code=")
       ->envname("VISIONARY_FUNCTIONS_KEY");
   std::optional<int> custom_handler_port;
-  functions->add_option("--custom-handler-port", custom_handler_port, "Port chosen by the Azure Functions host")
+  functions
+      ->add_option("--custom-handler-port", custom_handler_port,
+                   "Port chosen by the Azure Functions host")
       ->envname("FUNCTIONS_CUSTOMHANDLER_PORT");
 
-  auto* web = app.add_subcommand("web", "Run the web UI and the API middleware, forwarding /api to the backend");
+  auto* web = app.add_subcommand(
+      "web", "Run the web UI and the API middleware, forwarding /api to the backend");
   add_listener_options(*web, c);
   add_ui_options(*web, c);
-  web->add_option("--functions-url", c.functions_url, "Backend base URL, e.g. https://visionary-fn.azurewebsites.net")
+  web->add_option("--functions-url", c.functions_url,
+                  "Backend base URL, e.g. https://visionary-fn.azurewebsites.net")
       ->envname("VISIONARY_FUNCTIONS_URL");
-  web->add_option("--functions-key", c.functions_key, "Key added to every backend call (x-functions-key)")
+  web->add_option("--functions-key", c.functions_key,
+                  "Key added to every backend call (x-functions-key)")
       ->envname("VISIONARY_FUNCTIONS_KEY");
   web->add_option("--functions-timeout", c.functions_timeout_seconds,
                   "Seconds to wait for the backend (longer than a slow generation)")
-      ->envname("VISIONARY_FUNCTIONS_TIMEOUT")->capture_default_str();
+      ->envname("VISIONARY_FUNCTIONS_TIMEOUT")
+      ->capture_default_str();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -156,10 +190,14 @@ std::vector<std::string> finalize_and_validate(config& c) {
   if (c.run_role == role::web) {
     auto url = boost::urls::parse_absolute_uri(c.functions_url);
     if (c.functions_url.empty()) {
-      problems.push_back("visionary web needs the backend's address: set VISIONARY_FUNCTIONS_URL "
-                         "(e.g. http://127.0.0.1:7071)");
-    } else if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
-      problems.push_back("VISIONARY_FUNCTIONS_URL must be an http(s) URL such as https://visionary-fn.azurewebsites.net");
+      problems.push_back(
+          "visionary web needs the backend's address: set VISIONARY_FUNCTIONS_URL "
+          "(e.g. http://127.0.0.1:7071)");
+    } else if (!url || (url->scheme() != "http" && url->scheme() != "https") ||
+               url->host().empty()) {
+      problems.push_back(
+          "VISIONARY_FUNCTIONS_URL must be an http(s) URL such as "
+          "https://visionary-fn.azurewebsites.net");
     }
     if (c.functions_timeout_seconds < 10 || c.functions_timeout_seconds > 3600) {
       problems.push_back("--functions-timeout must be between 10 and 3600 seconds");
@@ -169,7 +207,8 @@ std::vector<std::string> finalize_and_validate(config& c) {
   if (c.provider.empty()) c.provider = c.openai_api_key.empty() ? "demo" : "openai";
   if (c.provider == "demo") {
     if (!c.model.empty() && c.model != "procedural-v1") {
-      problems.push_back("--model/VISIONARY_MODEL '" + c.model + "' does not apply to the demo provider; unset it "
+      problems.push_back("--model/VISIONARY_MODEL '" + c.model +
+                         "' does not apply to the demo provider; unset it "
                          "or choose a real provider with VISIONARY_PROVIDER");
     }
     c.model = "procedural-v1";
@@ -180,20 +219,25 @@ std::vector<std::string> finalize_and_validate(config& c) {
     if (c.model.empty()) c.model = "gpt-image-1";
   } else if (c.provider == "openai-compatible") {
     if (c.openai_base_url.empty() || c.openai_base_url == "https://api.openai.com/v1") {
-      problems.push_back("VISIONARY_PROVIDER=openai-compatible needs the server's address: set OPENAI_BASE_URL "
-                         "(e.g. http://127.0.0.1:8080/v1)");
+      problems.push_back(
+          "VISIONARY_PROVIDER=openai-compatible needs the server's address: set OPENAI_BASE_URL "
+          "(e.g. http://127.0.0.1:8080/v1)");
     }
     if (c.model.empty()) c.model = "stable-diffusion";
   } else if (c.provider == "azure-openai") {
-    if (c.azure_openai_endpoint.empty()) problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
-    if (c.azure_openai_api_key.empty()) problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
+    if (c.azure_openai_endpoint.empty())
+      problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
+    if (c.azure_openai_api_key.empty())
+      problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
     if (c.model.empty()) {
-      problems.push_back("VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
+      problems.push_back(
+          "VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
     }
   } else if (c.provider == "automatic1111") {
     auto url = boost::urls::parse_absolute_uri(c.a1111_url);
     if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
-      problems.push_back("VISIONARY_A1111_URL must be the server's http(s) address, e.g. http://127.0.0.1:7860");
+      problems.push_back(
+          "VISIONARY_A1111_URL must be the server's http(s) address, e.g. http://127.0.0.1:7860");
     }
     if (!c.a1111_auth.empty() && c.a1111_auth.find(':') == std::string::npos) {
       problems.push_back("VISIONARY_A1111_AUTH must have the form user:password");
@@ -204,9 +248,12 @@ std::vector<std::string> finalize_and_validate(config& c) {
   }
   if (c.storage == "azure") {
     if (c.azure_storage_connection_string.empty()) {
-      problems.push_back("VISIONARY_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING (from the storage account's "
-                         "Access keys page, or the Azurite one for local tests)");
-    } else if (auto parsed = storage::parse_connection_string(c.azure_storage_connection_string); !parsed) {
+      problems.push_back(
+          "VISIONARY_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING (from the storage "
+          "account's "
+          "Access keys page, or the Azurite one for local tests)");
+    } else if (auto parsed = storage::parse_connection_string(c.azure_storage_connection_string);
+               !parsed) {
       problems.push_back(parsed.error().message);
     }
   } else if (c.storage != "fs") {
@@ -233,9 +280,12 @@ std::vector<std::string> finalize_and_validate(config& c) {
 
 std::string_view role_name(role r) {
   switch (r) {
-    case role::serve: return "serve";
-    case role::functions: return "functions";
-    case role::web: return "web";
+    case role::serve:
+      return "serve";
+    case role::functions:
+      return "functions";
+    case role::web:
+      return "web";
   }
   return "serve";
 }
@@ -252,40 +302,42 @@ std::string describe(const config& c) {
       << "  listen:      " << c.host << ":" << c.port << "\n";
   if (c.run_role == role::web) {
     // The backend address is configuration, not a secret, but it stays out of every response.
-    out << "  backend:     " << c.functions_url << ", key " << mask_secret(c.functions_key) << ", timeout "
-        << c.functions_timeout_seconds << "s\n"
+    out << "  backend:     " << c.functions_url << ", key " << mask_secret(c.functions_key)
+        << ", timeout " << c.functions_timeout_seconds << "s\n"
         << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
     return out.str();
   }
-  if (c.run_role == role::functions) out << "  functions key: " << mask_secret(c.functions_key) << "\n";
+  if (c.run_role == role::functions)
+    out << "  functions key: " << mask_secret(c.functions_key) << "\n";
   out << "  provider:    " << c.provider << " (model " << c.model << ")\n";
   if (c.provider == "openai" || c.provider == "openai-compatible") {
-    out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key) << "\n";
+    out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key)
+        << "\n";
   }
   if (c.provider == "automatic1111") {
     out << "  a1111:       " << c.a1111_url << ", auth " << mask_secret(c.a1111_auth) << "\n";
   }
   if (c.provider == "azure-openai") {
-    out << "  azure:       " << c.azure_openai_endpoint << " (api-version " << c.azure_openai_api_version
-        << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
+    out << "  azure:       " << c.azure_openai_endpoint << " (api-version "
+        << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
   }
   if (c.storage == "azure") {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);
-    out << "  storage:     azure " << (account ? account->blob_endpoint : std::string("?")) << ", container "
-        << c.container << ", account key ****\n";
+    out << "  storage:     azure " << (account ? account->blob_endpoint : std::string("?"))
+        << ", container " << c.container << ", account key ****\n";
   } else {
     out << "  storage:     fs in " << c.data_dir << ", container " << c.container << "\n";
   }
-  out
-      << "  link keys:   "
-      << (c.storage == "azure" ? "the storage account key"
-                               : (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)))
+  out << "  link keys:   "
+      << (c.storage == "azure"
+              ? "the storage account key"
+              : (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)))
       << "\n"
-      << "  admin token: " << mask_secret(c.admin_token) << (c.admin_token.empty() ? " (deleting disabled)" : "")
-      << "\n"
+      << "  admin token: " << mask_secret(c.admin_token)
+      << (c.admin_token.empty() ? " (deleting disabled)" : "") << "\n"
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
-      << " bytes, provider timeout " << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries
-      << "\n"
+      << " bytes, provider timeout " << c.provider_timeout_seconds << "s, retries "
+      << c.provider_max_retries << "\n"
       << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
   return out.str();
 }

@@ -55,7 +55,8 @@ struct parse_result {
 };
 [[nodiscard]] parse_result parse_command_line(int argc, char** argv);
 
-// Fills derived defaults (provider, model) and returns the list of problems, each saying what to fix.
+// Fills derived defaults (provider, model) and returns the list of problems, each saying what to
+// fix.
 [[nodiscard]] std::vector<std::string> finalize_and_validate(config& c);
 
 // Multi-line effective configuration with every secret masked.

@@ -1,15 +1,14 @@
 // visionary: the VisionaryAI server binary. Parses the configuration, refuses inconsistent set-ups
 // with a message naming the fix, then runs the requested role until SIGINT/SIGTERM.
-#include "app/application.hpp"
-#include "app/config.hpp"
-#include "imaging/image_codec.hpp"
-
+#include <malloc.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
-
 #include <iostream>
+
+#include "app/application.hpp"
+#include "app/config.hpp"
+#include "imaging/image_codec.hpp"
 
 int main(int argc, char** argv) {
   using namespace visionary;
@@ -31,7 +30,8 @@ int main(int argc, char** argv) {
   if (!problems.empty()) {
     std::cerr << "visionary: the configuration cannot work:\n";
     for (const auto& problem : problems) std::cerr << "  - " << problem << "\n";
-    std::cerr << "Run 'visionary " << app::role_name(config.run_role) << " --help' for every option and its environment variable.\n";
+    std::cerr << "Run 'visionary " << app::role_name(config.run_role)
+              << " --help' for every option and its environment variable.\n";
     return 2;
   }
   spdlog::info("effective configuration:\n{}", app::describe(config));

@@ -24,11 +24,12 @@ boost::asio::awaitable<void> gallery_service::restore_full_prompt(image_record& 
   // its revised prompt and JSON fit in the first 320 KB.
   auto head = co_await store_.get(record.blob_name, storage::byte_range{0, 320 * 1024 - 1});
   if (!head) co_return;
-  if (auto text = imaging::find_png_text(head->bytes, png_text_keyword)) apply_png_text(record, *text);
+  if (auto text = imaging::find_png_text(head->bytes, png_text_keyword))
+    apply_png_text(record, *text);
 }
 
-boost::asio::awaitable<outcome<gallery_page>> gallery_service::list(int limit,
-                                                                    std::optional<std::string> cursor) {
+boost::asio::awaitable<outcome<gallery_page>> gallery_service::list(
+    int limit, std::optional<std::string> cursor) {
   std::optional<std::string> marker;
   if (cursor) {
     auto decoded = decode_cursor(*cursor);

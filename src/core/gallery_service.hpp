@@ -3,14 +3,13 @@
 // Thread-safe: stateless apart from the store reference.
 #pragma once
 
-#include "core/image_record.hpp"
-#include "storage/blob_store.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/image_record.hpp"
+#include "storage/blob_store.hpp"
 
 namespace visionary::core {
 
@@ -29,7 +28,8 @@ class gallery_service {
  public:
   explicit gallery_service(storage::blob_store& store);
 
-  [[nodiscard]] boost::asio::awaitable<outcome<gallery_page>> list(int limit, std::optional<std::string> cursor);
+  [[nodiscard]] boost::asio::awaitable<outcome<gallery_page>> list(
+      int limit, std::optional<std::string> cursor);
   [[nodiscard]] boost::asio::awaitable<outcome<image_view>> find(std::string id);
   [[nodiscard]] boost::asio::awaitable<outcome<void>> remove(std::string id);
 

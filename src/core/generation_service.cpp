@@ -1,12 +1,13 @@
 #include "core/generation_service.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+
 #include "core/naming.hpp"
 #include "imaging/image_codec.hpp"
 #include "util/blocking.hpp"
 #include "util/crypto.hpp"
-
-#include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
 namespace visionary::core {
 
@@ -22,11 +23,13 @@ std::string request_fingerprint(const providers::generation_request& r) {
 
 }  // namespace
 
-generation_service::generation_service(providers::image_provider& provider, storage::blob_store& store,
-                                       gallery_service& gallery, boost::asio::thread_pool& blocking_pool)
+generation_service::generation_service(providers::image_provider& provider,
+                                       storage::blob_store& store, gallery_service& gallery,
+                                       boost::asio::thread_pool& blocking_pool)
     : provider_(provider), store_(store), gallery_(gallery), blocking_pool_(blocking_pool) {}
 
-boost::asio::awaitable<void> generation_service::roll_back(const std::vector<std::string>& blob_names) {
+boost::asio::awaitable<void> generation_service::roll_back(
+    const std::vector<std::string>& blob_names) {
   // Images before thumbnails, mirroring the write order in reverse.
   for (auto it = blob_names.rbegin(); it != blob_names.rend(); ++it) {
     if (auto removed = co_await store_.remove(*it); !removed) {
@@ -48,18 +51,23 @@ boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> generati
   if (ec || !json.is_object()) co_return result{};
   const auto& o = json.as_object();
   const auto* created = o.if_contains("createdAt");
-  const auto created_at = created && created->is_string() ? util::parse_iso_utc(created->as_string()) : std::nullopt;
-  if (!created_at || std::chrono::system_clock::now() - *created_at > idempotency_window) co_return result{};
+  const auto created_at =
+      created && created->is_string() ? util::parse_iso_utc(created->as_string()) : std::nullopt;
+  if (!created_at || std::chrono::system_clock::now() - *created_at > idempotency_window)
+    co_return result{};
   const auto* stored_fingerprint = o.if_contains("fingerprint");
-  if (!stored_fingerprint || !stored_fingerprint->is_string() || stored_fingerprint->as_string() != fingerprint) {
-    co_return make_error(error_kind::idempotency_key_reused,
-                         "This Idempotency-Key was already used for a different request; use a new key.");
+  if (!stored_fingerprint || !stored_fingerprint->is_string() ||
+      stored_fingerprint->as_string() != fingerprint) {
+    co_return make_error(
+        error_kind::idempotency_key_reused,
+        "This Idempotency-Key was already used for a different request; use a new key.");
   }
   std::vector<image_view> views;
   if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
     for (const auto& id : ids->as_array()) {
       if (!id.is_string()) continue;
-      if (auto found = co_await gallery_.find(std::string(id.as_string()))) views.push_back(std::move(*found));
+      if (auto found = co_await gallery_.find(std::string(id.as_string())))
+        views.push_back(std::move(*found));
     }
   }
   if (views.empty()) co_return result{};  // the earlier images were deleted: generate anew
@@ -70,12 +78,14 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
     providers::generation_request request, std::optional<std::string> idempotency_key) {
   std::string record_name, fingerprint;
   if (idempotency_key) {
-    record_name = "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json";
+    record_name =
+        "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json";
     fingerprint = request_fingerprint(request);
     auto earlier = co_await replay(record_name, fingerprint);
     if (!earlier) co_return earlier.error();
     if (*earlier) {
-      spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images", request.request_id);
+      spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images",
+                   request.request_id);
       co_return std::move(**earlier);
     }
   }
@@ -90,7 +100,8 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
   for (auto& image : *generated) {
     image_record record;
     record.created_at = std::chrono::system_clock::now();
-    const auto names = make_image_names(record.created_at, request.prompt, util::random_token(token_length));
+    const auto names =
+        make_image_names(record.created_at, request.prompt, util::random_token(token_length));
     record.id = names.id;
     record.blob_name = names.image_blob;
     record.thumbnail_blob = names.thumbnail_blob;
@@ -112,13 +123,15 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
     record.height = prepared->height;
     record.bytes = prepared->png.size();
 
-    if (auto put = co_await store_.put(record.thumbnail_blob, std::move(prepared->thumbnail_webp), "image/webp", {});
+    if (auto put = co_await store_.put(record.thumbnail_blob, std::move(prepared->thumbnail_webp),
+                                       "image/webp", {});
         !put) {
       co_await roll_back(written);
       co_return put.error();
     }
     written.push_back(record.thumbnail_blob);
-    if (auto put = co_await store_.put(record.blob_name, std::move(prepared->png), "image/png", to_metadata(record));
+    if (auto put = co_await store_.put(record.blob_name, std::move(prepared->png), "image/png",
+                                       to_metadata(record));
         !put) {
       co_await roll_back(written);
       co_return put.error();
@@ -130,14 +143,18 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
   std::vector<image_view> views;
   const auto now = std::chrono::system_clock::now();
   // Newest first, like the gallery.
-  for (auto it = records.rbegin(); it != records.rend(); ++it) views.push_back(gallery_.present(std::move(*it), now));
+  for (auto it = records.rbegin(); it != records.rend(); ++it)
+    views.push_back(gallery_.present(std::move(*it), now));
   if (idempotency_key) {
     boost::json::array ids;
     for (const auto& view : views) ids.emplace_back(view.record.id);
-    const std::string record = boost::json::serialize(boost::json::object{
-        {"fingerprint", fingerprint}, {"ids", std::move(ids)}, {"createdAt", util::format_rfc3339_millis(now)}});
+    const std::string record = boost::json::serialize(
+        boost::json::object{{"fingerprint", fingerprint},
+                            {"ids", std::move(ids)},
+                            {"createdAt", util::format_rfc3339_millis(now)}});
     if (auto put = co_await store_.put(record_name, record, "application/json", {}); !put) {
-      spdlog::warn("[{}] could not record the Idempotency-Key: {}", request.request_id, put.error().message);
+      spdlog::warn("[{}] could not record the Idempotency-Key: {}", request.request_id,
+                   put.error().message);
     }
   }
   co_return views;

@@ -3,10 +3,10 @@
 // is always complete; on any failure nothing of the request stays behind. Thread-safe.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
+
 #include "core/gallery_service.hpp"
 #include "providers/image_provider.hpp"
-
-#include <boost/asio/thread_pool.hpp>
 
 namespace visionary::core {
 
@@ -19,11 +19,12 @@ class generation_service {
   // with the images of the first one instead of generating again; the record lives in the store,
   // so every replica sees it. The same key with a different request is idempotency_key_reused.
   [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> generate(
-      providers::generation_request request, std::optional<std::string> idempotency_key = std::nullopt);
+      providers::generation_request request,
+      std::optional<std::string> idempotency_key = std::nullopt);
 
  private:
-  boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> replay(const std::string& record_name,
-                                                                                const std::string& fingerprint);
+  boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> replay(
+      const std::string& record_name, const std::string& fingerprint);
   boost::asio::awaitable<void> roll_back(const std::vector<std::string>& blob_names);
 
   providers::image_provider& provider_;

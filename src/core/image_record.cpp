@@ -1,11 +1,10 @@
 #include "core/image_record.hpp"
 
+#include <boost/json.hpp>
+#include <charconv>
+
 #include "core/naming.hpp"
 #include "util/text.hpp"
-
-#include <boost/json.hpp>
-
-#include <charconv>
 
 namespace visionary::core {
 namespace {
@@ -66,7 +65,9 @@ std::optional<image_record> from_blob(const storage::blob_properties& blob) {
   r.blob_name = blob.name;
   r.bytes = blob.size;
   r.content_type = blob.content_type.empty() ? "image/png" : blob.content_type;
-  const auto decode = [](std::string_view v) { return util::percent_decode(v).value_or(std::string(v)); };
+  const auto decode = [](std::string_view v) {
+    return util::percent_decode(v).value_or(std::string(v));
+  };
 
   if (auto prompt = m.find("prompt"); prompt != m.end()) {
     r.prompt = decode(prompt->second);
@@ -87,8 +88,8 @@ std::optional<image_record> from_blob(const storage::blob_properties& blob) {
     r.thumbnail_blob = decode(thumb->second);
   }
   const auto created = util::parse_iso_utc(find_or_empty(m, "createdat"));
-  r.created_at = created ? *created
-                         : time_from_inverted(names->id.substr(0, 13)).value_or(blob.last_modified);
+  r.created_at =
+      created ? *created : time_from_inverted(names->id.substr(0, 13)).value_or(blob.last_modified);
   return r;
 }
 

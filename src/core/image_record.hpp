@@ -2,13 +2,13 @@
 // (ASCII-safe, within Azure's 8 KB) and the PNG's own text chunk. Value type; pure functions.
 #pragma once
 
-#include "core/error.hpp"
-#include "storage/blob_store.hpp"
-#include "util/time.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "core/error.hpp"
+#include "storage/blob_store.hpp"
+#include "util/time.hpp"
 
 namespace visionary::core {
 

@@ -1,5 +1,6 @@
-// What each provider/model accepts (sizes, qualities, styles, batch size, prompt length), so requests
-// are checked before any provider is called and the UI shows only valid options. Pure; thread-safe.
+// What each provider/model accepts (sizes, qualities, styles, batch size, prompt length), so
+// requests are checked before any provider is called and the UI shows only valid options. Pure;
+// thread-safe.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +26,7 @@ struct model_capabilities {
 };
 
 // provider: "demo", "openai", "azure-openai", "openai-compatible", "automatic1111".
-[[nodiscard]] model_capabilities capabilities_for(std::string_view provider, std::string_view model);
+[[nodiscard]] model_capabilities capabilities_for(std::string_view provider,
+                                                  std::string_view model);
 
 }  // namespace visionary::core

@@ -1,11 +1,11 @@
 #include "core/naming.hpp"
 
-#include "util/base64.hpp"
-#include "util/text.hpp"
-
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+
+#include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace visionary::core {
 namespace {
@@ -41,10 +41,9 @@ std::optional<util::sys_time> time_from_inverted(std::string_view digits) {
 image_names make_image_names(util::sys_time created, std::string_view prompt,
                              std::string_view token) {
   const std::string inverted = inverted_millis(created);
-  const std::string stem = inverted + "_" + util::slugify(prompt, slug_max_length) + "_" +
-                           std::string(token);
-  return image_names{inverted + "-" + std::string(token),
-                     std::string(image_prefix) + stem + ".png",
+  const std::string stem =
+      inverted + "_" + util::slugify(prompt, slug_max_length) + "_" + std::string(token);
+  return image_names{inverted + "-" + std::string(token), std::string(image_prefix) + stem + ".png",
                      std::string(thumbnail_prefix) + stem + ".webp"};
 }
 

@@ -1,14 +1,14 @@
 // Blob naming for images: "images/{inverted-millis}_{slug}_{token}.png" so the store's own
-// lexicographic order is newest first, image ids that map back to a name prefix, and opaque cursors.
-// Pure functions; thread-safe.
+// lexicographic order is newest first, image ids that map back to a name prefix, and opaque
+// cursors. Pure functions; thread-safe.
 #pragma once
-
-#include "core/error.hpp"
-#include "util/time.hpp"
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/error.hpp"
+#include "util/time.hpp"
 
 namespace visionary::core {
 

@@ -1,8 +1,8 @@
 #include "core/validation.hpp"
 
-#include "util/text.hpp"
-
 #include <charconv>
+
+#include "util/text.hpp"
 
 namespace visionary::core {
 namespace {
@@ -34,12 +34,13 @@ outcome<std::optional<std::string>> check_option(const std::optional<std::string
                                                  std::string_view field) {
   if (!value) return std::optional<std::string>{};
   if (!allowed) {
-    return make_error(error_kind::invalid_request,
-                      "The current model does not support the '" + std::string(field) + "' option.");
+    return make_error(error_kind::invalid_request, "The current model does not support the '" +
+                                                       std::string(field) + "' option.");
   }
   if (!allowed->allows(*value)) {
-    return make_error(error_kind::invalid_request, "Unsupported " + std::string(field) + " '" + *value +
-                                                       "'. Choose one of: " + list_values(*allowed) + ".");
+    return make_error(error_kind::invalid_request,
+                      "Unsupported " + std::string(field) + " '" + *value +
+                          "'. Choose one of: " + list_values(*allowed) + ".");
   }
   return std::optional<std::string>{*value};
 }
@@ -57,13 +58,15 @@ outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) 
   const std::string_view prompt = util::trim(raw);
   if (prompt.empty()) return make_error(error_kind::invalid_request, "Prompt must not be empty.");
   if (has_forbidden_control(prompt)) {
-    return make_error(error_kind::invalid_request,
-                      "The prompt contains control characters; only text, newlines and tabs are allowed.");
+    return make_error(
+        error_kind::invalid_request,
+        "The prompt contains control characters; only text, newlines and tabs are allowed.");
   }
   const std::size_t length = util::utf8_length(prompt);
   if (length > limit) {
     return make_error(error_kind::invalid_request, "The prompt is " + std::to_string(length) +
-                                                       " characters long; the limit is " + std::to_string(limit) + ".");
+                                                       " characters long; the limit is " +
+                                                       std::to_string(limit) + ".");
   }
   return std::string(prompt);
 }
@@ -71,7 +74,8 @@ outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) 
 outcome<providers::generation_request> validate_generation(const generation_input& input,
                                                            const model_capabilities& capabilities,
                                                            std::size_t max_prompt_chars) {
-  if (!input.prompt) return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
+  if (!input.prompt)
+    return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
   auto prompt = validate_prompt(*input.prompt, prompt_limit(capabilities, max_prompt_chars));
   if (!prompt) return prompt.error();
 
@@ -80,7 +84,8 @@ outcome<providers::generation_request> validate_generation(const generation_inpu
   if (input.size) {
     if (!capabilities.size.allows(*input.size)) {
       return make_error(error_kind::invalid_request,
-                        "Unsupported size '" + *input.size + "'. Choose one of: " + list_values(capabilities.size) + ".");
+                        "Unsupported size '" + *input.size +
+                            "'. Choose one of: " + list_values(capabilities.size) + ".");
     }
     request.size = *input.size;
   } else {
@@ -94,8 +99,8 @@ outcome<providers::generation_request> validate_generation(const generation_inpu
   request.style = *style;
   if (input.n) {
     if (*input.n < 1 || *input.n > capabilities.max_n) {
-      return make_error(error_kind::invalid_request,
-                        "The field 'n' must be between 1 and " + std::to_string(capabilities.max_n) + ".");
+      return make_error(error_kind::invalid_request, "The field 'n' must be between 1 and " +
+                                                         std::to_string(capabilities.max_n) + ".");
     }
     request.n = int(*input.n);
   }
@@ -108,8 +113,8 @@ outcome<int> parse_page_limit(std::optional<std::string_view> text) {
   auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size() || value < 1 ||
       value > max_page_size) {
-    return make_error(error_kind::invalid_request,
-                      "The limit must be a whole number from 1 to " + std::to_string(max_page_size) + ".");
+    return make_error(error_kind::invalid_request, "The limit must be a whole number from 1 to " +
+                                                       std::to_string(max_page_size) + ".");
   }
   return value;
 }

@@ -2,14 +2,14 @@
 // string). Pure functions; thread-safe.
 #pragma once
 
-#include "core/error.hpp"
-#include "core/model_catalog.hpp"
-#include "providers/image_provider.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "core/error.hpp"
+#include "core/model_catalog.hpp"
+#include "providers/image_provider.hpp"
 
 namespace visionary::core {
 
@@ -25,14 +25,16 @@ struct generation_input {
 inline constexpr std::size_t default_max_prompt_chars = 4000;
 
 // Effective prompt limit: the configured one, never above what the model accepts.
-[[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities, std::size_t configured);
+[[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities,
+                                       std::size_t configured);
 
 // The prompt alone: valid UTF-8, trimmed, non-empty, no control characters but newline and tab, at
 // most limit code points. Returns the trimmed prompt.
 [[nodiscard]] outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit);
 
 [[nodiscard]] outcome<providers::generation_request> validate_generation(
-    const generation_input& input, const model_capabilities& capabilities, std::size_t max_prompt_chars);
+    const generation_input& input, const model_capabilities& capabilities,
+    std::size_t max_prompt_chars);
 
 inline constexpr int default_page_size = 50;
 inline constexpr int max_page_size = 100;

@@ -1,8 +1,8 @@
 #include "http/message.hpp"
 
-#include "util/text.hpp"
-
 #include <boost/json.hpp>
+
+#include "util/text.hpp"
 
 namespace visionary::http {
 

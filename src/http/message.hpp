@@ -2,16 +2,15 @@
 // build JSON and error responses (the one error shape). Value types; thread-safe functions.
 #pragma once
 
-#include "core/error.hpp"
-
 #include <boost/beast/http.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/url_view.hpp>
-
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace visionary::http {
 
@@ -23,10 +22,10 @@ using query_list = std::vector<std::pair<std::string, std::string>>;
 struct request_context {
   const request& message;
   std::string request_id;
-  boost::urls::url_view url;                // parsed origin-form target
-  std::vector<std::string> path_params;     // {name} captures, percent-decoded
-  std::string_view path_rest;               // "*" capture, still percent-encoded
-  [[nodiscard]] query_list query() const;   // decoded ("+" stays "+")
+  boost::urls::url_view url;               // parsed origin-form target
+  std::vector<std::string> path_params;    // {name} captures, percent-decoded
+  std::string_view path_rest;              // "*" capture, still percent-encoded
+  [[nodiscard]] query_list query() const;  // decoded ("+" stays "+")
   [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
 };
 

@@ -1,9 +1,10 @@
 #include "http/router.hpp"
 
-#include "util/text.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/url/parse.hpp>
-#include <spdlog/spdlog.h>
+
+#include "util/text.hpp"
 
 namespace visionary::http {
 
@@ -18,7 +19,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   std::size_t start = 1;
   while (true) {
     const std::size_t slash = path.find('/', start);
-    segments.push_back(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    segments.push_back(path.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
     if (slash == std::string_view::npos) break;
     start = slash + 1;
   }
@@ -33,8 +35,8 @@ void router::add(beast_http::verb method, std::string pattern, handler h) {
   routes_.push_back(std::move(r));
 }
 
-bool router::match(const route& r, const std::vector<std::string_view>& segments, std::string_view path,
-                   request_context& context) {
+bool router::match(const route& r, const std::vector<std::string_view>& segments,
+                   std::string_view path, request_context& context) {
   std::vector<std::string> params;
   for (std::size_t i = 0; i < r.segments.size(); ++i) {
     const std::string& expected = r.segments[i];
@@ -59,11 +61,13 @@ bool router::match(const route& r, const std::vector<std::string_view>& segments
   return true;
 }
 
-boost::asio::awaitable<response> router::dispatch(const request& message, std::string request_id) const {
+boost::asio::awaitable<response> router::dispatch(const request& message,
+                                                  std::string request_id) const {
   const auto target = boost::urls::parse_origin_form(message.target());
   if (!target) {
-    co_return error_response(make_error(error_kind::invalid_request, "The request target is not a valid path."),
-                             request_id);
+    co_return error_response(
+        make_error(error_kind::invalid_request, "The request target is not a valid path."),
+        request_id);
   }
   request_context context{message, request_id, *target, {}, {}};
   const std::string_view path(target->encoded_path().data(), target->encoded_path().size());
@@ -96,9 +100,9 @@ boost::asio::awaitable<response> router::dispatch(const request& message, std::s
     } else if (chosen != nullptr) {
       result = co_await (*chosen)(context);
     } else if (!allowed.empty()) {
-      auto res = error_response(make_error(error_kind::method_not_allowed,
-                                           "This address accepts only " + allowed + "."),
-                                request_id);
+      auto res = error_response(
+          make_error(error_kind::method_not_allowed, "This address accepts only " + allowed + "."),
+          request_id);
       res.set(beast_http::field::allow, allowed);
       co_return res;
     } else if (fallback_ && effective == beast_http::verb::get && !is_api) {
@@ -119,12 +123,14 @@ boost::asio::awaitable<response> router::dispatch(const request& message, std::s
 
 response router::finish(handler_result result, const std::string& request_id) {
   if (!result) {
-    if (result.error().kind == error_kind::internal_error || result.error().kind == error_kind::storage_error) {
+    if (result.error().kind == error_kind::internal_error ||
+        result.error().kind == error_kind::storage_error) {
       spdlog::error("[{}] {}", request_id, result.error().message);
       // Internal details stay in the log.
-      return error_response(make_error(result.error().kind,
-                                       "Something went wrong on the server; the request id helps find out what."),
-                            request_id);
+      return error_response(
+          make_error(result.error().kind,
+                     "Something went wrong on the server; the request id helps find out what."),
+          request_id);
     }
     return error_response(result.error(), request_id);
   }

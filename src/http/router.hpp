@@ -3,13 +3,12 @@
 // Build it at startup, then dispatch() concurrently from any thread (read-only after setup).
 #pragma once
 
-#include "http/message.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <functional>
 #include <string>
 #include <vector>
+
+#include "http/message.hpp"
 
 namespace visionary::http {
 
@@ -23,11 +22,13 @@ class router {
   void add(beast_http::verb method, std::string pattern, handler h);
   // Called for GET/HEAD requests that match no route outside /api/ (the web UI).
   void set_fallback(handler h) { fallback_ = std::move(h); }
-  // Checked before any /api/* request is handled (e.g. the function key); its failure is the answer.
+  // Checked before any /api/* request is handled (e.g. the function key); its failure is the
+  // answer.
   using guard = std::function<core::outcome<void>(const request_context&)>;
   void set_api_guard(guard g) { api_guard_ = std::move(g); }
 
-  [[nodiscard]] boost::asio::awaitable<response> dispatch(const request& message, std::string request_id) const;
+  [[nodiscard]] boost::asio::awaitable<response> dispatch(const request& message,
+                                                          std::string request_id) const;
 
  private:
   struct route {
@@ -37,8 +38,8 @@ class router {
     handler h;
   };
   static response finish(handler_result result, const std::string& request_id);
-  static bool match(const route& r, const std::vector<std::string_view>& segments, std::string_view path,
-                    request_context& context);
+  static bool match(const route& r, const std::vector<std::string_view>& segments,
+                    std::string_view path, request_context& context);
 
   std::vector<route> routes_;
   handler fallback_;

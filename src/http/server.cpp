@@ -1,11 +1,12 @@
 #include "http/server.hpp"
 
-#include "util/crypto.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
+
+#include "util/crypto.hpp"
 
 namespace visionary::http {
 
@@ -50,7 +51,11 @@ response plain_error(core::error_kind kind, std::string message, std::string_vie
 }  // namespace
 
 server::server(asio::io_context& io, server_options options, const router& routes)
-    : io_(io), options_(std::move(options)), routes_(routes), acceptor_(asio::make_strand(io)), grace_timer_(io) {}
+    : io_(io),
+      options_(std::move(options)),
+      routes_(routes),
+      acceptor_(asio::make_strand(io)),
+      grace_timer_(io) {}
 
 server::~server() = default;
 
@@ -71,8 +76,8 @@ void server::stop() {
     acceptor_.close(ignored);
   });
   std::lock_guard lock(connections_mutex_);
-  spdlog::info("shutting down: {} connection(s) open, in-flight requests get {}s to finish", connections_.size(),
-               options_.shutdown_grace.count());
+  spdlog::info("shutting down: {} connection(s) open, in-flight requests get {}s to finish",
+               connections_.size(), options_.shutdown_grace.count());
   for (const auto& conn : connections_) {
     asio::post(conn->stream.get_executor(), [conn] {
       if (!conn->busy) conn->stream.cancel();  // idle keep-alive: stop waiting for a next request
@@ -101,7 +106,8 @@ void server::forget(const std::shared_ptr<connection>& conn) {
 
 asio::awaitable<void> server::accept_loop() {
   while (!stopping_) {
-    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), asio::as_tuple(asio::use_awaitable));
+    auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
+                                                        asio::as_tuple(asio::use_awaitable));
     if (ec) {
       if (ec == asio::error::operation_aborted || stopping_) break;
       spdlog::warn("accept failed: {}", ec.message());
@@ -113,16 +119,17 @@ asio::awaitable<void> server::accept_loop() {
       if (stopping_) break;
       connections_.insert(conn);
     }
-    asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
-      if (error) {
-        try {
-          std::rethrow_exception(error);
-        } catch (const std::exception& e) {
-          spdlog::error("connection ended by an exception: {}", e.what());
-        }
-      }
-      forget(conn);
-    });
+    asio::co_spawn(conn->stream.get_executor(), serve(conn),
+                   [this, conn](std::exception_ptr error) {
+                     if (error) {
+                       try {
+                         std::rethrow_exception(error);
+                       } catch (const std::exception& e) {
+                         spdlog::error("connection ended by an exception: {}", e.what());
+                       }
+                     }
+                     forget(conn);
+                   });
   }
 }
 
@@ -136,8 +143,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     parser.body_limit(options_.body_limit);
 
     stream.expires_after(options_.idle_timeout);
-    auto [header_ec, header_bytes] =
-        co_await beast_http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [header_ec, header_bytes] = co_await beast_http::async_read_header(
+        stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (header_ec == beast_http::error::end_of_stream || header_ec == beast::error::timeout ||
         header_ec == asio::error::operation_aborted || header_ec == asio::error::connection_reset ||
         header_ec == asio::error::eof) {
@@ -152,20 +159,23 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
 
     if (header_ec) {
       const bool too_large = header_ec == beast_http::error::header_limit;
-      res = plain_error(core::error_kind::invalid_request,
-                        too_large ? "The request headers are too large." : "The request is not valid HTTP.",
-                        request_id);
+      res = plain_error(
+          core::error_kind::invalid_request,
+          too_large ? "The request headers are too large." : "The request is not valid HTTP.",
+          request_id);
       if (too_large) res.result(beast_http::status::request_header_fields_too_large);
       if (header_ec == beast_http::error::body_limit) {
-        res = plain_error(core::error_kind::payload_too_large,
-                          "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
-                          request_id);
+        res = plain_error(
+            core::error_kind::payload_too_large,
+            "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
+            request_id);
       }
     } else {
       auto& header = parser.get();
       method = std::string(header.method_string());
       target = loggable_target(header.target());
-      if (auto it = header.find("X-Request-Id"); it != header.end() && acceptable_request_id(it->value())) {
+      if (auto it = header.find("X-Request-Id");
+          it != header.end() && acceptable_request_id(it->value())) {
         request_id = std::string(it->value());
       }
       if (auto expect = header[beast_http::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -174,18 +184,21 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
         co_await beast_http::async_write(stream, proceed, asio::as_tuple(asio::use_awaitable));
       }
       stream.expires_after(options_.read_timeout);
-      auto [body_ec, body_bytes] =
-          co_await beast_http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      auto [body_ec, body_bytes] = co_await beast_http::async_read(
+          stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
       if (body_ec == beast_http::error::body_limit) {
-        res = plain_error(core::error_kind::payload_too_large,
-                          "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
-                          request_id);
+        res = plain_error(
+            core::error_kind::payload_too_large,
+            "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
+            request_id);
       } else if (body_ec) {
         if (body_ec == beast::error::timeout || body_ec == asio::error::eof ||
-            body_ec == beast_http::error::partial_message || body_ec == asio::error::connection_reset) {
+            body_ec == beast_http::error::partial_message ||
+            body_ec == asio::error::connection_reset) {
           break;  // the client went away or stalled mid-body
         }
-        res = plain_error(core::error_kind::invalid_request, "The request is not valid HTTP.", request_id);
+        res = plain_error(core::error_kind::invalid_request, "The request is not valid HTTP.",
+                          request_id);
       } else {
         stream.expires_never();  // a generation may take minutes; the provider has its own deadline
         res = co_await routes_.dispatch(parser.get(), request_id);
@@ -200,12 +213,14 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     res.set("X-Content-Type-Options", "nosniff");
     res.keep_alive(keep_alive);
     stream.expires_after(options_.write_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
+    auto [write_ec, written] =
+        co_await beast_http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
 
-    const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+    const auto elapsed =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
     if (target != "/api/health") {
-      spdlog::info("[{}] {} {} {} {}B {:.1f}ms", request_id, method, target, res.result_int(), res.body().size(),
-                   elapsed.count());
+      spdlog::info("[{}] {} {} {} {}B {:.1f}ms", request_id, method, target, res.result_int(),
+                   res.body().size(), elapsed.count());
     }
     if (write_ec || !keep_alive) break;
   }

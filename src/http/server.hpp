@@ -4,19 +4,18 @@
 // refused). start() and stop() may be called from any thread.
 #pragma once
 
-#include "http/router.hpp"
-
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+
+#include "http/router.hpp"
 
 namespace visionary::http {
 
@@ -25,10 +24,10 @@ struct server_options {
   unsigned short port = 3000;
   std::size_t body_limit = 64 * 1024;
   std::uint32_t header_limit = 16 * 1024;
-  std::chrono::seconds read_timeout{30};   // from the first byte of a request to its end
-  std::chrono::seconds idle_timeout{75};   // keep-alive wait for the next request
+  std::chrono::seconds read_timeout{30};  // from the first byte of a request to its end
+  std::chrono::seconds idle_timeout{75};  // keep-alive wait for the next request
   std::chrono::seconds write_timeout{60};
-  std::chrono::seconds shutdown_grace{60}; // how long in-flight requests get to finish on stop
+  std::chrono::seconds shutdown_grace{60};  // how long in-flight requests get to finish on stop
 };
 
 class server {

@@ -1,12 +1,12 @@
 #include "imaging/image_codec.hpp"
 
-#include "imaging/png_text.hpp"
-
 #include <vips/vips.h>
 
 #include <cstdlib>
 #include <memory>
 #include <stdexcept>
+
+#include "imaging/png_text.hpp"
 
 namespace visionary::imaging {
 namespace {
@@ -135,8 +135,8 @@ core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, 
   if (width <= 0 || height <= 0 || rgb.size() != std::size_t(width) * std::size_t(height) * 3) {
     return make_error(error_kind::internal_error, "RGB buffer does not match its dimensions");
   }
-  image_ptr image(vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3,
-                                             VIPS_FORMAT_UCHAR));
+  image_ptr image(
+      vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR));
   if (!image) return make_error(error_kind::internal_error, "vips: " + take_vips_error());
   return save(image.get(), false);
 }

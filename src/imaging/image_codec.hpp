@@ -3,12 +3,12 @@
 // thread-safe (libvips is), and blocking: run them on the blocking pool.
 #pragma once
 
-#include "core/error.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/error.hpp"
 
 namespace visionary::imaging {
 
@@ -38,6 +38,6 @@ inline constexpr int thumbnail_side = 384;
 
 // Encodes 8-bit RGB pixels (width*height*3) as PNG.
 [[nodiscard]] core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb,
-                                                       int width, int height);
+                                                        int width, int height);
 
 }  // namespace visionary::imaging

@@ -10,7 +10,8 @@ constexpr std::string_view png_signature = "\x89PNG\r\n\x1a\n";
 std::uint32_t read_u32(std::string_view bytes, std::size_t at) {
   return (std::uint32_t(std::uint8_t(bytes[at])) << 24) |
          (std::uint32_t(std::uint8_t(bytes[at + 1])) << 16) |
-         (std::uint32_t(std::uint8_t(bytes[at + 2])) << 8) | std::uint32_t(std::uint8_t(bytes[at + 3]));
+         (std::uint32_t(std::uint8_t(bytes[at + 2])) << 8) |
+         std::uint32_t(std::uint8_t(bytes[at + 3]));
 }
 
 void append_u32(std::string& out, std::uint32_t v) {

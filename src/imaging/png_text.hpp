@@ -13,7 +13,8 @@ namespace visionary::imaging {
 [[nodiscard]] std::uint32_t crc32(std::string_view bytes);
 // Returns the PNG with an uncompressed iTXt chunk (keyword, UTF-8 text) inserted right after IHDR,
 // so readers of the first few kilobytes find it; nullopt when the input is not a well-formed PNG.
-[[nodiscard]] std::optional<std::string> insert_png_itxt(std::string_view png, std::string_view keyword,
+[[nodiscard]] std::optional<std::string> insert_png_itxt(std::string_view png,
+                                                         std::string_view keyword,
                                                          std::string_view text);
 // Finds the text of a tEXt or uncompressed iTXt chunk with this keyword before the image data.
 // Works on a prefix of the file (e.g. a ranged read).

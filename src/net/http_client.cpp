@@ -1,6 +1,6 @@
 #include "net/http_client.hpp"
 
-#include "util/text.hpp"
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -9,10 +9,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
-
-#include <unistd.h>
-
 #include <stdexcept>
+
+#include "util/text.hpp"
 
 namespace visionary::net {
 
@@ -49,8 +48,9 @@ transport_error from_code(const boost::system::error_code& ec, std::string_view 
 
 // A reused connection the server has meanwhile closed fails like this before any answer arrives.
 bool is_stale_connection_error(const boost::system::error_code& ec) {
-  return ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-         ec == asio::error::broken_pipe || ec == asio::ssl::error::stream_truncated;
+  return ec == http::error::end_of_stream || ec == asio::error::eof ||
+         ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+         ec == asio::ssl::error::stream_truncated;
 }
 
 struct exchange_outcome {
@@ -61,8 +61,8 @@ struct exchange_outcome {
 };
 
 template <class Stream>
-asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& request, std::string_view host_header,
-                                           std::string_view target) {
+asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& request,
+                                           std::string_view host_header, std::string_view target) {
   http::request<http::string_body> message;
   message.method_string(request.method);
   message.target(target);
@@ -75,7 +75,8 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
     message.prepare_payload();
   }
   exchange_outcome out;
-  auto [write_ec, written] = co_await http::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
+  auto [write_ec, written] =
+      co_await http::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
   if (write_ec) {
     out.ec = write_ec;
     out.during = "sending the request";
@@ -86,7 +87,8 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
   parser.header_limit(64 * 1024);
   parser.body_limit(request.max_response_bytes);
   if (request.method == "HEAD") parser.skip(true);
-  auto [read_ec, read] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  auto [read_ec, read] =
+      co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (read_ec) {
     out.ec = read_ec;
     out.during = "reading the response";
@@ -116,7 +118,8 @@ std::optional<std::string_view> http_response::header(std::string_view name) con
   return std::nullopt;
 }
 
-http_client::http_client(const std::string& ca_file) : tls_(asio::ssl::context::tls_client), ca_file_(ca_file) {
+http_client::http_client(const std::string& ca_file)
+    : tls_(asio::ssl::context::tls_client), ca_file_(ca_file) {
   tls_.set_verify_mode(asio::ssl::verify_peer);
   // An unreadable CA file is a configuration error: say so at start-up, not at the first call.
   if (!ca_file_.empty() && ::access(ca_file_.c_str(), R_OK) != 0) {
@@ -185,17 +188,21 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
     if (!conn) {
       tcp::resolver resolver(executor);
       asio::steady_timer timer(executor, deadline);
-      auto resolved = co_await (resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable)) ||
-                                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-      if (resolved.index() == 1) co_return fail(transport_failure::timeout, "timed out resolving " + host);
+      auto resolved =
+          co_await (resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable)) ||
+                    timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+      if (resolved.index() == 1)
+        co_return fail(transport_failure::timeout, "timed out resolving " + host);
       auto [resolve_ec, endpoints] = std::get<0>(resolved);
       if (resolve_ec) {
-        co_return fail(transport_failure::resolve_failed, "cannot resolve " + host + ": " + resolve_ec.message());
+        co_return fail(transport_failure::resolve_failed,
+                       "cannot resolve " + host + ": " + resolve_ec.message());
       }
       conn = std::make_unique<connection>();
       beast::tcp_stream stream(executor);
       stream.expires_at(deadline);
-      auto [connect_ec, endpoint] = co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
+      auto [connect_ec, endpoint] =
+          co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
       if (connect_ec) {
         if (connect_ec == beast::error::timeout) {
           co_return fail(transport_failure::timeout, "timed out connecting to " + host);
@@ -210,11 +217,12 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
           co_return fail(transport_failure::tls_failed, "cannot set TLS server name");
         }
         conn->tls->set_verify_callback(asio::ssl::host_name_verification(host));
-        auto [handshake_ec] =
-            co_await conn->tls->async_handshake(asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
+        auto [handshake_ec] = co_await conn->tls->async_handshake(
+            asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
         if (handshake_ec) {
           if (handshake_ec == beast::error::timeout) {
-            co_return fail(transport_failure::timeout, "timed out in the TLS handshake with " + host);
+            co_return fail(transport_failure::timeout,
+                           "timed out in the TLS handshake with " + host);
           }
           co_return fail(transport_failure::tls_failed,
                          "TLS handshake with " + host + " failed: " + handshake_ec.message());
@@ -236,12 +244,15 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
     }
     if (out.ec) {
       const bool sent = out.during != "sending the request";
-      if (reused && is_stale_connection_error(out.ec) && (request.method != "POST" || !sent)) continue;
+      if (reused && is_stale_connection_error(out.ec) && (request.method != "POST" || !sent))
+        continue;
       co_return from_code(out.ec, out.during);
     }
     if (out.keep_alive) {
-      if (conn->tls) beast::get_lowest_layer(*conn->tls).expires_never();
-      else conn->plain->expires_never();
+      if (conn->tls)
+        beast::get_lowest_layer(*conn->tls).expires_never();
+      else
+        conn->plain->expires_never();
       give_back(origin, std::move(conn));
     }
     co_return std::move(out.response);

@@ -8,7 +8,6 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
-
 #include <chrono>
 #include <map>
 #include <memory>

@@ -1,11 +1,11 @@
 #include "providers/automatic1111_provider.hpp"
 
-#include "util/base64.hpp"
-
-#include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/json.hpp>
 #include <cstdio>
+
+#include "util/base64.hpp"
 
 namespace visionary::providers {
 
@@ -21,14 +21,17 @@ std::string build_txt2img_body(const generation_request& request, const std::str
                     {"send_images", true},      {"save_images", false}};
   if (!checkpoint.empty()) {
     body["override_settings"] = json::object{{"sd_model_checkpoint", checkpoint}};
-    body["override_settings_restore_afterwards"] = false;  // switching checkpoints back and forth is slow
+    body["override_settings_restore_afterwards"] =
+        false;  // switching checkpoints back and forth is slow
   }
   return json::serialize(body);
 }
 
 core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body) {
   auto bad = [](std::string what) {
-    return make_error(error_kind::provider_error, "The AUTOMATIC1111 server sent an answer that could not be understood (" + what + ").");
+    return make_error(
+        error_kind::provider_error,
+        "The AUTOMATIC1111 server sent an answer that could not be understood (" + what + ").");
   };
   boost::system::error_code ec;
   const auto value = json::parse(body, ec);
@@ -43,36 +46,44 @@ core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view 
   return out;
 }
 
-automatic1111_provider::automatic1111_provider(automatic1111_settings settings, net::http_client& client)
+automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
+                                               net::http_client& client)
     : settings_(std::move(settings)),
       client_(client),
       model_(settings_.checkpoint.empty() ? "stable-diffusion" : settings_.checkpoint),
       capabilities_(core::capabilities_for("automatic1111", model_)) {
-  while (!settings_.base_url.empty() && settings_.base_url.back() == '/') settings_.base_url.pop_back();
+  while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
+    settings_.base_url.pop_back();
 }
 
-boost::asio::awaitable<core::outcome<std::vector<generated_image>>> automatic1111_provider::generate(
-    const generation_request& request) {
+boost::asio::awaitable<core::outcome<std::vector<generated_image>>>
+automatic1111_provider::generate(const generation_request& request) {
   net::http_request http;
   http.method = "POST";
   http.url = settings_.base_url + "/sdapi/v1/txt2img";
   http.body = build_txt2img_body(request, settings_.checkpoint);
   http.timeout = settings_.timeout;
-  http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"},
+  http.headers = {{"Content-Type", "application/json"},
+                  {"Accept", "application/json"},
                   {"X-Request-Id", request.request_id}};
-  if (!settings_.auth.empty()) http.headers.emplace_back("Authorization", "Basic " + util::base64_encode(settings_.auth));
+  if (!settings_.auth.empty())
+    http.headers.emplace_back("Authorization", "Basic " + util::base64_encode(settings_.auth));
 
   auto response = co_await client_.send(std::move(http));
   if (!response) {
-    spdlog::warn("[{}] automatic1111 call failed: {}", request.request_id, response.error().message);
+    spdlog::warn("[{}] automatic1111 call failed: {}", request.request_id,
+                 response.error().message);
     if (response.error().kind == net::transport_failure::timeout) {
-      co_return make_error(error_kind::provider_timeout, "The AUTOMATIC1111 server did not answer in time.");
+      co_return make_error(error_kind::provider_timeout,
+                           "The AUTOMATIC1111 server did not answer in time.");
     }
-    co_return make_error(error_kind::provider_unavailable, "The AUTOMATIC1111 server cannot be reached; try again later.");
+    co_return make_error(error_kind::provider_unavailable,
+                         "The AUTOMATIC1111 server cannot be reached; try again later.");
   }
   if (response->status == 401 || response->status == 403) {
     co_return make_error(error_kind::provider_error,
-                         "The AUTOMATIC1111 server rejected the server's credentials; the administrator should check "
+                         "The AUTOMATIC1111 server rejected the server's credentials; the "
+                         "administrator should check "
                          "VISIONARY_A1111_AUTH.");
   }
   if (response->status != 200) {
@@ -81,14 +92,17 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> automatic111
     boost::system::error_code ec;
     const auto value = json::parse(response->body, ec);
     if (!ec && value.is_object()) {
-      if (const auto* errors = value.as_object().if_contains("errors"); errors && errors->is_string()) {
+      if (const auto* errors = value.as_object().if_contains("errors");
+          errors && errors->is_string()) {
         reason = std::string(errors->as_string());
       }
     }
-    spdlog::warn("[{}] automatic1111 answered HTTP {}: {}", request.request_id, response->status, response->body.substr(0, 300));
-    co_return make_error(response->status >= 500 ? error_kind::provider_unavailable : error_kind::provider_error,
-                         "The AUTOMATIC1111 server could not generate the image (HTTP " +
-                             std::to_string(response->status) + (reason.empty() ? ")." : "): " + reason));
+    spdlog::warn("[{}] automatic1111 answered HTTP {}: {}", request.request_id, response->status,
+                 response->body.substr(0, 300));
+    co_return make_error(
+        response->status >= 500 ? error_kind::provider_unavailable : error_kind::provider_error,
+        "The AUTOMATIC1111 server could not generate the image (HTTP " +
+            std::to_string(response->status) + (reason.empty() ? ")." : "): " + reason));
   }
   auto encoded = parse_txt2img_response(response->body);
   if (!encoded) co_return encoded.error();
@@ -97,7 +111,9 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> automatic111
     // Some servers prefix a data URL; the base64 starts after the comma.
     const auto comma = text.find(',');
     auto bytes = util::base64_decode(comma == std::string::npos ? text : text.substr(comma + 1));
-    if (!bytes) co_return make_error(error_kind::provider_error, "The AUTOMATIC1111 server sent image data that is not valid base64.");
+    if (!bytes)
+      co_return make_error(error_kind::provider_error,
+                           "The AUTOMATIC1111 server sent image data that is not valid base64.");
     images.push_back(generated_image{std::move(*bytes), std::nullopt});
   }
   co_return images;

@@ -1,13 +1,14 @@
 // automatic1111_provider: image generation through an AUTOMATIC1111-compatible API
-// (stable-diffusion-webui started with --api, or servers that mirror it, such as stable-diffusion.cpp):
-// POST {base}/sdapi/v1/txt2img. Thread-safe: immutable settings and a thread-safe HTTP client.
+// (stable-diffusion-webui started with --api, or servers that mirror it, such as
+// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img. Thread-safe: immutable settings and a
+// thread-safe HTTP client.
 #pragma once
-
-#include "net/http_client.hpp"
-#include "providers/image_provider.hpp"
 
 #include <chrono>
 #include <string>
+
+#include "net/http_client.hpp"
+#include "providers/image_provider.hpp"
 
 namespace visionary::providers {
 
@@ -19,7 +20,8 @@ struct automatic1111_settings {
 };
 
 // The txt2img request body for a generation ("WxH" size, n as batch_size).
-[[nodiscard]] std::string build_txt2img_body(const generation_request& request, const std::string& checkpoint);
+[[nodiscard]] std::string build_txt2img_body(const generation_request& request,
+                                             const std::string& checkpoint);
 // The base64 PNGs of a txt2img answer; provider_error when it is not one.
 [[nodiscard]] core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body);
 

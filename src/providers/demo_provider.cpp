@@ -1,10 +1,10 @@
 #include "providers/demo_provider.hpp"
 
+#include <cstdio>
+
 #include "imaging/image_codec.hpp"
 #include "providers/demo_art.hpp"
 #include "util/blocking.hpp"
-
-#include <cstdio>
 
 namespace visionary::providers {
 
@@ -20,7 +20,8 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> demo_provide
   std::vector<generated_image> images;
   for (int i = 0; i < request.n; ++i) {
     // Each picture of a batch gets its own variation; the first one matches a single generation.
-    const std::string seed_text = i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
+    const std::string seed_text =
+        i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
     auto png = co_await util::run_blocking(pool_, [&]() {
       const auto art = render_demo_art(seed_text, width, height);
       return imaging::encode_png_rgb(art.rgb, art.width, art.height);

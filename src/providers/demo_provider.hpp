@@ -2,9 +2,9 @@
 // model and says so (offline() is true). Thread-safe: rendering runs on the blocking pool.
 #pragma once
 
-#include "providers/image_provider.hpp"
-
 #include <boost/asio/thread_pool.hpp>
+
+#include "providers/image_provider.hpp"
 
 namespace visionary::providers {
 

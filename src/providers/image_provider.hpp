@@ -3,14 +3,13 @@
 // calls from any executor.
 #pragma once
 
-#include "core/error.hpp"
-#include "core/model_catalog.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/error.hpp"
+#include "core/model_catalog.hpp"
 
 namespace visionary::providers {
 
@@ -32,8 +31,8 @@ class image_provider {
  public:
   virtual ~image_provider() = default;
 
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<std::vector<generated_image>>> generate(
-      const generation_request& request) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<std::vector<generated_image>>>
+  generate(const generation_request& request) = 0;
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...
   [[nodiscard]] virtual std::string_view model() const = 0;

@@ -1,8 +1,7 @@
 #include "providers/openai_protocol.hpp"
 
-#include <boost/json.hpp>
-
 #include <algorithm>
+#include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
 
@@ -31,8 +30,9 @@ std::string build_generation_body(const generation_request& request, std::string
 
 core::outcome<std::vector<image_item>> parse_generation_response(std::string_view body) {
   auto bad = [](std::string detail) {
-    return make_error(error_kind::provider_error,
-                      "The image provider sent an answer that could not be understood (" + detail + ").");
+    return make_error(
+        error_kind::provider_error,
+        "The image provider sent an answer that could not be understood (" + detail + ").");
   };
   boost::system::error_code ec;
   const json::value value = json::parse(body, ec);
@@ -46,10 +46,12 @@ core::outcome<std::vector<image_item>> parse_generation_response(std::string_vie
     if (!element.is_object()) return bad("an image entry is not an object");
     const auto& o = element.as_object();
     image_item item;
-    if (const auto* b64 = o.if_contains("b64_json"); b64 && b64->is_string() && !b64->as_string().empty()) {
+    if (const auto* b64 = o.if_contains("b64_json");
+        b64 && b64->is_string() && !b64->as_string().empty()) {
       item.b64_json = std::string(b64->as_string());
     }
-    if (const auto* url = o.if_contains("url"); url && url->is_string() && !url->as_string().empty()) {
+    if (const auto* url = o.if_contains("url");
+        url && url->is_string() && !url->as_string().empty()) {
       item.url = std::string(url->as_string());
     }
     if (const auto* revised = o.if_contains("revised_prompt"); revised && revised->is_string()) {
@@ -61,15 +63,16 @@ core::outcome<std::vector<image_item>> parse_generation_response(std::string_vie
   return items;
 }
 
-std::optional<std::chrono::milliseconds> parse_retry_after(std::optional<std::string_view> retry_after_ms,
-                                                           std::optional<std::string_view> retry_after,
-                                                           util::sys_time now) {
+std::optional<std::chrono::milliseconds> parse_retry_after(
+    std::optional<std::string_view> retry_after_ms, std::optional<std::string_view> retry_after,
+    util::sys_time now) {
   // Waits beyond a day are not advice a request can follow; they also keep the arithmetic in range.
   constexpr double max_wait_seconds = 86'400;
   auto parse_number = [&](std::string_view text, double unit_seconds) -> std::optional<double> {
     double value = 0;
     auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value) || value < 0) {
+    if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value) ||
+        value < 0) {
       return std::nullopt;
     }
     return std::min(value * unit_seconds, max_wait_seconds);
@@ -118,8 +121,8 @@ provider_failure classify_error_response(unsigned status, std::string_view body,
       message = text("message");
       // Azure puts the policy verdict in inner_error.code.
       if (const auto* inner = e.if_contains("inner_error"); inner && inner->is_object()) {
-        if (const auto* ic = inner->as_object().if_contains("code"); ic && ic->is_string() &&
-                                                                   ic->as_string() == "ResponsibleAIPolicyViolation") {
+        if (const auto* ic = inner->as_object().if_contains("code");
+            ic && ic->is_string() && ic->as_string() == "ResponsibleAIPolicyViolation") {
           code = "content_policy_violation";
         }
       }
@@ -133,17 +136,19 @@ provider_failure classify_error_response(unsigned status, std::string_view body,
     return int(std::max<long long>(1, (failure.retry_after->count() + 999) / 1000));
   };
 
-  if (code == "content_policy_violation" || code == "moderation_blocked" || code == "contentFilter" ||
-      code == "content_filter") {
-    failure.error = make_error(error_kind::content_policy_violation,
-                               message.empty() ? label + " refused this prompt under its content policy."
-                                               : label + " refused this prompt: " + message);
+  if (code == "content_policy_violation" || code == "moderation_blocked" ||
+      code == "contentFilter" || code == "content_filter") {
+    failure.error =
+        make_error(error_kind::content_policy_violation,
+                   message.empty() ? label + " refused this prompt under its content policy."
+                                   : label + " refused this prompt: " + message);
     return failure;
   }
   if (status == 401 || status == 403) {
     failure.error = make_error(error_kind::provider_error,
-                               label + " rejected the server's API key (HTTP " + std::to_string(status) +
-                                   "). The administrator should check " + std::string(context.key_setting) + ".");
+                               label + " rejected the server's API key (HTTP " +
+                                   std::to_string(status) + "). The administrator should check " +
+                                   std::string(context.key_setting) + ".");
     return failure;
   }
   if (status == 404 || code == "model_not_found") {
@@ -159,26 +164,30 @@ provider_failure classify_error_response(unsigned status, std::string_view body,
       failure.error.retry_after_seconds = seconds_hint();
       return failure;  // retrying cannot help until someone adds credit
     }
-    failure.error = make_error(error_kind::rate_limited, label + " is rate limiting requests; try again shortly.");
+    failure.error = make_error(error_kind::rate_limited,
+                               label + " is rate limiting requests; try again shortly.");
     failure.error.retry_after_seconds = seconds_hint().value_or(10);
     failure.retryable = true;
   } else if (status == 408 || status == 409) {
-    failure.error = make_error(error_kind::provider_error, label + " could not complete the request (HTTP " +
-                                                               std::to_string(status) + ").");
+    failure.error =
+        make_error(error_kind::provider_error, label + " could not complete the request (HTTP " +
+                                                   std::to_string(status) + ").");
     failure.retryable = true;
   } else if (status == 503 || status == 502 || status == 504) {
-    failure.error = make_error(error_kind::provider_unavailable,
-                               label + " is temporarily unavailable (HTTP " + std::to_string(status) + ").");
+    failure.error =
+        make_error(error_kind::provider_unavailable,
+                   label + " is temporarily unavailable (HTTP " + std::to_string(status) + ").");
     failure.error.retry_after_seconds = seconds_hint();
     failure.retryable = true;
   } else if (status >= 500) {
-    failure.error = make_error(error_kind::provider_error,
-                               label + " had an internal error (HTTP " + std::to_string(status) + ").");
+    failure.error = make_error(error_kind::provider_error, label + " had an internal error (HTTP " +
+                                                               std::to_string(status) + ").");
     failure.retryable = true;
   } else {
-    failure.error = make_error(error_kind::provider_error,
-                               message.empty() ? label + " rejected the request (HTTP " + std::to_string(status) + ")."
-                                               : label + " rejected the request: " + message);
+    failure.error = make_error(
+        error_kind::provider_error,
+        message.empty() ? label + " rejected the request (HTTP " + std::to_string(status) + ")."
+                        : label + " rejected the request: " + message);
   }
   if (should_retry == "false") failure.retryable = false;
   if (should_retry == "true") failure.retryable = true;

@@ -2,15 +2,15 @@
 // request bodies, response parsing, error classification and retry timing. Pure; thread-safe.
 #pragma once
 
-#include "core/error.hpp"
-#include "providers/image_provider.hpp"
-#include "util/time.hpp"
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/error.hpp"
+#include "providers/image_provider.hpp"
+#include "util/time.hpp"
 
 namespace visionary::providers {
 
@@ -28,7 +28,8 @@ struct image_item {
 };
 
 // provider_error for malformed JSON, a missing data array or items without b64_json/url.
-[[nodiscard]] core::outcome<std::vector<image_item>> parse_generation_response(std::string_view body);
+[[nodiscard]] core::outcome<std::vector<image_item>> parse_generation_response(
+    std::string_view body);
 
 struct provider_failure {
   core::app_error error;

@@ -1,14 +1,14 @@
 #include "providers/openai_provider.hpp"
 
-#include "util/base64.hpp"
-#include "util/text.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
-
 #include <random>
+
+#include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace visionary::providers {
 
@@ -32,7 +32,8 @@ openai_provider::openai_provider(openai_provider_settings settings, net::http_cl
     : settings_(std::move(settings)),
       client_(client),
       capabilities_(core::capabilities_for(settings_.name, settings_.model)) {
-  while (!settings_.base_url.empty() && settings_.base_url.back() == '/') settings_.base_url.pop_back();
+  while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
+    settings_.base_url.pop_back();
 }
 
 std::string openai_provider::endpoint() const {
@@ -45,9 +46,12 @@ std::string openai_provider::endpoint() const {
 
 std::string openai_provider::label() const {
   switch (settings_.flavor) {
-    case openai_flavor::openai: return "OpenAI";
-    case openai_flavor::azure: return "Azure OpenAI";
-    case openai_flavor::compatible: return "The image server";
+    case openai_flavor::openai:
+      return "OpenAI";
+    case openai_flavor::azure:
+      return "Azure OpenAI";
+    case openai_flavor::compatible:
+      return "The image server";
   }
   return "The provider";
 }
@@ -57,7 +61,8 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed || (parsed->scheme_id() != boost::urls::scheme::https &&
                   parsed->scheme_id() != boost::urls::scheme::http)) {
-    co_return make_error(error_kind::provider_error, label() + " returned an image link that is not http(s).");
+    co_return make_error(error_kind::provider_error,
+                         label() + " returned an image link that is not http(s).");
   }
   net::http_request request;
   request.method = "GET";
@@ -68,17 +73,21 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
   auto response = co_await client_.send(std::move(request));
   if (!response) {
     if (response.error().kind == net::transport_failure::timeout) {
-      co_return make_error(error_kind::provider_timeout, "Downloading the generated image timed out.");
+      co_return make_error(error_kind::provider_timeout,
+                           "Downloading the generated image timed out.");
     }
     if (response.error().kind == net::transport_failure::response_too_large) {
-      co_return make_error(error_kind::provider_error, "The generated image is larger than the allowed size.");
+      co_return make_error(error_kind::provider_error,
+                           "The generated image is larger than the allowed size.");
     }
-    co_return make_error(error_kind::provider_unavailable,
-                         "The generated image could not be downloaded: " + response.error().message);
+    co_return make_error(
+        error_kind::provider_unavailable,
+        "The generated image could not be downloaded: " + response.error().message);
   }
   if (response->status != 200) {
-    co_return make_error(error_kind::provider_error,
-                         "Downloading the generated image failed (HTTP " + std::to_string(response->status) + ").");
+    co_return make_error(
+        error_kind::provider_error,
+        "Downloading the generated image failed (HTTP " + std::to_string(response->status) + ").");
   }
   const auto type = response->header("content-type").value_or("");
   if (!util::starts_with(util::to_lower_ascii(type), "image/")) {
@@ -92,11 +101,12 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
 boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provider::generate(
     const generation_request& request) {
   const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
-  const error_context context{label(),
-                              settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
-                              settings_.model};
+  const error_context context{
+      label(), settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
+      settings_.model};
   auto executor = co_await boost::asio::this_coro::executor;
-  core::app_error last_error = make_error(error_kind::provider_unavailable, label() + " could not be reached.");
+  core::app_error last_error =
+      make_error(error_kind::provider_unavailable, label() + " could not be reached.");
 
   for (int attempt = 0; attempt <= settings_.max_retries; ++attempt) {
     net::http_request http;
@@ -105,8 +115,10 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provi
     http.body = body;
     http.timeout = settings_.timeout;
     // base64 inflates by 4/3; n images per answer.
-    http.max_response_bytes = settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
-    http.headers = {{"Content-Type", "application/json"}, {"Accept", "application/json"},
+    http.max_response_bytes =
+        settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
+    http.headers = {{"Content-Type", "application/json"},
+                    {"Accept", "application/json"},
                     {"X-Request-Id", request.request_id}};
     if (settings_.flavor == openai_flavor::azure) {
       http.headers.emplace_back("api-key", settings_.api_key);
@@ -118,18 +130,22 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provi
     auto response = co_await client_.send(std::move(http));
     if (!response) {
       const auto& failure = response.error();
-      spdlog::warn("[{}] {} attempt {} failed: {}", request.request_id, settings_.name, attempt + 1, failure.message);
+      spdlog::warn("[{}] {} attempt {} failed: {}", request.request_id, settings_.name, attempt + 1,
+                   failure.message);
       if (failure.kind == net::transport_failure::timeout) {
-        co_return make_error(error_kind::provider_timeout,
-                             label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.");
+        co_return make_error(
+            error_kind::provider_timeout,
+            label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.");
       }
       if (failure.kind == net::transport_failure::response_too_large) {
-        co_return make_error(error_kind::provider_error, label() + " sent an answer larger than allowed.");
+        co_return make_error(error_kind::provider_error,
+                             label() + " sent an answer larger than allowed.");
       }
       if (failure.kind == net::transport_failure::invalid_url) {
         co_return make_error(error_kind::provider_error, label() + " endpoint URL is not valid.");
       }
-      last_error = make_error(error_kind::provider_unavailable, label() + " could not be reached; try again later.");
+      last_error = make_error(error_kind::provider_unavailable,
+                              label() + " could not be reached; try again later.");
       wait = backoff_delay(attempt, jitter01());
     } else if (response->status >= 200 && response->status < 300) {
       auto items = parse_generation_response(response->body);
@@ -140,7 +156,9 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provi
         image.revised_prompt = std::move(item.revised_prompt);
         if (item.b64_json) {
           auto bytes = util::base64_decode(*item.b64_json);
-          if (!bytes) co_return make_error(error_kind::provider_error, label() + " sent image data that is not valid base64.");
+          if (!bytes)
+            co_return make_error(error_kind::provider_error,
+                                 label() + " sent image data that is not valid base64.");
           image.bytes = std::move(*bytes);
         } else {
           auto bytes = co_await download(*item.url, request.request_id);
@@ -149,19 +167,21 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provi
         }
         images.push_back(std::move(image));
       }
-      spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id, settings_.name,
-                   images.size(), attempt + 1);
+      spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id,
+                   settings_.name, images.size(), attempt + 1);
       co_return images;
     } else {
-      auto failure = classify_error_response(response->status, response->body, response->header("retry-after-ms"),
-                                             response->header("retry-after"), response->header("x-should-retry"),
-                                             context, std::chrono::system_clock::now());
-      spdlog::warn("[{}] {} attempt {} answered HTTP {} ({})", request.request_id, settings_.name, attempt + 1,
-                   response->status, core::error_code(failure.error.kind));
+      auto failure = classify_error_response(
+          response->status, response->body, response->header("retry-after-ms"),
+          response->header("retry-after"), response->header("x-should-retry"), context,
+          std::chrono::system_clock::now());
+      spdlog::warn("[{}] {} attempt {} answered HTTP {} ({})", request.request_id, settings_.name,
+                   attempt + 1, response->status, core::error_code(failure.error.kind));
       if (!failure.retryable) co_return failure.error;
       last_error = failure.error;
       wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
-      if (*wait > settings_.max_retry_wait) co_return failure.error;  // the caller is better off knowing now
+      if (*wait > settings_.max_retry_wait)
+        co_return failure.error;  // the caller is better off knowing now
     }
     if (attempt == settings_.max_retries) break;
     boost::asio::steady_timer timer(executor, *wait);

@@ -3,12 +3,12 @@
 // retry-after. Thread-safe: holds only immutable settings and a thread-safe HTTP client.
 #pragma once
 
+#include <chrono>
+#include <string>
+
 #include "net/http_client.hpp"
 #include "providers/image_provider.hpp"
 #include "providers/openai_protocol.hpp"
-
-#include <chrono>
-#include <string>
 
 namespace visionary::providers {
 

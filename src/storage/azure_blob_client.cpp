@@ -1,17 +1,17 @@
 #include "storage/azure_blob_client.hpp"
 
-#include "storage/sas.hpp"
-#include "storage/shared_key.hpp"
-#include "util/text.hpp"
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/url/parse.hpp>
-#include <pugixml.hpp>
-#include <spdlog/spdlog.h>
-
 #include <charconv>
+#include <pugixml.hpp>
+
+#include "storage/sas.hpp"
+#include "storage/shared_key.hpp"
+#include "util/text.hpp"
 
 namespace visionary::storage {
 
@@ -34,12 +34,15 @@ std::string quoted(std::string_view etag) {
   return "\"" + std::string(etag) + "\"";
 }
 
-bool retryable_status(unsigned status) { return status == 500 || status == 503 || status == 502 || status == 504; }
+bool retryable_status(unsigned status) {
+  return status == 500 || status == 503 || status == 502 || status == 504;
+}
 
 blob_properties properties_from_headers(std::string name, const net::http_response& response) {
   blob_properties p;
   p.name = std::move(name);
-  p.content_type = std::string(response.header("Content-Type").value_or("application/octet-stream"));
+  p.content_type =
+      std::string(response.header("Content-Type").value_or("application/octet-stream"));
   p.etag = quoted(response.header("ETag").value_or(""));
   if (auto modified = response.header("Last-Modified")) {
     p.last_modified = util::parse_rfc1123(*modified).value_or(util::sys_time{});
@@ -55,7 +58,8 @@ blob_properties properties_from_headers(std::string name, const net::http_respon
 }  // namespace
 
 std::string azure_error_code(const net::http_response& response) {
-  if (auto header = response.header("x-ms-error-code"); header && !header->empty()) return std::string(*header);
+  if (auto header = response.header("x-ms-error-code"); header && !header->empty())
+    return std::string(*header);
   pugi::xml_document document;
   if (document.load_buffer(response.body.data(), response.body.size())) {
     if (auto code = document.child("Error").child("Code")) return code.text().as_string();
@@ -69,7 +73,8 @@ core::outcome<blob_page> parse_list_blobs(std::string_view xml) {
     return make_error(error_kind::storage_error, "Azure Storage sent a listing that is not XML");
   }
   const auto results = document.child("EnumerationResults");
-  if (!results) return make_error(error_kind::storage_error, "Azure Storage sent an unexpected listing");
+  if (!results)
+    return make_error(error_kind::storage_error, "Azure Storage sent an unexpected listing");
   blob_page page;
   for (auto blob : results.child("Blobs").children("Blob")) {
     blob_properties p;
@@ -78,7 +83,8 @@ core::outcome<blob_page> parse_list_blobs(std::string_view xml) {
     p.size = parse_u64(props.child("Content-Length").text().as_string()).value_or(0);
     p.content_type = props.child("Content-Type").text().as_string();
     p.etag = quoted(props.child("Etag").text().as_string());
-    p.last_modified = util::parse_rfc1123(props.child("Last-Modified").text().as_string()).value_or(util::sys_time{});
+    p.last_modified = util::parse_rfc1123(props.child("Last-Modified").text().as_string())
+                          .value_or(util::sys_time{});
     for (auto entry : blob.child("Metadata").children()) {
       p.metadata[util::to_lower_ascii(entry.name())] = entry.text().as_string();
     }
@@ -98,17 +104,21 @@ azure_blob_client::azure_blob_client(azure_storage_account account, net::http_cl
 }
 
 std::string azure_blob_client::blob_url(std::string_view container, std::string_view name) const {
-  return account_.blob_endpoint + "/" + std::string(container) + "/" + util::percent_encode_path(name);
+  return account_.blob_endpoint + "/" + std::string(container) + "/" +
+         util::percent_encode_path(name);
 }
 
 boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::call(call_spec spec) {
-  const std::string path = endpoint_path_ + "/" + spec.container +
-                           (spec.blob ? "/" + util::percent_encode_path(*spec.blob) : std::string());
+  const std::string path =
+      endpoint_path_ + "/" + spec.container +
+      (spec.blob ? "/" + util::percent_encode_path(*spec.blob) : std::string());
   std::string query;
   for (const auto& [key, value] : spec.query) {
-    query += (query.empty() ? "?" : "&") + util::percent_encode(key) + "=" + util::percent_encode(value);
+    query +=
+        (query.empty() ? "?" : "&") + util::percent_encode(key) + "=" + util::percent_encode(value);
   }
-  const std::string origin = account_.blob_endpoint.substr(0, account_.blob_endpoint.size() - endpoint_path_.size());
+  const std::string origin =
+      account_.blob_endpoint.substr(0, account_.blob_endpoint.size() - endpoint_path_.size());
   const bool idempotent = spec.method != "POST";
   auto executor = co_await boost::asio::this_coro::executor;
 
@@ -119,14 +129,16 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
     request.body = spec.body;
     request.timeout = std::chrono::seconds{30};
     request.headers = spec.headers;
-    request.headers.emplace_back("x-ms-date", util::format_rfc1123(std::chrono::system_clock::now()));
+    request.headers.emplace_back("x-ms-date",
+                                 util::format_rfc1123(std::chrono::system_clock::now()));
     request.headers.emplace_back("x-ms-version", std::string(storage_api_version));
     if (spec.method == "PUT" || spec.method == "POST") {
       request.headers.emplace_back("Content-Length", std::to_string(spec.body.size()));
     }
     // Signing is the very last step, over the request exactly as it will be sent.
     shared_key_request signed_request{spec.method, path, spec.query, request.headers};
-    request.headers.emplace_back("Authorization", shared_key_authorization(account_.name, account_.key, signed_request));
+    request.headers.emplace_back(
+        "Authorization", shared_key_authorization(account_.name, account_.key, signed_request));
 
     ++requests_sent_;
     auto response = co_await http_.send(std::move(request));
@@ -137,18 +149,20 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
         co_return make_error(error_kind::storage_unavailable,
                              "Azure Blob Storage cannot be reached right now; try again shortly.");
       }
-    } else if (std::find(spec.expected.begin(), spec.expected.end(), response->status) != spec.expected.end()) {
+    } else if (std::find(spec.expected.begin(), spec.expected.end(), response->status) !=
+               spec.expected.end()) {
       co_return std::move(*response);
     } else {
       const azure_failure failure{response->status, azure_error_code(*response),
                                   std::string(response->header("x-ms-request-id").value_or(""))};
       if (!retryable_status(failure.status) || last) {
-        spdlog::warn("Azure Storage {} {} answered {} {} (request id {})", spec.method, path, failure.status,
-                     failure.code, failure.request_id);
+        spdlog::warn("Azure Storage {} {} answered {} {} (request id {})", spec.method, path,
+                     failure.status, failure.code, failure.request_id);
         if (failure.status == 404 && failure.code == "ContainerNotFound") {
-          co_return make_error(error_kind::storage_unavailable,
-                               "The storage container '" + spec.container +
-                                   "' no longer exists; an administrator must restart the server to re-create it.");
+          co_return make_error(
+              error_kind::storage_unavailable,
+              "The storage container '" + spec.container +
+                  "' no longer exists; an administrator must restart the server to re-create it.");
         }
         if (failure.status == 404) co_return make_error(error_kind::not_found, "No such file.");
         if (failure.status == 403) {
@@ -157,24 +171,28 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
                                    "): check the account key in AZURE_STORAGE_CONNECTION_STRING");
         }
         if (failure.status == 416) {
-          co_return make_error(error_kind::range_not_satisfiable, "The requested range is not satisfiable.");
+          co_return make_error(error_kind::range_not_satisfiable,
+                               "The requested range is not satisfiable.");
         }
         if (retryable_status(failure.status)) {
           co_return make_error(error_kind::storage_unavailable,
                                "Azure Blob Storage is unavailable right now; try again shortly.");
         }
-        co_return make_error(error_kind::storage_error, "Azure Storage answered " + std::to_string(failure.status) +
-                                                            " " + failure.code + " (request id " +
-                                                            failure.request_id + ")");
+        co_return make_error(error_kind::storage_error,
+                             "Azure Storage answered " + std::to_string(failure.status) + " " +
+                                 failure.code + " (request id " + failure.request_id + ")");
       }
     }
-    boost::asio::steady_timer timer(executor, std::chrono::milliseconds(200 * (1 << (2 * (attempt - 1)))));
+    boost::asio::steady_timer timer(executor,
+                                    std::chrono::milliseconds(200 * (1 << (2 * (attempt - 1)))));
     co_await timer.async_wait(boost::asio::use_awaitable);
   }
 }
 
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::create_container(std::string container) {
-  call_spec spec{"PUT", std::move(container), std::nullopt, {{"restype", "container"}}, {}, {}, {201, 409}};
+boost::asio::awaitable<core::outcome<void>> azure_blob_client::create_container(
+    std::string container) {
+  call_spec spec{"PUT",     std::move(container), std::nullopt, {{"restype", "container"}}, {}, {},
+                 {201, 409}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
   if (response->status == 409 && azure_error_code(*response) != "ContainerAlreadyExists") {
@@ -184,25 +202,29 @@ boost::asio::awaitable<core::outcome<void>> azure_blob_client::create_container(
   co_return core::outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::put_blob(std::string container, std::string name,
-                                                                        std::string bytes, std::string content_type,
+boost::asio::awaitable<core::outcome<void>> azure_blob_client::put_blob(std::string container,
+                                                                        std::string name,
+                                                                        std::string bytes,
+                                                                        std::string content_type,
                                                                         blob_metadata metadata) {
   std::vector<std::pair<std::string, std::string>> headers{{"x-ms-blob-type", "BlockBlob"},
                                                            {"Content-Type", content_type}};
   for (const auto& [key, value] : metadata) headers.emplace_back("x-ms-meta-" + key, value);
-  call_spec spec{"PUT", std::move(container), std::move(name), {}, std::move(headers), std::move(bytes), {201}};
+  call_spec spec{"PUT", std::move(container), std::move(name),
+                 {},    std::move(headers),   std::move(bytes),
+                 {201}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
   co_return core::outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(std::string container,
-                                                                                std::string name,
-                                                                                std::optional<byte_range> range) {
+boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
+    std::string container, std::string name, std::optional<byte_range> range) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (range) {
-    headers.emplace_back("x-ms-range", "bytes=" + std::to_string(range->first) + "-" +
-                                           (range->last ? std::to_string(*range->last) : std::string()));
+    headers.emplace_back("x-ms-range",
+                         "bytes=" + std::to_string(range->first) + "-" +
+                             (range->last ? std::to_string(*range->last) : std::string()));
   }
   call_spec spec{"GET", std::move(container), name, {}, std::move(headers), {}, {200, 206}};
   auto response = co_await call(std::move(spec));
@@ -214,7 +236,8 @@ boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
     const std::string_view value = response->header("Content-Range").value_or("");
     const auto dash = value.find('-');
     const auto slash = value.find('/');
-    if (util::starts_with(value, "bytes ") && dash != std::string_view::npos && slash != std::string_view::npos) {
+    if (util::starts_with(value, "bytes ") && dash != std::string_view::npos &&
+        slash != std::string_view::npos) {
       const auto first = parse_u64(value.substr(6, dash - 6));
       const auto last = parse_u64(value.substr(dash + 1, slash - dash - 1));
       const auto total = parse_u64(value.substr(slash + 1));
@@ -228,29 +251,29 @@ boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
   co_return content;
 }
 
-boost::asio::awaitable<core::outcome<blob_properties>> azure_blob_client::get_properties(std::string container,
-                                                                                        std::string name) {
+boost::asio::awaitable<core::outcome<blob_properties>> azure_blob_client::get_properties(
+    std::string container, std::string name) {
   call_spec spec{"HEAD", std::move(container), name, {}, {}, {}, {200}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
   co_return properties_from_headers(std::move(name), *response);
 }
 
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::delete_blob(std::string container, std::string name) {
+boost::asio::awaitable<core::outcome<void>> azure_blob_client::delete_blob(std::string container,
+                                                                           std::string name) {
   call_spec spec{"DELETE", std::move(container), std::move(name), {}, {}, {}, {202}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
   co_return core::outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<blob_page>> azure_blob_client::list_blobs(std::string container,
-                                                                              std::string prefix,
-                                                                              std::optional<std::string> marker,
-                                                                              int max_results) {
-  std::vector<std::pair<std::string, std::string>> query{{"restype", "container"},
-                                                         {"comp", "list"},
-                                                         {"include", "metadata"},
-                                                         {"maxresults", std::to_string(std::clamp(max_results, 1, 5000))}};
+boost::asio::awaitable<core::outcome<blob_page>> azure_blob_client::list_blobs(
+    std::string container, std::string prefix, std::optional<std::string> marker, int max_results) {
+  std::vector<std::pair<std::string, std::string>> query{
+      {"restype", "container"},
+      {"comp", "list"},
+      {"include", "metadata"},
+      {"maxresults", std::to_string(std::clamp(max_results, 1, 5000))}};
   if (!prefix.empty()) query.emplace_back("prefix", std::move(prefix));
   if (marker) query.emplace_back("marker", std::move(*marker));
   call_spec spec{"GET", std::move(container), std::nullopt, std::move(query), {}, {}, {200}};

@@ -4,16 +4,15 @@
 // 500/503 and network failures. Thread-safe: immutable apart from the thread-safe HTTP client.
 #pragma once
 
-#include "net/http_client.hpp"
-#include "storage/blob_store.hpp"
-#include "storage/connection_string.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "net/http_client.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/connection_string.hpp"
 
 namespace visionary::storage {
 
@@ -35,17 +34,20 @@ class azure_blob_client {
   azure_blob_client(azure_storage_account account, net::http_client& http);
 
   [[nodiscard]] boost::asio::awaitable<core::outcome<void>> create_container(std::string container);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> put_blob(std::string container, std::string name,
-                                                                     std::string bytes, std::string content_type,
+  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> put_blob(std::string container,
+                                                                     std::string name,
+                                                                     std::string bytes,
+                                                                     std::string content_type,
                                                                      blob_metadata metadata);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_content>> get_blob(std::string container, std::string name,
-                                                                             std::optional<byte_range> range);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_properties>> get_properties(std::string container,
-                                                                                      std::string name);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> delete_blob(std::string container, std::string name);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_page>> list_blobs(std::string container, std::string prefix,
-                                                                            std::optional<std::string> marker,
-                                                                            int max_results);
+  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_content>> get_blob(
+      std::string container, std::string name, std::optional<byte_range> range);
+  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_properties>> get_properties(
+      std::string container, std::string name);
+  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> delete_blob(std::string container,
+                                                                        std::string name);
+  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_page>> list_blobs(
+      std::string container, std::string prefix, std::optional<std::string> marker,
+      int max_results);
 
   // https://acct.blob.core.windows.net/{container}/{encoded name} (path-style for the emulator).
   [[nodiscard]] std::string blob_url(std::string_view container, std::string_view name) const;

@@ -23,8 +23,8 @@ core::outcome<void> validate_blob_name(std::string_view name) {
   std::size_t start = 0;
   while (true) {
     const std::size_t slash = name.find('/', start);
-    const std::string_view segment =
-        name.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const std::string_view segment = name.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (segment.empty() || segment == "." || segment == "..") {
       return make_error(error_kind::invalid_request,
                         "Blob names must not contain empty, '.' or '..' path segments.");
@@ -43,7 +43,8 @@ core::outcome<void> validate_metadata(const blob_metadata& metadata) {
     }
     for (char c : name) {
       if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-        return make_error(error_kind::internal_error, "metadata name '" + name + "' is not [a-z0-9]");
+        return make_error(error_kind::internal_error,
+                          "metadata name '" + name + "' is not [a-z0-9]");
       }
     }
     for (unsigned char c : value) {

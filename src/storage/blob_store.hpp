@@ -3,11 +3,7 @@
 // (listed, readable) only once complete.
 #pragma once
 
-#include "core/error.hpp"
-#include "util/time.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -15,9 +11,13 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.hpp"
+#include "util/time.hpp"
+
 namespace visionary::storage {
 
-// Metadata names are [a-z0-9] only and values printable ASCII (the Azure rules), at most 8 KB total.
+// Metadata names are [a-z0-9] only and values printable ASCII (the Azure rules), at most 8 KB
+// total.
 using blob_metadata = std::map<std::string, std::string>;
 inline constexpr std::size_t max_metadata_bytes = 8 * 1024;
 
@@ -56,8 +56,10 @@ class blob_store {
  public:
   virtual ~blob_store() = default;
 
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<void>> put(
-      std::string name, std::string bytes, std::string content_type, blob_metadata metadata) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<void>> put(std::string name,
+                                                                        std::string bytes,
+                                                                        std::string content_type,
+                                                                        blob_metadata metadata) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<core::outcome<blob_content>> get(
       std::string name, std::optional<byte_range> range) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<core::outcome<void>> remove(std::string name) = 0;

@@ -1,11 +1,10 @@
 #include "storage/connection_string.hpp"
 
+#include <boost/url/parse.hpp>
+#include <map>
+
 #include "util/base64.hpp"
 #include "util/text.hpp"
-
-#include <boost/url/parse.hpp>
-
-#include <map>
 
 namespace visionary::storage {
 
@@ -31,8 +30,10 @@ core::outcome<azure_storage_account> parse_connection_string(std::string_view te
     const std::string_view part = util::trim(text.substr(start, end - start));
     if (!part.empty()) {
       const std::size_t equals = part.find('=');
-      if (equals == std::string_view::npos || equals == 0) return bad("has a part without a name=value form");
-      parts[util::to_lower_ascii(util::trim(part.substr(0, equals)))] = std::string(util::trim(part.substr(equals + 1)));
+      if (equals == std::string_view::npos || equals == 0)
+        return bad("has a part without a name=value form");
+      parts[util::to_lower_ascii(util::trim(part.substr(0, equals)))] =
+          std::string(util::trim(part.substr(equals + 1)));
     }
     start = end + 1;
   }
@@ -66,9 +67,12 @@ core::outcome<azure_storage_account> parse_connection_string(std::string_view te
     account.path_style = !url->encoded_path().empty() && url->encoded_path() != "/";
     return account;
   }
-  const std::string protocol = parts["defaultendpointsprotocol"].empty() ? "https" : parts["defaultendpointsprotocol"];
-  if (protocol != "https" && protocol != "http") return bad("has a DefaultEndpointsProtocol other than https or http");
-  const std::string suffix = parts["endpointsuffix"].empty() ? "core.windows.net" : parts["endpointsuffix"];
+  const std::string protocol =
+      parts["defaultendpointsprotocol"].empty() ? "https" : parts["defaultendpointsprotocol"];
+  if (protocol != "https" && protocol != "http")
+    return bad("has a DefaultEndpointsProtocol other than https or http");
+  const std::string suffix =
+      parts["endpointsuffix"].empty() ? "core.windows.net" : parts["endpointsuffix"];
   account.https = protocol == "https";
   account.blob_endpoint = protocol + "://" + account.name + ".blob." + suffix;
   return account;

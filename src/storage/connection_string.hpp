@@ -3,17 +3,18 @@
 // UseDevelopmentStorage=true. Pure; thread-safe.
 #pragma once
 
-#include "core/error.hpp"
-
 #include <string>
 #include <string_view>
+
+#include "core/error.hpp"
 
 namespace visionary::storage {
 
 struct azure_storage_account {
   std::string name;
   std::string key;            // decoded key bytes
-  std::string blob_endpoint;  // "https://acct.blob.core.windows.net" or "http://127.0.0.1:10000/devstoreaccount1"
+  std::string blob_endpoint;  // "https://acct.blob.core.windows.net" or
+                              // "http://127.0.0.1:10000/devstoreaccount1"
   bool path_style = false;    // the account is part of the path (emulator), not of the host name
   bool https = true;
 };

@@ -1,20 +1,19 @@
 #include "storage/fs_blob_store.hpp"
 
-#include "util/blocking.hpp"
-#include "util/crypto.hpp"
-#include "util/text.hpp"
-
-#include <boost/json.hpp>
-
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
+
+#include "util/blocking.hpp"
+#include "util/crypto.hpp"
+#include "util/text.hpp"
 
 namespace visionary::storage {
 
@@ -28,8 +27,8 @@ constexpr std::string_view temp_prefix = ".tmp-";
 constexpr std::string_view blob_suffix = ".blob";
 
 core::app_error io_error(std::string_view what, const fs::path& path, int error_number) {
-  return make_error(error_kind::storage_error, std::string(what) + " " + path.string() + ": " +
-                                                   std::strerror(error_number));
+  return make_error(error_kind::storage_error,
+                    std::string(what) + " " + path.string() + ": " + std::strerror(error_number));
 }
 
 // Writes bytes to a temp file beside target, fsyncs it, renames it over target, fsyncs the folder.
@@ -37,8 +36,7 @@ core::outcome<void> write_atomically(const fs::path& target, std::string_view by
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return io_error("cannot create folder for", target, ec.value());
-  const fs::path temp =
-      target.parent_path() / (std::string(temp_prefix) + util::random_token(12));
+  const fs::path temp = target.parent_path() / (std::string(temp_prefix) + util::random_token(12));
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return io_error("cannot create", temp, errno);
   std::size_t written = 0;
@@ -106,7 +104,8 @@ void apply_sidecar(blob_properties& p, std::string_view json_text) {
   if (auto* ct = o.if_contains("contentType"); ct && ct->is_string()) {
     p.content_type = std::string(ct->as_string());
   }
-  if (auto* et = o.if_contains("etag"); et && et->is_string()) p.etag = std::string(et->as_string());
+  if (auto* et = o.if_contains("etag"); et && et->is_string())
+    p.etag = std::string(et->as_string());
   if (auto* md = o.if_contains("metadata"); md && md->is_object()) {
     for (const auto& [k, v] : md->as_object()) {
       if (v.is_string()) p.metadata[std::string(k)] = std::string(v.as_string());
@@ -123,7 +122,7 @@ bool is_temp_name(std::string_view name) {
 }  // namespace
 
 core::outcome<std::unique_ptr<fs_blob_store>> fs_blob_store::open(fs_blob_store_options options,
-                                                                 boost::asio::thread_pool& pool) {
+                                                                  boost::asio::thread_pool& pool) {
   std::error_code ec;
   fs::create_directories(options.data_dir, ec);
   if (ec) return io_error("cannot create data directory", options.data_dir, ec.value());
@@ -150,7 +149,9 @@ fs_blob_store::fs_blob_store(fs_blob_store_options options, boost::asio::thread_
       blob_root_(options_.data_dir / "blobs" / options_.container),
       meta_root_(options_.data_dir / "meta" / options_.container) {}
 
-fs_blob_store::~fs_blob_store() { ::close(lock_fd_); }
+fs_blob_store::~fs_blob_store() {
+  ::close(lock_fd_);
+}
 
 // A suffix keeps "a/b" (a file) and "a/b/c" (under a folder "a/b") from colliding on disk.
 fs::path fs_blob_store::blob_path(std::string_view name) const {
@@ -235,9 +236,8 @@ boost::asio::awaitable<core::outcome<void>> fs_blob_store::put(std::string name,
     co_return make_error(error_kind::invalid_request, "Blob names must not start with .tmp-");
   }
   if (auto valid = validate_metadata(metadata); !valid) co_return valid;
-  co_return co_await util::run_blocking(pool_, [&]() {
-    return put_blocking(name, bytes, content_type, metadata);
-  });
+  co_return co_await util::run_blocking(
+      pool_, [&]() { return put_blocking(name, bytes, content_type, metadata); });
 }
 
 core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
@@ -253,7 +253,8 @@ core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
   std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
   if (range) {
     if (range->first >= size || (range->last && *range->last < range->first)) {
-      return make_error(error_kind::range_not_satisfiable, "The requested range is not satisfiable.");
+      return make_error(error_kind::range_not_satisfiable,
+                        "The requested range is not satisfiable.");
     }
     first = range->first;
     last = std::min(range->last.value_or(size - 1), size - 1);

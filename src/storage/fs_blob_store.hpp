@@ -1,26 +1,26 @@
 // fs_blob_store: the embedded blob store on the local filesystem. Durable atomic writes (temp file,
-// fsync, rename, directory fsync), an in-memory sorted index rebuilt from disk at startup (so listing
-// costs O(log n + page)), and links signed like Azure service SAS, served by GET /blobs/... .
-// Thread-safe. One process owns a data directory at a time (enforced with an exclusive lock file).
+// fsync, rename, directory fsync), an in-memory sorted index rebuilt from disk at startup (so
+// listing costs O(log n + page)), and links signed like Azure service SAS, served by GET /blobs/...
+// . Thread-safe. One process owns a data directory at a time (enforced with an exclusive lock
+// file).
 #pragma once
 
-#include "storage/blob_store.hpp"
-#include "storage/sas.hpp"
-
 #include <boost/asio/thread_pool.hpp>
-
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <utility>
 
+#include "storage/blob_store.hpp"
+#include "storage/sas.hpp"
+
 namespace visionary::storage {
 
 struct fs_blob_store_options {
   std::filesystem::path data_dir;
   std::string container = "images";
-  std::string signing_key;          // raw key bytes
+  std::string signing_key;             // raw key bytes
   std::string link_prefix = "/blobs";  // site-relative links: /blobs/{container}/{name}?sas
   std::string account = "visionary";   // account name in the SAS canonical resource
 };

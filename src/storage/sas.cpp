@@ -1,10 +1,10 @@
 #include "storage/sas.hpp"
 
+#include <set>
+
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
-
-#include <set>
 
 namespace visionary::storage {
 
@@ -70,23 +70,34 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
   std::set<std::string_view> seen;
   for (const auto& [name, value] : query) {
     std::string* target = nullptr;
-    if (name == "sv") target = &v.version;
-    else if (name == "sp") target = &v.permissions;
-    else if (name == "st") target = &v.starts_on;
-    else if (name == "se") target = &v.expires_on;
-    else if (name == "spr") target = &v.protocol;
-    else if (name == "sr") target = &resource_kind;
-    else if (name == "rscc") target = &v.cache_control;
-    else if (name == "rsct") target = &v.content_type;
-    else if (name == "sig") target = &signature;
+    if (name == "sv")
+      target = &v.version;
+    else if (name == "sp")
+      target = &v.permissions;
+    else if (name == "st")
+      target = &v.starts_on;
+    else if (name == "se")
+      target = &v.expires_on;
+    else if (name == "spr")
+      target = &v.protocol;
+    else if (name == "sr")
+      target = &resource_kind;
+    else if (name == "rscc")
+      target = &v.cache_control;
+    else if (name == "rsct")
+      target = &v.content_type;
+    else if (name == "sig")
+      target = &signature;
     else if (name == "si" || name == "sip" || name == "ses" || name == "rscd" || name == "rsce" ||
              name == "rscl") {
-      return make_error(error_kind::forbidden, "This link uses a signed field that is not accepted.");
+      return make_error(error_kind::forbidden,
+                        "This link uses a signed field that is not accepted.");
     } else {
       continue;  // unrelated parameters (cache busters) do not take part in the signature
     }
     if (!seen.insert(name).second) {
-      return make_error(error_kind::forbidden, "This link repeats the signed field '" + name + "'.");
+      return make_error(error_kind::forbidden,
+                        "This link repeats the signed field '" + name + "'.");
     }
     *target = value;
   }
@@ -106,7 +117,8 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
   }
   const auto expiry = util::parse_iso_utc(v.expires_on);
   if (!expiry || now >= *expiry) {
-    return make_error(error_kind::forbidden, "This link has expired; reload the gallery for a fresh one.");
+    return make_error(error_kind::forbidden,
+                      "This link has expired; reload the gallery for a fresh one.");
   }
   if (*expiry - now > max_link_lifetime + std::chrono::minutes{1}) {
     return make_error(error_kind::forbidden, "This link's lifetime exceeds 30 minutes.");

@@ -2,15 +2,15 @@
 // query string, and parsing/verification of presented links. Pure functions; thread-safe.
 #pragma once
 
-#include "core/error.hpp"
-#include "util/time.hpp"
-
 #include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "core/error.hpp"
+#include "util/time.hpp"
 
 namespace visionary::storage {
 

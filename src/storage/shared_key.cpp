@@ -1,11 +1,11 @@
 #include "storage/shared_key.hpp"
 
+#include <algorithm>
+#include <map>
+
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
-
-#include <algorithm>
-#include <map>
 
 namespace visionary::storage {
 
@@ -47,7 +47,8 @@ std::string shared_key_string_to_sign(std::string_view account, const shared_key
 
   out += "/" + std::string(account) + request.encoded_path;
   std::map<std::string, std::vector<std::string>> parameters;
-  for (const auto& [key, value] : request.query) parameters[util::to_lower_ascii(key)].push_back(value);
+  for (const auto& [key, value] : request.query)
+    parameters[util::to_lower_ascii(key)].push_back(value);
   for (auto& [name, values] : parameters) {
     std::sort(values.begin(), values.end());
     out += "\n" + name + ":";

@@ -10,13 +10,14 @@
 namespace visionary::storage {
 
 struct shared_key_request {
-  std::string method;          // "PUT"
-  std::string encoded_path;    // exactly as sent, e.g. "/devstoreaccount1/images/a%20b.png"
+  std::string method;        // "PUT"
+  std::string encoded_path;  // exactly as sent, e.g. "/devstoreaccount1/images/a%20b.png"
   std::vector<std::pair<std::string, std::string>> query;    // decoded names and values
   std::vector<std::pair<std::string, std::string>> headers;  // every header that will be sent
 };
 
-[[nodiscard]] std::string shared_key_string_to_sign(std::string_view account, const shared_key_request& request);
+[[nodiscard]] std::string shared_key_string_to_sign(std::string_view account,
+                                                    const shared_key_request& request);
 // "SharedKey {account}:{base64 HMAC-SHA256 of the string-to-sign}"; key is the decoded account key.
 [[nodiscard]] std::string shared_key_authorization(std::string_view account, std::string_view key,
                                                    const shared_key_request& request);

@@ -3,10 +3,10 @@
 // paths fall back to index.html (client-side routes). Thread-safe (read-only).
 #pragma once
 
-#include "http/router.hpp"
-
 #include <filesystem>
 #include <string>
+
+#include "http/router.hpp"
 
 namespace visionary::ui {
 

@@ -73,11 +73,15 @@ std::optional<std::string> decode(std::string_view text, std::string_view alphab
 
 }  // namespace
 
-std::string base64_encode(std::string_view bytes) { return encode(bytes, standard_alphabet, true); }
+std::string base64_encode(std::string_view bytes) {
+  return encode(bytes, standard_alphabet, true);
+}
 std::optional<std::string> base64_decode(std::string_view text) {
   return decode(text, standard_alphabet, true);
 }
-std::string base64url_encode(std::string_view bytes) { return encode(bytes, url_alphabet, false); }
+std::string base64url_encode(std::string_view bytes) {
+  return encode(bytes, url_alphabet, false);
+}
 std::optional<std::string> base64url_decode(std::string_view text) {
   return decode(text, url_alphabet, false);
 }

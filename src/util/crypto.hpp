@@ -12,7 +12,8 @@ namespace visionary::util {
 // Raw 32-byte SHA-256 digest.
 [[nodiscard]] std::string sha256(std::string_view data);
 [[nodiscard]] std::string hex_encode(std::string_view bytes);
-// Cryptographically secure random bytes; throws std::runtime_error if the RNG fails (a bug/startup issue).
+// Cryptographically secure random bytes; throws std::runtime_error if the RNG fails (a bug/startup
+// issue).
 [[nodiscard]] std::string random_bytes(std::size_t count);
 // Random lowercase base-32 token ([a-z2-7]), for ids that appear in blob names.
 [[nodiscard]] std::string random_token(std::size_t length);

@@ -1,6 +1,8 @@
 // Precompiled header for the project library: heavy, stable third-party headers only.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
@@ -10,8 +12,6 @@
 #include <boost/json.hpp>
 #include <boost/system/result.hpp>
 #include <boost/url.hpp>
-#include <spdlog/spdlog.h>
-
 #include <chrono>
 #include <map>
 #include <memory>

@@ -112,8 +112,12 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-std::string percent_encode(std::string_view text) { return encode(text, false); }
-std::string percent_encode_path(std::string_view text) { return encode(text, true); }
+std::string percent_encode(std::string_view text) {
+  return encode(text, false);
+}
+std::string percent_encode_path(std::string_view text) {
+  return encode(text, true);
+}
 
 std::optional<std::string> percent_decode(std::string_view text) {
   std::string out;
@@ -150,10 +154,13 @@ std::string slugify(std::string_view text, std::size_t max_length) {
       append(char(c));
     } else if (c >= 'A' && c <= 'Z') {
       append(char(c - 'A' + 'a'));
-    } else if (c == 0xC3 && i + 1 < text.size() && (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
+    } else if (c == 0xC3 && i + 1 < text.size() &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xC0) == 0x80) {
       const char folded = latin1_fold[(static_cast<unsigned char>(text[i + 1]) & 0x3F)];
-      if (folded == '-') pending_dash = true;
-      else append(folded);
+      if (folded == '-')
+        pending_dash = true;
+      else
+        append(folded);
       ++i;
     } else if (c < 0x80 || (c & 0xC0) != 0x80) {
       // ASCII punctuation/space or the first byte of another non-ASCII character separates words.

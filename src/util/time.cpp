@@ -36,7 +36,9 @@ std::int64_t unix_millis(sys_time t) {
   return duration_cast<milliseconds>(t.time_since_epoch()).count();
 }
 
-sys_time from_unix_millis(std::int64_t millis) { return sys_time{milliseconds{millis}}; }
+sys_time from_unix_millis(std::int64_t millis) {
+  return sys_time{milliseconds{millis}};
+}
 
 std::string format_rfc3339_millis(sys_time t) {
   const auto ms = time_point_cast<milliseconds>(t);

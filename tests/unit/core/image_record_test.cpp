@@ -1,12 +1,12 @@
 #include "core/image_record.hpp"
 
-#include "core/naming.hpp"
-#include "storage/blob_store.hpp"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <string>
+
+#include "core/naming.hpp"
+#include "storage/blob_store.hpp"
 
 namespace {
 
@@ -17,7 +17,8 @@ using visionary::util::from_unix_millis;
 
 const auto created = from_unix_millis(1'795'561'512'345);
 const std::string tricky_prompt =
-    "Un renard roux \xE2\x80\x94 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\xA6\x8A. Oil painting_with #hash? "
+    "Un renard roux \xE2\x80\x94 \xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\xA6\x8A. Oil painting_with "
+    "#hash? "
     "50% off / a/b\nsecond line\n\tindented";
 
 image_record sample_record(std::string prompt = tricky_prompt) {
@@ -147,7 +148,8 @@ TEST(ImageRecord, PngTextJsonRoundTrips) {
 
   image_record no_revised = sample_record();
   no_revised.revised_prompt.reset();
-  EXPECT_TRUE(boost::json::parse(png_text_json(no_revised)).as_object().at("revisedPrompt").is_null());
+  EXPECT_TRUE(
+      boost::json::parse(png_text_json(no_revised)).as_object().at("revisedPrompt").is_null());
 }
 
 TEST(ImageRecord, ApplyPngTextRejectsForeignText) {
@@ -188,8 +190,9 @@ TEST(ImageRecord, GarbledMetadataDoesNotBreakListing) {
 }
 
 TEST(ImageRecord, NonImageBlobsAreNotRecords) {
-  for (const char* name : {"thumbnails/8204438487654_a-red-fox_k3j4h5g6m2.webp", "images/readme.txt",
-                           "images/notes.png", "other/8204438487654_a-red-fox_k3j4h5g6m2.png"}) {
+  for (const char* name :
+       {"thumbnails/8204438487654_a-red-fox_k3j4h5g6m2.webp", "images/readme.txt",
+        "images/notes.png", "other/8204438487654_a-red-fox_k3j4h5g6m2.png"}) {
     blob_properties p;
     p.name = name;
     EXPECT_EQ(from_blob(p), std::nullopt) << name;

@@ -60,10 +60,13 @@ TEST(ModelCatalog, DemoHasNeitherQualityNorStyle) {
 }
 
 TEST(ModelCatalog, LocalServersGetStableDiffusionSizes) {
-  for (const auto& [provider, model] : std::vector<std::pair<const char*, const char*>>{
-           {"openai-compatible", "sd-1.5"}, {"automatic1111", "any"}, {"openai-compatible", "dall-e-3"}}) {
+  for (const auto& [provider, model] :
+       std::vector<std::pair<const char*, const char*>>{{"openai-compatible", "sd-1.5"},
+                                                        {"automatic1111", "any"},
+                                                        {"openai-compatible", "dall-e-3"}}) {
     const auto c = capabilities_for(provider, model);
-    EXPECT_EQ(c.size.values, (strings{"512x512", "768x768", "1024x1024", "768x512", "512x768"})) << provider;
+    EXPECT_EQ(c.size.values, (strings{"512x512", "768x768", "1024x1024", "768x512", "512x768"}))
+        << provider;
     EXPECT_EQ(c.size.default_value, "512x512");
     EXPECT_FALSE(c.quality.has_value());
     EXPECT_FALSE(c.style.has_value());
@@ -71,9 +74,12 @@ TEST(ModelCatalog, LocalServersGetStableDiffusionSizes) {
 }
 
 TEST(ModelCatalog, DefaultsAreAmongValues) {
-  for (const auto& [provider, model] : std::vector<std::pair<const char*, const char*>>{
-           {"demo", "procedural-v1"}, {"openai", "gpt-image-1"}, {"openai", "dall-e-3"},
-           {"openai", "dall-e-2"}, {"automatic1111", "x"}}) {
+  for (const auto& [provider, model] :
+       std::vector<std::pair<const char*, const char*>>{{"demo", "procedural-v1"},
+                                                        {"openai", "gpt-image-1"},
+                                                        {"openai", "dall-e-3"},
+                                                        {"openai", "dall-e-2"},
+                                                        {"automatic1111", "x"}}) {
     const auto c = capabilities_for(provider, model);
     EXPECT_TRUE(c.size.allows(c.size.default_value)) << provider << "/" << model;
     if (c.quality) {

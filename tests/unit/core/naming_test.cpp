@@ -1,12 +1,12 @@
 #include "core/naming.hpp"
 
-#include "util/base64.hpp"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <regex>
 #include <string>
+
+#include "util/base64.hpp"
 
 namespace {
 
@@ -31,7 +31,8 @@ TEST(Naming, InvertedMillisIsThirteenDigits) {
 
 TEST(Naming, LaterTimeSortsLexicographicallyFirst) {
   const sys_time bases[] = {from_unix_millis(0), from_unix_millis(999), sample,
-                            from_unix_millis(1'799'999'999'999), from_unix_millis(4'102'444'800'000)};
+                            from_unix_millis(1'799'999'999'999),
+                            from_unix_millis(4'102'444'800'000)};
   const std::chrono::milliseconds gaps[] = {1ms, 2ms, 999ms, 1s, 1min, 1h, 24h, 24h * 365 * 10};
   for (const auto base : bases) {
     for (const auto gap : gaps) {
@@ -51,8 +52,8 @@ TEST(Naming, TimeFromInvertedRoundTrips) {
 }
 
 TEST(Naming, TimeFromInvertedRejectsMalformed) {
-  for (const char* bad : {"", "123", "820443848765", "82044384876540", "820443848765a", "-204438487654",
-                          "+204438487654", " 204438487654", "8204438487654\n"}) {
+  for (const char* bad : {"", "123", "820443848765", "82044384876540", "820443848765a",
+                          "-204438487654", "+204438487654", " 204438487654", "8204438487654\n"}) {
     EXPECT_EQ(time_from_inverted(bad), std::nullopt) << bad;
   }
 }
@@ -60,8 +61,10 @@ TEST(Naming, TimeFromInvertedRejectsMalformed) {
 TEST(Naming, MakeImageNamesShape) {
   const auto names = make_image_names(sample, "A red fox. Oil painting_with #hash?", "k3j4h5g6m2");
   EXPECT_EQ(names.id, "8204438487654-k3j4h5g6m2");
-  EXPECT_EQ(names.image_blob, "images/8204438487654_a-red-fox-oil-painting-with-hash_k3j4h5g6m2.png");
-  EXPECT_EQ(names.thumbnail_blob, "thumbnails/8204438487654_a-red-fox-oil-painting-with-hash_k3j4h5g6m2.webp");
+  EXPECT_EQ(names.image_blob,
+            "images/8204438487654_a-red-fox-oil-painting-with-hash_k3j4h5g6m2.png");
+  EXPECT_EQ(names.thumbnail_blob,
+            "thumbnails/8204438487654_a-red-fox-oil-painting-with-hash_k3j4h5g6m2.webp");
 
   const std::regex image_shape("images/[0-9]{13}_[a-z0-9]+(-[a-z0-9]+)*_[a-z2-7]{10}\\.png");
   const std::regex thumb_shape("thumbnails/[0-9]{13}_[a-z0-9]+(-[a-z0-9]+)*_[a-z2-7]{10}\\.webp");
@@ -92,11 +95,11 @@ TEST(Naming, ParseImageIdRejectsEverythingElse) {
            "",
            "8204438487654",
            "8204438487654-",
-           "8204438487654-k3j4h5g6m",     // short token
-           "8204438487654-k3j4h5g6m2x",   // long token
-           "820443848765-k3j4h5g6m2x",    // short number
-           "8204438487654_k3j4h5g6m2",    // wrong separator
-           "8204438487654-K3J4H5G6M2",    // uppercase
+           "8204438487654-k3j4h5g6m",    // short token
+           "8204438487654-k3j4h5g6m2x",  // long token
+           "820443848765-k3j4h5g6m2x",   // short number
+           "8204438487654_k3j4h5g6m2",   // wrong separator
+           "8204438487654-K3J4H5G6M2",   // uppercase
            "820443848765a-k3j4h5g6m2",
            "8204438487654-k3j4h5g6/2",
            "../../../etc-k3j4h5g6m2",
@@ -110,7 +113,8 @@ TEST(Naming, ParseImageIdRejectsEverythingElse) {
 }
 
 TEST(Naming, NamesFromImageBlobRoundTrips) {
-  for (const char* prompt : {"a red fox", "", "\xE6\x97\xA5", "snake_case_words with under_scores"}) {
+  for (const char* prompt :
+       {"a red fox", "", "\xE6\x97\xA5", "snake_case_words with under_scores"}) {
     const auto made = make_image_names(sample, prompt, "k3j4h5g6m2");
     const auto parsed = names_from_image_blob(made.image_blob);
     ASSERT_TRUE(parsed.has_value()) << made.image_blob;
@@ -162,14 +166,14 @@ TEST(Naming, DecodeCursorRejectsGarbage) {
       "",
       "!!!",
       "not a cursor",
-      "dj",                                                    // "v" only
-      visionary::util::base64url_encode("v1:"),                // version but no marker
-      visionary::util::base64url_encode("v2:images/x.png"),    // unknown version
-      visionary::util::base64url_encode("images/x.png"),       // no version
-      visionary::util::base64url_encode("v1:\xff\xfe"),        // marker not UTF-8
-      visionary::util::base64_encode("v1:images/x.png?"),      // standard alphabet with padding
+      "dj",                                                  // "v" only
+      visionary::util::base64url_encode("v1:"),              // version but no marker
+      visionary::util::base64url_encode("v2:images/x.png"),  // unknown version
+      visionary::util::base64url_encode("images/x.png"),     // no version
+      visionary::util::base64url_encode("v1:\xff\xfe"),      // marker not UTF-8
+      visionary::util::base64_encode("v1:images/x.png?"),    // standard alphabet with padding
       visionary::util::base64url_encode("v1:images/x.png") + "=",
-      std::string(5000, 'A'),                                  // oversized
+      std::string(5000, 'A'),  // oversized
   };
   for (const auto& cursor : bad_cursors) {
     const auto decoded = decode_cursor(cursor);

@@ -25,7 +25,8 @@ std::string repeat(std::string_view unit, std::size_t count) {
 }
 
 void expect_invalid(const generation_input& in, const model_capabilities& caps,
-                    std::string_view message_part = "", std::size_t limit = default_max_prompt_chars) {
+                    std::string_view message_part = "",
+                    std::size_t limit = default_max_prompt_chars) {
   const auto result = validate_generation(in, caps, limit);
   ASSERT_FALSE(result.has_value()) << "accepted: " << testing::PrintToString(in.prompt);
   EXPECT_EQ(result.error().kind, error_kind::invalid_request);
@@ -48,10 +49,12 @@ TEST(Validation, PromptIsTrimmed) {
 TEST(Validation, LimitCountsCodePointsNotBytes) {
   EXPECT_TRUE(validate_generation(prompt_only(repeat("\xC3\xA9", 4000)), dalle3, 4000).has_value());
   expect_invalid(prompt_only(repeat("\xC3\xA9", 4001)), dalle3, "4001", 4000);
-  EXPECT_TRUE(validate_generation(prompt_only(repeat("\xF0\x9F\xA6\x8A", 10)), demo, 10).has_value());
+  EXPECT_TRUE(
+      validate_generation(prompt_only(repeat("\xF0\x9F\xA6\x8A", 10)), demo, 10).has_value());
   expect_invalid(prompt_only(repeat("a", 11)), demo, "limit is 10", 10);
   // Surrounding spaces do not count.
-  EXPECT_TRUE(validate_generation(prompt_only("  " + repeat("a", 10) + "  "), demo, 10).has_value());
+  EXPECT_TRUE(
+      validate_generation(prompt_only("  " + repeat("a", 10) + "  "), demo, 10).has_value());
 }
 
 TEST(Validation, EffectiveLimitIsTheSmallerOfConfigAndModel) {
@@ -69,16 +72,26 @@ TEST(Validation, RejectsInvalidUtf8) {
 }
 
 TEST(Validation, RejectsControlCharactersButAllowsNewlineAndTab) {
-  for (const std::string& bad : {std::string("a\x01" "b"), std::string("a\x7f" "b"), std::string("a\rb"),
-                                std::string("a\xC2\x85" "b"), std::string("a\xC2\x9F" "b"),
-                                std::string("a\x1b[31mb"), std::string("a\0b", 3)}) {
+  for (const std::string& bad : {std::string("a\x01"
+                                             "b"),
+                                 std::string("a\x7f"
+                                             "b"),
+                                 std::string("a\rb"),
+                                 std::string("a\xC2\x85"
+                                             "b"),
+                                 std::string("a\xC2\x9F"
+                                             "b"),
+                                 std::string("a\x1b[31mb"), std::string("a\0b", 3)}) {
     expect_invalid(prompt_only(bad), demo, "control characters");
   }
   const auto ok = validate_generation(prompt_only("line one\nline two\twith tab"), demo, 4000);
   ASSERT_TRUE(ok.has_value()) << ok.error().message;
   EXPECT_EQ(ok->prompt, "line one\nline two\twith tab");
   // NBSP (U+00A0, also C2-led) is ordinary text inside a prompt.
-  EXPECT_TRUE(validate_generation(prompt_only("a\xC2\xA0" "b"), demo, 4000).has_value());
+  EXPECT_TRUE(validate_generation(prompt_only("a\xC2\xA0"
+                                              "b"),
+                                  demo, 4000)
+                  .has_value());
 }
 
 TEST(Validation, UnknownSizeListsAllowedValues) {
@@ -121,7 +134,8 @@ TEST(Validation, NBounds) {
     ASSERT_TRUE(r.has_value()) << n;
     EXPECT_EQ(r->n, n);
   }
-  for (std::int64_t n : {std::int64_t{0}, std::int64_t{-1}, std::int64_t{5}, std::int64_t{1} << 40}) {
+  for (std::int64_t n :
+       {std::int64_t{0}, std::int64_t{-1}, std::int64_t{5}, std::int64_t{1} << 40}) {
     in.n = n;
     expect_invalid(in, gpt_image, "between 1 and 4");
   }
@@ -138,7 +152,8 @@ TEST(Validation, DefaultsApplied) {
   EXPECT_EQ(r->n, 1);
   EXPECT_EQ(r->quality, std::nullopt);  // the provider's own default applies
   EXPECT_EQ(r->style, std::nullopt);
-  const auto local = validate_generation(prompt_only("fox"), capabilities_for("openai-compatible", "sd"), 4000);
+  const auto local =
+      validate_generation(prompt_only("fox"), capabilities_for("openai-compatible", "sd"), 4000);
   ASSERT_TRUE(local.has_value());
   EXPECT_EQ(local->size, "512x512");
 }
@@ -157,7 +172,8 @@ TEST(PageLimit, DefaultAndBounds) {
   EXPECT_EQ(parse_page_limit("1").value(), 1);
   EXPECT_EQ(parse_page_limit("100").value(), 100);
   EXPECT_EQ(parse_page_limit("42").value(), 42);
-  for (const char* bad : {"0", "101", "-1", "abc", "", "5x", " 5", "5 ", "+5", "1e2", "2.5", "99999999999"}) {
+  for (const char* bad :
+       {"0", "101", "-1", "abc", "", "5x", " 5", "5 ", "+5", "1e2", "2.5", "99999999999"}) {
     const auto r = parse_page_limit(std::string_view(bad));
     ASSERT_FALSE(r.has_value()) << bad;
     EXPECT_EQ(r.error().kind, error_kind::invalid_request);

@@ -1,7 +1,5 @@
 #include "imaging/image_codec.hpp"
 
-#include "imaging/png_text.hpp"
-
 #include <gtest/gtest.h>
 #include <vips/vips.h>
 
@@ -10,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "imaging/png_text.hpp"
 
 namespace {
 
@@ -48,7 +48,8 @@ std::string make_png(int width, int height) {
 std::string make_jpeg(int width, int height) {
   ensure_vips();
   const auto rgb = gradient(width, height);
-  VipsImage* image = vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR);
+  VipsImage* image =
+      vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR);
   if (image == nullptr) return {};
   void* buffer = nullptr;
   std::size_t length = 0;
@@ -82,7 +83,8 @@ TEST(ImageCodec, PreparesPngWithTextAndThumbnail) {
   EXPECT_EQ(prepared->height, 400);
   EXPECT_EQ(prepared->source_format, "png");
   EXPECT_TRUE(has_png_signature(prepared->png));
-  EXPECT_EQ(find_png_text(prepared->png, "visionary"), std::optional<std::string>("{\"prompt\":\"fox\"}"));
+  EXPECT_EQ(find_png_text(prepared->png, "visionary"),
+            std::optional<std::string>("{\"prompt\":\"fox\"}"));
   EXPECT_TRUE(is_webp(prepared->thumbnail_webp));
   EXPECT_EQ(std::max(prepared->thumbnail_width, prepared->thumbnail_height), thumbnail_side);
   EXPECT_EQ(prepared->thumbnail_width, 384);
@@ -133,8 +135,8 @@ TEST(ImageCodec, ConvertsJpegToPng) {
 
 TEST(ImageCodec, RejectsNonImages) {
   ensure_vips();
-  for (const std::string& bad : {std::string("not an image"), std::string(), std::string("\x89PNG\r\n\x1a\n", 8),
-                                std::string("GIF89a")}) {
+  for (const std::string& bad : {std::string("not an image"), std::string(),
+                                 std::string("\x89PNG\r\n\x1a\n", 8), std::string("GIF89a")}) {
     const auto r = prepare_image(bad, "visionary", "x");
     ASSERT_FALSE(r.has_value()) << testing::PrintToString(bad);
     EXPECT_EQ(r.error().kind, error_kind::provider_error);

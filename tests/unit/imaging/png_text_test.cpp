@@ -1,13 +1,13 @@
 #include "imaging/png_text.hpp"
 
-#include "imaging/image_codec.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "imaging/image_codec.hpp"
 
 namespace {
 
@@ -26,7 +26,8 @@ std::string make_png(int width, int height, bool noisy) {
   ensure_vips();
   std::vector<std::uint8_t> rgb(std::size_t(width) * height * 3);
   std::mt19937 rng(42);
-  for (std::size_t i = 0; i < rgb.size(); ++i) rgb[i] = noisy ? std::uint8_t(rng()) : std::uint8_t(i % 251);
+  for (std::size_t i = 0; i < rgb.size(); ++i)
+    rgb[i] = noisy ? std::uint8_t(rng()) : std::uint8_t(i % 251);
   auto png = encode_png_rgb(rgb, width, height);
   EXPECT_TRUE(png.has_value());
   return png ? *png : std::string();
@@ -49,7 +50,8 @@ std::string chunk(std::string_view type, std::string_view data) {
 }
 
 const std::string json_text =
-    "{\"prompt\":\"A red fox \xE2\x80\x94 \xE6\x97\xA5\xE6\x9C\xAC\\nline two\",\"provider\":\"demo\"}";
+    "{\"prompt\":\"A red fox \xE2\x80\x94 \xE6\x97\xA5\xE6\x9C\xAC\\nline "
+    "two\",\"provider\":\"demo\"}";
 
 TEST(PngText, Crc32CheckValue) {
   EXPECT_EQ(crc32("123456789"), 0xCBF43926u);
@@ -78,7 +80,8 @@ TEST(PngText, InsertThenFindRoundTrip) {
   const std::size_t at = 8 + 25;
   const std::uint32_t length = read_u32(*with_text, at);
   EXPECT_EQ(with_text->substr(at + 4, 4), "iTXt");
-  EXPECT_EQ(read_u32(*with_text, at + 8 + length), crc32(std::string_view(*with_text).substr(at + 4, 4 + length)));
+  EXPECT_EQ(read_u32(*with_text, at + 8 + length),
+            crc32(std::string_view(*with_text).substr(at + 4, 4 + length)));
   EXPECT_EQ(with_text->size(), png.size() + 12 + length);
   EXPECT_EQ(with_text->substr(0, at), png.substr(0, at));
   EXPECT_EQ(with_text->substr(at + 12 + length), png.substr(at));
@@ -124,14 +127,17 @@ TEST(PngText, FindReadsTextChunksAndStopsAtImageData) {
   const std::string with_text = head + chunk("tEXt", std::string("Comment\0hello", 13)) + rest;
   EXPECT_EQ(find_png_text(with_text, "Comment"), std::optional<std::string>("hello"));
   // iTXt with a language tag and translated keyword.
-  const std::string itxt = head + chunk("iTXt", std::string("visionary\0\0\0en\0Visionary\0text", 29)) + rest;
+  const std::string itxt =
+      head + chunk("iTXt", std::string("visionary\0\0\0en\0Visionary\0text", 29)) + rest;
   EXPECT_EQ(find_png_text(itxt, "visionary"), std::optional<std::string>("text"));
   // Compressed iTXt is not ours to inflate.
-  const std::string compressed = head + chunk("iTXt", std::string("visionary\0\1\0\0\0xx", 16)) + rest;
+  const std::string compressed =
+      head + chunk("iTXt", std::string("visionary\0\1\0\0\0xx", 16)) + rest;
   EXPECT_EQ(find_png_text(compressed, "visionary"), std::nullopt);
   // Text after the image data is not looked at (it would need the whole file).
   const auto iend = png.rfind("IEND") - 4;
-  const std::string trailing = png.substr(0, iend) + chunk("tEXt", std::string("late\0x", 6)) + png.substr(iend);
+  const std::string trailing =
+      png.substr(0, iend) + chunk("tEXt", std::string("late\0x", 6)) + png.substr(iend);
   EXPECT_EQ(find_png_text(trailing, "late"), std::nullopt);
   // Truncated inside the chunk, or no PNG at all.
   EXPECT_EQ(find_png_text(with_text.substr(0, 33 + 10), "Comment"), std::nullopt);

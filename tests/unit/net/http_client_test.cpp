@@ -3,12 +3,12 @@
 // requests, and limits and refused connections come back as transport errors.
 #include "net/http_client.hpp"
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <future>
 #include <thread>
 
@@ -41,7 +41,8 @@ class loopback_server {
     thread_.join();
   }
   std::string url(std::string_view path = "/") const {
-    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + std::string(path);
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) +
+           std::string(path);
   }
   int accepted() const { return accepted_.load(); }
 
@@ -60,7 +61,8 @@ class loopback_server {
         http::read(socket, buffer, request, ec);
         if (ec) break;
         http::response<http::string_body> response{http::status::ok, 11};
-        response.body() = body_size_ ? std::string(body_size_, 'x') : "hello " + std::to_string(++served);
+        response.body() =
+            body_size_ ? std::string(body_size_, 'x') : "hello " + std::to_string(++served);
         response.keep_alive(true);  // even on the last answer: the client must cope with the close
         response.prepare_payload();
         http::write(socket, response, ec);

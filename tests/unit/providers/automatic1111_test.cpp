@@ -1,8 +1,10 @@
-// The AUTOMATIC1111 txt2img wire format: request body from a generation request, images from an answer.
-#include "providers/automatic1111_provider.hpp"
+// The AUTOMATIC1111 txt2img wire format: request body from a generation request, images from an
+// answer.
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <gtest/gtest.h>
+
+#include "providers/automatic1111_provider.hpp"
 
 namespace {
 
@@ -30,14 +32,17 @@ TEST(Txt2ImgBody, NamesTheCheckpointWhenConfigured) {
   request.prompt = "x";
   request.size = "512x512";
   const auto body = boost::json::parse(build_txt2img_body(request, "sdxl-base-1.0")).as_object();
-  EXPECT_EQ(body.at("override_settings").as_object().at("sd_model_checkpoint").as_string(), "sdxl-base-1.0");
+  EXPECT_EQ(body.at("override_settings").as_object().at("sd_model_checkpoint").as_string(),
+            "sdxl-base-1.0");
 }
 
 TEST(Txt2ImgResponse, ReturnsEveryImageAndRejectsOtherShapes) {
-  auto images = parse_txt2img_response(R"({"images":["aGVsbG8=","d29ybGQ="],"parameters":{},"info":"{}"})");
+  auto images =
+      parse_txt2img_response(R"({"images":["aGVsbG8=","d29ybGQ="],"parameters":{},"info":"{}"})");
   ASSERT_TRUE(images);
   EXPECT_EQ(*images, (std::vector<std::string>{"aGVsbG8=", "d29ybGQ="}));
-  for (const char* bad : {"not json", "[]", R"({"images":[]})", R"({"images":[1]})", R"({"detail":"x"})"}) {
+  for (const char* bad :
+       {"not json", "[]", R"({"images":[]})", R"({"images":[1]})", R"({"detail":"x"})"}) {
     auto parsed = parse_txt2img_response(bad);
     ASSERT_FALSE(parsed) << bad;
     EXPECT_EQ(parsed.error().kind, error_kind::provider_error) << bad;

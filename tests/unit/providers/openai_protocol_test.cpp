@@ -1,8 +1,8 @@
 #include "providers/openai_protocol.hpp"
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <string>
 
@@ -98,23 +98,23 @@ TEST(OpenAiResponse, ParsesUrlAndRevisedPrompt) {
           "revised_prompt":"A red fox at dawn, oil painting"}]})");
   ASSERT_TRUE(items.has_value()) << items.error().message;
   ASSERT_EQ(items->size(), 1u);
-  EXPECT_EQ((*items)[0].url, std::optional<std::string>("http://127.0.0.1:9/generated-images/a.png"));
+  EXPECT_EQ((*items)[0].url,
+            std::optional<std::string>("http://127.0.0.1:9/generated-images/a.png"));
   EXPECT_EQ((*items)[0].b64_json, std::nullopt);
-  EXPECT_EQ((*items)[0].revised_prompt, std::optional<std::string>("A red fox at dawn, oil painting"));
+  EXPECT_EQ((*items)[0].revised_prompt,
+            std::optional<std::string>("A red fox at dawn, oil painting"));
 }
 
 TEST(OpenAiResponse, RejectsUnusableAnswers) {
   for (const char* bad : {
-           "",
-           "not json",
-           "{\"data\":[{\"b64_json\":\"AAAA\"}",   // truncated
+           "", "not json",
+           "{\"data\":[{\"b64_json\":\"AAAA\"}",  // truncated
            "[]",
-           "{\"created\":1}",                        // no data
-           "{\"data\":{}}",                          // data not an array
-           "{\"data\":[]}",                          // no images
+           "{\"created\":1}",                          // no data
+           "{\"data\":{}}",                            // data not an array
+           "{\"data\":[]}",                            // no images
            "{\"data\":[{\"revised_prompt\":\"x\"}]}",  // neither b64_json nor url
-           "{\"data\":[{\"b64_json\":\"\"}]}",
-           "{\"data\":[{\"b64_json\":null,\"url\":5}]}",
+           "{\"data\":[{\"b64_json\":\"\"}]}", "{\"data\":[{\"b64_json\":null,\"url\":5}]}",
            "{\"data\":[1]}",
            "{\"data\":[{\"b64_json\":\"AAAA\"},{}]}",  // one bad entry spoils the answer
        }) {
@@ -128,14 +128,16 @@ TEST(OpenAiResponse, RejectsUnusableAnswers) {
 // --- errors ------------------------------------------------------------------------------------
 
 const error_context openai_ctx{"OpenAI", "OPENAI_API_KEY", "gpt-image-1"};
-const auto fixed_now = visionary::util::from_unix_millis(1'795'561'431'000);  // Tue, 24 Nov 2026 23:03:51 GMT
+const auto fixed_now =
+    visionary::util::from_unix_millis(1'795'561'431'000);  // Tue, 24 Nov 2026 23:03:51 GMT
 
 provider_failure classify(unsigned status, std::string_view body,
                           std::optional<std::string_view> retry_after = std::nullopt,
                           std::optional<std::string_view> should_retry = std::nullopt,
                           std::optional<std::string_view> retry_after_ms = std::nullopt,
                           const error_context& ctx = openai_ctx) {
-  return classify_error_response(status, body, retry_after_ms, retry_after, should_retry, ctx, fixed_now);
+  return classify_error_response(status, body, retry_after_ms, retry_after, should_retry, ctx,
+                                 fixed_now);
 }
 
 constexpr std::string_view dalle_policy_body =
@@ -158,7 +160,8 @@ constexpr std::string_view overloaded_body =
 TEST(OpenAiErrors, ContentPolicyViolationCarriesProviderMessage) {
   const auto f = classify(400, dalle_policy_body);
   EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
-  EXPECT_NE(f.error.message.find("Your request was rejected as a result of our safety system."), std::string::npos)
+  EXPECT_NE(f.error.message.find("Your request was rejected as a result of our safety system."),
+            std::string::npos)
       << f.error.message;
   EXPECT_NE(f.error.message.find("OpenAI"), std::string::npos);
   EXPECT_FALSE(f.retryable);
@@ -167,7 +170,8 @@ TEST(OpenAiErrors, ContentPolicyViolationCarriesProviderMessage) {
 TEST(OpenAiErrors, ModerationBlockedIsContentPolicy) {
   const auto f = classify(400, moderation_body);
   EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
-  EXPECT_NE(f.error.message.find("rejected by the safety system"), std::string::npos) << f.error.message;
+  EXPECT_NE(f.error.message.find("rejected by the safety system"), std::string::npos)
+      << f.error.message;
   EXPECT_FALSE(f.retryable);
 }
 
@@ -176,11 +180,13 @@ TEST(OpenAiErrors, AzureContentFilterIsContentPolicy) {
   const auto f = classify(400, azure_filter_body, std::nullopt, std::nullopt, std::nullopt, azure);
   EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
   EXPECT_NE(f.error.message.find("Azure OpenAI"), std::string::npos);
-  EXPECT_NE(f.error.message.find("Your task failed as a result of our safety system."), std::string::npos);
+  EXPECT_NE(f.error.message.find("Your task failed as a result of our safety system."),
+            std::string::npos);
   EXPECT_FALSE(f.retryable);
   // The inner verdict alone is enough, whatever the outer code says.
   const auto inner_only = classify(
-      400, R"({"error":{"code":"BadRequest","message":"blocked","inner_error":{"code":"ResponsibleAIPolicyViolation"}}})",
+      400,
+      R"({"error":{"code":"BadRequest","message":"blocked","inner_error":{"code":"ResponsibleAIPolicyViolation"}}})",
       std::nullopt, std::nullopt, std::nullopt, azure);
   EXPECT_EQ(inner_only.error.kind, error_kind::content_policy_violation);
 }
@@ -214,8 +220,9 @@ TEST(OpenAiErrors, RateLimitWithoutHeaderStillSuggestsAWait) {
   ASSERT_TRUE(f.error.retry_after_seconds.has_value());
   EXPECT_GT(*f.error.retry_after_seconds, 0);
   // Sub-second waits round up to a whole second for the Retry-After header.
-  EXPECT_EQ(classify(429, rate_limit_body, std::nullopt, std::nullopt, "250").error.retry_after_seconds,
-            std::optional<int>(1));
+  EXPECT_EQ(
+      classify(429, rate_limit_body, std::nullopt, std::nullopt, "250").error.retry_after_seconds,
+      std::optional<int>(1));
 }
 
 TEST(OpenAiErrors, InsufficientQuotaIsNotRetryable) {
@@ -239,7 +246,8 @@ TEST(OpenAiErrors, ServerErrorsAreRetryable) {
   const auto unavailable = classify(503, overloaded_body, "7");
   EXPECT_EQ(unavailable.error.retry_after_seconds, std::optional<int>(7));
   // Non-JSON bodies from proxies are still classified by status.
-  EXPECT_EQ(classify(503, "<html>Service Unavailable</html>").error.kind, error_kind::provider_unavailable);
+  EXPECT_EQ(classify(503, "<html>Service Unavailable</html>").error.kind,
+            error_kind::provider_unavailable);
   EXPECT_TRUE(classify(408, "").retryable);
   EXPECT_TRUE(classify(409, "").retryable);
 }
@@ -254,12 +262,14 @@ TEST(OpenAiErrors, ShouldRetryHeaderOverrides) {
 
 TEST(OpenAiErrors, OtherClientErrors) {
   const auto missing_model = classify(
-      404, R"({"error":{"message":"The model `dall-e-2` does not exist.","type":"invalid_request_error","param":null,"code":"model_not_found"}})");
+      404,
+      R"({"error":{"message":"The model `dall-e-2` does not exist.","type":"invalid_request_error","param":null,"code":"model_not_found"}})");
   EXPECT_EQ(missing_model.error.kind, error_kind::provider_error);
   EXPECT_NE(missing_model.error.message.find("gpt-image-1"), std::string::npos);
   EXPECT_FALSE(missing_model.retryable);
   const auto bad_size = classify(
-      400, R"({"error":{"message":"Invalid value: '999x999'.","type":"invalid_request_error","param":"size","code":"invalid_value"}})");
+      400,
+      R"({"error":{"message":"Invalid value: '999x999'.","type":"invalid_request_error","param":"size","code":"invalid_value"}})");
   EXPECT_EQ(bad_size.error.kind, error_kind::provider_error);
   EXPECT_NE(bad_size.error.message.find("Invalid value: '999x999'."), std::string::npos);
   EXPECT_FALSE(bad_size.retryable);
@@ -268,16 +278,22 @@ TEST(OpenAiErrors, OtherClientErrors) {
 // --- retry timing ------------------------------------------------------------------------------
 
 TEST(RetryAfter, MillisecondsHeaderWins) {
-  EXPECT_EQ(parse_retry_after("1500", "30", fixed_now), std::optional<std::chrono::milliseconds>(1500ms));
-  EXPECT_EQ(parse_retry_after("0", std::nullopt, fixed_now), std::optional<std::chrono::milliseconds>(0ms));
+  EXPECT_EQ(parse_retry_after("1500", "30", fixed_now),
+            std::optional<std::chrono::milliseconds>(1500ms));
+  EXPECT_EQ(parse_retry_after("0", std::nullopt, fixed_now),
+            std::optional<std::chrono::milliseconds>(0ms));
   // A malformed ms header falls back to retry-after.
-  EXPECT_EQ(parse_retry_after("soon", "3", fixed_now), std::optional<std::chrono::milliseconds>(3000ms));
+  EXPECT_EQ(parse_retry_after("soon", "3", fixed_now),
+            std::optional<std::chrono::milliseconds>(3000ms));
 }
 
 TEST(RetryAfter, Seconds) {
-  EXPECT_EQ(parse_retry_after(std::nullopt, "2", fixed_now), std::optional<std::chrono::milliseconds>(2000ms));
-  EXPECT_EQ(parse_retry_after(std::nullopt, "0", fixed_now), std::optional<std::chrono::milliseconds>(0ms));
-  EXPECT_EQ(parse_retry_after(std::nullopt, "1.5", fixed_now), std::optional<std::chrono::milliseconds>(1500ms));
+  EXPECT_EQ(parse_retry_after(std::nullopt, "2", fixed_now),
+            std::optional<std::chrono::milliseconds>(2000ms));
+  EXPECT_EQ(parse_retry_after(std::nullopt, "0", fixed_now),
+            std::optional<std::chrono::milliseconds>(0ms));
+  EXPECT_EQ(parse_retry_after(std::nullopt, "1.5", fixed_now),
+            std::optional<std::chrono::milliseconds>(1500ms));
 }
 
 TEST(RetryAfter, HttpDateRelativeToNow) {
@@ -290,8 +306,10 @@ TEST(RetryAfter, HttpDateRelativeToNow) {
 
 TEST(RetryAfter, GarbageIsIgnored) {
   for (const char* bad : {"", "soon", "-1", "2s", "nan", "inf", "Tue, 24 Nov 2026"}) {
-    EXPECT_EQ(parse_retry_after(std::nullopt, std::string_view(bad), fixed_now), std::nullopt) << bad;
-    EXPECT_EQ(parse_retry_after(std::string_view(bad), std::nullopt, fixed_now), std::nullopt) << bad;
+    EXPECT_EQ(parse_retry_after(std::nullopt, std::string_view(bad), fixed_now), std::nullopt)
+        << bad;
+    EXPECT_EQ(parse_retry_after(std::string_view(bad), std::nullopt, fixed_now), std::nullopt)
+        << bad;
   }
   EXPECT_EQ(parse_retry_after(std::nullopt, std::nullopt, fixed_now), std::nullopt);
 }
@@ -304,8 +322,8 @@ TEST(RetryAfter, AbsurdValuesNeverBecomeNegativeWaits) {
       const auto r = as_ms ? parse_retry_after(std::string_view(huge), std::nullopt, fixed_now)
                            : parse_retry_after(std::nullopt, std::string_view(huge), fixed_now);
       if (r && r->count() < 0) {
-        problems += std::string(" ") + (as_ms ? "retry-after-ms=" : "retry-after=") + huge + " -> " +
-                    std::to_string(r->count()) + " ms;";
+        problems += std::string(" ") + (as_ms ? "retry-after-ms=" : "retry-after=") + huge +
+                    " -> " + std::to_string(r->count()) + " ms;";
       }
     }
   }
@@ -313,12 +331,15 @@ TEST(RetryAfter, AbsurdValuesNeverBecomeNegativeWaits) {
     const auto f = classify(429, rate_limit_body, seconds);
     if (!f.error.retry_after_seconds || *f.error.retry_after_seconds < 1 ||
         (f.retry_after && f.retry_after->count() < 0)) {
-      problems += std::string(" 429 retry-after=") + seconds + " -> retryAfterSeconds " +
-                  (f.error.retry_after_seconds ? std::to_string(*f.error.retry_after_seconds) : "none") + ";";
+      problems +=
+          std::string(" 429 retry-after=") + seconds + " -> retryAfterSeconds " +
+          (f.error.retry_after_seconds ? std::to_string(*f.error.retry_after_seconds) : "none") +
+          ";";
     }
   }
   if (!problems.empty()) {
-    GTEST_SKIP() << "BUG: parse_retry_after/classify_error_response overflow on huge header values:" << problems;
+    GTEST_SKIP() << "BUG: parse_retry_after/classify_error_response overflow on huge header values:"
+                 << problems;
   }
 }
 

@@ -1,12 +1,11 @@
 // Azure Blob answers parsed without a network (src/storage/azure_blob_client.*): List Blobs
 // (EnumerationResults XML, protocols.md §2.2) and the error code of a failed call.
-#include "storage/azure_blob_client.hpp"
-
-#include "util/time.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "storage/azure_blob_client.hpp"
+#include "util/time.hpp"
 
 namespace {
 
@@ -47,11 +46,14 @@ TEST(AzureListing, ParsesNamesSizesTypesEtagsDatesAndMetadata) {
   EXPECT_EQ(a.size, 34u);
   EXPECT_EQ(a.content_type, "image/png");
   EXPECT_EQ(a.etag, "\"0x8DD2B1C4E5F6A7B\"") << "ETags are kept quoted, as HTTP sends them";
-  EXPECT_EQ(a.last_modified, visionary::util::parse_rfc1123("Tue, 24 Nov 2026 23:03:52 GMT").value());
+  EXPECT_EQ(a.last_modified,
+            visionary::util::parse_rfc1123("Tue, 24 Nov 2026 23:03:52 GMT").value());
   EXPECT_EQ(visionary::util::format_rfc3339_millis(a.last_modified), "2026-11-24T23:03:52.000Z");
-  const visionary::storage::blob_metadata expected{
-      {"prompt", "a%20red%20fox"}, {"model", "dall-e-3"}, {"createdat", "2026-11-24T23:03:51.123Z"}};
-  EXPECT_EQ(a.metadata, expected) << "metadata names are lower-cased (Azurite keeps the case they were sent with)";
+  const visionary::storage::blob_metadata expected{{"prompt", "a%20red%20fox"},
+                                                   {"model", "dall-e-3"},
+                                                   {"createdat", "2026-11-24T23:03:51.123Z"}};
+  EXPECT_EQ(a.metadata, expected)
+      << "metadata names are lower-cased (Azurite keeps the case they were sent with)";
 
   const auto& b = page->items[1];
   EXPECT_EQ(b.name, "gen/b & c.webp") << "XML entities are decoded";
@@ -83,9 +85,10 @@ TEST(AzureListing, EmptyContainer) {
 }
 
 TEST(AzureListing, MalformedOrUnexpectedXmlIsAnError) {
-  for (std::string_view text : {std::string_view(""), std::string_view("not xml at all"),
-                                std::string_view("<EnumerationResults><Blobs><Blob><Name>x</Name></Blobs>"),
-                                std::string_view(R"(<?xml version="1.0"?><Error><Code>InternalError</Code></Error>)")}) {
+  for (std::string_view text :
+       {std::string_view(""), std::string_view("not xml at all"),
+        std::string_view("<EnumerationResults><Blobs><Blob><Name>x</Name></Blobs>"),
+        std::string_view(R"(<?xml version="1.0"?><Error><Code>InternalError</Code></Error>)")}) {
     SCOPED_TRACE(std::string(text));
     const auto page = parse_list_blobs(text);
     ASSERT_FALSE(page.has_value()) << "accepted as a listing";
@@ -108,8 +111,9 @@ RequestId:5f1c0a7e-0000-0000-0000-000000000000
 Time:2026-11-24T23:03:51.0000000Z</Message></Error>)";
 
 TEST(AzureErrorCode, PrefersTheHeader) {
-  const auto r = response(403, {{"x-ms-request-id", "r1"}, {"x-ms-error-code", "AuthorizationFailure"}},
-                          std::string(R"(<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code></Error>)"));
+  const auto r = response(
+      403, {{"x-ms-request-id", "r1"}, {"x-ms-error-code", "AuthorizationFailure"}},
+      std::string(R"(<?xml version="1.0"?><Error><Code>AuthenticationFailed</Code></Error>)"));
   EXPECT_EQ(azure_error_code(r), "AuthorizationFailure");
   // Header names are case-insensitive.
   const auto upper = response(409, {{"X-MS-Error-Code", "ContainerAlreadyExists"}}, "");
@@ -117,10 +121,12 @@ TEST(AzureErrorCode, PrefersTheHeader) {
 }
 
 TEST(AzureErrorCode, FallsBackToTheXmlCode) {
-  EXPECT_EQ(azure_error_code(response(404, {{"Content-Type", "application/xml"}}, std::string(error_body))),
+  EXPECT_EQ(azure_error_code(
+                response(404, {{"Content-Type", "application/xml"}}, std::string(error_body))),
             "BlobNotFound");
   // An empty header does not hide the body's code.
-  EXPECT_EQ(azure_error_code(response(404, {{"x-ms-error-code", ""}}, std::string(error_body))), "BlobNotFound");
+  EXPECT_EQ(azure_error_code(response(404, {{"x-ms-error-code", ""}}, std::string(error_body))),
+            "BlobNotFound");
 }
 
 TEST(AzureErrorCode, NothingToGoOnGivesAnEmptyCode) {

@@ -1,36 +1,18 @@
 // The blob_store contract (src/storage/blob_store.hpp): the same cases for every backend, through
 // the interface only. "fs" is the embedded filesystem store; "azure" is azure_blob_store against a
 // real Azurite (one per test binary run, started on first use; a fresh container per test).
-#include "storage/blob_store.hpp"
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-#include "support/azurite.hpp"
-#include "core/gallery_service.hpp"
-#include "core/generation_service.hpp"
-#include "core/image_record.hpp"
-#include "core/model_catalog.hpp"
-#include "core/naming.hpp"
-#include "imaging/image_codec.hpp"
-#include "net/http_client.hpp"
-#include "providers/image_provider.hpp"
-#include "storage/azure_blob_store.hpp"
-#include "storage/fs_blob_store.hpp"
-#include "storage/sas.hpp"
-#include "util/base64.hpp"
-#include "util/text.hpp"
-
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/url/parse.hpp>
-#include <gtest/gtest.h>
-
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <future>
@@ -40,6 +22,22 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "core/gallery_service.hpp"
+#include "core/generation_service.hpp"
+#include "core/image_record.hpp"
+#include "core/model_catalog.hpp"
+#include "core/naming.hpp"
+#include "imaging/image_codec.hpp"
+#include "net/http_client.hpp"
+#include "providers/image_provider.hpp"
+#include "storage/azure_blob_store.hpp"
+#include "storage/blob_store.hpp"
+#include "storage/fs_blob_store.hpp"
+#include "storage/sas.hpp"
+#include "support/azurite.hpp"
+#include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace {
 
@@ -52,7 +50,8 @@ using storage::blob_metadata;
 using storage::blob_store;
 using storage::byte_range;
 
-constexpr auto operation_deadline = 2min;  // far above any single store call; only a hang reaches it
+constexpr auto operation_deadline =
+    2min;  // far above any single store call; only a hang reaches it
 
 // Runs coroutines on one io_context per test; the HTTP client's pooled connections live on it.
 class coroutine_runner {
@@ -89,7 +88,8 @@ std::vector<std::pair<std::string, std::string>> decoded_query(const std::string
   return out;
 }
 
-std::string query_value(const std::vector<std::pair<std::string, std::string>>& query, std::string_view name) {
+std::string query_value(const std::vector<std::pair<std::string, std::string>>& query,
+                        std::string_view name) {
   for (const auto& [k, v] : query) {
     if (k == name) return v;
   }
@@ -127,7 +127,8 @@ void wait_past_millisecond(util::sys_time t) {
   const auto millis = util::unix_millis(t);
   const auto deadline = std::chrono::steady_clock::now() + 5s;
   while (util::unix_millis(std::chrono::system_clock::now()) <= millis) {
-    if (std::chrono::steady_clock::now() > deadline) throw std::runtime_error("the system clock does not advance");
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the system clock does not advance");
   }
 }
 
@@ -148,7 +149,8 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (GetParam() == "fs") {
-      dir_ = fs::temp_directory_path() / ("visionary-contract-" + test::unique_container_name("fs"));
+      dir_ =
+          fs::temp_directory_path() / ("visionary-contract-" + test::unique_container_name("fs"));
       storage::fs_blob_store_options options;
       options.data_dir = dir_;
       options.signing_key = "contract-test-signing-key-0123456789";
@@ -161,8 +163,10 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
       azurite_ = test::shared_azurite(&why);
       ASSERT_NE(azurite_, nullptr) << why;
       container_ = test::unique_container_name("contract");
-      auto opened = runner_.run(storage::azure_blob_store::open(azurite_->account(), container_, http_));
-      ASSERT_TRUE(opened.has_value()) << opened.error().message << "\nAzurite output:\n" << azurite_->output();
+      auto opened =
+          runner_.run(storage::azure_blob_store::open(azurite_->account(), container_, http_));
+      ASSERT_TRUE(opened.has_value()) << opened.error().message << "\nAzurite output:\n"
+                                      << azurite_->output();
       store_ = std::move(*opened);
     }
     ASSERT_EQ(store_->kind(), GetParam());
@@ -181,8 +185,8 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     return runner_.run(std::move(operation));
   }
 
-  void put_ok(const std::string& name, const std::string& bytes, const std::string& type = "application/octet-stream",
-              blob_metadata metadata = {}) {
+  void put_ok(const std::string& name, const std::string& bytes,
+              const std::string& type = "application/octet-stream", blob_metadata metadata = {}) {
     const auto r = run(store_->put(name, bytes, type, std::move(metadata)));
     ASSERT_TRUE(r.has_value()) << name << ": " << r.error().message;
   }
@@ -194,7 +198,8 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
   }
 
   // Every name under prefix, page by page; checks the paging rules on the way.
-  std::vector<std::string> list_all(const std::string& prefix, int page_size, int* pages_out = nullptr) {
+  std::vector<std::string> list_all(const std::string& prefix, int page_size,
+                                    int* pages_out = nullptr) {
     std::vector<std::string> out;
     std::optional<std::string> marker;
     for (int pages = 1; pages <= 100; ++pages) {
@@ -228,11 +233,13 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     ASSERT_TRUE(page.has_value()) << page.error().message;
     ASSERT_EQ(page->images.size(), 1u);
     const std::string& listed = page->images[0].record.prompt;
-    EXPECT_EQ(util::utf8_length(listed), util::utf8_length(prompt)) << "characters shown by the gallery";
+    EXPECT_EQ(util::utf8_length(listed), util::utf8_length(prompt))
+        << "characters shown by the gallery";
     EXPECT_TRUE(listed == prompt) << "the gallery does not show the prompt exactly as typed";
     const auto found = run(gallery.find(page->images[0].record.id));
     ASSERT_TRUE(found.has_value()) << found.error().message;
-    EXPECT_TRUE(found->record.prompt == prompt) << "find() does not return the prompt exactly as typed";
+    EXPECT_TRUE(found->record.prompt == prompt)
+        << "find() does not return the prompt exactly as typed";
   }
 
   // HTTP GET through the project's client, on the same io_context.
@@ -240,9 +247,10 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     net::http_request request;
     request.url = url;
     request.timeout = 10s;
-    auto response = run([](net::http_client& http, net::http_request r) -> asio::awaitable<net::transport_result> {
-      co_return co_await http.send(std::move(r));
-    }(http_, std::move(request)));
+    auto response = run(
+        [](net::http_client& http, net::http_request r) -> asio::awaitable<net::transport_result> {
+          co_return co_await http.send(std::move(r));
+        }(http_, std::move(request)));
     if (!response) throw std::runtime_error("GET " + url + " failed: " + response.error().message);
     return *response;
   }
@@ -263,16 +271,19 @@ TEST_P(BlobStoreContract, PutGetRoundTripKeepsBytesTypeAndMetadata) {
   record.id = "8204999999999-k3j4h5g6m2";
   record.blob_name = "images/8204999999999_ein-fuchs_k3j4h5g6m2.png";
   record.thumbnail_blob = "thumbnails/8204999999999_ein-fuchs_k3j4h5g6m2.webp";
-  record.prompt = "Ein Fuchs 🦊 im Schnee — «ünïcödé». _ / ? # 日本語 100% a+b=c & more";
+  record.prompt =
+      "Ein Fuchs 🦊 im Schnee — «ünïcödé». _ / ? # 日本語 100% a+b=c & more";
   record.provider = "demo";
   record.model = "procedural-v1";
   record.width = 1024;
   record.height = 768;
   record.created_at = std::chrono::system_clock::now();
   const blob_metadata metadata = core::to_metadata(record);
-  ASSERT_TRUE(storage::validate_metadata(metadata).has_value()) << "to_metadata makes Azure-safe metadata";
+  ASSERT_TRUE(storage::validate_metadata(metadata).has_value())
+      << "to_metadata makes Azure-safe metadata";
 
-  const std::string bytes = "\x89PNG\r\n\x1a\n" + std::string("\0\xff\x01 binary", 10) + binary_bytes(5000, 1);
+  const std::string bytes =
+      "\x89PNG\r\n\x1a\n" + std::string("\0\xff\x01 binary", 10) + binary_bytes(5000, 1);
   put_ok(record.blob_name, bytes, "image/png", metadata);
 
   const auto got = run(store_->get(record.blob_name, std::nullopt));
@@ -313,8 +324,10 @@ TEST_P(BlobStoreContract, PutGetRoundTripKeepsBytesTypeAndMetadata) {
 }
 
 TEST_P(BlobStoreContract, NamesWithReservedAndNonAsciiCharactersRoundTrip) {
-  const std::vector<std::string> names{"gen/日 x#.png", "gen/a b+c&d=e?f%20g.png", "gen/ünï/çödé ~'()!*.webp"};
-  for (std::size_t i = 0; i < names.size(); ++i) put_ok(names[i], "payload " + std::to_string(i), "text/plain");
+  const std::vector<std::string> names{"gen/日 x#.png", "gen/a b+c&d=e?f%20g.png",
+                                       "gen/ünï/çödé ~'()!*.webp"};
+  for (std::size_t i = 0; i < names.size(); ++i)
+    put_ok(names[i], "payload " + std::to_string(i), "text/plain");
   for (std::size_t i = 0; i < names.size(); ++i) {
     SCOPED_TRACE(names[i]);
     const auto got = run(store_->get(names[i], std::nullopt));
@@ -378,8 +391,8 @@ TEST_P(BlobStoreContract, RangeStartingBeyondTheEndIsNotSatisfiable) {
   const auto beyond = run(store_->get("ranges/short.bin", byte_range{5000, std::nullopt}));
   ASSERT_FALSE(beyond.has_value()) << "served " << beyond->bytes.size() << " bytes";
   EXPECT_EQ(beyond.error().kind, error_kind::range_not_satisfiable)
-      << "both stores must report the same kind (416); got " << core::error_code(beyond.error().kind) << ": "
-      << beyond.error().message;
+      << "both stores must report the same kind (416); got "
+      << core::error_code(beyond.error().kind) << ": " << beyond.error().message;
 }
 
 TEST_P(BlobStoreContract, ListWithPrefixInNameOrder) {
@@ -398,7 +411,8 @@ TEST_P(BlobStoreContract, ListWithPrefixInNameOrder) {
 
   const auto all = run(store_->list("", std::nullopt, 100));
   ASSERT_TRUE(all.has_value()) << all.error().message;
-  EXPECT_EQ(names(*all), (std::vector<std::string>{"a/1", "a/10", "a/2", "a/3", "a/sub/z", "ab", "b/x"}));
+  EXPECT_EQ(names(*all),
+            (std::vector<std::string>{"a/1", "a/10", "a/2", "a/3", "a/sub/z", "ab", "b/x"}));
 
   const auto none = run(store_->list("zzz/", std::nullopt, 100));
   ASSERT_TRUE(none.has_value()) << none.error().message;
@@ -476,7 +490,8 @@ TEST_P(BlobStoreContract, OverwriteReplacesContentTypeAndMetadata) {
   EXPECT_EQ(got->bytes, "second");
   EXPECT_EQ(got->properties.size, 6u);
   EXPECT_EQ(got->properties.content_type, "image/webp");
-  EXPECT_EQ(got->properties.metadata, (blob_metadata{{"model", "two"}})) << "old metadata does not linger";
+  EXPECT_EQ(got->properties.metadata, (blob_metadata{{"model", "two"}}))
+      << "old metadata does not linger";
   const auto page = run(store_->list("o/", std::nullopt, 10));
   ASSERT_TRUE(page.has_value()) << page.error().message;
   ASSERT_EQ(page->items.size(), 1u);
@@ -485,18 +500,21 @@ TEST_P(BlobStoreContract, OverwriteReplacesContentTypeAndMetadata) {
 }
 
 TEST_P(BlobStoreContract, InvalidNamesAndMetadataAreRefusedBeforeAnyWrite) {
-  for (const std::string& bad : {std::string(), std::string("a//b"), std::string("../x"), std::string("a/./b"),
-                                 std::string("/lead"), std::string("ctl\x01"), std::string(1025, 'n')}) {
+  for (const std::string& bad :
+       {std::string(), std::string("a//b"), std::string("../x"), std::string("a/./b"),
+        std::string("/lead"), std::string("ctl\x01"), std::string(1025, 'n')}) {
     const auto put = run(store_->put(bad, "x", "text/plain", {}));
     ASSERT_FALSE(put.has_value()) << "accepted the name '" << bad << "'";
     EXPECT_EQ(put.error().kind, error_kind::invalid_request) << put.error().message;
   }
-  for (const blob_metadata& bad : {blob_metadata{{"has-hyphen", "x"}}, blob_metadata{{"ok", "caf\xc3\xa9"}},
-                                   blob_metadata{{"big", std::string(9000, 'a')}}}) {
+  for (const blob_metadata& bad :
+       {blob_metadata{{"has-hyphen", "x"}}, blob_metadata{{"ok", "caf\xc3\xa9"}},
+        blob_metadata{{"big", std::string(9000, 'a')}}}) {
     const auto put = run(store_->put("m/blob", "x", "text/plain", bad));
     ASSERT_FALSE(put.has_value()) << "accepted metadata " << bad.begin()->first;
     // Metadata is made by code, never typed by a user: a refusal is a bug report (internal_error).
-    EXPECT_TRUE(put.error().kind == error_kind::internal_error || put.error().kind == error_kind::invalid_request)
+    EXPECT_TRUE(put.error().kind == error_kind::internal_error ||
+                put.error().kind == error_kind::invalid_request)
         << core::error_code(put.error().kind) << ": " << put.error().message;
   }
   EXPECT_TRUE(list_all("", 100).empty()) << "nothing was written";
@@ -505,19 +523,22 @@ TEST_P(BlobStoreContract, InvalidNamesAndMetadataAreRefusedBeforeAnyWrite) {
 // get/remove with a name that put would refuse reach nothing: no dot-segment walks to another blob.
 TEST_P(BlobStoreContract, GetAndRemoveOfInvalidNamesTouchNothing) {
   put_ok("victim/blob.bin", "precious", "text/plain");
-  for (const std::string& bad : {std::string("x/../victim/blob.bin"), std::string("victim/./blob.bin"),
-                                 std::string("victim//blob.bin"), std::string("./victim/blob.bin"),
-                                 std::string("victim/blob.bin/."), std::string("")}) {
+  for (const std::string& bad :
+       {std::string("x/../victim/blob.bin"), std::string("victim/./blob.bin"),
+        std::string("victim//blob.bin"), std::string("./victim/blob.bin"),
+        std::string("victim/blob.bin/."), std::string("")}) {
     SCOPED_TRACE("name '" + bad + "'");
     const auto got = run(store_->get(bad, std::nullopt));
-    ASSERT_FALSE(got.has_value()) << "read " << got->bytes.size() << " bytes (" << got->bytes.substr(0, 20)
-                                  << ") through an invalid name";
-    EXPECT_TRUE(got.error().kind == error_kind::not_found || got.error().kind == error_kind::invalid_request)
+    ASSERT_FALSE(got.has_value()) << "read " << got->bytes.size() << " bytes ("
+                                  << got->bytes.substr(0, 20) << ") through an invalid name";
+    EXPECT_TRUE(got.error().kind == error_kind::not_found ||
+                got.error().kind == error_kind::invalid_request)
         << core::error_code(got.error().kind) << ": " << got.error().message;
     const auto removed = run(store_->remove(bad));
     EXPECT_FALSE(removed.has_value()) << "removed something through an invalid name";
     if (!removed) {
-      EXPECT_TRUE(removed.error().kind == error_kind::not_found || removed.error().kind == error_kind::invalid_request)
+      EXPECT_TRUE(removed.error().kind == error_kind::not_found ||
+                  removed.error().kind == error_kind::invalid_request)
           << core::error_code(removed.error().kind) << ": " << removed.error().message;
     }
     const auto victim = run(store_->get("victim/blob.bin", std::nullopt));
@@ -552,7 +573,8 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
     ASSERT_TRUE(verified.has_value()) << verified.error().message << " for " << link.url;
     EXPECT_EQ(verified->permissions, "r");
     EXPECT_EQ(verified->content_type, "image/png");
-    const auto other = fs_store_->verify_link(fs_store_->container(), "images/other.png", query, now);
+    const auto other =
+        fs_store_->verify_link(fs_store_->container(), "images/other.png", query, now);
     ASSERT_FALSE(other.has_value()) << "the link opens another blob";
     EXPECT_EQ(other.error().kind, error_kind::forbidden);
     const auto late = fs_store_->verify_link(fs_store_->container(), name, query, expiry + 1s);
@@ -568,7 +590,8 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
   EXPECT_EQ(response.header("Content-Type").value_or(""), "image/png");
   const std::string cache_control(response.header("Cache-Control").value_or(""));
   std::smatch match;
-  ASSERT_TRUE(std::regex_match(cache_control, match, std::regex(R"(private, max-age=(\d+))"))) << cache_control;
+  ASSERT_TRUE(std::regex_match(cache_control, match, std::regex(R"(private, max-age=(\d+))")))
+      << cache_control;
   const int max_age = std::stoi(match[1].str());
   EXPECT_GT(max_age, 0);
   EXPECT_LE(max_age, 1800) << "never cached beyond the 30-minute link lifetime";
@@ -619,7 +642,8 @@ TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs)
     const auto& r = view.record;
     SCOPED_TRACE(r.blob_name);
     EXPECT_TRUE(r.blob_name.starts_with(core::image_prefix));
-    EXPECT_TRUE(r.thumbnail_blob.starts_with(core::thumbnail_prefix)) << "has a thumbnail: " << r.thumbnail_blob;
+    EXPECT_TRUE(r.thumbnail_blob.starts_with(core::thumbnail_prefix))
+        << "has a thumbnail: " << r.thumbnail_blob;
     EXPECT_EQ(r.provider, "contract");
     EXPECT_EQ(r.model, "contract-png-1");
     EXPECT_EQ(r.width, 64);
@@ -672,7 +696,8 @@ TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs)
 // gallery finds with a ranged read of the blob's head.
 std::string repeat_to(std::string_view sentence, std::size_t sentence_chars, std::size_t chars) {
   std::string out;
-  for (std::size_t have = 0; have + sentence_chars <= chars; have += sentence_chars) out += sentence;
+  for (std::size_t have = 0; have + sentence_chars <= chars; have += sentence_chars)
+    out += sentence;
   return out;
 }
 
@@ -727,8 +752,11 @@ TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, BlobStoreContract, testing::Values(std::string("fs"), std::string("azure")),
-                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+INSTANTIATE_TEST_SUITE_P(Stores, BlobStoreContract,
+                         testing::Values(std::string("fs"), std::string("azure")),
+                         [](const testing::TestParamInfo<std::string>& info) {
+                           return info.param;
+                         });
 
 // ---------------------------------------------------------------- Azure-only behaviour
 
@@ -751,8 +779,8 @@ TEST_F(AzureBlobStore, OpenAcceptsAnExistingContainer) {
   ASSERT_TRUE(first.has_value()) << first.error().message;
   ASSERT_TRUE(run((*first)->put("a/b.txt", "kept", "text/plain", {})).has_value());
   auto second = run(storage::azure_blob_store::open(azurite->account(), container, http_));
-  ASSERT_TRUE(second.has_value()) << "a container that exists (409 ContainerAlreadyExists) is fine: "
-                                  << second.error().message;
+  ASSERT_TRUE(second.has_value())
+      << "a container that exists (409 ContainerAlreadyExists) is fine: " << second.error().message;
   const auto got = run((*second)->get("a/b.txt", std::nullopt));
   ASSERT_TRUE(got.has_value()) << got.error().message;
   EXPECT_EQ(got->bytes, "kept") << "re-opening keeps the content";
@@ -765,7 +793,8 @@ TEST_F(AzureBlobStore, WrongAccountKeyIsRejectedAtOpenWithoutEchoingIt) {
   ASSERT_NE(azurite, nullptr) << why;
   auto account = azurite->account();
   account.key = std::string(64, '\0');  // valid, but not the account's key
-  const auto opened = run(storage::azure_blob_store::open(account, test::unique_container_name("badkey"), http_));
+  const auto opened =
+      run(storage::azure_blob_store::open(account, test::unique_container_name("badkey"), http_));
   ASSERT_FALSE(opened.has_value()) << "Azurite accepted a wrong key";
   const std::string message = opened.error().message;
   EXPECT_NE(message.find("rejected"), std::string::npos) << message;
@@ -788,8 +817,9 @@ TEST_F(AzureBlobStore, UnreachableEndpointIsStorageUnavailable) {
   ::close(fd);
 
   auto account = storage::parse_connection_string(
-      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + std::string(test::azurite_key) +
-      ";BlobEndpoint=http://127.0.0.1:" + std::to_string(port) + "/devstoreaccount1");
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" +
+      std::string(test::azurite_key) + ";BlobEndpoint=http://127.0.0.1:" + std::to_string(port) +
+      "/devstoreaccount1");
   ASSERT_TRUE(account.has_value()) << account.error().message;
   const auto opened = run(storage::azure_blob_store::open(*account, "unreachable", http_));
   ASSERT_FALSE(opened.has_value());

@@ -1,14 +1,15 @@
 // Azure Storage connection strings (src/storage/connection_string.*): the production form, the
-// emulator form with BlobEndpoint, UseDevelopmentStorage=true, and clear errors that never echo the key.
+// emulator form with BlobEndpoint, UseDevelopmentStorage=true, and clear errors that never echo the
+// key.
 #include "storage/connection_string.hpp"
-
-#include "util/base64.hpp"
-#include "util/text.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace {
 
@@ -20,11 +21,14 @@ constexpr std::string_view dev_key_base64 =
 // A made-up production key: 64 bytes, base64.
 const std::string prod_key_base64 = visionary::util::base64_encode(std::string(64, '\x5a'));
 
-std::string decoded(std::string_view base64) { return visionary::util::base64_decode(base64).value_or("<bad>"); }
+std::string decoded(std::string_view base64) {
+  return visionary::util::base64_decode(base64).value_or("<bad>");
+}
 
 TEST(ConnectionString, ProductionForm) {
-  const auto a = parse_connection_string("DefaultEndpointsProtocol=https;AccountName=visionarytest;AccountKey=" +
-                                         prod_key_base64 + ";EndpointSuffix=core.windows.net");
+  const auto a = parse_connection_string(
+      "DefaultEndpointsProtocol=https;AccountName=visionarytest;AccountKey=" + prod_key_base64 +
+      ";EndpointSuffix=core.windows.net");
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(a->name, "visionarytest");
   EXPECT_EQ(a->key, std::string(64, '\x5a')) << "the key is decoded";
@@ -41,16 +45,17 @@ TEST(ConnectionString, ProductionDefaultsAndOtherSuffix) {
   EXPECT_TRUE(plain->https);
   EXPECT_FALSE(plain->path_style);
 
-  const auto china = parse_connection_string("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" +
-                                             prod_key_base64 + ";EndpointSuffix=core.chinacloudapi.cn;");
+  const auto china = parse_connection_string(
+      "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=" + prod_key_base64 +
+      ";EndpointSuffix=core.chinacloudapi.cn;");
   ASSERT_TRUE(china.has_value()) << china.error().message;
   EXPECT_EQ(china->blob_endpoint, "https://acct.blob.core.chinacloudapi.cn");
 }
 
 TEST(ConnectionString, EmulatorFormWithBlobEndpoint) {
   const auto a = parse_connection_string(
-      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + std::string(dev_key_base64) +
-      ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;");
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" +
+      std::string(dev_key_base64) + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;");
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(a->name, "devstoreaccount1");
   EXPECT_EQ(a->key, decoded(dev_key_base64));
@@ -60,8 +65,9 @@ TEST(ConnectionString, EmulatorFormWithBlobEndpoint) {
 }
 
 TEST(ConnectionString, BlobEndpointTrailingSlashIsRemoved) {
-  const auto a = parse_connection_string("AccountName=devstoreaccount1;AccountKey=" + std::string(dev_key_base64) +
-                                         ";BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1/");
+  const auto a = parse_connection_string(
+      "AccountName=devstoreaccount1;AccountKey=" + std::string(dev_key_base64) +
+      ";BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1/");
   ASSERT_TRUE(a.has_value()) << a.error().message;
   EXPECT_EQ(a->blob_endpoint, "http://127.0.0.1:41234/devstoreaccount1");
   EXPECT_TRUE(a->path_style);
@@ -76,7 +82,8 @@ TEST(ConnectionString, BlobEndpointTrailingSlashIsRemoved) {
 }
 
 TEST(ConnectionString, UseDevelopmentStorage) {
-  for (const char* text : {"UseDevelopmentStorage=true", "UseDevelopmentStorage=true;", " usedevelopmentstorage = TRUE "}) {
+  for (const char* text : {"UseDevelopmentStorage=true", "UseDevelopmentStorage=true;",
+                           " usedevelopmentstorage = TRUE "}) {
     SCOPED_TRACE(text);
     const auto a = parse_connection_string(text);
     ASSERT_TRUE(a.has_value()) << a.error().message;
@@ -89,10 +96,13 @@ TEST(ConnectionString, UseDevelopmentStorage) {
 }
 
 TEST(ConnectionString, WhitespaceAndOrderAndCaseOfNamesAreTolerated) {
-  const std::string canonical = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" +
-                                std::string(dev_key_base64) + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
-  const std::string shuffled = "  BlobEndpoint = http://127.0.0.1:10000/devstoreaccount1 ;\n accountkey= " +
-                               std::string(dev_key_base64) + " ;;ACCOUNTNAME=devstoreaccount1 ; defaultendpointsprotocol=http\t";
+  const std::string canonical =
+      "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" +
+      std::string(dev_key_base64) + ";BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;";
+  const std::string shuffled =
+      "  BlobEndpoint = http://127.0.0.1:10000/devstoreaccount1 ;\n accountkey= " +
+      std::string(dev_key_base64) +
+      " ;;ACCOUNTNAME=devstoreaccount1 ; defaultendpointsprotocol=http\t";
   const auto a = parse_connection_string(canonical);
   const auto b = parse_connection_string(shuffled);
   ASSERT_TRUE(a.has_value()) << a.error().message;
@@ -118,7 +128,9 @@ TEST(ConnectionString, MalformedOnesSayWhatIsWrongAndNeverEchoTheKey) {
   const std::vector<malformed_case> cases{
       {"empty", "", {"empty"}},
       {"only separators and spaces", " ; ;; ", {"empty"}},
-      {"missing AccountName", "AccountKey=" + key + ";EndpointSuffix=core.windows.net", {"AccountName"}},
+      {"missing AccountName",
+       "AccountKey=" + key + ";EndpointSuffix=core.windows.net",
+       {"AccountName"}},
       {"empty AccountName", "AccountName=;AccountKey=" + key, {"AccountName"}},
       {"missing AccountKey", "DefaultEndpointsProtocol=https;AccountName=acct", {"AccountKey"}},
       {"bad base64 key", "AccountName=acct;AccountKey=" + bad_key, {"AccountKey", "base64"}},
@@ -127,8 +139,11 @@ TEST(ConnectionString, MalformedOnesSayWhatIsWrongAndNeverEchoTheKey) {
       {"BlobEndpoint not http(s)",
        "AccountName=acct;AccountKey=" + key + ";BlobEndpoint=ftp://127.0.0.1:10000/acct",
        {"BlobEndpoint"}},
-      {"BlobEndpoint not a URL", "AccountName=acct;AccountKey=" + key + ";BlobEndpoint=localhost:10000", {"BlobEndpoint"}},
-      {"DefaultEndpointsProtocol ftp", "DefaultEndpointsProtocol=ftp;AccountName=acct;AccountKey=" + key,
+      {"BlobEndpoint not a URL",
+       "AccountName=acct;AccountKey=" + key + ";BlobEndpoint=localhost:10000",
+       {"BlobEndpoint"}},
+      {"DefaultEndpointsProtocol ftp",
+       "DefaultEndpointsProtocol=ftp;AccountName=acct;AccountKey=" + key,
        {"DefaultEndpointsProtocol"}},
   };
   for (const auto& c : cases) {

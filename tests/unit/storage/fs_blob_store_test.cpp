@@ -1,15 +1,11 @@
 #include "storage/fs_blob_store.hpp"
 
-#include "util/crypto.hpp"
-#include "util/text.hpp"
-#include "support/query.hpp"
+#include <gtest/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
-#include <gtest/gtest.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +13,10 @@
 #include <regex>
 #include <string>
 #include <vector>
+
+#include "support/query.hpp"
+#include "util/crypto.hpp"
+#include "util/text.hpp"
 
 namespace {
 
@@ -74,7 +74,8 @@ class FsBlobStore : public testing::Test {
     return out;
   }
 
-  std::vector<std::string> list_all(fs_blob_store& store, const std::string& prefix, int page_size) {
+  std::vector<std::string> list_all(fs_blob_store& store, const std::string& prefix,
+                                    int page_size) {
     std::vector<std::string> out;
     std::optional<std::string> marker;
     for (int pages = 0; pages < 100; ++pages) {
@@ -171,7 +172,8 @@ TEST_F(FsBlobStore, RangeBeyondTheEndIsRangeNotSatisfiable) {
   const auto r = run(store->get("digits.txt", byte_range{10, std::nullopt}));
   ASSERT_FALSE(r.has_value());
   if (r.error().kind == error_kind::invalid_request) {
-    GTEST_SKIP() << "BUG: fs_blob_store::get_blocking reports an unsatisfiable range as invalid_request (400), "
+    GTEST_SKIP() << "BUG: fs_blob_store::get_blocking reports an unsatisfiable range as "
+                    "invalid_request (400), "
                     "the Azure store as range_not_satisfiable (416)";
   }
   EXPECT_EQ(r.error().kind, error_kind::range_not_satisfiable);
@@ -200,16 +202,16 @@ TEST_F(FsBlobStore, ListInNameOrderWithPrefix) {
   }
   const auto all = run(store->list("", std::nullopt, 100));
   ASSERT_TRUE(all.has_value());
-  EXPECT_EQ(names(*all), (std::vector<std::string>{"images/a", "images/b/deeper", "images/c",
-                                                    "images/d", "images/e", "imagesX/a", "other",
-                                                    "thumbnails/a"}));
+  EXPECT_EQ(names(*all),
+            (std::vector<std::string>{"images/a", "images/b/deeper", "images/c", "images/d",
+                                      "images/e", "imagesX/a", "other", "thumbnails/a"}));
   EXPECT_EQ(all->next_marker, std::nullopt);
   EXPECT_EQ(all->items[0].size, 8u);  // each blob holds its own name
 
   const auto images = run(store->list("images/", std::nullopt, 100));
   ASSERT_TRUE(images.has_value());
-  EXPECT_EQ(names(*images), (std::vector<std::string>{"images/a", "images/b/deeper", "images/c", "images/d",
-                                                       "images/e"}));
+  EXPECT_EQ(names(*images), (std::vector<std::string>{"images/a", "images/b/deeper", "images/c",
+                                                      "images/d", "images/e"}));
   const auto none = run(store->list("nothing/", std::nullopt, 100));
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->items.empty());
@@ -221,13 +223,16 @@ TEST_F(FsBlobStore, BlobAndDeeperBlobWithSamePrefixCoexist) {
   auto store = open_store();
   ASSERT_TRUE(store);
   std::string failures;
-  for (const auto& [first, second] : {std::pair{"images/a", "images/a/b"}, std::pair{"x/y/z", "x/y"}}) {
+  for (const auto& [first, second] :
+       {std::pair{"images/a", "images/a/b"}, std::pair{"x/y/z", "x/y"}}) {
     put_ok(*store, first, "first");
     const auto r = run(store->put(second, "second", "text/plain", {}));
-    if (!r) failures += std::string(" [") + first + " then " + second + ": " + r.error().message + "]";
+    if (!r)
+      failures += std::string(" [") + first + " then " + second + ": " + r.error().message + "]";
   }
   if (!failures.empty()) {
-    GTEST_SKIP() << "BUG: fs_blob_store cannot hold a blob and a deeper blob under the same name:" << failures;
+    GTEST_SKIP() << "BUG: fs_blob_store cannot hold a blob and a deeper blob under the same name:"
+                 << failures;
   }
   EXPECT_EQ(list_all(*store, "", 10).size(), 4u);
 }
@@ -338,7 +343,8 @@ TEST_F(FsBlobStore, ConcurrentPutsAllLand) {
   std::vector<std::future<visionary::core::outcome<void>>> results;
   for (int i = 0; i < 16; ++i) {
     const std::string name = "images/" + std::string(1, char('a' + i));
-    results.push_back(asio::co_spawn(io, store->put(name, name, "text/plain", {}), asio::use_future));
+    results.push_back(
+        asio::co_spawn(io, store->put(name, name, "text/plain", {}), asio::use_future));
   }
   io.run();
   for (auto& r : results) EXPECT_TRUE(r.get().has_value());
@@ -350,7 +356,8 @@ TEST_F(FsBlobStore, ReopenRebuildsIndexWithMetadata) {
   {
     auto store = open_store();
     ASSERT_TRUE(store);
-    put_ok(*store, png_name, "png bytes", "image/png", {{"prompt", "a%20fox"}, {"createdat", "2026"}});
+    put_ok(*store, png_name, "png bytes", "image/png",
+           {{"prompt", "a%20fox"}, {"createdat", "2026"}});
     put_ok(*store, "thumbnails/x.webp", "webp bytes", "image/webp");
     put_ok(*store, "images/removed.png", "gone");
     ASSERT_TRUE(run(store->remove("images/removed.png")).has_value());
@@ -365,7 +372,8 @@ TEST_F(FsBlobStore, ReopenRebuildsIndexWithMetadata) {
   ASSERT_TRUE(got.has_value());
   EXPECT_EQ(got->bytes, "png bytes");
   EXPECT_EQ(got->properties.content_type, "image/png");
-  EXPECT_EQ(got->properties.metadata, (blob_metadata{{"prompt", "a%20fox"}, {"createdat", "2026"}}));
+  EXPECT_EQ(got->properties.metadata,
+            (blob_metadata{{"prompt", "a%20fox"}, {"createdat", "2026"}}));
   EXPECT_EQ(got->properties.etag, etag);
   EXPECT_EQ(got->properties.size, 9u);
   const auto thumb = run(store->get("thumbnails/x.webp", std::nullopt));
@@ -380,7 +388,8 @@ TEST_F(FsBlobStore, SecondOpenWhileAliveFailsClearly) {
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().kind, error_kind::storage_error);
   EXPECT_NE(second.error().message.find("in use"), std::string::npos) << second.error().message;
-  EXPECT_NE(second.error().message.find(dir_.string()), std::string::npos) << second.error().message;
+  EXPECT_NE(second.error().message.find(dir_.string()), std::string::npos)
+      << second.error().message;
   // The failed attempt must not have disturbed the owner, and the lock goes with the owner.
   put_ok(*first, "still/works", "x");
   first.reset();
@@ -421,12 +430,13 @@ TEST_F(FsBlobStore, StrayTempFilesAndOrphanSidecarsAreCleanedAtOpen) {
 TEST_F(FsBlobStore, RejectsUnsafeNames) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  for (const std::string& bad : {std::string(""), std::string("../escape"), std::string("images/../../escape"),
-                                std::string("images/.."), std::string("images/./x"), std::string("a//b"),
-                                std::string("/etc/passwd"), std::string("images/"), std::string("a\\b"),
-                                std::string("..\\escape"), std::string("images/a\nb"), std::string("images/\x7f"),
-                                std::string("images/\xC3"), std::string(1025, 'a'),
-                                std::string("images/.tmp-sneaky"), std::string(".tmp-x")}) {
+  for (const std::string& bad :
+       {std::string(""), std::string("../escape"), std::string("images/../../escape"),
+        std::string("images/.."), std::string("images/./x"), std::string("a//b"),
+        std::string("/etc/passwd"), std::string("images/"), std::string("a\\b"),
+        std::string("..\\escape"), std::string("images/a\nb"), std::string("images/\x7f"),
+        std::string("images/\xC3"), std::string(1025, 'a'), std::string("images/.tmp-sneaky"),
+        std::string(".tmp-x")}) {
     const auto r = run(store->put(bad, "x", "text/plain", {}));
     ASSERT_FALSE(r.has_value()) << testing::PrintToString(bad);
     EXPECT_EQ(r.error().kind, error_kind::invalid_request) << testing::PrintToString(bad);
@@ -446,10 +456,11 @@ TEST_F(FsBlobStore, RejectsUnsafeNames) {
 TEST_F(FsBlobStore, RejectsNonAzureMetadata) {
   auto store = open_store();
   ASSERT_TRUE(store);
-  for (const blob_metadata& bad : {blob_metadata{{"Prompt", "x"}}, blob_metadata{{"has-dash", "x"}},
-                                   blob_metadata{{"1st", "x"}}, blob_metadata{{"prompt", "caf\xC3\xA9"}},
-                                   blob_metadata{{"prompt", "line\nbreak"}},
-                                   blob_metadata{{"prompt", std::string(9000, 'x')}}}) {
+  for (const blob_metadata& bad :
+       {blob_metadata{{"Prompt", "x"}}, blob_metadata{{"has-dash", "x"}},
+        blob_metadata{{"1st", "x"}}, blob_metadata{{"prompt", "caf\xC3\xA9"}},
+        blob_metadata{{"prompt", "line\nbreak"}},
+        blob_metadata{{"prompt", std::string(9000, 'x')}}}) {
     EXPECT_FALSE(run(store->put("images/x.png", "x", "image/png", bad)).has_value());
   }
   EXPECT_FALSE(run(store->get("images/x.png", std::nullopt)).has_value());
@@ -465,10 +476,12 @@ TEST_F(FsBlobStore, ReadLinkShapeAndVerification) {
   const auto link = store->read_link(png_name, "image/png", expires);
   EXPECT_EQ(link.expires_at, expires);
 
-  const std::string se = visionary::util::percent_encode(visionary::util::format_iso_seconds(expires));
+  const std::string se =
+      visionary::util::percent_encode(visionary::util::format_iso_seconds(expires));
   const std::regex shape(
-      "/blobs/images/images/8204438487654_a-red-fox_k3j4h5g6m2\\.png\\?sv=2025-11-05&spr=https%2Chttp&se=" + se +
-      "&sr=b&sp=r&rsct=image%2Fpng&sig=[A-Za-z0-9%]+");
+      "/blobs/images/images/"
+      "8204438487654_a-red-fox_k3j4h5g6m2\\.png\\?sv=2025-11-05&spr=https%2Chttp&se=" +
+      se + "&sr=b&sp=r&rsct=image%2Fpng&sig=[A-Za-z0-9%]+");
   EXPECT_TRUE(std::regex_match(link.url, shape)) << link.url;
 
   const auto query = parse_query(link.url.substr(link.url.find('?') + 1));
@@ -489,7 +502,8 @@ TEST_F(FsBlobStore, ReadLinkEncodesNonAsciiPath) {
   const std::string name = "gen/\xE6\x97\xA5 x#?.png";
   const auto now = std::chrono::system_clock::now();
   const auto link = store->read_link(name, "image/png", coarse_link_expiry(now));
-  EXPECT_TRUE(link.url.starts_with("/blobs/images/gen/%E6%97%A5%20x%23%3F.png?sv=2025-11-05&")) << link.url;
+  EXPECT_TRUE(link.url.starts_with("/blobs/images/gen/%E6%97%A5%20x%23%3F.png?sv=2025-11-05&"))
+      << link.url;
   const auto query = parse_query(link.url.substr(link.url.find('?') + 1));
   EXPECT_TRUE(store->verify_link("images", name, query, now).has_value());
 }

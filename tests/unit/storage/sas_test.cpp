@@ -1,20 +1,20 @@
 #include "storage/sas.hpp"
 
-#include "util/base64.hpp"
-#include "util/text.hpp"
-#include "support/test_data.hpp"
-#include "support/query.hpp"
-
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/query.hpp"
+#include "support/test_data.hpp"
+#include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace {
 
@@ -27,7 +27,9 @@ using visionary::storage::verify_blob_read_sas;
 using visionary::util::sys_time;
 using query_list = std::vector<std::pair<std::string, std::string>>;
 
-json::value load_golden() { return visionary::testing::load_test_json("azure_golden.json"); }
+json::value load_golden() {
+  return visionary::testing::load_test_json("azure_golden.json");
+}
 
 std::string optional_field(const json::object& o, std::string_view key) {
   const auto* v = o.if_contains(key);
@@ -95,7 +97,8 @@ void expect_valid_expiry(sys_time now) {
 }
 
 TEST(CoarseLinkExpiry, OnGridAndWithinLifetimeForManyInstants) {
-  for (std::chrono::nanoseconds offset : std::initializer_list<std::chrono::nanoseconds>{0ns, 1ns, 1ms, 999ms, 1000ms, 1001ms, -1ns, -1ms, -1000ms, -1001ms}) {
+  for (std::chrono::nanoseconds offset : std::initializer_list<std::chrono::nanoseconds>{
+           0ns, 1ns, 1ms, 999ms, 1000ms, 1001ms, -1ns, -1ms, -1000ms, -1001ms}) {
     expect_valid_expiry(boundary + offset);
     expect_valid_expiry(boundary + 5min + offset);
   }
@@ -127,7 +130,8 @@ constexpr std::string_view container = "images";
 constexpr std::string_view blob = "images/8204999999999_a-red-fox_k3j4h5g6m2.png";
 const sys_time now = boundary + 2min + 17s;
 
-blob_sas_values link_values(std::string_view permissions = "r", sys_time expiry = coarse_link_expiry(now),
+blob_sas_values link_values(std::string_view permissions = "r",
+                            sys_time expiry = coarse_link_expiry(now),
                             std::string_view name = blob) {
   blob_sas_values v;
   v.account = account;
@@ -280,12 +284,14 @@ TEST(VerifyBlobReadSas, RejectsRepeatedFieldEvenWhenFirstCopyIsEmpty) {
   for (const char* field : {"sp", "se", "sig", "sr", "sv", "rsct"}) {
     auto q = signed_query(link_values());
     q.insert(q.begin(), {field, ""});
-    if (verify_blob_read_sas(key, account, container, blob, q, now).has_value()) accepted += std::string(" ") + field;
+    if (verify_blob_read_sas(key, account, container, blob, q, now).has_value())
+      accepted += std::string(" ") + field;
   }
   if (!accepted.empty()) {
-    GTEST_SKIP() << "BUG: verify_blob_read_sas accepts a signed field given twice when the first copy is "
-                    "empty (repeat detection uses !target->empty()); fields:"
-                 << accepted;
+    GTEST_SKIP()
+        << "BUG: verify_blob_read_sas accepts a signed field given twice when the first copy is "
+           "empty (repeat detection uses !target->empty()); fields:"
+        << accepted;
   }
 }
 
@@ -293,7 +299,8 @@ TEST(VerifyBlobReadSas, RejectsExpiryBeyondMaximumLifetime) {
   expect_forbidden(signed_query(link_values("r", now + 35min)));
   expect_forbidden(signed_query(link_values("r", now + 24h)));
   // The longest lifetime the server itself hands out is accepted.
-  EXPECT_TRUE(verify_blob_read_sas(key, account, container, blob, signed_query(link_values("r", now + 30min)), now)
+  EXPECT_TRUE(verify_blob_read_sas(key, account, container, blob,
+                                   signed_query(link_values("r", now + 30min)), now)
                   .has_value());
 }
 
@@ -309,7 +316,8 @@ TEST(VerifyBlobReadSas, RejectsUnknownSignedFields) {
 TEST(VerifyBlobReadSas, HonoursStartTime) {
   auto v = link_values();
   v.starts_on = visionary::util::format_iso_seconds(now - 1min);
-  EXPECT_TRUE(verify_blob_read_sas(key, account, container, blob, signed_query(v), now).has_value());
+  EXPECT_TRUE(
+      verify_blob_read_sas(key, account, container, blob, signed_query(v), now).has_value());
   v.starts_on = visionary::util::format_iso_seconds(now + 10min);
   expect_forbidden(signed_query(v));
   v.starts_on = "yesterday";

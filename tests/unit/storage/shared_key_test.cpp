@@ -3,18 +3,18 @@
 // rules of protocols.md §2.4 that the vectors do not pin down on their own.
 #include "storage/shared_key.hpp"
 
-#include "util/base64.hpp"
-#include "support/test_data.hpp"
+#include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <gtest/gtest.h>
-
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "support/test_data.hpp"
+#include "util/base64.hpp"
 
 namespace {
 
@@ -27,7 +27,9 @@ constexpr std::string_view dev_account = "devstoreaccount1";
 constexpr std::string_view dev_key_base64 =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-json::value load_golden() { return visionary::testing::load_test_json("azure_golden.json"); }
+json::value load_golden() {
+  return visionary::testing::load_test_json("azure_golden.json");
+}
 
 std::string dev_key() {
   auto key = visionary::util::base64_decode(dev_key_base64);
@@ -65,17 +67,21 @@ TEST(SharedKeyGolden, MatchesOfficialSdkByteForByte) {
     ASSERT_TRUE(key.has_value());
     const shared_key_request request = request_from_golden(in);
 
-    EXPECT_EQ(shared_key_string_to_sign(account, request), std::string(out.at("stringToSign").as_string()));
-    EXPECT_EQ(shared_key_authorization(account, *key, request), std::string(out.at("authorization").as_string()));
+    EXPECT_EQ(shared_key_string_to_sign(account, request),
+              std::string(out.at("stringToSign").as_string()));
+    EXPECT_EQ(shared_key_authorization(account, *key, request),
+              std::string(out.at("authorization").as_string()));
   }
 }
 
-// The verified Create Container example of protocols.md §2.4 (path-style: the account appears twice).
+// The verified Create Container example of protocols.md §2.4 (path-style: the account appears
+// twice).
 TEST(SharedKeyStringToSign, PathStyleCreateContainerExample) {
   shared_key_request r{"PUT",
                        "/devstoreaccount1/imgs1795561431",
                        {{"restype", "container"}},
-                       {{"x-ms-date", "Tue, 24 Nov 2026 23:03:51 GMT"}, {"x-ms-version", "2025-11-05"},
+                       {{"x-ms-date", "Tue, 24 Nov 2026 23:03:51 GMT"},
+                        {"x-ms-version", "2025-11-05"},
                         {"Content-Length", "0"}}};
   EXPECT_EQ(shared_key_string_to_sign(dev_account, r),
             "PUT\n\n\n\n\n\n\n\n\n\n\n\n"
@@ -119,8 +125,9 @@ TEST(SharedKeyStringToSign, StandardHeadersFillTheirSlotsCaseInsensitively) {
                         {"If-None-Match", "*"},
                         {"Range", "bytes=0-3"},
                         {"x-ms-date", "D"}}};
-  EXPECT_EQ(shared_key_string_to_sign("a", r),
-            "PUT\ngzip\nen\n34\nabc==\nimage/png\n\n\n\"0x1\"\n*\n\nbytes=0-3\nx-ms-date:D\n/a/c/b");
+  EXPECT_EQ(
+      shared_key_string_to_sign("a", r),
+      "PUT\ngzip\nen\n34\nabc==\nimage/png\n\n\n\"0x1\"\n*\n\nbytes=0-3\nx-ms-date:D\n/a/c/b");
 }
 
 TEST(SharedKeyStringToSign, ZeroContentLengthIsAnEmptyLine) {
@@ -149,17 +156,20 @@ TEST(SharedKeyStringToSign, QueryIsSortedLowerCasedDecodedAndMultiValuesJoined) 
 }
 
 TEST(SharedKeyStringToSign, PathIsSignedExactlyAsSentStillEncoded) {
-  shared_key_request r{"GET", "/devstoreaccount1/c/gen/%E6%97%A5%20x%23.png", {}, {{"x-ms-date", "D"}}};
+  shared_key_request r{
+      "GET", "/devstoreaccount1/c/gen/%E6%97%A5%20x%23.png", {}, {{"x-ms-date", "D"}}};
   const std::string s = shared_key_string_to_sign(dev_account, r);
   EXPECT_TRUE(s.ends_with("\n/devstoreaccount1/devstoreaccount1/c/gen/%E6%97%A5%20x%23.png")) << s;
 }
 
 TEST(SharedKeyAuthorization, HeaderFormAndKeySensitivity) {
-  shared_key_request r{"DELETE", "/gallery/a.png", {}, {{"x-ms-date", "D"}, {"x-ms-version", "2025-11-05"}}};
+  shared_key_request r{
+      "DELETE", "/gallery/a.png", {}, {{"x-ms-date", "D"}, {"x-ms-version", "2025-11-05"}}};
   const std::string key = dev_key();
   const std::string auth = shared_key_authorization("acct", key, r);
   ASSERT_TRUE(auth.starts_with("SharedKey acct:")) << auth;
-  const auto sig = visionary::util::base64_decode(auth.substr(std::string_view("SharedKey acct:").size()));
+  const auto sig =
+      visionary::util::base64_decode(auth.substr(std::string_view("SharedKey acct:").size()));
   ASSERT_TRUE(sig.has_value()) << "signature is standard base64: " << auth;
   EXPECT_EQ(sig->size(), 32u) << "HMAC-SHA256 is 32 bytes";
   EXPECT_EQ(auth, shared_key_authorization("acct", key, r)) << "deterministic";

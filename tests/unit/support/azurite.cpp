@@ -1,8 +1,7 @@
 #include "azurite.hpp"
 
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -47,7 +46,8 @@ std::string find_in_path(std::string_view program) {
 }
 
 int millis_left(std::chrono::steady_clock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
   return left.count() <= 0 ? 0 : static_cast<int>(std::min<long long>(left.count(), 60'000));
 }
 
@@ -99,7 +99,9 @@ std::string azurite_process::connection_string() const {
 
 storage::azure_storage_account azurite_process::account() const {
   auto parsed = storage::parse_connection_string(connection_string());
-  if (!parsed) throw std::runtime_error("the Azurite connection string does not parse: " + parsed.error().message);
+  if (!parsed)
+    throw std::runtime_error("the Azurite connection string does not parse: " +
+                             parsed.error().message);
   return *parsed;
 }
 
@@ -118,7 +120,8 @@ std::string azurite_process::start(unsigned short port, fs::path location) {
   std::error_code ec;
   if (location.empty()) {
     std::string pattern = (fs::temp_directory_path() / "visionary-azurite-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) return "cannot create a temp folder: " + std::string(std::strerror(errno));
+    if (::mkdtemp(pattern.data()) == nullptr)
+      return "cannot create a temp folder: " + std::string(std::strerror(errno));
     location_ = pattern;
     owns_location_ = true;
   } else if (location != location_) {
@@ -131,9 +134,10 @@ std::string azurite_process::start(unsigned short port, fs::path location) {
     output_.clear();
   }
 
-  const std::vector<std::string> args{node, script.string(), "--blobHost", "127.0.0.1", "--blobPort",
-                                      std::to_string(port), "--location", location_.string(), "--silent",
-                                      "--disableTelemetry"};
+  const std::vector<std::string> args{
+      node,         script.string(),      "--blobHost", "127.0.0.1",
+      "--blobPort", std::to_string(port), "--location", location_.string(),
+      "--silent",   "--disableTelemetry"};
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -181,7 +185,8 @@ std::string azurite_process::start(unsigned short port, fs::path location) {
     const int ready = ::poll(&p, 1, millis_left(deadline));
     if (ready < 0 && errno == EINTR) continue;
     if (ready == 0) {
-      failure = "Azurite did not report its port within " + std::to_string(start_deadline.count()) + " s";
+      failure =
+          "Azurite did not report its port within " + std::to_string(start_deadline.count()) + " s";
       break;
     }
     char buffer[4096];

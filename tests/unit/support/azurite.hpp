@@ -6,8 +6,6 @@
 // Not thread-safe: call from the test thread only.
 #pragma once
 
-#include "storage/connection_string.hpp"
-
 #include <sys/types.h>
 
 #include <atomic>
@@ -18,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+
+#include "storage/connection_string.hpp"
 
 namespace visionary::test {
 

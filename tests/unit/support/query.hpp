@@ -2,14 +2,14 @@
 // Single-threaded test use.
 #pragma once
 
-#include "util/text.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "util/text.hpp"
 
 namespace visionary::testing {
 

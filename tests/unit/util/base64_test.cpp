@@ -15,9 +15,13 @@ using visionary::util::base64url_decode;
 using visionary::util::base64url_encode;
 
 // RFC 4648 §10 test vectors.
-const std::vector<std::pair<std::string, std::string>> rfc4648{
-    {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-    {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+const std::vector<std::pair<std::string, std::string>> rfc4648{{"", ""},
+                                                               {"f", "Zg=="},
+                                                               {"fo", "Zm8="},
+                                                               {"foo", "Zm9v"},
+                                                               {"foob", "Zm9vYg=="},
+                                                               {"fooba", "Zm9vYmE="},
+                                                               {"foobar", "Zm9vYmFy"}};
 
 std::string unpadded(std::string s) {
   while (!s.empty() && s.back() == '=') s.pop_back();
@@ -81,10 +85,10 @@ TEST(Base64, StrictDecodeRejectsMalformedUrlText) {
   for (const char* bad : {
            "Zg==",  // no padding in the URL form
            "Zm8=",
-           "+/8",   // standard symbols
-           "Z",     // a single leftover symbol cannot encode a byte
+           "+/8",  // standard symbols
+           "Z",    // a single leftover symbol cannot encode a byte
            "Zm9vY",
-           "Zh",    // non-zero trailing bits
+           "Zh",  // non-zero trailing bits
            "Zm9",
            "Zm.v",
        }) {

@@ -13,14 +13,16 @@ using namespace visionary::util;
 TEST(Utf8, AcceptsWellFormedText) {
   EXPECT_TRUE(is_valid_utf8(""));
   EXPECT_TRUE(is_valid_utf8("plain ascii\n\t"));
-  EXPECT_TRUE(is_valid_utf8("\xC3\xA9"));                  // é
-  EXPECT_TRUE(is_valid_utf8("\xE6\x97\xA5"));              // 日
-  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));          // 😀, 4 bytes
-  EXPECT_TRUE(is_valid_utf8("a\xF0\x9F\xA6\x8A" "b"));     // 🦊 between ASCII
-  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));          // U+10FFFF, the last code point
-  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF"));              // U+D7FF, just below the surrogates
-  EXPECT_TRUE(is_valid_utf8("\xEE\x80\x80"));              // U+E000, just above them
-  EXPECT_TRUE(is_valid_utf8(std::string("a\0b", 3)));      // NUL is valid UTF-8
+  EXPECT_TRUE(is_valid_utf8("\xC3\xA9"));          // é
+  EXPECT_TRUE(is_valid_utf8("\xE6\x97\xA5"));      // 日
+  EXPECT_TRUE(is_valid_utf8("\xF0\x9F\x98\x80"));  // 😀, 4 bytes
+  EXPECT_TRUE(
+      is_valid_utf8("a\xF0\x9F\xA6\x8A"
+                    "b"));                             // 🦊 between ASCII
+  EXPECT_TRUE(is_valid_utf8("\xF4\x8F\xBF\xBF"));      // U+10FFFF, the last code point
+  EXPECT_TRUE(is_valid_utf8("\xED\x9F\xBF"));          // U+D7FF, just below the surrogates
+  EXPECT_TRUE(is_valid_utf8("\xEE\x80\x80"));          // U+E000, just above them
+  EXPECT_TRUE(is_valid_utf8(std::string("a\0b", 3)));  // NUL is valid UTF-8
 }
 
 TEST(Utf8, RejectsMalformedText) {
@@ -39,8 +41,9 @@ TEST(Utf8, RejectsMalformedText) {
            "\xF0\x9F\x98",          // truncated 4-byte
            "abc\xF0\x9F",           // truncated at the end of longer text
            "\x80",                  // lone continuation byte
-           "a\xBF" "b",
-           "\xC3\x28",              // lead byte followed by ASCII
+           "a\xBF"
+           "b",
+           "\xC3\x28",  // lead byte followed by ASCII
            "\xFF",
            "\xFE",
        }) {
@@ -56,15 +59,23 @@ TEST(Utf8, LengthCountsCodePoints) {
 }
 
 TEST(Utf8, PrefixNeverSplitsACodePoint) {
-  const std::string text = "a\xE6\x97\xA5" "b\xF0\x9F\x98\x80\xC3\xA9";  // a 日 b 😀 é
+  const std::string text =
+      "a\xE6\x97\xA5"
+      "b\xF0\x9F\x98\x80\xC3\xA9";  // a 日 b 😀 é
   EXPECT_EQ(utf8_prefix(text, 0), "");
   EXPECT_EQ(utf8_prefix(text, 1), "a");
   EXPECT_EQ(utf8_prefix(text, 2), "a");
   EXPECT_EQ(utf8_prefix(text, 3), "a");
   EXPECT_EQ(utf8_prefix(text, 4), "a\xE6\x97\xA5");
-  EXPECT_EQ(utf8_prefix(text, 5), "a\xE6\x97\xA5" "b");
-  EXPECT_EQ(utf8_prefix(text, 8), "a\xE6\x97\xA5" "b");
-  EXPECT_EQ(utf8_prefix(text, 9), "a\xE6\x97\xA5" "b\xF0\x9F\x98\x80");
+  EXPECT_EQ(utf8_prefix(text, 5),
+            "a\xE6\x97\xA5"
+            "b");
+  EXPECT_EQ(utf8_prefix(text, 8),
+            "a\xE6\x97\xA5"
+            "b");
+  EXPECT_EQ(utf8_prefix(text, 9),
+            "a\xE6\x97\xA5"
+            "b\xF0\x9F\x98\x80");
   EXPECT_EQ(utf8_prefix(text, 100), text);
   // Property: valid, within the budget, and maximal (the next code point would not fit).
   for (std::size_t max = 0; max <= text.size() + 1; ++max) {
@@ -85,11 +96,18 @@ TEST(Trim, RemovesAsciiAndUnicodeSpacesAtBothEndsOnly) {
   EXPECT_EQ(trim("   "), "");
   EXPECT_EQ(trim(" \t\r\n\f\vabc \r\n"), "abc");
   EXPECT_EQ(trim("a b\tc"), "a b\tc");
-  EXPECT_EQ(trim("\xC2\xA0" "abc\xC2\xA0"), "abc");                   // NBSP
-  EXPECT_EQ(trim("\xE3\x80\x80" "abc\xE3\x80\x80"), "abc");           // ideographic space
+  EXPECT_EQ(trim("\xC2\xA0"
+                 "abc\xC2\xA0"),
+            "abc");  // NBSP
+  EXPECT_EQ(trim("\xE3\x80\x80"
+                 "abc\xE3\x80\x80"),
+            "abc");  // ideographic space
   EXPECT_EQ(trim(" \xC2\xA0 \xE3\x80\x80x\xC2\xA0\n"), "x");
-  EXPECT_EQ(trim("a\xC2\xA0" "b"), "a\xC2\xA0" "b");                  // inner NBSP stays
-  EXPECT_EQ(trim("\xC3\xA9 "), "\xC3\xA9");                            // é is not a space
+  EXPECT_EQ(trim("a\xC2\xA0"
+                 "b"),
+            "a\xC2\xA0"
+            "b");                            // inner NBSP stays
+  EXPECT_EQ(trim("\xC3\xA9 "), "\xC3\xA9");  // é is not a space
 }
 
 TEST(PercentEncode, KeepsUnreservedAndEncodesEverythingElseUppercase) {
@@ -100,13 +118,15 @@ TEST(PercentEncode, KeepsUnreservedAndEncodesEverythingElseUppercase) {
   // RFC 3986 strictness: encodeURIComponent would leave these five alone.
   EXPECT_EQ(percent_encode("!*'()"), "%21%2A%27%28%29");
   // Non-ASCII: UTF-8 bytes, as encodeURIComponent("日 é😀").
-  EXPECT_EQ(percent_encode("\xE6\x97\xA5 \xC3\xA9\xF0\x9F\x98\x80"), "%E6%97%A5%20%C3%A9%F0%9F%98%80");
+  EXPECT_EQ(percent_encode("\xE6\x97\xA5 \xC3\xA9\xF0\x9F\x98\x80"),
+            "%E6%97%A5%20%C3%A9%F0%9F%98%80");
   EXPECT_EQ(percent_encode(std::string("\0\n\x7f", 3)), "%00%0A%7F");
   EXPECT_EQ(percent_encode(""), "");
 }
 
 TEST(PercentEncode, PathVariantKeepsSlashes) {
-  EXPECT_EQ(percent_encode_path("images/a b/\xE6\x97\xA5#?.png"), "images/a%20b/%E6%97%A5%23%3F.png");
+  EXPECT_EQ(percent_encode_path("images/a b/\xE6\x97\xA5#?.png"),
+            "images/a%20b/%E6%97%A5%23%3F.png");
   EXPECT_EQ(percent_encode("images/a"), "images%2Fa");
 }
 
@@ -141,10 +161,23 @@ TEST(Slugify, LowercasesAndCollapsesSeparators) {
 
 TEST(Slugify, FoldsLatin1LettersAndSeparatesOtherScripts) {
   EXPECT_EQ(slugify("caf\xC3\xA9 au lait", 48), "cafe-au-lait");
-  EXPECT_EQ(slugify("Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9" "e", 48), "creme-brulee");
-  EXPECT_EQ(slugify("NA\xC3\x8FVE \xC3\x86sir Stra\xC3\x9F" "e", 48), "naive-asir-strase");
-  EXPECT_EQ(slugify("2\xC3\x97" "3\xC3\xB7" "4", 48), "2-3-4");  // × and ÷ separate
-  EXPECT_EQ(slugify("fox\xE6\x97\xA5\xE6\x9C\xAC" "cat", 48), "fox-cat");  // other scripts separate
+  EXPECT_EQ(slugify("Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9"
+                    "e",
+                    48),
+            "creme-brulee");
+  EXPECT_EQ(slugify("NA\xC3\x8FVE \xC3\x86sir Stra\xC3\x9F"
+                    "e",
+                    48),
+            "naive-asir-strase");
+  EXPECT_EQ(slugify("2\xC3\x97"
+                    "3\xC3\xB7"
+                    "4",
+                    48),
+            "2-3-4");  // × and ÷ separate
+  EXPECT_EQ(slugify("fox\xE6\x97\xA5\xE6\x9C\xAC"
+                    "cat",
+                    48),
+            "fox-cat");                      // other scripts separate
   EXPECT_EQ(slugify("a\xC3(b", 48), "a-b");  // a stray lead byte is just a separator
 }
 

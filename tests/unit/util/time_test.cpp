@@ -24,7 +24,8 @@ TEST(Time, UnixMillisRoundTrip) {
 TEST(Time, FormatsRfc3339WithMillis) {
   EXPECT_EQ(format_rfc3339_millis(from_unix_millis(sample_millis)), "2026-11-24T23:05:12.345Z");
   EXPECT_EQ(format_rfc3339_millis(from_unix_millis(0)), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(format_rfc3339_millis(from_unix_millis(sample_millis - 345 + 7)), "2026-11-24T23:05:12.007Z");
+  EXPECT_EQ(format_rfc3339_millis(from_unix_millis(sample_millis - 345 + 7)),
+            "2026-11-24T23:05:12.007Z");
 }
 
 TEST(Time, FormatsIsoSecondsTruncatingMillis) {
@@ -40,7 +41,8 @@ TEST(Time, ParsesIsoUtcForms) {
   EXPECT_EQ(parse_iso_utc("2026-11-24T23:05:12.05Z"), std::optional<sys_time>(whole + 50ms));
   // Extra precision (as .NET/Azure write it) is accepted and truncated to milliseconds.
   EXPECT_EQ(parse_iso_utc("2026-11-24T23:05:12.3456789Z"), std::optional<sys_time>(whole + 345ms));
-  EXPECT_EQ(parse_iso_utc("2024-02-29T00:00:00Z"), std::optional<sys_time>(from_unix_millis(1'709'164'800'000)));
+  EXPECT_EQ(parse_iso_utc("2024-02-29T00:00:00Z"),
+            std::optional<sys_time>(from_unix_millis(1'709'164'800'000)));
 }
 
 TEST(Time, Rfc3339RoundTripsManyInstants) {
@@ -62,13 +64,13 @@ TEST(Time, RejectsNonUtcOrMalformedIso) {
            "2026-11-24T23:05:12+00:00",  // offsets are not accepted
            "2026-11-24 23:05:12Z",       // space instead of T
            "2026-11-24t23:05:12z",
-           "2026-13-01T00:00:00Z",       // month 13
+           "2026-13-01T00:00:00Z",  // month 13
            "2026-00-01T00:00:00Z",
-           "2026-02-30T00:00:00Z",       // no such day
-           "2025-02-29T00:00:00Z",       // not a leap year
+           "2026-02-30T00:00:00Z",  // no such day
+           "2025-02-29T00:00:00Z",  // not a leap year
            "2026-11-24T24:00:00Z",
            "2026-11-24T23:60:00Z",
-           "2026-11-24T23:05:12.Z",      // empty fraction
+           "2026-11-24T23:05:12.Z",  // empty fraction
            "2026-11-24T23:05:12.12aZ",
            "2026-11-24T23:05:12.1234567890Z",  // absurd precision
            "2026-11-24T23:05:12,345Z",
@@ -91,20 +93,18 @@ TEST(Time, Rfc1123RoundTrips) {
             std::optional<sys_time>(from_unix_millis(1'795'561'431'000)));
   for (std::int64_t ms = 0; ms < 4'102'444'800'000; ms += 86'399'999'777) {
     const auto t = from_unix_millis(ms);
-    EXPECT_EQ(parse_rfc1123(format_rfc1123(t)), std::optional<sys_time>(from_unix_millis(ms - ms % 1000)))
+    EXPECT_EQ(parse_rfc1123(format_rfc1123(t)),
+              std::optional<sys_time>(from_unix_millis(ms - ms % 1000)))
         << format_rfc1123(t);
   }
 }
 
 TEST(Time, RejectsMalformedRfc1123) {
   for (const char* bad : {
-           "",
-           "Tue, 24 Nov 2026 23:03:51 UTC",
-           "Tue, 24 Foo 2026 23:03:51 GMT",
+           "", "Tue, 24 Nov 2026 23:03:51 UTC", "Tue, 24 Foo 2026 23:03:51 GMT",
            "Tue, 31 Nov 2026 23:03:51 GMT",  // November has 30 days
            "Tue, 4 Nov 2026 23:03:51 GMT",   // day must have two digits
-           "24 Nov 2026 23:03:51 GMT",
-           "Tue, 24 Nov 2026 25:03:51 GMT",
+           "24 Nov 2026 23:03:51 GMT", "Tue, 24 Nov 2026 25:03:51 GMT",
            "Tue, 24 nov 2026 23:03:51 GMT",
            "Tuesday, 24-Nov-26 23:03:51 GMT",  // RFC 850 form
            "Tue Nov 24 23:03:51 2026",         // asctime form
