@@ -47,7 +47,81 @@ class forwarder {
       settings_.base_url.pop_back();
   }
 
+  // Image bytes are passed on as they arrive instead of being held: the answer becomes a streamer
+  // that the connection runs once the handler has returned.
+  http::handler_result relay(http::request_context& ctx) const {
+    http::body_streamer streamer =
+        [this, outgoing = outgoing_request(ctx), request_id = ctx.request_id](
+            http::body_writer& writer) mutable -> boost::asio::awaitable<core::outcome<void>> {
+      bool header_written = false;
+      outgoing.on_header = [&](const net::http_response& head) -> boost::asio::awaitable<bool> {
+        http::response res{static_cast<bhttp::status>(head.status), 11};
+        copy_response_headers(head, res);
+        if (auto length = head.header("Content-Length"))
+          res.set(bhttp::field::content_length, *length);
+        header_written = true;
+        co_return co_await writer.write_header(res);
+      };
+      outgoing.on_body = [&](std::string_view piece) -> boost::asio::awaitable<bool> {
+        co_return co_await writer.write_body(piece);
+      };
+      auto answer = co_await client_.send(std::move(outgoing));
+      if (!answer) {
+        spdlog::warn("[{}] backend relay failed: {}", request_id, answer.error().message);
+        if (header_written)
+          co_return make_error(error_kind::backend_unavailable, "relay interrupted");
+        co_return unreachable_backend(answer.error());
+      }
+      co_return core::outcome<void>{};
+    };
+    return http::reply(std::move(streamer));
+  }
+
   boost::asio::awaitable<http::handler_result> forward(http::request_context& ctx) const {
+    net::http_request outgoing = outgoing_request(ctx);
+    auto answer = co_await client_.send(std::move(outgoing));
+    if (!answer) {
+      // The log may name the failure; the response never names the backend.
+      spdlog::warn("[{}] backend call failed: {}", ctx.request_id, answer.error().message);
+      co_return unreachable_backend(answer.error());
+    }
+    if (is_functions_key_rejection(*answer)) {
+      spdlog::error("[{}] the backend rejected this server's function key", ctx.request_id);
+      co_return make_error(
+          error_kind::backend_unavailable,
+          "The image service refused this site's credentials; the administrator should check "
+          "VISIONARY_FUNCTIONS_KEY.");
+    }
+    http::response res{static_cast<bhttp::status>(answer->status), 11};
+    copy_response_headers(*answer, res);
+    res.body() = std::move(answer->body);
+    // For HEAD the backend sent only headers: keep its Content-Length.
+    if (ctx.message.method() == verb::head) {
+      res.set(bhttp::field::content_length,
+              std::string(answer->header("Content-Length").value_or("0")));
+    } else {
+      res.prepare_payload();
+    }
+    co_return res;
+  }
+
+ private:
+  static void copy_response_headers(const net::http_response& from, http::response& to) {
+    for (const auto name : forwarded_response_headers) {
+      if (auto value = from.header(name)) to.set(name, *value);
+    }
+  }
+
+  static core::app_error unreachable_backend(const net::transport_error& failure) {
+    if (failure.kind == net::transport_failure::timeout) {
+      return make_error(error_kind::backend_timeout,
+                        "The image service did not answer in time; try again.");
+    }
+    return make_error(error_kind::backend_unavailable,
+                      "The image service cannot be reached right now; try again in a moment.");
+  }
+
+  net::http_request outgoing_request(const http::request_context& ctx) const {
     net::http_request outgoing;
     outgoing.method = std::string(ctx.message.method_string());
     outgoing.url = settings_.base_url + std::string(ctx.message.target());
@@ -61,41 +135,9 @@ class forwarder {
     outgoing.headers.emplace_back("X-Request-Id", ctx.request_id);
     if (!settings_.functions_key.empty())
       outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
-
-    auto answer = co_await client_.send(std::move(outgoing));
-    if (!answer) {
-      // The log may name the failure; the response never names the backend.
-      spdlog::warn("[{}] backend call failed: {}", ctx.request_id, answer.error().message);
-      if (answer.error().kind == net::transport_failure::timeout) {
-        co_return make_error(error_kind::backend_timeout,
-                             "The image service did not answer in time; try again.");
-      }
-      co_return make_error(error_kind::backend_unavailable,
-                           "The image service cannot be reached right now; try again in a moment.");
-    }
-    if (is_functions_key_rejection(*answer)) {
-      spdlog::error("[{}] the backend rejected this server's function key", ctx.request_id);
-      co_return make_error(
-          error_kind::backend_unavailable,
-          "The image service refused this site's credentials; the administrator should check "
-          "VISIONARY_FUNCTIONS_KEY.");
-    }
-    http::response res{static_cast<bhttp::status>(answer->status), 11};
-    for (const auto name : forwarded_response_headers) {
-      if (auto value = answer->header(name)) res.set(name, *value);
-    }
-    res.body() = std::move(answer->body);
-    // For HEAD the backend sent only headers: keep its Content-Length.
-    if (ctx.message.method() == verb::head) {
-      res.set(bhttp::field::content_length,
-              std::string(answer->header("Content-Length").value_or("0")));
-    } else {
-      res.prepare_payload();
-    }
-    co_return res;
+    return outgoing;
   }
 
- private:
   net::http_client& client_;
   backend_settings settings_;
 };
@@ -141,7 +183,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::get, "/blobs/*",
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                if (auto path = split_blob_path(ctx.path_rest); !path) co_return path.error();
-               co_return co_await backend->forward(ctx);
+               co_return backend->relay(ctx);
              });
 }
 

@@ -1,5 +1,7 @@
 #include "http/message.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "util/text.hpp"
@@ -34,9 +36,16 @@ response json_response(beast_http::status status, const boost::json::value& body
 }
 
 response error_response(const core::app_error& error, std::string_view request_id) {
-  boost::json::object detail{{"code", core::error_code(error.kind)},
-                             {"message", error.message},
-                             {"requestId", request_id}};
+  const bool internal = error.kind == core::error_kind::internal_error ||
+                        error.kind == core::error_kind::storage_error;
+  if (internal) spdlog::error("[{}] {}", request_id, error.message);
+  // Internal details stay in the log.
+  boost::json::object detail{
+      {"code", core::error_code(error.kind)},
+      {"message", internal
+                      ? "Something went wrong on the server; the request id helps find out what."
+                      : error.message},
+      {"requestId", request_id}};
   if (error.retry_after_seconds) detail["retryAfterSeconds"] = *error.retry_after_seconds;
   auto res = json_response(static_cast<beast_http::status>(core::http_status(error.kind)),
                            boost::json::object{{"error", std::move(detail)}});

@@ -2,9 +2,12 @@
 // build JSON and error responses (the one error shape). Value types; thread-safe functions.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json/value.hpp>
 #include <boost/url/url_view.hpp>
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,6 +30,26 @@ struct request_context {
   std::string_view path_rest;              // "*" capture, still percent-encoded
   [[nodiscard]] query_list query() const;  // decoded ("+" stays "+")
   [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
+};
+
+// Where a relayed answer is written while it arrives (implemented by the connection).
+class body_writer {
+ public:
+  virtual ~body_writer() = default;
+  // Sends the status line and headers; the header must carry the body's Content-Length.
+  [[nodiscard]] virtual boost::asio::awaitable<bool> write_header(response& header) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<bool> write_body(std::string_view piece) = 0;
+};
+
+// Produces a response by writing it; an error before write_header becomes an error response.
+using body_streamer = std::function<boost::asio::awaitable<core::outcome<void>>(body_writer&)>;
+
+// What a handler answers: a whole response, or a streamer for bodies that should not be held.
+struct reply {
+  reply(response whole) : message(std::move(whole)) {}
+  reply(body_streamer streamer) : stream(std::move(streamer)) {}
+  std::optional<response> message;
+  body_streamer stream;
 };
 
 [[nodiscard]] response json_response(beast_http::status status, const boost::json::value& body);

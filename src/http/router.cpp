@@ -61,8 +61,8 @@ bool router::match(const route& r, const std::vector<std::string_view>& segments
   return true;
 }
 
-boost::asio::awaitable<response> router::dispatch(const request& message,
-                                                  std::string request_id) const {
+boost::asio::awaitable<reply> router::dispatch(const request& message,
+                                               std::string request_id) const {
   const auto target = boost::urls::parse_origin_form(message.target());
   if (!target) {
     co_return error_response(
@@ -116,24 +116,14 @@ boost::asio::awaitable<response> router::dispatch(const request& message,
                         "Something went wrong on the server; the request id helps find out what.");
   }
 
-  auto res = finish(std::move(result), request_id);
-  if (is_head) res.body().clear();  // headers (Content-Length included) as for GET, no body
-  co_return res;
+  auto answer = finish(std::move(result), request_id);
+  // Headers (Content-Length included) as for GET, no body.
+  if (is_head && answer.message) answer.message->body().clear();
+  co_return answer;
 }
 
-response router::finish(handler_result result, const std::string& request_id) {
-  if (!result) {
-    if (result.error().kind == error_kind::internal_error ||
-        result.error().kind == error_kind::storage_error) {
-      spdlog::error("[{}] {}", request_id, result.error().message);
-      // Internal details stay in the log.
-      return error_response(
-          make_error(result.error().kind,
-                     "Something went wrong on the server; the request id helps find out what."),
-          request_id);
-    }
-    return error_response(result.error(), request_id);
-  }
+reply router::finish(handler_result result, const std::string& request_id) {
+  if (!result) return error_response(result.error(), request_id);
   return std::move(*result);
 }
 

@@ -12,7 +12,7 @@
 
 namespace visionary::http {
 
-using handler_result = core::outcome<response>;
+using handler_result = core::outcome<reply>;
 using handler = std::function<boost::asio::awaitable<handler_result>(request_context&)>;
 
 class router {
@@ -27,8 +27,8 @@ class router {
   using guard = std::function<core::outcome<void>(const request_context&)>;
   void set_api_guard(guard g) { api_guard_ = std::move(g); }
 
-  [[nodiscard]] boost::asio::awaitable<response> dispatch(const request& message,
-                                                          std::string request_id) const;
+  [[nodiscard]] boost::asio::awaitable<reply> dispatch(const request& message,
+                                                       std::string request_id) const;
 
  private:
   struct route {
@@ -37,7 +37,7 @@ class router {
     std::vector<std::string> segments;
     handler h;
   };
-  static response finish(handler_result result, const std::string& request_id);
+  static reply finish(handler_result result, const std::string& request_id);
   static bool match(const route& r, const std::vector<std::string_view>& segments,
                     std::string_view path, request_context& context);
 

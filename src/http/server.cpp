@@ -33,6 +33,65 @@ std::string loggable_target(std::string_view target) {
   return out;
 }
 
+// Headers every answer carries, whole or relayed.
+void decorate(response& res, std::string_view request_id, bool keep_alive) {
+  res.version(11);
+  res.set(beast_http::field::server, "VisionaryAI");
+  res.set("X-Request-Id", request_id);
+  res.set("X-Content-Type-Options", "nosniff");
+  res.keep_alive(keep_alive);
+}
+
+// Writes a relayed answer straight to the connection: header first, then the body as it arrives.
+class relay_writer final : public body_writer {
+ public:
+  relay_writer(beast::tcp_stream& stream, std::chrono::seconds write_timeout,
+               std::string_view request_id, bool keep_alive)
+      : stream_(stream),
+        write_timeout_(write_timeout),
+        request_id_(request_id),
+        keep_alive_(keep_alive) {}
+
+  asio::awaitable<bool> write_header(response& header) override {
+    // Without a length the end of the body is the end of the connection.
+    if (!header.has_content_length()) keep_alive_ = false;
+    decorate(header, request_id_, keep_alive_);
+    status_ = header.result_int();
+    beast_http::response_serializer<beast_http::string_body> serializer{header};
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await beast_http::async_write_header(stream_, serializer,
+                                                           asio::as_tuple(asio::use_awaitable));
+    header_sent_ = true;
+    ok_ = !ec;
+    co_return ok_;
+  }
+
+  asio::awaitable<bool> write_body(std::string_view piece) override {
+    stream_.expires_after(write_timeout_);
+    auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(piece.data(), piece.size()),
+                                              asio::as_tuple(asio::use_awaitable));
+    body_bytes_ += n;
+    ok_ = ok_ && !ec;
+    co_return ok_;
+  }
+
+  bool header_sent() const { return header_sent_; }
+  bool ok() const { return ok_; }
+  bool keep_alive() const { return keep_alive_; }
+  unsigned status() const { return status_; }
+  std::size_t body_bytes() const { return body_bytes_; }
+
+ private:
+  beast::tcp_stream& stream_;
+  std::chrono::seconds write_timeout_;
+  std::string_view request_id_;
+  bool keep_alive_;
+  bool header_sent_ = false;
+  bool ok_ = true;
+  unsigned status_ = 0;
+  std::size_t body_bytes_ = 0;
+};
+
 bool acceptable_request_id(std::string_view id) {
   if (id.size() < 8 || id.size() > 64) return false;
   for (char c : id) {
@@ -201,17 +260,38 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
                           request_id);
       } else {
         stream.expires_never();  // a generation may take minutes; the provider has its own deadline
-        res = co_await routes_.dispatch(parser.get(), request_id);
+        auto answer = co_await routes_.dispatch(parser.get(), request_id);
         keep_alive = parser.get().keep_alive();
+        if (answer.message) {
+          res = std::move(*answer.message);
+        } else {
+          relay_writer writer(stream, options_.write_timeout, request_id, keep_alive && !stopping_);
+          core::outcome<void> relayed =
+              core::make_error(core::error_kind::internal_error, "relay failed");
+          try {
+            relayed = co_await answer.stream(writer);
+          } catch (const std::exception& e) {
+            relayed = core::make_error(core::error_kind::internal_error, e.what());
+          }
+          if (writer.header_sent()) {
+            const auto elapsed = std::chrono::duration<double, std::milli>(
+                std::chrono::steady_clock::now() - started);
+            spdlog::info("[{}] {} {} {} {}B {:.1f}ms (relayed)", request_id, method, target,
+                         writer.status(), writer.body_bytes(), elapsed.count());
+            // A relay that broke off mid-body cannot be repaired: the connection ends.
+            if (!relayed || !writer.ok() || !writer.keep_alive()) break;
+            continue;
+          }
+          res = error_response(
+              relayed ? core::make_error(core::error_kind::internal_error, "relay wrote nothing")
+                      : relayed.error(),
+              request_id);
+        }
       }
     }
 
     keep_alive = keep_alive && !stopping_;
-    res.version(11);
-    res.set(beast_http::field::server, "VisionaryAI");
-    res.set("X-Request-Id", request_id);
-    res.set("X-Content-Type-Options", "nosniff");
-    res.keep_alive(keep_alive);
+    decorate(res, request_id, keep_alive);
     stream.expires_after(options_.write_timeout);
     auto [write_ec, written] =
         co_await beast_http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));

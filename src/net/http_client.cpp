@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
@@ -58,7 +59,55 @@ struct exchange_outcome {
   std::string during;
   http_response response;
   bool keep_alive = false;
+  bool header_delivered = false;  // relaying: on_header has run, so the exchange cannot be retried
+  bool abandoned = false;         // relaying: a callback gave up
 };
+
+// Reads the answer's header, hands it over, then passes the body on in pieces of up to 64 KB.
+template <class Stream>
+asio::awaitable<void> relay(Stream& stream, beast::flat_buffer& buffer, const http_request& request,
+                            exchange_outcome& out) {
+  http::response_parser<http::buffer_body> parser;
+  parser.header_limit(64 * 1024);
+  parser.body_limit(request.max_response_bytes);
+  if (request.method == "HEAD") parser.skip(true);
+  auto [header_ec, header_bytes] =
+      co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  if (header_ec) {
+    out.ec = header_ec;
+    out.during = "reading the response";
+    co_return;
+  }
+  out.response.status = parser.get().result_int();
+  for (const auto& field : parser.get()) {
+    out.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+  out.header_delivered = true;
+  if (!co_await request.on_header(out.response)) {
+    out.abandoned = true;
+    co_return;
+  }
+  std::array<char, 64 * 1024> piece;
+  while (!parser.is_done()) {
+    parser.get().body().data = piece.data();
+    parser.get().body().size = piece.size();
+    // read_some: whatever has arrived goes on at once, rather than waiting to fill the piece.
+    auto [ec, read] =
+        co_await http::async_read_some(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) {
+      out.ec = ec;
+      out.during = "reading the response";
+      co_return;
+    }
+    const std::size_t filled = piece.size() - parser.get().body().size;
+    if (filled > 0 && !co_await request.on_body(std::string_view(piece.data(), filled))) {
+      out.abandoned = true;
+      co_return;
+    }
+  }
+  out.keep_alive = parser.get().keep_alive() && buffer.size() == 0;
+}
 
 template <class Stream>
 asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& request,
@@ -83,6 +132,10 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
     co_return out;
   }
   beast::flat_buffer buffer;
+  if (request.on_body) {
+    co_await relay(stream, buffer, request, out);
+    co_return out;
+  }
   http::response_parser<http::string_body> parser;
   parser.header_limit(64 * 1024);
   parser.body_limit(request.max_response_bytes);
@@ -242,9 +295,12 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
       conn->plain->expires_at(deadline);
       out = co_await exchange(*conn->plain, request, host_header, target);
     }
+    if (out.abandoned)
+      co_return fail(transport_failure::protocol_error, "the receiver stopped the relay");
     if (out.ec) {
       const bool sent = out.during != "sending the request";
-      if (reused && is_stale_connection_error(out.ec) && (request.method != "POST" || !sent))
+      if (reused && !out.header_delivered && is_stale_connection_error(out.ec) &&
+          (request.method != "POST" || !sent))
         continue;
       co_return from_code(out.ec, out.during);
     }

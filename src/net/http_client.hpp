@@ -9,6 +9,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -22,6 +23,8 @@ namespace visionary::net {
 
 using header_list = std::vector<std::pair<std::string, std::string>>;
 
+struct http_response;
+
 struct http_request {
   std::string method = "GET";
   std::string url;
@@ -29,6 +32,11 @@ struct http_request {
   std::string body;
   std::chrono::milliseconds timeout{30'000};
   std::size_t max_response_bytes = 64 * 1024 * 1024;
+  // Relaying without holding the body: when on_body is set, the answer's status and headers go to
+  // on_header once, then its body piece by piece to on_body, and the returned response has an
+  // empty body. Either callback returning false abandons the exchange (the connection is closed).
+  std::function<boost::asio::awaitable<bool>(const http_response&)> on_header;
+  std::function<boost::asio::awaitable<bool>(std::string_view)> on_body;
 };
 
 struct http_response {

@@ -2,6 +2,7 @@
 // starts a custom handler), `web` forwarding to it with the key added server-side, what happens
 // when the backend goes away and comes back, and two backend replicas sharing one Azure store.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { test } from 'node:test';
 
 import { startAzurite, uniqueContainer } from '../support/azurite.mjs';
@@ -128,4 +129,38 @@ test('two functions replicas on one Azure store behind one web behave as one', a
   const picture = await fetch(listedByOne.json.imageUrls[1].url);
   assert.equal(picture.status, 200);
   assert.equal(picture.headers.get('content-type'), 'image/png');
+});
+
+test('web relays image bytes as they arrive instead of holding the whole answer', { timeout: 30_000 }, async (t) => {
+  // A backend that sends the first half of a file, then waits until the client has that half.
+  const half = Buffer.alloc(300_000, 7);
+  let release;
+  const released = new Promise((resolve) => { release = resolve; });
+  const backend = http.createServer(async (req, res) => {
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': String(half.length * 2) });
+    res.write(half);
+    await released;
+    res.end(half);
+  });
+  await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  t.after(() => {
+    release();
+    backend.closeAllConnections();
+    return new Promise((resolve) => backend.close(resolve));
+  });
+  const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: `http://127.0.0.1:${backend.address().port}` } });
+
+  const response = await new Promise((resolve, reject) => {
+    http.get(`${web.url}/blobs/images/images/8204433994950_x_abcdefghij.png?sig=x`, resolve).on('error', reject);
+  });
+  assert.equal(response.statusCode, 200);
+  assert.equal(response.headers['content-length'], String(half.length * 2));
+  assert.ok(response.headers['x-request-id']);
+  let received = 0;
+  for await (const chunk of response) {
+    received += chunk.length;
+    // Only a relay delivers this half while the backend still holds the rest back.
+    if (received >= half.length) release();
+  }
+  assert.equal(received, half.length * 2);
 });
