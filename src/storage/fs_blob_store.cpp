@@ -325,6 +325,13 @@ boost::asio::awaitable<core::outcome<blob_page>> fs_blob_store::list(
   co_return page;
 }
 
+std::optional<blob_properties> fs_blob_store::find(std::string_view name) const {
+  std::lock_guard lock(mutex_);
+  const auto it = index_.find(name);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
 signed_link fs_blob_store::read_link(std::string_view name, std::string_view content_type,
                                      util::sys_time expires_at) const {
   blob_sas_values v;

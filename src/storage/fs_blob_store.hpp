@@ -46,6 +46,8 @@ class fs_blob_store final : public blob_store {
   std::string_view kind() const override { return "fs"; }
 
   const std::string& container() const { return options_.container; }
+  // The properties of a blob from the in-memory index, without touching the disk.
+  [[nodiscard]] std::optional<blob_properties> find(std::string_view name) const;
   // Verifies a presented link for reading container/name; returns the signed values.
   [[nodiscard]] core::outcome<blob_sas_values> verify_link(
       std::string_view container, std::string_view name,
