@@ -101,8 +101,10 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
 boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provider::generate(
     const generation_request& request) {
   const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
+  // error_context holds views: the label must outlive it, so it gets a name here.
+  const std::string provider_label = label();
   const error_context context{
-      label(), settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
+      provider_label, settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
       settings_.model};
   auto executor = co_await boost::asio::this_coro::executor;
   core::app_error last_error =

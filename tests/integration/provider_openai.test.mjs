@@ -137,6 +137,7 @@ test('wrong API key → 502 provider_error naming OPENAI_API_KEY, key not reveal
   const res = await expectNothingStored(server, () => generate(server.url, { prompt: 'a fox' }));
   const error = assertError(res, 502, 'provider_error');
   assert.ok(error.message.includes('OPENAI_API_KEY'), `message names OPENAI_API_KEY: ${error.message}`);
+  assert.match(error.message, /^OpenAI rejected the server's API key/, 'the message names the provider');
   assert.ok(!res.text.includes(WRONG_KEY) && !res.text.includes(API_KEY), 'no key in the body');
   assert.ok(!res.text.includes(WRONG_KEY.slice(-8)), 'not even the end of the key');
   assert.equal(fake.requests.length, 1, 'a rejected key is not retried');
@@ -238,10 +239,12 @@ for (const [what, behaviour] of unusable) {
 }
 
 test('provider unreachable (closed port) → 503 provider_unavailable', { timeout: TIMEOUT }, async (t) => {
+  // 127.0.0.2: a port released on 127.0.0.1 may be taken by another test's server meanwhile,
+  // while nothing in the suite listens on this loopback address.
   const port = await closedPort();
   const server = await startApi({
     t,
-    env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1` },
+    env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: `http://127.0.0.2:${port}/v1` },
   });
   const res = await expectNothingStored(server, () => generate(server.url, { prompt: 'nobody home' }));
   assertError(res, 503, 'provider_unavailable');

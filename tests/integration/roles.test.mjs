@@ -7,21 +7,20 @@ import { test } from 'node:test';
 
 import { startAzurite, uniqueContainer } from '../support/azurite.mjs';
 import {
-  api, assertError, closedPort, generate, registerSecret, startRole, waitFor,
+  api, assertError, closedPort, generate, registerSecret, startCustomHandler, startRole, waitFor,
 } from '../support/server.mjs';
 
 const KEY = 'fk-0123456789abcdef-secret';
 registerSecret(KEY);
 
-async function startFunctions(t, env = {}) {
-  const port = await closedPort();
-  return startRole('functions', { t, env: { FUNCTIONS_CUSTOMHANDLER_PORT: port, VISIONARY_FUNCTIONS_KEY: KEY, ...env } });
+function startFunctions(t, env = {}) {
+  return startCustomHandler({ t, env: { VISIONARY_FUNCTIONS_KEY: KEY, ...env } });
 }
 
 test('functions: listens on FUNCTIONS_CUSTOMHANDLER_PORT and requires the function key', async (t) => {
-  const port = await closedPort();
-  const functions = await startRole('functions', { t, env: { FUNCTIONS_CUSTOMHANDLER_PORT: port, VISIONARY_FUNCTIONS_KEY: KEY } });
-  assert.equal(functions.port, port);
+  const functions = await startFunctions(t);
+  // --port 0 is on the command line too: the Functions host's port must win.
+  assert.equal(functions.port, functions.customHandlerPort);
 
   assertError(await api(functions.url, '/api/getImages'), 401, 'invalid_function_key');
   assertError(await api(functions.url, '/api/getImages', { headers: { 'x-functions-key': 'fk-wrong-wrong-wrong-wrong' } }),

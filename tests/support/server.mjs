@@ -176,6 +176,24 @@ export function startRole(role, options = {}) {
 }
 
 /**
+ * `visionary functions` started as the Azure Functions host starts a custom handler: on a port
+ * chosen for it in FUNCTIONS_CUSTOMHANDLER_PORT. A port found free can be taken by another process
+ * before the server binds it, so that case is retried with another port.
+ */
+export async function startCustomHandler(options = {}) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await closedPort();
+    try {
+      const server = await startServer({ ...options, role: 'functions', env: { ...(options.env ?? {}), FUNCTIONS_CUSTOMHANDLER_PORT: port } });
+      server.customHandlerPort = port;
+      return server;
+    } catch (error) {
+      if (attempt >= 3 || !/cannot listen/.test(error.message)) throw error;
+    }
+  }
+}
+
+/**
  * The API under test in the deployment shape named by VISIONARY_TEST_SHAPE, so one contract suite
  * runs against all three:
  *   serve      `visionary serve` (the default);
@@ -187,12 +205,11 @@ export function startRole(role, options = {}) {
 export const SHAPE = process.env.VISIONARY_TEST_SHAPE || 'serve';
 export async function startApi(options = {}) {
   if (SHAPE === 'serve') return startServer(options);
-  const functionsEnv = { ...(options.env ?? {}), FUNCTIONS_CUSTOMHANDLER_PORT: await closedPort() };
-  if (SHAPE === 'functions') return startServer({ ...options, env: functionsEnv, role: 'functions' });
+  if (SHAPE === 'functions') return startCustomHandler(options);
   assert.equal(SHAPE, 'split', `unknown VISIONARY_TEST_SHAPE ${SHAPE}`);
   const key = `fk-${Math.random().toString(36).slice(2)}-contract-suite`;
   registerSecret(key);
-  const backend = await startServer({ ...options, env: { ...functionsEnv, VISIONARY_FUNCTIONS_KEY: key }, role: 'functions' });
+  const backend = await startCustomHandler({ ...options, env: { ...(options.env ?? {}), VISIONARY_FUNCTIONS_KEY: key } });
   registerSecret(backend.url);
   const front = await startServer({
     t: options.t, role: 'web',
