@@ -112,14 +112,30 @@ void add_blob_routes(http::router& routes, storage::fs_blob_store& store) {
           co_return make_error(error_kind::range_not_satisfiable,
                                "The requested range starts beyond the end of the file.");
         }
-        auto content = co_await store.get(name, range);
-        if (!content) co_return content.error();
-        if (content->served_range) {
-          const auto [first, last] = *content->served_range;
+        const auto mark_partial = [&res](std::uint64_t first, std::uint64_t last,
+                                         std::uint64_t size) {
           res.result(bhttp::status::partial_content);
           res.set(bhttp::field::content_range, "bytes " + std::to_string(first) + "-" +
                                                    std::to_string(last) + "/" +
-                                                   std::to_string(content->properties.size));
+                                                   std::to_string(size));
+        };
+        if (ctx.message.method() == bhttp::verb::head) {
+          // Everything a HEAD answer says is in the index: no file is read.
+          std::uint64_t length = props->size;
+          if (range) {
+            const std::uint64_t last =
+                std::min(range->last.value_or(props->size - 1), props->size - 1);
+            mark_partial(range->first, last, props->size);
+            length = last - range->first + 1;
+          }
+          res.content_length(length);
+          co_return res;
+        }
+        auto content = co_await store.get(name, range);
+        if (!content) co_return content.error();
+        if (content->served_range) {
+          mark_partial(content->served_range->first, content->served_range->second,
+                       content->properties.size);
         }
         res.body() = std::move(content->bytes);
         res.prepare_payload();

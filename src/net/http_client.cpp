@@ -63,14 +63,29 @@ struct exchange_outcome {
   bool abandoned = false;         // relaying: a callback gave up
 };
 
+// Limits every answer is read with, whatever its body type.
+template <class Parser>
+void apply_limits(Parser& parser, const http_request& request) {
+  parser.header_limit(64 * 1024);
+  parser.body_limit(request.max_response_bytes);
+  if (request.method == "HEAD") parser.skip(true);
+}
+
+// Status and headers of a received answer.
+template <class Message>
+void take_head(const Message& received, http_response& response) {
+  response.status = received.result_int();
+  for (const auto& field : received) {
+    response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+  }
+}
+
 // Reads the answer's header, hands it over, then passes the body on in pieces of up to 64 KB.
 template <class Stream>
 asio::awaitable<void> relay(Stream& stream, beast::flat_buffer& buffer, const http_request& request,
                             exchange_outcome& out) {
   http::response_parser<http::buffer_body> parser;
-  parser.header_limit(64 * 1024);
-  parser.body_limit(request.max_response_bytes);
-  if (request.method == "HEAD") parser.skip(true);
+  apply_limits(parser, request);
   auto [header_ec, header_bytes] =
       co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (header_ec) {
@@ -78,10 +93,7 @@ asio::awaitable<void> relay(Stream& stream, beast::flat_buffer& buffer, const ht
     out.during = "reading the response";
     co_return;
   }
-  out.response.status = parser.get().result_int();
-  for (const auto& field : parser.get()) {
-    out.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
+  take_head(parser.get(), out.response);
   out.header_delivered = true;
   if (!co_await request.on_header(out.response)) {
     out.abandoned = true;
@@ -137,9 +149,7 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
     co_return out;
   }
   http::response_parser<http::string_body> parser;
-  parser.header_limit(64 * 1024);
-  parser.body_limit(request.max_response_bytes);
-  if (request.method == "HEAD") parser.skip(true);
+  apply_limits(parser, request);
   auto [read_ec, read] =
       co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (read_ec) {
@@ -148,10 +158,7 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
     co_return out;
   }
   auto& received = parser.get();
-  out.response.status = received.result_int();
-  for (const auto& field : received) {
-    out.response.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
+  take_head(received, out.response);
   out.response.body = std::move(received.body());
   // Leftover bytes would belong to nobody: only a cleanly ended exchange may be reused.
   out.keep_alive = received.keep_alive() && buffer.size() == 0;
