@@ -5,7 +5,7 @@
 #include <boost/asio.hpp>
 #include <future>
 
-#include "providers/image_provider.hpp"
+#include "core/ports/image_provider.hpp"
 
 namespace visionary::bench {
 
@@ -17,13 +17,14 @@ T run_sync(boost::asio::io_context& io, boost::asio::awaitable<T> work) {
   return future.get();
 }
 
-class fixed_image_provider final : public providers::image_provider {
+class fixed_image_provider final : public core::image_provider {
  public:
   explicit fixed_image_provider(std::string png)
-      : png_(std::move(png)), capabilities_(core::capabilities_for("demo", "fixed")) {}
-  boost::asio::awaitable<core::outcome<std::vector<providers::generated_image>>> generate(
-      const providers::generation_request&) override {
-    co_return std::vector<providers::generated_image>{{png_, std::nullopt}};
+      : png_(std::move(png)),
+        capabilities_(core::capabilities_for(core::provider_kind::demo, "fixed")) {}
+  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+      const core::generation_request&) override {
+    co_return std::vector<core::generated_image>{{png_, std::nullopt}};
   }
   std::string_view name() const override { return "fixed"; }
   std::string_view model() const override { return "fixed"; }

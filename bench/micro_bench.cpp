@@ -40,7 +40,7 @@ struct seeded_store {
     core::gallery_service gallery(*store);
     core::generation_service generation(provider, *store, gallery, pool);
     for (int i = 0; i < count; ++i) {
-      providers::generation_request request;
+      core::generation_request request;
       request.prompt = "Synthetic gallery entry " + std::to_string(i);
       request.size = "1024x1024";
       (void)bench::run_sync(io, generation.generate(std::move(request)));
@@ -97,7 +97,7 @@ void BM_generation_overhead_1024(benchmark::State& state) {
   core::gallery_service gallery(*seeded.store);
   core::generation_service generation(provider, *seeded.store, gallery, seeded.pool);
   for (auto _ : state) {
-    providers::generation_request request;
+    core::generation_request request;
     request.prompt = "a lighthouse at dusk";
     request.size = "1024x1024";
     auto result = bench::run_sync(seeded.io, generation.generate(std::move(request)));

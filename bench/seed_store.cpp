@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   boost::asio::io_context io;
   boost::asio::thread_pool pool(2);
   net::http_client http;
-  std::unique_ptr<storage::blob_store> store;
+  std::unique_ptr<core::blob_store> store;
   if (!data_dir.empty()) {
     storage::fs_blob_store_options options;
     options.data_dir = data_dir;
@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   core::gallery_service gallery(*store);
   core::generation_service generation(provider, *store, gallery, pool);
   for (int i = 0; i < count; ++i) {
-    providers::generation_request request;
+    core::generation_request request;
     request.prompt = "Synthetic gallery entry number " + std::to_string(i) + ", watercolor";
     request.size = "1024x1024";
     auto result = bench::run_sync(io, generation.generate(std::move(request)));

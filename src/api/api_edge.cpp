@@ -11,8 +11,6 @@ namespace visionary::api {
 
 namespace json = boost::json;
 namespace bhttp = boost::beast::http;
-using core::error_kind;
-using core::make_error;
 
 namespace {
 
@@ -23,11 +21,12 @@ bool is_json_content_type(std::string_view value) {
 
 }  // namespace
 
-core::outcome<core::generation_input> parse_generation_body(const http::request& message) {
+http::http_outcome<core::generation_input> parse_generation_body(const http::request& message) {
   const auto content_type = message[bhttp::field::content_type];
   if (!is_json_content_type(content_type)) {
-    return make_error(error_kind::unsupported_media_type,
-                      "Send the request as JSON with the header Content-Type: application/json.");
+    return http::http_error(
+        http::http_error_kind::unsupported_media_type,
+        "Send the request as JSON with the header Content-Type: application/json.");
   }
   boost::system::error_code ec;
   const json::value body = json::parse(message.body(), ec);
@@ -38,7 +37,7 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
   }
   core::generation_input input;
   for (const auto& [key, value] : body.as_object()) {
-    auto text_field = [&](std::optional<std::string>& target) -> core::outcome<void> {
+    auto text_field = [&](std::optional<std::string>& target) -> outcome<void> {
       if (value.is_null()) return {};
       if (!value.is_string()) {
         return make_error(error_kind::invalid_request,
@@ -47,7 +46,7 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
       target = std::string(value.as_string());
       return {};
     };
-    core::outcome<void> field_ok;
+    outcome<void> field_ok;
     if (key == "prompt") {
       if (!value.is_string())
         return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
@@ -74,12 +73,12 @@ core::outcome<core::generation_input> parse_generation_body(const http::request&
                         "Unknown field '" + std::string(key) +
                             "'. Accepted fields: prompt, size, quality, style, n.");
     }
-    if (!field_ok) return field_ok.error();
+    if (!field_ok) return http::http_error(field_ok.error());
   }
   return input;
 }
 
-core::outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message) {
+outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message) {
   const auto it = message.find("Idempotency-Key");
   if (it == message.end()) return std::optional<std::string>{};
   const std::string_view key = it->value();
@@ -93,7 +92,7 @@ core::outcome<std::optional<std::string>> parse_idempotency_key(const http::requ
   return std::optional<std::string>{std::string(key)};
 }
 
-core::outcome<page_query> parse_page_query(const http::request_context& context) {
+outcome<page_query> parse_page_query(const http::request_context& context) {
   page_query query;
   const auto limit_text = context.query_value("limit");
   auto limit = core::parse_page_limit(limit_text ? std::optional<std::string_view>(*limit_text)

@@ -12,11 +12,11 @@
 namespace visionary::api {
 
 // Content type, JSON syntax and field types of a generation request.
-[[nodiscard]] core::outcome<core::generation_input> parse_generation_body(
+[[nodiscard]] http::http_outcome<core::generation_input> parse_generation_body(
     const http::request& message);
 
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.
-[[nodiscard]] core::outcome<std::optional<std::string>> parse_idempotency_key(
+[[nodiscard]] outcome<std::optional<std::string>> parse_idempotency_key(
     const http::request& message);
 
 struct page_query {
@@ -24,6 +24,6 @@ struct page_query {
   std::optional<std::string> cursor;
 };
 // limit (1..100) and cursor of GET /api/getImages; the cursor is checked for well-formedness.
-[[nodiscard]] core::outcome<page_query> parse_page_query(const http::request_context& context);
+[[nodiscard]] outcome<page_query> parse_page_query(const http::request_context& context);
 
 }  // namespace visionary::api

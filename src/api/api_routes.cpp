@@ -4,10 +4,10 @@
 
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
+#include "core/link_policy.hpp"
 #include "core/naming.hpp"
 #include "core/suggestions.hpp"
 #include "core/validation.hpp"
-#include "storage/sas.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
 
@@ -15,13 +15,13 @@ namespace visionary::api {
 
 namespace json = boost::json;
 using verb = boost::beast::http::verb;
-using core::error_kind;
-using core::make_error;
 using http::handler_result;
 using http::request_context;
 namespace bhttp = boost::beast::http;
 
 namespace {
+
+using handler_task = boost::asio::awaitable<handler_result>;
 
 json::value option_json(const core::option_values& option) {
   json::array values;
@@ -29,124 +29,139 @@ json::value option_json(const core::option_values& option) {
   return json::object{{"values", std::move(values)}, {"default", option.default_value}};
 }
 
+json::array images_json(const std::vector<core::image_view>& images) {
+  json::array list;
+  for (const auto& image : images) list.push_back(image_to_json(image));
+  return list;
+}
+
+handler_task generate_image(const api_services& services, request_context& ctx) {
+  auto input = parse_generation_body(ctx.message);
+  if (!input) co_return input.error();
+  auto request = core::validate_generation(*input, services.provider.capabilities(),
+                                           services.max_prompt_chars);
+  if (!request) co_return request.error();
+  request->request_id = ctx.request_id;
+  auto idempotency_key = parse_idempotency_key(ctx.message);
+  if (!idempotency_key) co_return idempotency_key.error();
+  auto images =
+      co_await services.generation.generate(std::move(*request), std::move(*idempotency_key));
+  if (!images) co_return images.error();
+  co_return http::json_response(bhttp::status::created,
+                                json::object{{"images", images_json(*images)}});
+}
+
+handler_task list_images(const api_services& services, request_context& ctx) {
+  auto query = parse_page_query(ctx);
+  if (!query) co_return query.error();
+  auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
+  if (!page) co_return page.error();
+  const json::value next =
+      page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
+  co_return http::json_response(
+      bhttp::status::ok,
+      json::object{{"imageUrls", images_json(page->images)}, {"nextCursor", next}});
+}
+
+handler_task find_image(const api_services& services, request_context& ctx) {
+  auto image = co_await services.gallery.find(ctx.path_params.at(0));
+  if (!image) co_return image.error();
+  co_return http::json_response(bhttp::status::ok, image_to_json(*image));
+}
+
+// Deleting needs the admin token as a bearer token; the scheme is case-insensitive (RFC 9110),
+// the token is not.
+outcome<void> check_admin(const api_services& services, const http::request& message) {
+  if (services.admin_token.empty()) {
+    return make_error(error_kind::forbidden,
+                      "Deleting images is disabled on this server (no VISIONARY_ADMIN_TOKEN is "
+                      "configured).");
+  }
+  const auto authorization = message[bhttp::field::authorization];
+  if (authorization.empty()) {
+    return make_error(error_kind::unauthorized,
+                      "Deleting images needs Authorization: Bearer <admin token>.");
+  }
+  const bool bearer =
+      authorization.size() > 7 && util::iequals_ascii(authorization.substr(0, 7), "Bearer ");
+  if (!bearer ||
+      !util::constant_time_equal(util::trim(authorization.substr(7)), services.admin_token)) {
+    return make_error(error_kind::unauthorized, "The admin token is not valid.");
+  }
+  return {};
+}
+
+handler_task delete_image(const api_services& services, request_context& ctx) {
+  // A malformed id names nothing: 404 first, as the web tier's edge check answers too.
+  const std::string& id = ctx.path_params.at(0);
+  if (!core::parse_image_id(id))
+    co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+  if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+  auto removed = co_await services.gallery.remove(id);
+  if (!removed) co_return removed.error();
+  http::response res{bhttp::status::no_content, 11};
+  res.set(bhttp::field::cache_control, "no-store");
+  co_return res;
+}
+
+json::object options_json(const core::model_capabilities& caps) {
+  json::object options{{"size", option_json(caps.size)},
+                       {"n", json::object{{"min", 1}, {"max", caps.max_n}, {"default", 1}}}};
+  if (caps.quality) options["quality"] = option_json(*caps.quality);
+  if (caps.style) options["style"] = option_json(*caps.style);
+  return options;
+}
+
+handler_task site_config(const api_services& services) {
+  const auto& provider = services.provider;
+  const auto& caps = provider.capabilities();
+  const std::string label =
+      provider.offline() ? "Offline demo — procedural art, not an AI model"
+                         : std::string(provider.name()) + " · " + std::string(provider.model());
+  json::object limits{
+      {"promptMaxChars", core::prompt_limit(caps, services.max_prompt_chars)},
+      {"pageSizeDefault", core::default_page_size},
+      {"pageSizeMax", core::max_page_size},
+      {"linkLifetimeSeconds",
+       std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
+      {"maxBodyBytes", services.max_body_bytes}};
+  co_return http::json_response(bhttp::status::ok, json::object{{"provider", provider.name()},
+                                                                {"model", provider.model()},
+                                                                {"offline", provider.offline()},
+                                                                {"label", label},
+                                                                {"options", options_json(caps)},
+                                                                {"limits", std::move(limits)}});
+}
+
+handler_task health(const api_services& services) {
+  const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
+      std::chrono::steady_clock::now() - services.started_at);
+  co_return http::json_response(bhttp::status::ok,
+                                json::object{{"status", "ok"},
+                                             {"version", VISIONARY_VERSION},
+                                             {"provider", services.provider.name()},
+                                             {"model", services.provider.model()},
+                                             {"storage", services.storage_kind},
+                                             {"uptimeSeconds", uptime.count()}});
+}
+
 }  // namespace
 
 void add_api_routes(http::router& routes, const api_services& services) {
-  routes.add(verb::post, "/api/generateImage",
-             [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
-               auto input = parse_generation_body(ctx.message);
-               if (!input) co_return input.error();
-               auto request = core::validate_generation(*input, services.provider.capabilities(),
-                                                        services.max_prompt_chars);
-               if (!request) co_return request.error();
-               request->request_id = ctx.request_id;
-               auto idempotency_key = parse_idempotency_key(ctx.message);
-               if (!idempotency_key) co_return idempotency_key.error();
-               auto images = co_await services.generation.generate(std::move(*request),
-                                                                   std::move(*idempotency_key));
-               if (!images) co_return images.error();
-               json::array list;
-               for (const auto& image : *images) list.push_back(image_to_json(image));
-               co_return http::json_response(bhttp::status::created,
-                                             json::object{{"images", std::move(list)}});
-             });
-
-  routes.add(verb::get, "/api/getImages",
-             [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
-               auto query = parse_page_query(ctx);
-               if (!query) co_return query.error();
-               auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
-               if (!page) co_return page.error();
-               json::array list;
-               for (const auto& image : page->images) list.push_back(image_to_json(image));
-               co_return http::json_response(
-                   bhttp::status::ok,
-                   json::object{{"imageUrls", std::move(list)},
-                                {"nextCursor", page->next_cursor ? json::value(*page->next_cursor)
-                                                                 : json::value(nullptr)}});
-             });
-
-  routes.add(verb::get, "/api/images/{id}",
-             [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
-               auto image = co_await services.gallery.find(ctx.path_params.at(0));
-               if (!image) co_return image.error();
-               co_return http::json_response(bhttp::status::ok, image_to_json(*image));
-             });
-
-  routes.add(verb::delete_, "/api/images/{id}",
-             [&services](request_context& ctx) -> boost::asio::awaitable<handler_result> {
-               // A malformed id names nothing: 404 first, as the web tier's edge check answers too.
-               const std::string& id = ctx.path_params.at(0);
-               if (!core::parse_image_id(id))
-                 co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
-               if (services.admin_token.empty()) {
-                 co_return make_error(error_kind::forbidden,
-                                      "Deleting images is disabled on this server (no "
-                                      "VISIONARY_ADMIN_TOKEN is configured).");
-               }
-               const auto authorization = ctx.message[bhttp::field::authorization];
-               if (authorization.empty()) {
-                 co_return make_error(error_kind::unauthorized,
-                                      "Deleting images needs Authorization: Bearer <admin token>.");
-               }
-               // The scheme is case-insensitive (RFC 9110); the token is not.
-               const bool bearer = authorization.size() > 7 &&
-                                   util::iequals_ascii(authorization.substr(0, 7), "Bearer ");
-               if (!bearer || !util::constant_time_equal(util::trim(authorization.substr(7)),
-                                                         services.admin_token)) {
-                 co_return make_error(error_kind::unauthorized, "The admin token is not valid.");
-               }
-               auto removed = co_await services.gallery.remove(ctx.path_params.at(0));
-               if (!removed) co_return removed.error();
-               http::response res{bhttp::status::no_content, 11};
-               res.set(bhttp::field::cache_control, "no-store");
-               co_return res;
-             });
-
-  routes.add(
-      verb::get, "/api/config",
-      [&services](request_context&) -> boost::asio::awaitable<handler_result> {
-        const auto& provider = services.provider;
-        const auto& caps = provider.capabilities();
-        json::object options{{"size", option_json(caps.size)},
-                             {"n", json::object{{"min", 1}, {"max", caps.max_n}, {"default", 1}}}};
-        if (caps.quality) options["quality"] = option_json(*caps.quality);
-        if (caps.style) options["style"] = option_json(*caps.style);
-        json::object body{
-            {"provider", provider.name()},
-            {"model", provider.model()},
-            {"offline", provider.offline()},
-            {"label", provider.offline()
-                          ? "Offline demo — procedural art, not an AI model"
-                          : std::string(provider.name()) + " · " + std::string(provider.model())},
-            {"options", std::move(options)},
-            {"limits",
-             json::object{{"promptMaxChars", core::prompt_limit(caps, services.max_prompt_chars)},
-                          {"pageSizeDefault", core::default_page_size},
-                          {"pageSizeMax", core::max_page_size},
-                          {"linkLifetimeSeconds", storage::max_link_lifetime.count() * 60},
-                          {"maxBodyBytes", services.max_body_bytes}}}};
-        co_return http::json_response(bhttp::status::ok, body);
-      });
-
-  routes.add(
-      verb::get, "/api/suggestion", [](request_context&) -> boost::asio::awaitable<handler_result> {
-        co_return http::json_response(
-            bhttp::status::ok, json::object{{"suggestion", core::random_prompt_suggestion()}});
-      });
-
-  routes.add(verb::get, "/api/health",
-             [&services](request_context&) -> boost::asio::awaitable<handler_result> {
-               const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
-                   std::chrono::steady_clock::now() - services.started_at);
-               co_return http::json_response(bhttp::status::ok,
-                                             json::object{{"status", "ok"},
-                                                          {"version", VISIONARY_VERSION},
-                                                          {"provider", services.provider.name()},
-                                                          {"model", services.provider.model()},
-                                                          {"storage", services.storage_kind},
-                                                          {"uptimeSeconds", uptime.count()}});
-             });
+  const auto with_services = [&services](auto handler) {
+    return [&services, handler](request_context& ctx) { return handler(services, ctx); };
+  };
+  routes.add(verb::post, "/api/generateImage", with_services(generate_image));
+  routes.add(verb::get, "/api/getImages", with_services(list_images));
+  routes.add(verb::get, "/api/images/{id}", with_services(find_image));
+  routes.add(verb::delete_, "/api/images/{id}", with_services(delete_image));
+  routes.add(verb::get, "/api/config",
+             [&services](request_context&) { return site_config(services); });
+  routes.add(verb::get, "/api/suggestion", [](request_context&) -> handler_task {
+    co_return http::json_response(bhttp::status::ok,
+                                  json::object{{"suggestion", core::random_prompt_suggestion()}});
+  });
+  routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
 }
 
 }  // namespace visionary::api

@@ -7,15 +7,15 @@
 
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
+#include "core/ports/image_provider.hpp"
 #include "http/router.hpp"
-#include "providers/image_provider.hpp"
 
 namespace visionary::api {
 
 struct api_services {
   core::gallery_service& gallery;
   core::generation_service& generation;
-  const providers::image_provider& provider;
+  const core::image_provider& provider;
   std::string storage_kind;
   std::size_t max_prompt_chars;
   std::size_t max_body_bytes;

@@ -1,27 +1,12 @@
 #include "api/blob_routes.hpp"
 
-#include <charconv>
-
 #include "util/text.hpp"
 
 namespace visionary::api {
 
 namespace bhttp = boost::beast::http;
-using core::error_kind;
-using core::make_error;
 
-namespace {
-
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  std::uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
-}  // namespace
-
-core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view rest) {
+outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view rest) {
   const std::string lowered = util::to_lower_ascii(rest);
   if (lowered.find("%2f") != std::string::npos || lowered.find("%5c") != std::string::npos ||
       lowered.find('\\') != std::string::npos) {
@@ -39,14 +24,14 @@ core::outcome<std::pair<std::string, std::string>> split_blob_path(std::string_v
   }
   std::string container = decoded->substr(0, slash);
   std::string name = decoded->substr(slash + 1);
-  if (auto valid = storage::validate_blob_name(name); !valid) {
+  if (auto valid = core::validate_blob_name(name); !valid) {
     return make_error(error_kind::invalid_request,
                       "The file path is not allowed: " + valid.error().message);
   }
   return std::make_pair(std::move(container), std::move(name));
 }
 
-std::optional<storage::byte_range> parse_range_header(std::string_view value, std::uint64_t size) {
+std::optional<core::byte_range> parse_range_header(std::string_view value, std::uint64_t size) {
   value = util::trim(value);
   if (!util::starts_with(value, "bytes=")) return std::nullopt;
   value.remove_prefix(6);
@@ -57,90 +42,102 @@ std::optional<storage::byte_range> parse_range_header(std::string_view value, st
   const auto first_text = util::trim(value.substr(0, dash));
   const auto last_text = util::trim(value.substr(dash + 1));
   if (first_text.empty()) {
-    auto suffix = parse_u64(last_text);
+    auto suffix = util::parse_number<std::uint64_t>(last_text);
     if (!suffix || *suffix == 0) return std::nullopt;
-    return storage::byte_range{*suffix >= size ? 0 : size - *suffix, std::nullopt};
+    return core::byte_range{*suffix >= size ? 0 : size - *suffix, std::nullopt};
   }
-  auto first = parse_u64(first_text);
+  auto first = util::parse_number<std::uint64_t>(first_text);
   if (!first) return std::nullopt;
-  if (last_text.empty()) return storage::byte_range{*first, std::nullopt};
-  auto last = parse_u64(last_text);
+  if (last_text.empty()) return core::byte_range{*first, std::nullopt};
+  auto last = util::parse_number<std::uint64_t>(last_text);
   if (!last || *last < *first) return std::nullopt;
-  return storage::byte_range{*first, *last};
+  return core::byte_range{*first, *last};
 }
 
-void add_blob_routes(http::router& routes, storage::fs_blob_store& store) {
-  routes.add(
-      bhttp::verb::get, "/blobs/*",
-      [&store](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-        auto path = split_blob_path(ctx.path_rest);
-        if (!path) co_return path.error();
-        auto& [container, name] = *path;
-        if (container != store.container()) {
-          co_return make_error(error_kind::not_found, "There is no container '" + container + "'.");
-        }
-        const auto now = std::chrono::system_clock::now();
-        auto signed_values = store.verify_link(container, name, ctx.query(), now);
-        if (!signed_values) co_return signed_values.error();
+namespace {
 
-        // Headers, 304 and 416 come from the index; only the bytes asked for are read.
-        const auto props = store.find(name);
-        if (!props) co_return make_error(error_kind::not_found, "No such file.");
+// Headers every answer about a linked file carries; all of them come from the index.
+http::response link_answer(const core::link_grant& grant, const core::blob_properties& props,
+                           util::sys_time now) {
+  const auto max_age =
+      std::chrono::duration_cast<std::chrono::seconds>(grant.expires_at - now).count();
+  http::response res{bhttp::status::ok, 11};
+  res.set(bhttp::field::content_type,
+          grant.content_type.empty() ? props.content_type : grant.content_type);
+  res.set(bhttp::field::etag, props.etag);
+  res.set(bhttp::field::last_modified, util::format_rfc1123(props.last_modified));
+  res.set(bhttp::field::cache_control,
+          "private, max-age=" + std::to_string(std::max<long long>(0, max_age)));
+  res.set(bhttp::field::accept_ranges, "bytes");
+  res.set("Cross-Origin-Resource-Policy", "same-site");
+  return res;
+}
 
-        const auto expiry = util::parse_iso_utc(signed_values->expires_on).value_or(now);
-        const auto max_age = std::chrono::duration_cast<std::chrono::seconds>(expiry - now).count();
-        http::response res{bhttp::status::ok, 11};
-        res.set(bhttp::field::content_type, signed_values->content_type.empty()
-                                                ? props->content_type
-                                                : signed_values->content_type);
-        res.set(bhttp::field::etag, props->etag);
-        res.set(bhttp::field::last_modified, util::format_rfc1123(props->last_modified));
-        res.set(bhttp::field::cache_control,
-                "private, max-age=" + std::to_string(std::max<long long>(0, max_age)));
-        res.set(bhttp::field::accept_ranges, "bytes");
-        res.set("Cross-Origin-Resource-Policy", "same-site");
+void mark_partial(http::response& res, std::uint64_t first, std::uint64_t last,
+                  std::uint64_t size) {
+  res.result(bhttp::status::partial_content);
+  res.set(bhttp::field::content_range, "bytes " + std::to_string(first) + "-" +
+                                           std::to_string(last) + "/" + std::to_string(size));
+}
 
-        if (ctx.message[bhttp::field::if_none_match] == props->etag) {
-          res.result(bhttp::status::not_modified);
-          co_return res;
-        }
-        std::optional<storage::byte_range> range;
-        if (const auto header = ctx.message[bhttp::field::range]; !header.empty()) {
-          range = parse_range_header(header, props->size);
-        }
-        if (range && range->first >= props->size) {
-          co_return make_error(error_kind::range_not_satisfiable,
-                               "The requested range starts beyond the end of the file.");
-        }
-        const auto mark_partial = [&res](std::uint64_t first, std::uint64_t last,
-                                         std::uint64_t size) {
-          res.result(bhttp::status::partial_content);
-          res.set(bhttp::field::content_range, "bytes " + std::to_string(first) + "-" +
-                                                   std::to_string(last) + "/" +
-                                                   std::to_string(size));
-        };
-        if (ctx.message.method() == bhttp::verb::head) {
-          // Everything a HEAD answer says is in the index: no file is read.
-          std::uint64_t length = props->size;
-          if (range) {
-            const std::uint64_t last =
-                std::min(range->last.value_or(props->size - 1), props->size - 1);
-            mark_partial(range->first, last, props->size);
-            length = last - range->first + 1;
-          }
-          res.content_length(length);
-          co_return res;
-        }
-        auto content = co_await store.get(name, range);
-        if (!content) co_return content.error();
-        if (content->served_range) {
-          mark_partial(content->served_range->first, content->served_range->second,
-                       content->properties.size);
-        }
-        res.body() = std::move(content->bytes);
-        res.prepare_payload();
-        co_return res;
-      });
+// Everything a HEAD answer says is in the index: no file is read.
+void answer_head(http::response& res, const std::optional<core::byte_range>& range,
+                 std::uint64_t size) {
+  std::uint64_t length = size;
+  if (range) {
+    const std::uint64_t last = std::min(range->last.value_or(size - 1), size - 1);
+    mark_partial(res, range->first, last, size);
+    length = last - range->first + 1;
+  }
+  res.content_length(length);
+}
+
+boost::asio::awaitable<http::handler_result> serve_linked_file(core::link_serving_store& store,
+                                                               http::request_context& ctx) {
+  auto path = split_blob_path(ctx.path_rest);
+  if (!path) co_return path.error();
+  auto& [container, name] = *path;
+  if (container != store.container()) {
+    co_return make_error(error_kind::not_found, "There is no container '" + container + "'.");
+  }
+  const auto now = std::chrono::system_clock::now();
+  auto grant = store.verify_link(container, name, ctx.query(), now);
+  if (!grant) co_return grant.error();
+  // Headers, 304 and 416 come from the index; only the bytes asked for are read.
+  const auto props = store.find(name);
+  if (!props) co_return make_error(error_kind::not_found, "No such file.");
+  auto res = link_answer(*grant, *props, now);
+  if (ctx.message[bhttp::field::if_none_match] == props->etag) {
+    res.result(bhttp::status::not_modified);
+    co_return res;
+  }
+  std::optional<core::byte_range> range;
+  if (const auto header = ctx.message[bhttp::field::range]; !header.empty()) {
+    range = parse_range_header(header, props->size);
+  }
+  if (range && range->first >= props->size) {
+    co_return make_error(error_kind::range_not_satisfiable,
+                         "The requested range starts beyond the end of the file.");
+  }
+  if (ctx.message.method() == bhttp::verb::head) {
+    answer_head(res, range, props->size);
+    co_return res;
+  }
+  auto content = co_await store.get(name, range);
+  if (!content) co_return content.error();
+  if (const auto& served = content->served_range) {
+    mark_partial(res, served->first, served->second, content->properties.size);
+  }
+  res.body() = std::move(content->bytes);
+  res.prepare_payload();
+  co_return res;
+}
+
+}  // namespace
+
+void add_blob_routes(http::router& routes, core::link_serving_store& store) {
+  routes.add(bhttp::verb::get, "/blobs/*",
+             [&store](http::request_context& ctx) { return serve_linked_file(store, ctx); });
 }
 
 }  // namespace visionary::api

@@ -3,21 +3,20 @@
 // Thread-safe.
 #pragma once
 
+#include "core/ports/link_serving_store.hpp"
 #include "http/router.hpp"
-#include "storage/fs_blob_store.hpp"
 
 namespace visionary::api {
 
-void add_blob_routes(http::router& routes, storage::fs_blob_store& store);
+void add_blob_routes(http::router& routes, core::link_serving_store& store);
 
 // Splits the "*" capture "{container}/{name...}" (still encoded) after rejecting anything that
 // could escape the store: encoded slashes or backslashes, dot segments, empty segments.
-[[nodiscard]] core::outcome<std::pair<std::string, std::string>> split_blob_path(
-    std::string_view rest);
+[[nodiscard]] outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view rest);
 
 // Parses a single "bytes=first-last" / "bytes=first-" / "bytes=-suffix" range for a body of size
 // bytes. nullopt when absent or not a single byte range (then the whole body is served).
-[[nodiscard]] std::optional<storage::byte_range> parse_range_header(std::string_view value,
-                                                                    std::uint64_t size);
+[[nodiscard]] std::optional<core::byte_range> parse_range_header(std::string_view value,
+                                                                 std::uint64_t size);
 
 }  // namespace visionary::api

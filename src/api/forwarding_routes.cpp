@@ -14,8 +14,6 @@
 namespace visionary::api {
 
 namespace bhttp = boost::beast::http;
-using core::error_kind;
-using core::make_error;
 using verb = bhttp::verb;
 
 namespace {
@@ -43,8 +41,7 @@ class forwarder {
  public:
   forwarder(net::http_client& client, backend_settings settings)
       : client_(client), settings_(std::move(settings)) {
-    while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
-      settings_.base_url.pop_back();
+    settings_.base_url = util::without_trailing_slashes(settings_.base_url);
   }
 
   // Image bytes are passed on as they arrive instead of being held: the answer becomes a streamer
@@ -52,7 +49,7 @@ class forwarder {
   http::handler_result relay(http::request_context& ctx) const {
     http::body_streamer streamer =
         [this, outgoing = outgoing_request(ctx), request_id = ctx.request_id](
-            http::body_writer& writer) mutable -> boost::asio::awaitable<core::outcome<void>> {
+            http::body_writer& writer) mutable -> boost::asio::awaitable<http::http_outcome<void>> {
       bool header_written = false;
       outgoing.on_header = [&](const net::http_response& head) -> boost::asio::awaitable<bool> {
         http::response res{static_cast<bhttp::status>(head.status), 11};
@@ -69,10 +66,11 @@ class forwarder {
       if (!answer) {
         spdlog::warn("[{}] backend relay failed: {}", request_id, answer.error().message);
         if (header_written)
-          co_return make_error(error_kind::backend_unavailable, "relay interrupted");
+          co_return http::http_error(http::http_error_kind::backend_unavailable,
+                                     "relay interrupted");
         co_return unreachable_backend(answer.error());
       }
-      co_return core::outcome<void>{};
+      co_return http::http_outcome<void>{};
     };
     return http::reply(std::move(streamer));
   }
@@ -87,8 +85,8 @@ class forwarder {
     }
     if (is_functions_key_rejection(*answer)) {
       spdlog::error("[{}] the backend rejected this server's function key", ctx.request_id);
-      co_return make_error(
-          error_kind::backend_unavailable,
+      co_return http::http_error(
+          http::http_error_kind::backend_unavailable,
           "The image service refused this site's credentials; the administrator should check "
           "VISIONARY_FUNCTIONS_KEY.");
     }
@@ -112,13 +110,14 @@ class forwarder {
     }
   }
 
-  static core::app_error unreachable_backend(const net::transport_error& failure) {
+  static http::http_error unreachable_backend(const net::transport_error& failure) {
     if (failure.kind == net::transport_failure::timeout) {
-      return make_error(error_kind::backend_timeout,
-                        "The image service did not answer in time; try again.");
+      return http::http_error(http::http_error_kind::backend_timeout,
+                              "The image service did not answer in time; try again.");
     }
-    return make_error(error_kind::backend_unavailable,
-                      "The image service cannot be reached right now; try again in a moment.");
+    return http::http_error(
+        http::http_error_kind::backend_unavailable,
+        "The image service cannot be reached right now; try again in a moment.");
   }
 
   net::http_request outgoing_request(const http::request_context& ctx) const {

@@ -73,41 +73,48 @@ std::string load_signing_key(const config& c) {
   return *key;
 }
 
-std::unique_ptr<providers::image_provider> make_provider(const config& c,
-                                                         boost::asio::thread_pool& pool,
-                                                         net::http_client& client) {
-  if (c.provider == "demo") return std::make_unique<providers::demo_provider>(pool);
-  if (c.provider == "automatic1111") {
-    return std::make_unique<providers::automatic1111_provider>(
-        providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
-                                          std::chrono::seconds(c.provider_timeout_seconds)},
-        client);
-  }
+providers::openai_provider_settings openai_settings(const config& c) {
   providers::openai_provider_settings settings;
-  settings.name = c.provider;
   settings.model = c.model;
   settings.timeout = std::chrono::seconds(c.provider_timeout_seconds);
   settings.max_retries = c.provider_max_retries;
-  if (c.provider == "azure-openai") {
+  settings.base_url = c.openai_base_url;
+  settings.api_key = c.openai_api_key;
+  if (c.provider == core::provider_kind::openai_compatible) {
+    settings.flavor = providers::openai_flavor::compatible;
+  } else if (c.provider == core::provider_kind::azure_openai) {
     settings.flavor = providers::openai_flavor::azure;
     settings.base_url = c.azure_openai_endpoint;
     settings.api_key = c.azure_openai_api_key;
     settings.azure_api_version = c.azure_openai_api_version;
-  } else {
-    settings.flavor = c.provider == "openai" ? providers::openai_flavor::openai
-                                             : providers::openai_flavor::compatible;
-    settings.base_url = c.openai_base_url;
-    settings.api_key = c.openai_api_key;
   }
-  return std::make_unique<providers::openai_provider>(std::move(settings), client);
+  return settings;
+}
+
+std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio::thread_pool& pool,
+                                                    net::http_client& client) {
+  switch (c.provider) {
+    case core::provider_kind::demo:
+      return std::make_unique<providers::demo_provider>(pool);
+    case core::provider_kind::automatic1111:
+      return std::make_unique<providers::automatic1111_provider>(
+          providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
+                                            std::chrono::seconds(c.provider_timeout_seconds)},
+          client);
+    case core::provider_kind::openai:
+    case core::provider_kind::azure_openai:
+    case core::provider_kind::openai_compatible:
+      break;
+  }
+  return std::make_unique<providers::openai_provider>(openai_settings(c), client);
 }
 
 // Everything the roles that execute requests (serve, functions) own; lives until run() returns.
 struct backend {
-  std::unique_ptr<storage::blob_store> store;
+  std::unique_ptr<core::blob_store> store;
   storage::fs_blob_store* fs_store = nullptr;  // set when this process serves the links itself
   std::string image_origin;                    // where image links point when it is not this site
-  std::unique_ptr<providers::image_provider> provider;
+  std::unique_ptr<core::image_provider> provider;
   std::unique_ptr<core::gallery_service> gallery;
   std::unique_ptr<core::generation_service> generation;
   std::unique_ptr<api::api_services> services;
@@ -119,7 +126,7 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
                                      boost::asio::thread_pool& pool, net::http_client& client,
                                      std::chrono::steady_clock::time_point started_at) {
   backend b;
-  if (c.storage == "azure") {
+  if (c.storage == storage_kind::azure) {
     auto account = storage::parse_connection_string(c.azure_storage_connection_string);
     auto opening = boost::asio::co_spawn(
         io, storage::azure_blob_store::open(std::move(*account), c.container, client),
@@ -158,6 +165,69 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   return b;
 }
 
+// functions role with a key: every /api call must present it (header, or ?code= as Azure does).
+http::router::guard function_key_guard(std::string key) {
+  return [key = std::move(key)](const http::request_context& ctx) -> http::http_outcome<void> {
+    std::string presented(ctx.message["x-functions-key"]);
+    if (presented.empty()) presented = ctx.query_value("code").value_or("");
+    if (presented.empty() || !util::constant_time_equal(presented, key)) {
+      return http::http_error(http::http_error_kind::invalid_function_key,
+                              "This API needs a valid function key in the x-functions-key header.");
+    }
+    return {};
+  };
+}
+
+void add_web_routes(const config& c, http::router& routes, net::http_client& client) {
+  api::add_forwarding_routes(
+      routes, client,
+      api::backend_settings{c.functions_url, c.functions_key,
+                            std::chrono::seconds(c.functions_timeout_seconds)});
+  // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
+  ui::add_ui_routes(routes, c.web_root, "https:");
+}
+
+void add_backend_routes(const config& c, http::router& routes, backend& parts) {
+  api::add_api_routes(routes, *parts.services);
+  if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
+  if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);
+  if (c.run_role == role::functions && !c.functions_key.empty()) {
+    routes.set_api_guard(function_key_guard(c.functions_key));
+  }
+}
+
+http::server_options server_options_for(const config& c) {
+  http::server_options options;
+  options.host = c.host;
+  options.port = static_cast<unsigned short>(c.port);
+  options.body_limit = c.max_body_bytes;
+  options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
+  return options;
+}
+
+// SIGINT/SIGTERM once: in-flight requests finish, then run() returns; a second one stops at once.
+void stop_on_signals(boost::asio::signal_set& signals, http::server& server,
+                     boost::asio::io_context& io) {
+  // Once every connection has finished, the signal set is the only work left: drop it.
+  server.on_drained(
+      [&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
+  signals.async_wait([&signals, &server, &io](boost::system::error_code ec, int signal) {
+    if (ec) return;
+    spdlog::info("received {}, finishing in-flight requests (send it again to stop at once)",
+                 signal == SIGINT ? "SIGINT" : "SIGTERM");
+    signals.async_wait([&io](boost::system::error_code again, int) {
+      if (!again) io.stop();
+    });
+    server.stop();
+  });
+}
+
+void announce(const config& c, unsigned short port) {
+  const std::string host = c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
+  spdlog::info("VisionaryAI {} listening on http://{}:{}", VISIONARY_VERSION, host, port);
+  std::cout << "visionary listening on http://" << host << ":" << port << std::endl;
+}
+
 }  // namespace
 
 int run(const config& c) {
@@ -171,39 +241,13 @@ int run(const config& c) {
   http::router routes;
   std::optional<backend> parts;
   if (c.run_role == role::web) {
-    api::add_forwarding_routes(
-        routes, client,
-        api::backend_settings{c.functions_url, c.functions_key,
-                              std::chrono::seconds(c.functions_timeout_seconds)});
-    // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
-    ui::add_ui_routes(routes, c.web_root, "https:");
+    add_web_routes(c, routes, client);
   } else {
     parts = build_backend(c, io, blocking_pool, client, started_at);
     if (!parts) return 1;
-    api::add_api_routes(routes, *parts->services);
-    if (parts->fs_store != nullptr) api::add_blob_routes(routes, *parts->fs_store);
-    if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts->image_origin);
-    if (c.run_role == role::functions && !c.functions_key.empty()) {
-      routes.set_api_guard(
-          [key = c.functions_key](const http::request_context& ctx) -> core::outcome<void> {
-            std::string presented(ctx.message["x-functions-key"]);
-            if (presented.empty()) presented = ctx.query_value("code").value_or("");
-            if (presented.empty() || !util::constant_time_equal(presented, key)) {
-              return core::make_error(
-                  core::error_kind::invalid_function_key,
-                  "This API needs a valid function key in the x-functions-key header.");
-            }
-            return {};
-          });
-    }
+    add_backend_routes(c, routes, *parts);
   }
-
-  http::server_options server_options;
-  server_options.host = c.host;
-  server_options.port = static_cast<unsigned short>(c.port);
-  server_options.body_limit = c.max_body_bytes;
-  server_options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
-  http::server server(io, server_options, routes);
+  http::server server(io, server_options_for(c), routes);
   unsigned short port = 0;
   try {
     port = server.start();
@@ -211,25 +255,9 @@ int run(const config& c) {
     spdlog::critical("cannot listen on {}:{}: {}", c.host, c.port, e.code().message());
     return 1;
   }
-
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  // Once every connection has finished, the signal set is the only work left: drop it so run()
-  // returns.
-  server.on_drained(
-      [&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (ec) return;
-    spdlog::info("received {}, finishing in-flight requests (send it again to stop at once)",
-                 signal == SIGINT ? "SIGINT" : "SIGTERM");
-    signals.async_wait([&io](boost::system::error_code again, int) {
-      if (!again) io.stop();
-    });
-    server.stop();
-  });
-
-  const std::string host = c.host.find(':') != std::string::npos ? "[" + c.host + "]" : c.host;
-  spdlog::info("VisionaryAI {} listening on http://{}:{}", VISIONARY_VERSION, host, port);
-  std::cout << "visionary listening on http://" << host << ":" << port << std::endl;
+  stop_on_signals(signals, server, io);
+  announce(c, port);
 
   std::vector<std::thread> workers;
   for (unsigned i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

@@ -41,7 +41,7 @@ void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
       ->envname("VISIONARY_DATA_DIR")
       ->capture_default_str();
-  cmd.add_option("--storage", c.storage,
+  cmd.add_option("--storage", c.storage_name,
                  "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
       ->envname("VISIONARY_STORAGE")
       ->capture_default_str();
@@ -56,7 +56,7 @@ void add_backend_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_SIGNING_KEY");
   cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
       ->envname("VISIONARY_ADMIN_TOKEN");
-  cmd.add_option("--provider", c.provider,
+  cmd.add_option("--provider", c.provider_name,
                  "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
                  "with a key, else demo)")
       ->envname("VISIONARY_PROVIDER");
@@ -174,8 +174,9 @@ parse_result parse_command_line(int argc, char** argv) {
   return parse_result{c, 0};
 }
 
-std::vector<std::string> finalize_and_validate(config& c) {
-  std::vector<std::string> problems;
+namespace {
+
+void validate_listener(const config& c, std::vector<std::string>& problems) {
   if (c.port < 0 || c.port > 65535) problems.push_back("--port must be between 0 and 65535");
   if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
   if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
@@ -187,82 +188,110 @@ std::vector<std::string> finalize_and_validate(config& c) {
   if (!c.functions_key.empty() && c.functions_key.size() < 16) {
     problems.push_back("VISIONARY_FUNCTIONS_KEY must be at least 16 characters long");
   }
-  if (c.run_role == role::web) {
-    auto url = boost::urls::parse_absolute_uri(c.functions_url);
-    if (c.functions_url.empty()) {
-      problems.push_back(
-          "visionary web needs the backend's address: set VISIONARY_FUNCTIONS_URL "
-          "(e.g. http://127.0.0.1:7071)");
-    } else if (!url || (url->scheme() != "http" && url->scheme() != "https") ||
-               url->host().empty()) {
-      problems.push_back(
-          "VISIONARY_FUNCTIONS_URL must be an http(s) URL such as "
-          "https://visionary-fn.azurewebsites.net");
-    }
-    if (c.functions_timeout_seconds < 10 || c.functions_timeout_seconds > 3600) {
-      problems.push_back("--functions-timeout must be between 10 and 3600 seconds");
-    }
-    return problems;
+}
+
+bool is_http_url(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  return url && (url->scheme() == "http" || url->scheme() == "https") && !url->host().empty();
+}
+
+void validate_web(const config& c, std::vector<std::string>& problems) {
+  if (c.functions_url.empty()) {
+    problems.push_back(
+        "visionary web needs the backend's address: set VISIONARY_FUNCTIONS_URL "
+        "(e.g. http://127.0.0.1:7071)");
+  } else if (!is_http_url(c.functions_url)) {
+    problems.push_back(
+        "VISIONARY_FUNCTIONS_URL must be an http(s) URL such as "
+        "https://visionary-fn.azurewebsites.net");
   }
-  if (c.provider.empty()) c.provider = c.openai_api_key.empty() ? "demo" : "openai";
-  if (c.provider == "demo") {
-    if (!c.model.empty() && c.model != "procedural-v1") {
-      problems.push_back("--model/VISIONARY_MODEL '" + c.model +
-                         "' does not apply to the demo provider; unset it "
-                         "or choose a real provider with VISIONARY_PROVIDER");
-    }
-    c.model = "procedural-v1";
-  } else if (c.provider == "openai") {
-    if (c.openai_api_key.empty()) {
-      problems.push_back("VISIONARY_PROVIDER=openai needs an API key: set OPENAI_API_KEY");
-    }
-    if (c.model.empty()) c.model = "gpt-image-1";
-  } else if (c.provider == "openai-compatible") {
-    if (c.openai_base_url.empty() || c.openai_base_url == "https://api.openai.com/v1") {
-      problems.push_back(
-          "VISIONARY_PROVIDER=openai-compatible needs the server's address: set OPENAI_BASE_URL "
-          "(e.g. http://127.0.0.1:8080/v1)");
-    }
-    if (c.model.empty()) c.model = "stable-diffusion";
-  } else if (c.provider == "azure-openai") {
-    if (c.azure_openai_endpoint.empty())
-      problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
-    if (c.azure_openai_api_key.empty())
-      problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
-    if (c.model.empty()) {
-      problems.push_back(
-          "VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
-    }
-  } else if (c.provider == "automatic1111") {
-    auto url = boost::urls::parse_absolute_uri(c.a1111_url);
-    if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
-      problems.push_back(
-          "VISIONARY_A1111_URL must be the server's http(s) address, e.g. http://127.0.0.1:7860");
-    }
-    if (!c.a1111_auth.empty() && c.a1111_auth.find(':') == std::string::npos) {
-      problems.push_back("VISIONARY_A1111_AUTH must have the form user:password");
-    }
-  } else {
-    problems.push_back("unknown provider '" + c.provider +
+  if (c.functions_timeout_seconds < 10 || c.functions_timeout_seconds > 3600) {
+    problems.push_back("--functions-timeout must be between 10 and 3600 seconds");
+  }
+}
+
+// Checks what the chosen provider needs and fills its default model.
+void validate_provider_settings(config& c, std::vector<std::string>& problems) {
+  switch (c.provider) {
+    case core::provider_kind::demo:
+      if (!c.model.empty() && c.model != "procedural-v1") {
+        problems.push_back("--model/VISIONARY_MODEL '" + c.model +
+                           "' does not apply to the demo provider; unset it "
+                           "or choose a real provider with VISIONARY_PROVIDER");
+      }
+      c.model = "procedural-v1";
+      return;
+    case core::provider_kind::openai:
+      if (c.openai_api_key.empty()) {
+        problems.push_back("VISIONARY_PROVIDER=openai needs an API key: set OPENAI_API_KEY");
+      }
+      if (c.model.empty()) c.model = "gpt-image-1";
+      return;
+    case core::provider_kind::openai_compatible:
+      if (c.openai_base_url.empty() || c.openai_base_url == "https://api.openai.com/v1") {
+        problems.push_back(
+            "VISIONARY_PROVIDER=openai-compatible needs the server's address: set "
+            "OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)");
+      }
+      if (c.model.empty()) c.model = "stable-diffusion";
+      return;
+    case core::provider_kind::azure_openai:
+      if (c.azure_openai_endpoint.empty())
+        problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
+      if (c.azure_openai_api_key.empty())
+        problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
+      if (c.model.empty()) {
+        problems.push_back(
+            "VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
+      }
+      return;
+    case core::provider_kind::automatic1111:
+      if (!is_http_url(c.a1111_url)) {
+        problems.push_back(
+            "VISIONARY_A1111_URL must be the server's http(s) address, e.g. http://127.0.0.1:7860");
+      }
+      if (!c.a1111_auth.empty() && c.a1111_auth.find(':') == std::string::npos) {
+        problems.push_back("VISIONARY_A1111_AUTH must have the form user:password");
+      }
+      return;
+  }
+}
+
+void validate_provider(config& c, std::vector<std::string>& problems) {
+  if (c.provider_name.empty()) c.provider_name = c.openai_api_key.empty() ? "demo" : "openai";
+  const auto kind = core::parse_provider_kind(c.provider_name);
+  if (!kind) {
+    problems.push_back("unknown provider '" + c.provider_name +
                        "': choose demo, openai, azure-openai, openai-compatible or automatic1111");
+    return;
   }
-  if (c.storage == "azure") {
+  c.provider = *kind;
+  validate_provider_settings(c, problems);
+}
+
+void validate_storage(config& c, std::vector<std::string>& problems) {
+  if (c.storage_name == "azure") {
+    c.storage = storage_kind::azure;
     if (c.azure_storage_connection_string.empty()) {
       problems.push_back(
           "VISIONARY_STORAGE=azure needs AZURE_STORAGE_CONNECTION_STRING (from the storage "
-          "account's "
-          "Access keys page, or the Azurite one for local tests)");
+          "account's Access keys page, or the Azurite one for local tests)");
     } else if (auto parsed = storage::parse_connection_string(c.azure_storage_connection_string);
                !parsed) {
       problems.push_back(parsed.error().message);
     }
-  } else if (c.storage != "fs") {
-    problems.push_back("unknown storage '" + c.storage + "': choose fs or azure");
+  } else if (c.storage_name == "fs") {
+    c.storage = storage_kind::fs;
+  } else {
+    problems.push_back("unknown storage '" + c.storage_name + "': choose fs or azure");
   }
   if (!valid_container(c.container)) {
     problems.push_back("container name '" + c.container +
                        "' is not valid: 3-63 lowercase letters, digits and single hyphens");
   }
+}
+
+void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
   }
@@ -275,6 +304,20 @@ std::vector<std::string> finalize_and_validate(config& c) {
   if (c.admin_token.size() > 0 && c.admin_token.size() < 16) {
     problems.push_back("VISIONARY_ADMIN_TOKEN must be at least 16 characters long");
   }
+}
+
+}  // namespace
+
+std::vector<std::string> finalize_and_validate(config& c) {
+  std::vector<std::string> problems;
+  validate_listener(c, problems);
+  if (c.run_role == role::web) {
+    validate_web(c, problems);
+    return problems;
+  }
+  validate_provider(c, problems);
+  validate_storage(c, problems);
+  validate_backend_limits(c, problems);
   return problems;
 }
 
@@ -309,19 +352,20 @@ std::string describe(const config& c) {
   }
   if (c.run_role == role::functions)
     out << "  functions key: " << mask_secret(c.functions_key) << "\n";
-  out << "  provider:    " << c.provider << " (model " << c.model << ")\n";
-  if (c.provider == "openai" || c.provider == "openai-compatible") {
+  out << "  provider:    " << c.provider_name << " (model " << c.model << ")\n";
+  if (c.provider == core::provider_kind::openai ||
+      c.provider == core::provider_kind::openai_compatible) {
     out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key)
         << "\n";
   }
-  if (c.provider == "automatic1111") {
+  if (c.provider == core::provider_kind::automatic1111) {
     out << "  a1111:       " << c.a1111_url << ", auth " << mask_secret(c.a1111_auth) << "\n";
   }
-  if (c.provider == "azure-openai") {
+  if (c.provider == core::provider_kind::azure_openai) {
     out << "  azure:       " << c.azure_openai_endpoint << " (api-version "
         << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
   }
-  if (c.storage == "azure") {
+  if (c.storage == storage_kind::azure) {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);
     out << "  storage:     azure " << (account ? account->blob_endpoint : std::string("?"))
         << ", container " << c.container << ", account key ****\n";
@@ -329,7 +373,7 @@ std::string describe(const config& c) {
     out << "  storage:     fs in " << c.data_dir << ", container " << c.container << "\n";
   }
   out << "  link keys:   "
-      << (c.storage == "azure"
+      << (c.storage == storage_kind::azure
               ? "the storage account key"
               : (c.signing_key.empty() ? "from the data dir" : mask_secret(c.signing_key)))
       << "\n"

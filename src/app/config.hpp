@@ -7,9 +7,12 @@
 #include <string>
 #include <vector>
 
+#include "core/model_catalog.hpp"
+
 namespace visionary::app {
 
 enum class role { serve, functions, web };
+enum class storage_kind { fs, azure };
 
 struct config {
   role run_role = role::serve;
@@ -19,13 +22,15 @@ struct config {
   std::string log_level = "info";
 
   std::string data_dir = "./data";
-  std::string storage = "fs";  // "fs" or "azure"
+  std::string storage_name = "fs";  // as configured; finalize_and_validate sets storage
+  storage_kind storage = storage_kind::fs;
   std::string azure_storage_connection_string;
   std::string container = "images";
   std::string signing_key;  // base64; generated into the data dir when empty
   std::string admin_token;
 
-  std::string provider;  // empty: openai when an OpenAI key is set, else demo
+  std::string provider_name;  // empty: openai when an OpenAI key is set, else demo
+  core::provider_kind provider = core::provider_kind::demo;  // set by finalize_and_validate
   std::string model;
   std::string openai_api_key;
   std::string openai_base_url = "https://api.openai.com/v1";
@@ -39,7 +44,7 @@ struct config {
   std::string ca_file;
 
   std::size_t max_body_bytes = 64 * 1024;
-  std::size_t max_prompt_chars = 4000;
+  std::size_t max_prompt_chars = core::default_max_prompt_chars;
   std::string web_root;
   std::string functions_url;  // web: the backend to forward /api and /blobs to
   std::string functions_key;  // web: added to backend calls; functions: required from callers
@@ -55,8 +60,8 @@ struct parse_result {
 };
 [[nodiscard]] parse_result parse_command_line(int argc, char** argv);
 
-// Fills derived defaults (provider, model) and returns the list of problems, each saying what to
-// fix.
+// Fills derived values (provider and storage kinds, model) and returns the list of problems, each
+// saying what to fix.
 [[nodiscard]] std::vector<std::string> finalize_and_validate(config& c);
 
 // Multi-line effective configuration with every secret masked.

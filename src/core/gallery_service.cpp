@@ -1,15 +1,15 @@
 #include "core/gallery_service.hpp"
 
+#include "core/link_policy.hpp"
 #include "core/naming.hpp"
 #include "imaging/png_text.hpp"
-#include "storage/sas.hpp"
 
 namespace visionary::core {
 
-gallery_service::gallery_service(storage::blob_store& store) : store_(store) {}
+gallery_service::gallery_service(core::blob_store& store) : store_(store) {}
 
 image_view gallery_service::present(image_record record, util::sys_time now) const {
-  const auto expiry = storage::coarse_link_expiry(now);
+  const auto expiry = coarse_link_expiry(now);
   image_view view;
   view.image_link = store_.read_link(record.blob_name, record.content_type, expiry);
   view.thumbnail_link = record.thumbnail_blob.empty()
@@ -22,7 +22,7 @@ image_view gallery_service::present(image_record record, util::sys_time now) con
 boost::asio::awaitable<void> gallery_service::restore_full_prompt(image_record& record) {
   // The PNG's text chunk sits right after IHDR: a 32,000-character prompt of 4-byte characters plus
   // its revised prompt and JSON fit in the first 320 KB.
-  auto head = co_await store_.get(record.blob_name, storage::byte_range{0, 320 * 1024 - 1});
+  auto head = co_await store_.get(record.blob_name, core::byte_range{0, 320 * 1024 - 1});
   if (!head) co_return;
   if (auto text = imaging::find_png_text(head->bytes, png_text_keyword))
     apply_png_text(record, *text);

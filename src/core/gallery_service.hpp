@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "core/image_record.hpp"
-#include "storage/blob_store.hpp"
+#include "core/ports/blob_store.hpp"
 
 namespace visionary::core {
 
 struct image_view {
   image_record record;
-  storage::signed_link image_link;
-  storage::signed_link thumbnail_link;
+  core::signed_link image_link;
+  core::signed_link thumbnail_link;
 };
 
 struct gallery_page {
@@ -26,7 +26,7 @@ struct gallery_page {
 
 class gallery_service {
  public:
-  explicit gallery_service(storage::blob_store& store);
+  explicit gallery_service(core::blob_store& store);
 
   [[nodiscard]] boost::asio::awaitable<outcome<gallery_page>> list(
       int limit, std::optional<std::string> cursor);
@@ -40,7 +40,7 @@ class gallery_service {
   boost::asio::awaitable<outcome<image_record>> locate(const std::string& id);
   boost::asio::awaitable<void> restore_full_prompt(image_record& record);
 
-  storage::blob_store& store_;
+  core::blob_store& store_;
 };
 
 }  // namespace visionary::core

@@ -15,7 +15,7 @@ namespace {
 
 constexpr auto idempotency_window = std::chrono::hours{24};
 
-std::string request_fingerprint(const providers::generation_request& r) {
+std::string request_fingerprint(const core::generation_request& r) {
   const std::string canonical = r.prompt + '\0' + r.size + '\0' + r.quality.value_or("") + '\0' +
                                 r.style.value_or("") + '\0' + std::to_string(r.n);
   return util::hex_encode(util::sha256(canonical));
@@ -23,8 +23,8 @@ std::string request_fingerprint(const providers::generation_request& r) {
 
 }  // namespace
 
-generation_service::generation_service(providers::image_provider& provider,
-                                       storage::blob_store& store, gallery_service& gallery,
+generation_service::generation_service(core::image_provider& provider, core::blob_store& store,
+                                       gallery_service& gallery,
                                        boost::asio::thread_pool& blocking_pool)
     : provider_(provider), store_(store), gallery_(gallery), blocking_pool_(blocking_pool) {}
 
@@ -74,14 +74,89 @@ boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> generati
   co_return result{std::move(views)};
 }
 
+image_record generation_service::new_record(const generation_request& request,
+                                            const generated_image& image) const {
+  image_record record;
+  record.created_at = std::chrono::system_clock::now();
+  const auto names =
+      make_image_names(record.created_at, request.prompt, util::random_token(token_length));
+  record.id = names.id;
+  record.blob_name = names.image_blob;
+  record.thumbnail_blob = names.thumbnail_blob;
+  record.prompt = request.prompt;
+  record.revised_prompt = image.revised_prompt;
+  record.provider = provider_.name();
+  record.model = provider_.model();
+  return record;
+}
+
+// Proves the answer is an image, then writes its thumbnail and the image itself, last, so that a
+// listed image is always complete. Names of what was written are appended to `written`.
+boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
+    const generation_request& request, generated_image& image, std::vector<std::string>& written) {
+  image_record record = new_record(request, image);
+  const std::string text = png_text_json(record);
+  auto prepared = co_await util::run_blocking(blocking_pool_, [&]() {
+    return imaging::prepare_image(image.bytes, png_text_keyword, text);
+  });
+  if (!prepared) co_return prepared.error();
+  image.bytes.clear();
+  record.width = prepared->width;
+  record.height = prepared->height;
+  record.bytes = prepared->png.size();
+  if (auto put = co_await store_.put(record.thumbnail_blob, std::move(prepared->thumbnail_webp),
+                                     "image/webp", {});
+      !put) {
+    co_return put.error();
+  }
+  written.push_back(record.thumbnail_blob);
+  if (auto put = co_await store_.put(record.blob_name, std::move(prepared->png), "image/png",
+                                     to_metadata(record));
+      !put) {
+    co_return put.error();
+  }
+  written.push_back(record.blob_name);
+  co_return record;
+}
+
+// Stores every generated image, or none: on any failure what was written is removed again.
+boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::store_all(
+    const generation_request& request, std::vector<generated_image>& images) {
+  std::vector<image_record> records;
+  std::vector<std::string> written;
+  for (auto& image : images) {
+    auto record = co_await store_image(request, image, written);
+    if (!record) {
+      co_await roll_back(written);
+      co_return record.error();
+    }
+    records.push_back(std::move(*record));
+  }
+  co_return records;
+}
+
+boost::asio::awaitable<void> generation_service::remember(const idempotency_record& key,
+                                                          const std::vector<image_view>& views,
+                                                          const std::string& request_id) {
+  boost::json::array ids;
+  for (const auto& view : views) ids.emplace_back(view.record.id);
+  const std::string record = boost::json::serialize(boost::json::object{
+      {"fingerprint", key.fingerprint},
+      {"ids", std::move(ids)},
+      {"createdAt", util::format_rfc3339_millis(std::chrono::system_clock::now())}});
+  if (auto put = co_await store_.put(key.blob_name, record, "application/json", {}); !put) {
+    spdlog::warn("[{}] could not record the Idempotency-Key: {}", request_id, put.error().message);
+  }
+}
+
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
-    providers::generation_request request, std::optional<std::string> idempotency_key) {
-  std::string record_name, fingerprint;
+    generation_request request, std::optional<std::string> idempotency_key) {
+  std::optional<idempotency_record> key;
   if (idempotency_key) {
-    record_name =
-        "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json";
-    fingerprint = request_fingerprint(request);
-    auto earlier = co_await replay(record_name, fingerprint);
+    key = idempotency_record{
+        "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json",
+        request_fingerprint(request)};
+    auto earlier = co_await replay(key->blob_name, key->fingerprint);
     if (!earlier) co_return earlier.error();
     if (*earlier) {
       spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images",
@@ -94,69 +169,14 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
   if (generated->empty()) {
     co_return make_error(error_kind::provider_error, "The image provider returned no image.");
   }
-
-  std::vector<image_record> records;
-  std::vector<std::string> written;
-  for (auto& image : *generated) {
-    image_record record;
-    record.created_at = std::chrono::system_clock::now();
-    const auto names =
-        make_image_names(record.created_at, request.prompt, util::random_token(token_length));
-    record.id = names.id;
-    record.blob_name = names.image_blob;
-    record.thumbnail_blob = names.thumbnail_blob;
-    record.prompt = request.prompt;
-    record.revised_prompt = image.revised_prompt;
-    record.provider = provider_.name();
-    record.model = provider_.model();
-
-    const std::string text = png_text_json(record);
-    auto prepared = co_await util::run_blocking(blocking_pool_, [&]() {
-      return imaging::prepare_image(image.bytes, png_text_keyword, text);
-    });
-    if (!prepared) {
-      co_await roll_back(written);
-      co_return prepared.error();
-    }
-    image.bytes.clear();
-    record.width = prepared->width;
-    record.height = prepared->height;
-    record.bytes = prepared->png.size();
-
-    if (auto put = co_await store_.put(record.thumbnail_blob, std::move(prepared->thumbnail_webp),
-                                       "image/webp", {});
-        !put) {
-      co_await roll_back(written);
-      co_return put.error();
-    }
-    written.push_back(record.thumbnail_blob);
-    if (auto put = co_await store_.put(record.blob_name, std::move(prepared->png), "image/png",
-                                       to_metadata(record));
-        !put) {
-      co_await roll_back(written);
-      co_return put.error();
-    }
-    written.push_back(record.blob_name);
-    records.push_back(std::move(record));
-  }
-
+  auto records = co_await store_all(request, *generated);
+  if (!records) co_return records.error();
   std::vector<image_view> views;
   const auto now = std::chrono::system_clock::now();
   // Newest first, like the gallery.
-  for (auto it = records.rbegin(); it != records.rend(); ++it)
+  for (auto it = records->rbegin(); it != records->rend(); ++it)
     views.push_back(gallery_.present(std::move(*it), now));
-  if (idempotency_key) {
-    boost::json::array ids;
-    for (const auto& view : views) ids.emplace_back(view.record.id);
-    const std::string record = boost::json::serialize(
-        boost::json::object{{"fingerprint", fingerprint},
-                            {"ids", std::move(ids)},
-                            {"createdAt", util::format_rfc3339_millis(now)}});
-    if (auto put = co_await store_.put(record_name, record, "application/json", {}); !put) {
-      spdlog::warn("[{}] could not record the Idempotency-Key: {}", request.request_id,
-                   put.error().message);
-    }
-  }
+  if (key) co_await remember(*key, views, request.request_id);
   co_return views;
 }
 

@@ -4,6 +4,8 @@
 #include <charconv>
 
 #include "core/naming.hpp"
+#include "util/base64.hpp"
+#include "util/compression.hpp"
 #include "util/text.hpp"
 
 namespace visionary::core {
@@ -23,30 +25,54 @@ std::pair<std::string, bool> encode_within(std::string_view text, std::size_t bu
 }
 
 int parse_int_or(std::string_view text, int fallback) {
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  return ec == std::errc{} && ptr == text.data() + text.size() ? value : fallback;
+  return util::parse_number<int>(text).value_or(fallback);
 }
 
-std::string_view find_or_empty(const storage::blob_metadata& m, const std::string& key) {
+std::string_view find_or_empty(const core::blob_metadata& m, const std::string& key) {
   auto it = m.find(key);
   return it == m.end() ? std::string_view{} : std::string_view(it->second);
 }
 
+// Puts a prompt under `key` (percent-encoded) or `key`z (compressed) within the budget; true when
+// even that did not fit and the stored text was cut.
+bool store_prompt(core::blob_metadata& m, const std::string& key, std::string_view text,
+                  std::size_t budget) {
+  auto [encoded, truncated] = encode_within(text, budget);
+  if (truncated) {
+    std::string packed = util::base64_encode(util::deflate_raw(text));
+    if (packed.size() <= budget) {
+      m[key + "z"] = std::move(packed);
+      return false;
+    }
+  }
+  m[key] = std::move(encoded);
+  return truncated;
+}
+
+// A prompt stored by store_prompt(); nullopt when there is none under either key.
+std::optional<std::string> stored_prompt(const core::blob_metadata& m, const std::string& key) {
+  if (auto packed = m.find(key + "z"); packed != m.end()) {
+    auto deflated = util::base64_decode(packed->second);
+    auto text = deflated ? util::inflate_raw(*deflated, max_prompt_bytes) : std::nullopt;
+    if (text && util::is_valid_utf8(*text)) return text;
+  }
+  if (auto plain = m.find(key); plain != m.end()) {
+    return util::percent_decode(plain->second).value_or(plain->second);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
-storage::blob_metadata to_metadata(const image_record& r) {
-  storage::blob_metadata m;
-  auto [prompt, truncated] = encode_within(r.prompt, prompt_metadata_budget);
+core::blob_metadata to_metadata(const image_record& r) {
+  core::blob_metadata m;
   m["id"] = r.id;
-  m["prompt"] = std::move(prompt);
-  if (truncated) m["prompttruncated"] = "true";
+  bool truncated = store_prompt(m, "prompt", r.prompt, prompt_metadata_budget);
   if (r.revised_prompt) {
-    auto [revised, revised_truncated] =
-        encode_within(*r.revised_prompt, revised_prompt_metadata_budget);
-    m["revisedprompt"] = std::move(revised);
-    if (revised_truncated) m["prompttruncated"] = "true";
+    truncated |=
+        store_prompt(m, "revisedprompt", *r.revised_prompt, revised_prompt_metadata_budget);
   }
+  if (truncated) m["prompttruncated"] = "true";
   m["provider"] = util::percent_encode(r.provider);
   m["model"] = util::percent_encode(r.model);
   m["width"] = std::to_string(r.width);
@@ -56,7 +82,7 @@ storage::blob_metadata to_metadata(const image_record& r) {
   return m;
 }
 
-std::optional<image_record> from_blob(const storage::blob_properties& blob) {
+std::optional<image_record> from_blob(const core::blob_properties& blob) {
   auto names = names_from_image_blob(blob.name);
   if (!names) return std::nullopt;
   const auto& m = blob.metadata;
@@ -69,16 +95,14 @@ std::optional<image_record> from_blob(const storage::blob_properties& blob) {
     return util::percent_decode(v).value_or(std::string(v));
   };
 
-  if (auto prompt = m.find("prompt"); prompt != m.end()) {
-    r.prompt = decode(prompt->second);
+  if (auto prompt = stored_prompt(m, "prompt")) {
+    r.prompt = std::move(*prompt);
   } else {
     // Written by another tool: the slug between the timestamp and the token is all we have.
     const auto stem = blob.name.substr(image_prefix.size());
     r.prompt = stem.substr(14, stem.size() - 14 - 1 - token_length - 4);
   }
-  if (auto revised = m.find("revisedprompt"); revised != m.end()) {
-    r.revised_prompt = decode(revised->second);
-  }
+  r.revised_prompt = stored_prompt(m, "revisedprompt");
   r.prompt_truncated = find_or_empty(m, "prompttruncated") == "true";
   r.provider = decode(find_or_empty(m, "provider"));
   r.model = decode(find_or_empty(m, "model"));

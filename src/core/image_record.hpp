@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include "core/error.hpp"
-#include "storage/blob_store.hpp"
+#include "core/ports/blob_store.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace visionary::core {
@@ -29,16 +29,21 @@ struct image_record {
   bool prompt_truncated = false;
 };
 
-// Budgets for the percent-encoded prompts inside the 8 KB metadata limit.
+// Budgets for the prompts inside the 8 KB metadata limit. A prompt whose percent-encoding is over
+// budget is stored compressed (base64 of raw DEFLATE, key "promptz"/"revisedpromptz"), so that a
+// listing has the full text without reading the image; only a prompt that does not fit even then
+// is cut, flagged, and restored from the PNG text chunk.
 inline constexpr std::size_t prompt_metadata_budget = 5000;
 inline constexpr std::size_t revised_prompt_metadata_budget = 2500;
+// Longest prompt text a compressed metadata value may claim to hold (32,000 four-byte characters).
+inline constexpr std::size_t max_prompt_bytes = 128 * 1024;
 // The PNG iTXt keyword holding png_text_json().
 inline constexpr std::string_view png_text_keyword = "visionary";
 
-[[nodiscard]] storage::blob_metadata to_metadata(const image_record& record);
+[[nodiscard]] core::blob_metadata to_metadata(const image_record& record);
 // Rebuilds a record from a listed blob: metadata first, the name as fallback (for images written
 // by other tools into the same prefix). nullopt for blobs that are not gallery images.
-[[nodiscard]] std::optional<image_record> from_blob(const storage::blob_properties& blob);
+[[nodiscard]] std::optional<image_record> from_blob(const core::blob_properties& blob);
 
 // JSON stored in the PNG (prompt, revisedPrompt, provider, model, createdAt).
 [[nodiscard]] std::string png_text_json(const image_record& record);

@@ -8,14 +8,15 @@ bool option_values::allows(std::string_view value) const {
   return std::find(values.begin(), values.end(), value) != values.end();
 }
 
-model_capabilities capabilities_for(std::string_view provider, std::string_view model) {
+model_capabilities capabilities_for(provider_kind provider, std::string_view model) {
   model_capabilities c;
-  if (provider == "demo") {
+  if (provider == provider_kind::demo) {
     c.size = {{"1024x1024", "1536x1024", "1024x1536"}, "1024x1024"};
     c.max_n = 4;
     return c;
   }
-  const bool openai_family = provider == "openai" || provider == "azure-openai";
+  const bool openai_family =
+      provider == provider_kind::openai || provider == provider_kind::azure_openai;
   if (openai_family && model.starts_with("gpt-image")) {
     c.size = {{"1024x1024", "1536x1024", "1024x1536", "auto"}, "1024x1024"};
     c.quality = option_values{{"low", "medium", "high", "auto"}, "auto"};

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/provider_kind.hpp"
+
 namespace visionary::core {
 
 struct option_values {
@@ -17,16 +19,18 @@ struct option_values {
   [[nodiscard]] bool allows(std::string_view value) const;
 };
 
+// The site-wide prompt limit unless VISIONARY_MAX_PROMPT_CHARS says otherwise (models may allow
+// less).
+inline constexpr std::size_t default_max_prompt_chars = 4000;
+
 struct model_capabilities {
   option_values size;
   std::optional<option_values> quality;
   std::optional<option_values> style;
   int max_n = 1;
-  std::size_t max_prompt_chars = 4000;
+  std::size_t max_prompt_chars = default_max_prompt_chars;
 };
 
-// provider: "demo", "openai", "azure-openai", "openai-compatible", "automatic1111".
-[[nodiscard]] model_capabilities capabilities_for(std::string_view provider,
-                                                  std::string_view model);
+[[nodiscard]] model_capabilities capabilities_for(provider_kind provider, std::string_view model);
 
 }  // namespace visionary::core

@@ -33,9 +33,9 @@ std::string inverted_millis(util::sys_time t) {
 
 std::optional<util::sys_time> time_from_inverted(std::string_view digits) {
   if (digits.size() != 13 || !all_digits(digits)) return std::nullopt;
-  std::int64_t value = 0;
-  std::from_chars(digits.data(), digits.data() + digits.size(), value);
-  return util::from_unix_millis(inverted_base - value);
+  const auto value = util::parse_number<std::int64_t>(digits);
+  if (!value) return std::nullopt;
+  return util::from_unix_millis(inverted_base - *value);
 }
 
 image_names make_image_names(util::sys_time created, std::string_view prompt,

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace visionary::core {

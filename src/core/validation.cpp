@@ -71,15 +71,15 @@ outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) 
   return std::string(prompt);
 }
 
-outcome<providers::generation_request> validate_generation(const generation_input& input,
-                                                           const model_capabilities& capabilities,
-                                                           std::size_t max_prompt_chars) {
+outcome<core::generation_request> validate_generation(const generation_input& input,
+                                                      const model_capabilities& capabilities,
+                                                      std::size_t max_prompt_chars) {
   if (!input.prompt)
     return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
   auto prompt = validate_prompt(*input.prompt, prompt_limit(capabilities, max_prompt_chars));
   if (!prompt) return prompt.error();
 
-  providers::generation_request request;
+  core::generation_request request;
   request.prompt = std::move(*prompt);
   if (input.size) {
     if (!capabilities.size.allows(*input.size)) {
@@ -109,14 +109,12 @@ outcome<providers::generation_request> validate_generation(const generation_inpu
 
 outcome<int> parse_page_limit(std::optional<std::string_view> text) {
   if (!text) return default_page_size;
-  int value = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (text->empty() || ec != std::errc{} || ptr != text->data() + text->size() || value < 1 ||
-      value > max_page_size) {
+  const auto value = util::parse_number<int>(*text);
+  if (!value || *value < 1 || *value > max_page_size) {
     return make_error(error_kind::invalid_request, "The limit must be a whole number from 1 to " +
                                                        std::to_string(max_page_size) + ".");
   }
-  return value;
+  return *value;
 }
 
 }  // namespace visionary::core

@@ -7,9 +7,9 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
 #include "core/model_catalog.hpp"
-#include "providers/image_provider.hpp"
+#include "core/ports/image_provider.hpp"
+#include "util/error.hpp"
 
 namespace visionary::core {
 
@@ -22,8 +22,6 @@ struct generation_input {
   std::optional<std::int64_t> n;
 };
 
-inline constexpr std::size_t default_max_prompt_chars = 4000;
-
 // Effective prompt limit: the configured one, never above what the model accepts.
 [[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities,
                                        std::size_t configured);
@@ -32,7 +30,7 @@ inline constexpr std::size_t default_max_prompt_chars = 4000;
 // most limit code points. Returns the trimmed prompt.
 [[nodiscard]] outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit);
 
-[[nodiscard]] outcome<providers::generation_request> validate_generation(
+[[nodiscard]] outcome<core::generation_request> validate_generation(
     const generation_input& input, const model_capabilities& capabilities,
     std::size_t max_prompt_chars);
 

@@ -35,19 +35,18 @@ response json_response(beast_http::status status, const boost::json::value& body
   return res;
 }
 
-response error_response(const core::app_error& error, std::string_view request_id) {
-  const bool internal = error.kind == core::error_kind::internal_error ||
-                        error.kind == core::error_kind::storage_error;
+response error_response(const http_error& error, std::string_view request_id) {
+  const bool internal = is_internal(error);
   if (internal) spdlog::error("[{}] {}", request_id, error.message);
   // Internal details stay in the log.
   boost::json::object detail{
-      {"code", core::error_code(error.kind)},
+      {"code", error_code(error)},
       {"message", internal
                       ? "Something went wrong on the server; the request id helps find out what."
                       : error.message},
       {"requestId", request_id}};
   if (error.retry_after_seconds) detail["retryAfterSeconds"] = *error.retry_after_seconds;
-  auto res = json_response(static_cast<beast_http::status>(core::http_status(error.kind)),
+  auto res = json_response(static_cast<beast_http::status>(http_status(error)),
                            boost::json::object{{"error", std::move(detail)}});
   if (error.retry_after_seconds) {
     res.set(beast_http::field::retry_after, std::to_string(*error.retry_after_seconds));

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "http/http_error.hpp"
 
 namespace visionary::http {
 
@@ -42,7 +42,7 @@ class body_writer {
 };
 
 // Produces a response by writing it; an error before write_header becomes an error response.
-using body_streamer = std::function<boost::asio::awaitable<core::outcome<void>>(body_writer&)>;
+using body_streamer = std::function<boost::asio::awaitable<http_outcome<void>>(body_writer&)>;
 
 // What a handler answers: a whole response, or a streamer for bodies that should not be held.
 struct reply {
@@ -54,6 +54,6 @@ struct reply {
 
 [[nodiscard]] response json_response(beast_http::status status, const boost::json::value& body);
 // {"error": {"code", "message", "requestId"[, "retryAfterSeconds"]}} with the matching status.
-[[nodiscard]] response error_response(const core::app_error& error, std::string_view request_id);
+[[nodiscard]] response error_response(const http_error& error, std::string_view request_id);
 
 }  // namespace visionary::http

@@ -8,9 +8,6 @@
 
 namespace visionary::http {
 
-using core::error_kind;
-using core::make_error;
-
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -30,7 +27,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }  // namespace
 
 void router::add(beast_http::verb method, std::string pattern, handler h) {
-  route r{method, pattern, {}, std::move(h)};
+  route r{method, {}, std::move(h)};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
@@ -93,16 +90,16 @@ boost::asio::awaitable<reply> router::dispatch(const request& message,
   const bool is_api = util::starts_with(path, "/api/") || path == "/api";
   handler_result result = make_error(error_kind::internal_error, "unreachable");
   try {
-    core::outcome<void> allowed_in = {};
+    http_outcome<void> allowed_in = {};
     if (is_api && api_guard_) allowed_in = api_guard_(context);
     if (!allowed_in) {
       result = allowed_in.error();
     } else if (chosen != nullptr) {
       result = co_await (*chosen)(context);
     } else if (!allowed.empty()) {
-      auto res = error_response(
-          make_error(error_kind::method_not_allowed, "This address accepts only " + allowed + "."),
-          request_id);
+      auto res = error_response(http_error(http_error_kind::method_not_allowed,
+                                           "This address accepts only " + allowed + "."),
+                                request_id);
       res.set(beast_http::field::allow, allowed);
       co_return res;
     } else if (fallback_ && effective == beast_http::verb::get && !is_api) {

@@ -12,7 +12,7 @@
 
 namespace visionary::http {
 
-using handler_result = core::outcome<reply>;
+using handler_result = http_outcome<reply>;
 using handler = std::function<boost::asio::awaitable<handler_result>(request_context&)>;
 
 class router {
@@ -24,7 +24,7 @@ class router {
   void set_fallback(handler h) { fallback_ = std::move(h); }
   // Checked before any /api/* request is handled (e.g. the function key); its failure is the
   // answer.
-  using guard = std::function<core::outcome<void>(const request_context&)>;
+  using guard = std::function<http_outcome<void>(const request_context&)>;
   void set_api_guard(guard g) { api_guard_ = std::move(g); }
 
   [[nodiscard]] boost::asio::awaitable<reply> dispatch(const request& message,
@@ -33,7 +33,6 @@ class router {
  private:
   struct route {
     beast_http::verb method;
-    std::string pattern;
     std::vector<std::string> segments;
     handler h;
   };

@@ -103,8 +103,8 @@ bool acceptable_request_id(std::string_view id) {
   return true;
 }
 
-response plain_error(core::error_kind kind, std::string message, std::string_view request_id) {
-  return error_response(core::make_error(kind, std::move(message)), request_id);
+response plain_error(http_error error, std::string_view request_id) {
+  return error_response(error, request_id);
 }
 
 }  // namespace
@@ -192,120 +192,150 @@ asio::awaitable<void> server::accept_loop() {
   }
 }
 
+struct server::exchange {
+  std::string request_id = util::hex_encode(util::random_bytes(8));
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::string method = "-";
+  std::string target = "-";
+  bool keep_alive = false;
+  response answer;
+};
+
+namespace {
+
+// Quiet ends of a connection: the client left, stalled, or the server is stopping.
+bool connection_ended(const boost::system::error_code& ec) {
+  return ec == beast_http::error::end_of_stream || ec == beast::error::timeout ||
+         ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+         ec == asio::error::eof || ec == beast_http::error::partial_message;
+}
+
+response too_large_body(std::size_t limit, std::string_view request_id) {
+  return plain_error(
+      http_error(http_error_kind::payload_too_large,
+                 "The request body is larger than " + std::to_string(limit) + " bytes."),
+      request_id);
+}
+
+response header_failure(const boost::system::error_code& ec, std::size_t body_limit,
+                        std::string_view request_id) {
+  if (ec == beast_http::error::body_limit) return too_large_body(body_limit, request_id);
+  if (ec == beast_http::error::header_limit) {
+    auto res = plain_error(
+        make_error(error_kind::invalid_request, "The request headers are too large."), request_id);
+    res.result(beast_http::status::request_header_fields_too_large);
+    return res;
+  }
+  return plain_error(make_error(error_kind::invalid_request, "The request is not valid HTTP."),
+                     request_id);
+}
+
+double elapsed_ms(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - since)
+      .count();
+}
+
+}  // namespace
+
 asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
   beast::flat_buffer buffer;
   auto& stream = conn->stream;
   while (!stopping_) {
     conn->busy = false;
-    beast_http::request_parser<beast_http::string_body> parser;
+    request_parser parser;
     parser.header_limit(options_.header_limit);
     parser.body_limit(options_.body_limit);
-
     stream.expires_after(options_.idle_timeout);
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(
         stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-    if (header_ec == beast_http::error::end_of_stream || header_ec == beast::error::timeout ||
-        header_ec == asio::error::operation_aborted || header_ec == asio::error::connection_reset ||
-        header_ec == asio::error::eof) {
-      break;
-    }
+    if (connection_ended(header_ec)) break;
     conn->busy = true;
-    const auto started = std::chrono::steady_clock::now();
-    std::string request_id = util::hex_encode(util::random_bytes(8));
-    response res;
-    bool keep_alive = false;
-    std::string method = "-", target = "-";
-
+    exchange ex;
     if (header_ec) {
-      const bool too_large = header_ec == beast_http::error::header_limit;
-      res = plain_error(
-          core::error_kind::invalid_request,
-          too_large ? "The request headers are too large." : "The request is not valid HTTP.",
-          request_id);
-      if (too_large) res.result(beast_http::status::request_header_fields_too_large);
-      if (header_ec == beast_http::error::body_limit) {
-        res = plain_error(
-            core::error_kind::payload_too_large,
-            "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
-            request_id);
-      }
+      ex.answer = header_failure(header_ec, options_.body_limit, ex.request_id);
     } else {
-      auto& header = parser.get();
-      method = std::string(header.method_string());
-      target = loggable_target(header.target());
-      if (auto it = header.find("X-Request-Id");
-          it != header.end() && acceptable_request_id(it->value())) {
-        request_id = std::string(it->value());
-      }
-      if (auto expect = header[beast_http::field::expect]; beast::iequals(expect, "100-continue")) {
-        beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
-        stream.expires_after(options_.write_timeout);
-        co_await beast_http::async_write(stream, proceed, asio::as_tuple(asio::use_awaitable));
-      }
-      stream.expires_after(options_.read_timeout);
-      auto [body_ec, body_bytes] = co_await beast_http::async_read(
-          stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      if (body_ec == beast_http::error::body_limit) {
-        res = plain_error(
-            core::error_kind::payload_too_large,
-            "The request body is larger than " + std::to_string(options_.body_limit) + " bytes.",
-            request_id);
-      } else if (body_ec) {
-        if (body_ec == beast::error::timeout || body_ec == asio::error::eof ||
-            body_ec == beast_http::error::partial_message ||
-            body_ec == asio::error::connection_reset) {
-          break;  // the client went away or stalled mid-body
-        }
-        res = plain_error(core::error_kind::invalid_request, "The request is not valid HTTP.",
-                          request_id);
-      } else {
-        stream.expires_never();  // a generation may take minutes; the provider has its own deadline
-        auto answer = co_await routes_.dispatch(parser.get(), request_id);
-        keep_alive = parser.get().keep_alive();
-        if (answer.message) {
-          res = std::move(*answer.message);
-        } else {
-          relay_writer writer(stream, options_.write_timeout, request_id, keep_alive && !stopping_);
-          core::outcome<void> relayed =
-              core::make_error(core::error_kind::internal_error, "relay failed");
-          try {
-            relayed = co_await answer.stream(writer);
-          } catch (const std::exception& e) {
-            relayed = core::make_error(core::error_kind::internal_error, e.what());
-          }
-          if (writer.header_sent()) {
-            const auto elapsed = std::chrono::duration<double, std::milli>(
-                std::chrono::steady_clock::now() - started);
-            spdlog::info("[{}] {} {} {} {}B {:.1f}ms (relayed)", request_id, method, target,
-                         writer.status(), writer.body_bytes(), elapsed.count());
-            // A relay that broke off mid-body cannot be repaired: the connection ends.
-            if (!relayed || !writer.ok() || !writer.keep_alive()) break;
-            continue;
-          }
-          res = error_response(
-              relayed ? core::make_error(core::error_kind::internal_error, "relay wrote nothing")
-                      : relayed.error(),
-              request_id);
-        }
-      }
+      const auto step = co_await handle(*conn, buffer, parser, ex);
+      if (step == next_step::close) break;
+      if (step == next_step::read_next) continue;
     }
-
-    keep_alive = keep_alive && !stopping_;
-    decorate(res, request_id, keep_alive);
-    stream.expires_after(options_.write_timeout);
-    auto [write_ec, written] =
-        co_await beast_http::async_write(stream, res, asio::as_tuple(asio::use_awaitable));
-
-    const auto elapsed =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
-    if (target != "/api/health") {
-      spdlog::info("[{}] {} {} {} {}B {:.1f}ms", request_id, method, target, res.result_int(),
-                   res.body().size(), elapsed.count());
-    }
-    if (write_ec || !keep_alive) break;
+    if (!co_await write_answer(*conn, ex)) break;
   }
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+}
+
+// Reads the body of a request whose header has arrived and runs it through the routes.
+asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_buffer& buffer,
+                                                  request_parser& parser, exchange& ex) {
+  auto& stream = conn.stream;
+  auto& header = parser.get();
+  ex.method = std::string(header.method_string());
+  ex.target = loggable_target(header.target());
+  if (auto it = header.find("X-Request-Id");
+      it != header.end() && acceptable_request_id(it->value())) {
+    ex.request_id = std::string(it->value());
+  }
+  if (auto expect = header[beast_http::field::expect]; beast::iequals(expect, "100-continue")) {
+    beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
+    stream.expires_after(options_.write_timeout);
+    co_await beast_http::async_write(stream, proceed, asio::as_tuple(asio::use_awaitable));
+  }
+  stream.expires_after(options_.read_timeout);
+  auto [body_ec, body_bytes] =
+      co_await beast_http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  if (body_ec == beast_http::error::body_limit) {
+    ex.answer = too_large_body(options_.body_limit, ex.request_id);
+    co_return next_step::answer;
+  }
+  if (connection_ended(body_ec)) co_return next_step::close;  // the client left or stalled mid-body
+  if (body_ec) {
+    ex.answer = plain_error(
+        make_error(error_kind::invalid_request, "The request is not valid HTTP."), ex.request_id);
+    co_return next_step::answer;
+  }
+  stream.expires_never();  // a generation may take minutes; the provider has its own deadline
+  auto answer = co_await routes_.dispatch(parser.get(), ex.request_id);
+  ex.keep_alive = parser.get().keep_alive();
+  if (!answer.message) co_return co_await relay(conn, answer, ex);
+  ex.answer = std::move(*answer.message);
+  co_return next_step::answer;
+}
+
+// Streams an answer whose body is produced while it is written (the web tier's relay).
+asio::awaitable<server::next_step> server::relay(connection& conn, reply& answer, exchange& ex) {
+  relay_writer writer(conn.stream, options_.write_timeout, ex.request_id,
+                      ex.keep_alive && !stopping_);
+  http_outcome<void> relayed = make_error(error_kind::internal_error, "relay failed");
+  try {
+    relayed = co_await answer.stream(writer);
+  } catch (const std::exception& e) {
+    relayed = make_error(error_kind::internal_error, e.what());
+  }
+  if (writer.header_sent()) {
+    spdlog::info("[{}] {} {} {} {}B {:.1f}ms (relayed)", ex.request_id, ex.method, ex.target,
+                 writer.status(), writer.body_bytes(), elapsed_ms(ex.started));
+    // A relay that broke off mid-body cannot be repaired: the connection ends.
+    const bool reusable = relayed && writer.ok() && writer.keep_alive();
+    co_return reusable ? next_step::read_next : next_step::close;
+  }
+  ex.answer = error_response(
+      relayed ? make_error(error_kind::internal_error, "relay wrote nothing") : relayed.error(),
+      ex.request_id);
+  co_return next_step::answer;
+}
+
+// Writes a whole answer and logs it; false when the connection must end.
+asio::awaitable<bool> server::write_answer(connection& conn, exchange& ex) {
+  const bool keep_alive = ex.keep_alive && !stopping_;
+  decorate(ex.answer, ex.request_id, keep_alive);
+  conn.stream.expires_after(options_.write_timeout);
+  auto [write_ec, written] =
+      co_await beast_http::async_write(conn.stream, ex.answer, asio::as_tuple(asio::use_awaitable));
+  if (ex.target != "/api/health") {
+    spdlog::info("[{}] {} {} {} {}B {:.1f}ms", ex.request_id, ex.method, ex.target,
+                 ex.answer.result_int(), ex.answer.body().size(), elapsed_ms(ex.started));
+  }
+  co_return !write_ec && keep_alive;
 }
 
 }  // namespace visionary::http

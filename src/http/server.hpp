@@ -8,6 +8,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -44,8 +47,17 @@ class server {
 
  private:
   struct connection;
+  struct exchange;  // one request and its answer on a connection
+  using request_parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  // What serve() does after a request: answer it, or (after a relay) read the next one or close.
+  enum class next_step { answer, read_next, close };
+
   boost::asio::awaitable<void> accept_loop();
   boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
+  boost::asio::awaitable<next_step> handle(connection& conn, boost::beast::flat_buffer& buffer,
+                                           request_parser& parser, exchange& ex);
+  boost::asio::awaitable<next_step> relay(connection& conn, reply& answer, exchange& ex);
+  boost::asio::awaitable<bool> write_answer(connection& conn, exchange& ex);
   void forget(const std::shared_ptr<connection>& conn);
 
   boost::asio::io_context& io_;

@@ -11,9 +11,6 @@
 namespace visionary::imaging {
 namespace {
 
-using core::error_kind;
-using core::make_error;
-
 struct gobject_deleter {
   void operator()(VipsImage* image) const { g_object_unref(image); }
 };
@@ -30,7 +27,7 @@ std::string take_vips_error() {
   return message;
 }
 
-core::outcome<std::string> save(VipsImage* image, bool webp) {
+outcome<std::string> save(VipsImage* image, bool webp) {
   void* buffer = nullptr;
   std::size_t length = 0;
   const int rc = webp ? vips_webpsave_buffer(image, &buffer, &length, "Q", 78, "strip", TRUE,
@@ -68,8 +65,28 @@ void initialize(const char* program_name) {
   vips_concurrency_set(1);
 }
 
-core::outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view text_keyword,
-                                            std::string_view text) {
+namespace {
+
+// The WebP thumbnail of decoded pixels, at most thumbnail_side on each edge.
+outcome<void> add_thumbnail(VipsImage* decoded, prepared_image& result) {
+  VipsImage* thumb_raw = nullptr;
+  if (vips_thumbnail_image(decoded, &thumb_raw, thumbnail_side, "height", thumbnail_side, "size",
+                           VIPS_SIZE_DOWN, nullptr) != 0) {
+    return make_error(error_kind::internal_error, "thumbnail failed: " + take_vips_error());
+  }
+  image_ptr thumb(thumb_raw);
+  result.thumbnail_width = vips_image_get_width(thumb.get());
+  result.thumbnail_height = vips_image_get_height(thumb.get());
+  auto webp = save(thumb.get(), true);
+  if (!webp) return webp.error();
+  result.thumbnail_webp = std::move(*webp);
+  return {};
+}
+
+}  // namespace
+
+outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view text_keyword,
+                                      std::string_view text) {
   const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
   if (loader == nullptr) {
     vips_error_clear();
@@ -115,23 +132,11 @@ core::outcome<prepared_image> prepare_image(std::string_view bytes, std::string_
     return make_error(error_kind::provider_error, "The image provider returned a malformed PNG.");
   }
   result.png = std::move(*with_text);
-
-  VipsImage* thumb_raw = nullptr;
-  if (vips_thumbnail_image(decoded.get(), &thumb_raw, thumbnail_side, "height", thumbnail_side,
-                           "size", VIPS_SIZE_DOWN, nullptr) != 0) {
-    return make_error(error_kind::internal_error, "thumbnail failed: " + take_vips_error());
-  }
-  image_ptr thumb(thumb_raw);
-  result.thumbnail_width = vips_image_get_width(thumb.get());
-  result.thumbnail_height = vips_image_get_height(thumb.get());
-  auto webp = save(thumb.get(), true);
-  if (!webp) return webp.error();
-  result.thumbnail_webp = std::move(*webp);
+  if (auto made = add_thumbnail(decoded.get(), result); !made) return made.error();
   return result;
 }
 
-core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,
-                                          int height) {
+outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width, int height) {
   if (width <= 0 || height <= 0 || rgb.size() != std::size_t(width) * std::size_t(height) * 3) {
     return make_error(error_kind::internal_error, "RGB buffer does not match its dimensions");
   }

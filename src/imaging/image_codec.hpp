@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace visionary::imaging {
 
@@ -32,12 +32,12 @@ inline constexpr int thumbnail_side = 384;
 // Decodes the whole image (so truncated or corrupt data fails here, not in a browser), converts it
 // to PNG when it is another format, inserts an iTXt chunk and renders the WebP thumbnail.
 // provider_error when the bytes are not a decodable image.
-[[nodiscard]] core::outcome<prepared_image> prepare_image(std::string_view bytes,
-                                                          std::string_view text_keyword,
-                                                          std::string_view text);
+[[nodiscard]] outcome<prepared_image> prepare_image(std::string_view bytes,
+                                                    std::string_view text_keyword,
+                                                    std::string_view text);
 
 // Encodes 8-bit RGB pixels (width*height*3) as PNG.
-[[nodiscard]] core::outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb,
-                                                        int width, int height);
+[[nodiscard]] outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,
+                                                  int height);
 
 }  // namespace visionary::imaging

@@ -37,14 +37,22 @@ transport_error fail(transport_failure kind, std::string message) {
   return transport_error{kind, std::move(message)};
 }
 
-transport_error from_code(const boost::system::error_code& ec, std::string_view during) {
+// Where an exchange failed: a request that never left may be sent again, even a POST.
+enum class exchange_stage { sending, receiving };
+
+std::string_view describe(exchange_stage stage) {
+  return stage == exchange_stage::sending ? "sending the request" : "reading the response";
+}
+
+transport_error from_code(const boost::system::error_code& ec, exchange_stage stage) {
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
-    return fail(transport_failure::timeout, "timed out during " + std::string(during));
+    return fail(transport_failure::timeout, "timed out " + std::string(describe(stage)));
   }
   if (ec == http::error::body_limit || ec == http::error::header_limit) {
     return fail(transport_failure::response_too_large, "response exceeds the size limit");
   }
-  return fail(transport_failure::protocol_error, std::string(during) + ": " + ec.message());
+  return fail(transport_failure::protocol_error,
+              std::string(describe(stage)) + ": " + ec.message());
 }
 
 // A reused connection the server has meanwhile closed fails like this before any answer arrives.
@@ -56,7 +64,7 @@ bool is_stale_connection_error(const boost::system::error_code& ec) {
 
 struct exchange_outcome {
   boost::system::error_code ec;
-  std::string during;
+  exchange_stage stage = exchange_stage::receiving;
   http_response response;
   bool keep_alive = false;
   bool header_delivered = false;  // relaying: on_header has run, so the exchange cannot be retried
@@ -90,7 +98,6 @@ asio::awaitable<void> relay(Stream& stream, beast::flat_buffer& buffer, const ht
       co_await http::async_read_header(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (header_ec) {
     out.ec = header_ec;
-    out.during = "reading the response";
     co_return;
   }
   take_head(parser.get(), out.response);
@@ -109,7 +116,6 @@ asio::awaitable<void> relay(Stream& stream, beast::flat_buffer& buffer, const ht
     if (ec == http::error::need_buffer) ec = {};
     if (ec) {
       out.ec = ec;
-      out.during = "reading the response";
       co_return;
     }
     const std::size_t filled = piece.size() - parser.get().body().size;
@@ -140,7 +146,7 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
       co_await http::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
   if (write_ec) {
     out.ec = write_ec;
-    out.during = "sending the request";
+    out.stage = exchange_stage::sending;
     co_return out;
   }
   beast::flat_buffer buffer;
@@ -154,7 +160,6 @@ asio::awaitable<exchange_outcome> exchange(Stream& stream, const http_request& r
       co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (read_ec) {
     out.ec = read_ec;
-    out.during = "reading the response";
     co_return out;
   }
   auto& received = parser.get();
@@ -220,104 +225,150 @@ void http_client::give_back(const std::string& origin, std::unique_ptr<connectio
   if (pool.size() < max_idle_per_origin) pool.push_back(std::move(conn));
 }
 
-asio::awaitable<transport_result> http_client::send(http_request request) {
-  auto parsed = boost::urls::parse_uri(request.url);
-  if (!parsed) co_return fail(transport_failure::invalid_url, "invalid URL");
-  const auto& url = *parsed;
-  const bool tls = url.scheme_id() == boost::urls::scheme::https;
-  if (!tls && url.scheme_id() != boost::urls::scheme::http) {
-    co_return fail(transport_failure::invalid_url, "only http and https URLs are supported");
-  }
-  const std::string host = url.host_address();
-  if (host.empty()) co_return fail(transport_failure::invalid_url, "URL without a host");
-  const std::string port = url.has_port() ? std::string(url.port()) : (tls ? "443" : "80");
-  std::string target = std::string(url.encoded_path());
-  if (target.empty()) target = "/";
-  if (url.has_query()) target += "?" + std::string(url.encoded_query());
-  const std::string host_header = url.has_port() ? host + ":" + port : host;
-  const std::string origin = std::string(url.scheme()) + "://" + host + ":" + port;
+struct destination {
+  bool tls = false;
+  std::string host;
+  std::string port;
+  std::string target;       // path and query
+  std::string host_header;  // host[:port] as the Host header says it
+  std::string origin;       // the key of the keep-alive pool
+};
 
+namespace {
+
+boost::system::result<destination, transport_error> parse_destination(std::string_view text) {
+  auto parsed = boost::urls::parse_uri(text);
+  if (!parsed) return fail(transport_failure::invalid_url, "invalid URL");
+  const auto& url = *parsed;
+  destination d;
+  d.tls = url.scheme_id() == boost::urls::scheme::https;
+  if (!d.tls && url.scheme_id() != boost::urls::scheme::http) {
+    return fail(transport_failure::invalid_url, "only http and https URLs are supported");
+  }
+  d.host = url.host_address();
+  if (d.host.empty()) return fail(transport_failure::invalid_url, "URL without a host");
+  d.port = url.has_port() ? std::string(url.port()) : (d.tls ? "443" : "80");
+  d.target = std::string(url.encoded_path());
+  if (d.target.empty()) d.target = "/";
+  if (url.has_query()) d.target += "?" + std::string(url.encoded_query());
+  d.host_header = url.has_port() ? d.host + ":" + d.port : d.host;
+  d.origin = std::string(url.scheme()) + "://" + d.host + ":" + d.port;
+  return d;
+}
+
+using deadline_point = std::chrono::steady_clock::time_point;
+
+asio::awaitable<boost::system::result<tcp::resolver::results_type, transport_error>> resolve(
+    const destination& to, deadline_point deadline) {
   auto executor = co_await asio::this_coro::executor;
+  tcp::resolver resolver(executor);
+  asio::steady_timer timer(executor, deadline);
+  auto resolved =
+      co_await (resolver.async_resolve(to.host, to.port, asio::as_tuple(asio::use_awaitable)) ||
+                timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+  if (resolved.index() == 1)
+    co_return fail(transport_failure::timeout, "timed out resolving " + to.host);
+  auto [resolve_ec, endpoints] = std::get<0>(resolved);
+  if (resolve_ec) {
+    co_return fail(transport_failure::resolve_failed,
+                   "cannot resolve " + to.host + ": " + resolve_ec.message());
+  }
+  co_return endpoints;
+}
+
+asio::awaitable<boost::system::result<void, transport_error>> handshake(
+    beast::ssl_stream<beast::tcp_stream>& stream, const std::string& host) {
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), host.c_str())) {
+    co_return fail(transport_failure::tls_failed, "cannot set TLS server name");
+  }
+  stream.set_verify_callback(asio::ssl::host_name_verification(host));
+  auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::client,
+                                              asio::as_tuple(asio::use_awaitable));
+  if (ec == beast::error::timeout) {
+    co_return fail(transport_failure::timeout, "timed out in the TLS handshake with " + host);
+  }
+  if (ec) {
+    co_return fail(transport_failure::tls_failed,
+                   "TLS handshake with " + host + " failed: " + ec.message());
+  }
+  co_return boost::system::result<void, transport_error>{};
+}
+
+asio::awaitable<exchange_outcome> exchange_on(http_client::connection& conn,
+                                              const http_request& request, const destination& to,
+                                              deadline_point deadline) {
+  if (conn.tls) {
+    beast::get_lowest_layer(*conn.tls).expires_at(deadline);
+    co_return co_await exchange(*conn.tls, request, to.host_header, to.target);
+  }
+  conn.plain->expires_at(deadline);
+  co_return co_await exchange(*conn.plain, request, to.host_header, to.target);
+}
+
+}  // namespace
+
+void http_client::keep_for_reuse(const std::string& origin, std::unique_ptr<connection> conn) {
+  if (conn->tls)
+    beast::get_lowest_layer(*conn->tls).expires_never();
+  else
+    conn->plain->expires_never();
+  give_back(origin, std::move(conn));
+}
+
+asio::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_error>>
+http_client::connect(const destination& to, deadline_point deadline) {
+  auto endpoints = co_await resolve(to, deadline);
+  if (!endpoints) co_return endpoints.error();
+  beast::tcp_stream stream(co_await asio::this_coro::executor);
+  stream.expires_at(deadline);
+  auto [connect_ec, endpoint] =
+      co_await stream.async_connect(*endpoints, asio::as_tuple(asio::use_awaitable));
+  if (connect_ec == beast::error::timeout) {
+    co_return fail(transport_failure::timeout, "timed out connecting to " + to.host);
+  }
+  if (connect_ec) {
+    co_return fail(transport_failure::connect_failed,
+                   "cannot connect to " + to.host_header + ": " + connect_ec.message());
+  }
+  auto conn = std::make_unique<connection>();
+  if (to.tls) {
+    load_trust_store();
+    conn->tls.emplace(std::move(stream), tls_);
+    if (auto shaken = co_await handshake(*conn->tls, to.host); !shaken) co_return shaken.error();
+  } else {
+    conn->plain.emplace(std::move(stream));
+  }
+  std::lock_guard lock(mutex_);
+  ++opened_;
+  co_return conn;
+}
+
+asio::awaitable<transport_result> http_client::send(http_request request) {
+  auto to = parse_destination(request.url);
+  if (!to) co_return to.error();
   const auto deadline = std::chrono::steady_clock::now() + request.timeout;
 
   // A pooled connection first; if the server closed it meanwhile, retry once on a fresh one
   // (a POST only when it never left: its effect must not happen twice).
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<connection> conn = attempt == 0 ? take_idle(origin) : nullptr;
+    std::unique_ptr<connection> conn = attempt == 0 ? take_idle(to->origin) : nullptr;
     const bool reused = conn != nullptr;
     if (!conn) {
-      tcp::resolver resolver(executor);
-      asio::steady_timer timer(executor, deadline);
-      auto resolved =
-          co_await (resolver.async_resolve(host, port, asio::as_tuple(asio::use_awaitable)) ||
-                    timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-      if (resolved.index() == 1)
-        co_return fail(transport_failure::timeout, "timed out resolving " + host);
-      auto [resolve_ec, endpoints] = std::get<0>(resolved);
-      if (resolve_ec) {
-        co_return fail(transport_failure::resolve_failed,
-                       "cannot resolve " + host + ": " + resolve_ec.message());
-      }
-      conn = std::make_unique<connection>();
-      beast::tcp_stream stream(executor);
-      stream.expires_at(deadline);
-      auto [connect_ec, endpoint] =
-          co_await stream.async_connect(endpoints, asio::as_tuple(asio::use_awaitable));
-      if (connect_ec) {
-        if (connect_ec == beast::error::timeout) {
-          co_return fail(transport_failure::timeout, "timed out connecting to " + host);
-        }
-        co_return fail(transport_failure::connect_failed,
-                       "cannot connect to " + host_header + ": " + connect_ec.message());
-      }
-      if (tls) {
-        load_trust_store();
-        conn->tls.emplace(std::move(stream), tls_);
-        if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), host.c_str())) {
-          co_return fail(transport_failure::tls_failed, "cannot set TLS server name");
-        }
-        conn->tls->set_verify_callback(asio::ssl::host_name_verification(host));
-        auto [handshake_ec] = co_await conn->tls->async_handshake(
-            asio::ssl::stream_base::client, asio::as_tuple(asio::use_awaitable));
-        if (handshake_ec) {
-          if (handshake_ec == beast::error::timeout) {
-            co_return fail(transport_failure::timeout,
-                           "timed out in the TLS handshake with " + host);
-          }
-          co_return fail(transport_failure::tls_failed,
-                         "TLS handshake with " + host + " failed: " + handshake_ec.message());
-        }
-      } else {
-        conn->plain.emplace(std::move(stream));
-      }
-      std::lock_guard lock(mutex_);
-      ++opened_;
+      auto connected = co_await connect(*to, deadline);
+      if (!connected) co_return connected.error();
+      conn = std::move(*connected);
     }
-
-    exchange_outcome out;
-    if (conn->tls) {
-      beast::get_lowest_layer(*conn->tls).expires_at(deadline);
-      out = co_await exchange(*conn->tls, request, host_header, target);
-    } else {
-      conn->plain->expires_at(deadline);
-      out = co_await exchange(*conn->plain, request, host_header, target);
-    }
+    auto out = co_await exchange_on(*conn, request, *to, deadline);
     if (out.abandoned)
       co_return fail(transport_failure::protocol_error, "the receiver stopped the relay");
     if (out.ec) {
-      const bool sent = out.during != "sending the request";
+      const bool sent = out.stage != exchange_stage::sending;
       if (reused && !out.header_delivered && is_stale_connection_error(out.ec) &&
           (request.method != "POST" || !sent))
         continue;
-      co_return from_code(out.ec, out.during);
+      co_return from_code(out.ec, out.stage);
     }
-    if (out.keep_alive) {
-      if (conn->tls)
-        beast::get_lowest_layer(*conn->tls).expires_never();
-      else
-        conn->plain->expires_never();
-      give_back(origin, std::move(conn));
-    }
+    if (out.keep_alive) keep_for_reuse(to->origin, std::move(conn));
     co_return std::move(out.response);
   }
   co_return fail(transport_failure::protocol_error, "the connection closed unexpectedly");

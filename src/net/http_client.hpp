@@ -67,6 +67,8 @@ struct transport_error {
 
 using transport_result = boost::system::result<http_response, transport_error>;
 
+struct destination;  // where a request goes, taken apart once (defined in http_client.cpp)
+
 class http_client {
  public:
   // ca_file: extra trusted CA bundle (PEM) besides the system store; empty for none.
@@ -78,8 +80,13 @@ class http_client {
   // Connections opened since construction (pool misses); lets tests and benchmarks see reuse.
   [[nodiscard]] std::size_t connections_opened() const;
 
+  struct connection;  // one open plain or TLS connection (defined in http_client.cpp)
+
  private:
-  struct connection;
+  using deadline_point = std::chrono::steady_clock::time_point;
+  boost::asio::awaitable<boost::system::result<std::unique_ptr<connection>, transport_error>>
+  connect(const destination& to, deadline_point deadline);
+  void keep_for_reuse(const std::string& origin, std::unique_ptr<connection> conn);
   void load_trust_store();
   std::unique_ptr<connection> take_idle(const std::string& origin);
   void give_back(const std::string& origin, std::unique_ptr<connection> conn);

@@ -5,15 +5,16 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
+#include "util/text.hpp"
 
 namespace visionary::providers {
 
 namespace json = boost::json;
-using core::error_kind;
-using core::make_error;
 
-std::string build_txt2img_body(const generation_request& request, const std::string& checkpoint) {
+std::string build_txt2img_body(const core::generation_request& request,
+                               const std::string& checkpoint) {
   int width = 512, height = 512;
   std::sscanf(request.size.c_str(), "%dx%d", &width, &height);
   json::object body{{"prompt", request.prompt}, {"width", width},      {"height", height},
@@ -27,7 +28,7 @@ std::string build_txt2img_body(const generation_request& request, const std::str
   return json::serialize(body);
 }
 
-core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body) {
+outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body) {
   auto bad = [](std::string what) {
     return make_error(
         error_kind::provider_error,
@@ -51,13 +52,12 @@ automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
     : settings_(std::move(settings)),
       client_(client),
       model_(settings_.checkpoint.empty() ? "stable-diffusion" : settings_.checkpoint),
-      capabilities_(core::capabilities_for("automatic1111", model_)) {
-  while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
-    settings_.base_url.pop_back();
+      capabilities_(core::capabilities_for(core::provider_kind::automatic1111, model_)) {
+  settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
-boost::asio::awaitable<core::outcome<std::vector<generated_image>>>
-automatic1111_provider::generate(const generation_request& request) {
+boost::asio::awaitable<outcome<std::vector<core::generated_image>>>
+automatic1111_provider::generate(const core::generation_request& request) {
   net::http_request http;
   http.method = "POST";
   http.url = settings_.base_url + "/sdapi/v1/txt2img";
@@ -73,12 +73,10 @@ automatic1111_provider::generate(const generation_request& request) {
   if (!response) {
     spdlog::warn("[{}] automatic1111 call failed: {}", request.request_id,
                  response.error().message);
-    if (response.error().kind == net::transport_failure::timeout) {
-      co_return make_error(error_kind::provider_timeout,
-                           "The AUTOMATIC1111 server did not answer in time.");
-    }
-    co_return make_error(error_kind::provider_unavailable,
-                         "The AUTOMATIC1111 server cannot be reached; try again later.");
+    co_return provider_error_from(response.error(),
+                                  {"The AUTOMATIC1111 server did not answer in time.",
+                                   "The AUTOMATIC1111 server sent an answer larger than allowed.",
+                                   "The AUTOMATIC1111 server cannot be reached; try again later."});
   }
   if (response->status == 401 || response->status == 403) {
     co_return make_error(error_kind::provider_error,
@@ -106,7 +104,7 @@ automatic1111_provider::generate(const generation_request& request) {
   }
   auto encoded = parse_txt2img_response(response->body);
   if (!encoded) co_return encoded.error();
-  std::vector<generated_image> images;
+  std::vector<core::generated_image> images;
   for (const auto& text : *encoded) {
     // Some servers prefix a data URL; the base64 starts after the comma.
     const auto comma = text.find(',');
@@ -114,7 +112,7 @@ automatic1111_provider::generate(const generation_request& request) {
     if (!bytes)
       co_return make_error(error_kind::provider_error,
                            "The AUTOMATIC1111 server sent image data that is not valid base64.");
-    images.push_back(generated_image{std::move(*bytes), std::nullopt});
+    images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
   }
   co_return images;
 }

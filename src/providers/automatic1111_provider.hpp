@@ -7,8 +7,8 @@
 #include <chrono>
 #include <string>
 
+#include "core/ports/image_provider.hpp"
 #include "net/http_client.hpp"
-#include "providers/image_provider.hpp"
 
 namespace visionary::providers {
 
@@ -20,18 +20,20 @@ struct automatic1111_settings {
 };
 
 // The txt2img request body for a generation ("WxH" size, n as batch_size).
-[[nodiscard]] std::string build_txt2img_body(const generation_request& request,
+[[nodiscard]] std::string build_txt2img_body(const core::generation_request& request,
                                              const std::string& checkpoint);
 // The base64 PNGs of a txt2img answer; provider_error when it is not one.
-[[nodiscard]] core::outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body);
+[[nodiscard]] outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body);
 
-class automatic1111_provider final : public image_provider {
+class automatic1111_provider final : public core::image_provider {
  public:
   automatic1111_provider(automatic1111_settings settings, net::http_client& client);
 
-  boost::asio::awaitable<core::outcome<std::vector<generated_image>>> generate(
-      const generation_request& request) override;
-  std::string_view name() const override { return "automatic1111"; }
+  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+      const core::generation_request& request) override;
+  std::string_view name() const override {
+    return core::provider_kind_name(core::provider_kind::automatic1111);
+  }
   std::string_view model() const override { return model_; }
   bool offline() const override { return false; }
   const core::model_capabilities& capabilities() const override { return capabilities_; }

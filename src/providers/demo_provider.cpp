@@ -9,15 +9,16 @@
 namespace visionary::providers {
 
 demo_provider::demo_provider(boost::asio::thread_pool& pool)
-    : pool_(pool), capabilities_(core::capabilities_for("demo", "procedural-v1")) {}
+    : pool_(pool),
+      capabilities_(core::capabilities_for(core::provider_kind::demo, "procedural-v1")) {}
 
-boost::asio::awaitable<core::outcome<std::vector<generated_image>>> demo_provider::generate(
-    const generation_request& request) {
+boost::asio::awaitable<outcome<std::vector<core::generated_image>>> demo_provider::generate(
+    const core::generation_request& request) {
   int width = 1024, height = 1024;
   if (std::sscanf(request.size.c_str(), "%dx%d", &width, &height) != 2) {
-    co_return core::make_error(core::error_kind::invalid_request, "Unsupported size.");
+    co_return make_error(error_kind::invalid_request, "Unsupported size.");
   }
-  std::vector<generated_image> images;
+  std::vector<core::generated_image> images;
   for (int i = 0; i < request.n; ++i) {
     // Each picture of a batch gets its own variation; the first one matches a single generation.
     const std::string seed_text =
@@ -27,7 +28,7 @@ boost::asio::awaitable<core::outcome<std::vector<generated_image>>> demo_provide
       return imaging::encode_png_rgb(art.rgb, art.width, art.height);
     });
     if (!png) co_return png.error();
-    images.push_back(generated_image{std::move(*png), std::nullopt});
+    images.push_back(core::generated_image{std::move(*png), std::nullopt});
   }
   co_return images;
 }

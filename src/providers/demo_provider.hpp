@@ -4,17 +4,19 @@
 
 #include <boost/asio/thread_pool.hpp>
 
-#include "providers/image_provider.hpp"
+#include "core/ports/image_provider.hpp"
 
 namespace visionary::providers {
 
-class demo_provider final : public image_provider {
+class demo_provider final : public core::image_provider {
  public:
   explicit demo_provider(boost::asio::thread_pool& pool);
 
-  boost::asio::awaitable<core::outcome<std::vector<generated_image>>> generate(
-      const generation_request& request) override;
-  std::string_view name() const override { return "demo"; }
+  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+      const core::generation_request& request) override;
+  std::string_view name() const override {
+    return core::provider_kind_name(core::provider_kind::demo);
+  }
   std::string_view model() const override { return "procedural-v1"; }
   bool offline() const override { return true; }
   const core::model_capabilities& capabilities() const override { return capabilities_; }

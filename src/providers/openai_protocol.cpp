@@ -5,13 +5,25 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/text.hpp"
+
 namespace visionary::providers {
 
 namespace json = boost::json;
-using core::error_kind;
-using core::make_error;
 
-std::string build_generation_body(const generation_request& request, std::string_view model,
+core::provider_kind provider_kind_of(openai_flavor flavor) {
+  switch (flavor) {
+    case openai_flavor::azure:
+      return core::provider_kind::azure_openai;
+    case openai_flavor::compatible:
+      return core::provider_kind::openai_compatible;
+    case openai_flavor::openai:
+      break;
+  }
+  return core::provider_kind::openai;
+}
+
+std::string build_generation_body(const core::generation_request& request, std::string_view model,
                                   openai_flavor flavor) {
   json::object body;
   // Azure names the deployment in the path; its classic API ignores a model field.
@@ -28,7 +40,7 @@ std::string build_generation_body(const generation_request& request, std::string
   return json::serialize(body);
 }
 
-core::outcome<std::vector<image_item>> parse_generation_response(std::string_view body) {
+outcome<std::vector<image_item>> parse_generation_response(std::string_view body) {
   auto bad = [](std::string detail) {
     return make_error(
         error_kind::provider_error,
@@ -69,13 +81,9 @@ std::optional<std::chrono::milliseconds> parse_retry_after(
   // Waits beyond a day are not advice a request can follow; they also keep the arithmetic in range.
   constexpr double max_wait_seconds = 86'400;
   auto parse_number = [&](std::string_view text, double unit_seconds) -> std::optional<double> {
-    double value = 0;
-    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || ptr != text.data() + text.size() || !std::isfinite(value) ||
-        value < 0) {
-      return std::nullopt;
-    }
-    return std::min(value * unit_seconds, max_wait_seconds);
+    const auto value = util::parse_number<double>(text);
+    if (!value || !std::isfinite(*value) || *value < 0) return std::nullopt;
+    return std::min(*value * unit_seconds, max_wait_seconds);
   };
   if (retry_after_ms) {
     if (auto seconds = parse_number(*retry_after_ms, 0.001)) {
@@ -101,94 +109,123 @@ std::chrono::milliseconds backoff_delay(int attempt, double jitter01) {
   return std::chrono::milliseconds(std::llround(jittered * 1000));
 }
 
+namespace {
+
+// The "error" object of an OpenAI-style answer; empty fields when absent or not JSON.
+struct error_body {
+  std::string code;
+  std::string type;
+  std::string message;
+};
+
+error_body parse_error_body(std::string_view body) {
+  error_body parsed;
+  boost::system::error_code ec;
+  const json::value value = json::parse(body, ec);
+  if (ec || !value.is_object()) return parsed;
+  const auto* error = value.as_object().if_contains("error");
+  if (!error || !error->is_object()) return parsed;
+  const auto& e = error->as_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const auto* v = e.if_contains(key);
+    return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  parsed = {text("code"), text("type"), text("message")};
+  // Azure puts the policy verdict in inner_error.code.
+  if (const auto* inner = e.if_contains("inner_error"); inner && inner->is_object()) {
+    if (const auto* ic = inner->as_object().if_contains("code");
+        ic && ic->is_string() && ic->as_string() == "ResponsibleAIPolicyViolation") {
+      parsed.code = "content_policy_violation";
+    }
+  }
+  return parsed;
+}
+
+bool is_content_policy_code(std::string_view code) {
+  return code == "content_policy_violation" || code == "moderation_blocked" ||
+         code == "contentFilter" || code == "content_filter";
+}
+
+// Answers no retry can fix, whatever x-should-retry says: a refused prompt, a bad key, an
+// unknown model.
+std::optional<app_error> permanent_failure(unsigned status, const error_body& e,
+                                           const error_context& context) {
+  const std::string label(context.provider_label);
+  const std::string status_text = std::to_string(status);
+  if (is_content_policy_code(e.code)) {
+    return make_error(error_kind::content_policy_violation,
+                      e.message.empty() ? label + " refused this prompt under its content policy."
+                                        : label + " refused this prompt: " + e.message);
+  }
+  if (status == 401 || status == 403) {
+    return make_error(error_kind::provider_error, label + " rejected the server's API key (HTTP " +
+                                                      status_text +
+                                                      "). The administrator should check " +
+                                                      std::string(context.key_setting) + ".");
+  }
+  if (status == 404 || e.code == "model_not_found") {
+    return make_error(error_kind::provider_error,
+                      label + " does not offer the model '" + std::string(context.model) +
+                          "' to this account (or the endpoint is wrong).");
+  }
+  return std::nullopt;
+}
+
+// Every other failure: rate limits, conflicts and server trouble are worth another try (an empty
+// quota is not); other 4xx rejections are not, unless x-should-retry says so.
+provider_failure transient_failure(unsigned status, const error_body& e,
+                                   const error_context& context,
+                                   std::optional<std::chrono::milliseconds> retry_after) {
+  const std::string label(context.provider_label);
+  const std::string status_text = std::to_string(status);
+  std::optional<int> hint;
+  if (retry_after) hint = int(std::max<long long>(1, (retry_after->count() + 999) / 1000));
+  provider_failure failure{{}, true, retry_after};
+  if (status == 429 && (e.code == "insufficient_quota" || e.type == "insufficient_quota")) {
+    failure.error = make_error(error_kind::rate_limited,
+                               label + " reports that the account is out of quota or budget.");
+    failure.error.retry_after_seconds = hint;
+    failure.retryable = false;  // retrying cannot help until someone adds credit
+  } else if (status == 429) {
+    failure.error = make_error(error_kind::rate_limited,
+                               label + " is rate limiting requests; try again shortly.");
+    failure.error.retry_after_seconds = hint.value_or(10);
+  } else if (status == 408 || status == 409) {
+    failure.error =
+        make_error(error_kind::provider_error,
+                   label + " could not complete the request (HTTP " + status_text + ").");
+  } else if (status == 503 || status == 502 || status == 504) {
+    failure.error = make_error(error_kind::provider_unavailable,
+                               label + " is temporarily unavailable (HTTP " + status_text + ").");
+    failure.error.retry_after_seconds = hint;
+  } else if (status >= 500) {
+    failure.error = make_error(error_kind::provider_error,
+                               label + " had an internal error (HTTP " + status_text + ").");
+  } else {
+    failure.error =
+        make_error(error_kind::provider_error,
+                   e.message.empty() ? label + " rejected the request (HTTP " + status_text + ")."
+                                     : label + " rejected the request: " + e.message);
+    failure.retryable = false;
+  }
+  return failure;
+}
+
+}  // namespace
+
 provider_failure classify_error_response(unsigned status, std::string_view body,
                                          std::optional<std::string_view> retry_after_ms,
                                          std::optional<std::string_view> retry_after,
                                          std::optional<std::string_view> should_retry,
                                          const error_context& context, util::sys_time now) {
-  std::string code, type, message;
-  boost::system::error_code ec;
-  const json::value value = json::parse(body, ec);
-  if (!ec && value.is_object()) {
-    if (const auto* error = value.as_object().if_contains("error"); error && error->is_object()) {
-      const auto& e = error->as_object();
-      auto text = [&](std::string_view key) -> std::string {
-        const auto* v = e.if_contains(key);
-        return v && v->is_string() ? std::string(v->as_string()) : std::string();
-      };
-      code = text("code");
-      type = text("type");
-      message = text("message");
-      // Azure puts the policy verdict in inner_error.code.
-      if (const auto* inner = e.if_contains("inner_error"); inner && inner->is_object()) {
-        if (const auto* ic = inner->as_object().if_contains("code");
-            ic && ic->is_string() && ic->as_string() == "ResponsibleAIPolicyViolation") {
-          code = "content_policy_violation";
-        }
-      }
-    }
+  const error_body parsed = parse_error_body(body);
+  if (auto permanent = permanent_failure(status, parsed, context)) {
+    return provider_failure{std::move(*permanent), false,
+                            parse_retry_after(retry_after_ms, retry_after, now)};
   }
-  const std::string label(context.provider_label);
-  provider_failure failure;
-  failure.retry_after = parse_retry_after(retry_after_ms, retry_after, now);
-  const auto seconds_hint = [&]() -> std::optional<int> {
-    if (!failure.retry_after) return std::nullopt;
-    return int(std::max<long long>(1, (failure.retry_after->count() + 999) / 1000));
-  };
-
-  if (code == "content_policy_violation" || code == "moderation_blocked" ||
-      code == "contentFilter" || code == "content_filter") {
-    failure.error =
-        make_error(error_kind::content_policy_violation,
-                   message.empty() ? label + " refused this prompt under its content policy."
-                                   : label + " refused this prompt: " + message);
-    return failure;
-  }
-  if (status == 401 || status == 403) {
-    failure.error = make_error(error_kind::provider_error,
-                               label + " rejected the server's API key (HTTP " +
-                                   std::to_string(status) + "). The administrator should check " +
-                                   std::string(context.key_setting) + ".");
-    return failure;
-  }
-  if (status == 404 || code == "model_not_found") {
-    failure.error = make_error(error_kind::provider_error,
-                               label + " does not offer the model '" + std::string(context.model) +
-                                   "' to this account (or the endpoint is wrong).");
-    return failure;
-  }
-  if (status == 429) {
-    if (code == "insufficient_quota" || type == "insufficient_quota") {
-      failure.error = make_error(error_kind::rate_limited,
-                                 label + " reports that the account is out of quota or budget.");
-      failure.error.retry_after_seconds = seconds_hint();
-      return failure;  // retrying cannot help until someone adds credit
-    }
-    failure.error = make_error(error_kind::rate_limited,
-                               label + " is rate limiting requests; try again shortly.");
-    failure.error.retry_after_seconds = seconds_hint().value_or(10);
-    failure.retryable = true;
-  } else if (status == 408 || status == 409) {
-    failure.error =
-        make_error(error_kind::provider_error, label + " could not complete the request (HTTP " +
-                                                   std::to_string(status) + ").");
-    failure.retryable = true;
-  } else if (status == 503 || status == 502 || status == 504) {
-    failure.error =
-        make_error(error_kind::provider_unavailable,
-                   label + " is temporarily unavailable (HTTP " + std::to_string(status) + ").");
-    failure.error.retry_after_seconds = seconds_hint();
-    failure.retryable = true;
-  } else if (status >= 500) {
-    failure.error = make_error(error_kind::provider_error, label + " had an internal error (HTTP " +
-                                                               std::to_string(status) + ").");
-    failure.retryable = true;
-  } else {
-    failure.error = make_error(
-        error_kind::provider_error,
-        message.empty() ? label + " rejected the request (HTTP " + std::to_string(status) + ")."
-                        : label + " rejected the request: " + message);
-  }
+  auto failure = transient_failure(status, parsed, context,
+                                   parse_retry_after(retry_after_ms, retry_after, now));
+  if (failure.error.kind == error_kind::rate_limited && !failure.retryable) return failure;
   if (should_retry == "false") failure.retryable = false;
   if (should_retry == "true") failure.retryable = true;
   return failure;

@@ -8,17 +8,20 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
-#include "providers/image_provider.hpp"
+#include "core/ports/image_provider.hpp"
+#include "core/provider_kind.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace visionary::providers {
 
 enum class openai_flavor { openai, azure, compatible };
 
+[[nodiscard]] core::provider_kind provider_kind_of(openai_flavor flavor);
+
 // JSON body for POST .../images/generations. GPT image models get no response_format (they reject
 // it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires.
-[[nodiscard]] std::string build_generation_body(const generation_request& request,
+[[nodiscard]] std::string build_generation_body(const core::generation_request& request,
                                                 std::string_view model, openai_flavor flavor);
 
 struct image_item {
@@ -28,11 +31,10 @@ struct image_item {
 };
 
 // provider_error for malformed JSON, a missing data array or items without b64_json/url.
-[[nodiscard]] core::outcome<std::vector<image_item>> parse_generation_response(
-    std::string_view body);
+[[nodiscard]] outcome<std::vector<image_item>> parse_generation_response(std::string_view body);
 
 struct provider_failure {
-  core::app_error error;
+  app_error error;
   bool retryable = false;
   std::optional<std::chrono::milliseconds> retry_after;
 };

@@ -7,13 +7,11 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
+#include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
 #include "util/text.hpp"
 
 namespace visionary::providers {
-
-using core::error_kind;
-using core::make_error;
 
 namespace {
 
@@ -31,9 +29,8 @@ std::string seconds_text(std::chrono::milliseconds d) {
 openai_provider::openai_provider(openai_provider_settings settings, net::http_client& client)
     : settings_(std::move(settings)),
       client_(client),
-      capabilities_(core::capabilities_for(settings_.name, settings_.model)) {
-  while (!settings_.base_url.empty() && settings_.base_url.back() == '/')
-    settings_.base_url.pop_back();
+      capabilities_(core::capabilities_for(provider_kind_of(settings_.flavor), settings_.model)) {
+  settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
 std::string openai_provider::endpoint() const {
@@ -56,7 +53,7 @@ std::string openai_provider::label() const {
   return "The provider";
 }
 
-boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
+boost::asio::awaitable<outcome<std::string>> openai_provider::download(
     const std::string& url, const std::string& request_id) {
   auto parsed = boost::urls::parse_uri(url);
   if (!parsed || (parsed->scheme_id() != boost::urls::scheme::https &&
@@ -72,17 +69,12 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
   request.headers = {{"Accept", "image/*"}, {"X-Request-Id", request_id}};
   auto response = co_await client_.send(std::move(request));
   if (!response) {
-    if (response.error().kind == net::transport_failure::timeout) {
-      co_return make_error(error_kind::provider_timeout,
-                           "Downloading the generated image timed out.");
-    }
-    if (response.error().kind == net::transport_failure::response_too_large) {
-      co_return make_error(error_kind::provider_error,
-                           "The generated image is larger than the allowed size.");
-    }
-    co_return make_error(
-        error_kind::provider_unavailable,
-        "The generated image could not be downloaded: " + response.error().message);
+    spdlog::warn("[{}] downloading a generated image failed: {}", request_id,
+                 response.error().message);
+    co_return provider_error_from(response.error(),
+                                  {"Downloading the generated image timed out.",
+                                   "The generated image is larger than the allowed size.",
+                                   "The generated image could not be downloaded; try again."});
   }
   if (response->status != 200) {
     co_return make_error(
@@ -98,98 +90,111 @@ boost::asio::awaitable<core::outcome<std::string>> openai_provider::download(
   co_return std::move(response->body);
 }
 
-boost::asio::awaitable<core::outcome<std::vector<generated_image>>> openai_provider::generate(
-    const generation_request& request) {
-  const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
+net::http_request openai_provider::generation_call(const core::generation_request& request,
+                                                   const std::string& body) const {
+  net::http_request http;
+  http.method = "POST";
+  http.url = endpoint();
+  http.body = body;
+  http.timeout = settings_.timeout;
+  // base64 inflates by 4/3; n images per answer.
+  http.max_response_bytes =
+      settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
+  http.headers = {{"Content-Type", "application/json"},
+                  {"Accept", "application/json"},
+                  {"X-Request-Id", request.request_id}};
+  if (settings_.flavor == openai_flavor::azure) {
+    http.headers.emplace_back("api-key", settings_.api_key);
+  } else if (!settings_.api_key.empty()) {
+    http.headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
+  }
+  return http;
+}
+
+// The images of a successful answer: inline base64, or links downloaded one by one.
+boost::asio::awaitable<outcome<std::vector<core::generated_image>>> openai_provider::images_of(
+    std::string_view body, const std::string& request_id) {
+  auto items = parse_generation_response(body);
+  if (!items) co_return items.error();
+  std::vector<core::generated_image> images;
+  for (auto& item : *items) {
+    core::generated_image image;
+    image.revised_prompt = std::move(item.revised_prompt);
+    if (item.b64_json) {
+      auto bytes = util::base64_decode(*item.b64_json);
+      if (!bytes) {
+        co_return make_error(error_kind::provider_error,
+                             label() + " sent image data that is not valid base64.");
+      }
+      image.bytes = std::move(*bytes);
+    } else {
+      auto bytes = co_await download(*item.url, request_id);
+      if (!bytes) co_return bytes.error();
+      image.bytes = std::move(*bytes);
+    }
+    images.push_back(std::move(image));
+  }
+  co_return images;
+}
+
+// One failed attempt: the error to report, and how long to wait before the next try (none: stop).
+struct openai_provider::attempt_failure {
+  app_error error;
+  std::optional<std::chrono::milliseconds> wait;
+};
+
+openai_provider::attempt_failure openai_provider::transport_failed(
+    const net::transport_error& failure, int attempt) const {
+  auto error = provider_error_from(
+      failure, {label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.",
+                label() + " sent an answer larger than allowed.",
+                label() + " could not be reached; try again later."});
+  if (error.kind != error_kind::provider_unavailable) return {std::move(error), std::nullopt};
+  return {std::move(error), backoff_delay(attempt, jitter01())};
+}
+
+openai_provider::attempt_failure openai_provider::answer_failed(const net::http_response& response,
+                                                                int attempt) const {
   // error_context holds views: the label must outlive it, so it gets a name here.
   const std::string provider_label = label();
   const error_context context{
-      provider_label, settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
+      provider_label,
+      settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
       settings_.model};
+  auto failure =
+      classify_error_response(response.status, response.body, response.header("retry-after-ms"),
+                              response.header("retry-after"), response.header("x-should-retry"),
+                              context, std::chrono::system_clock::now());
+  if (!failure.retryable) return {std::move(failure.error), std::nullopt};
+  const auto wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
+  // A wait longer than allowed: the caller is better off knowing now.
+  if (wait > settings_.max_retry_wait) return {std::move(failure.error), std::nullopt};
+  return {std::move(failure.error), wait};
+}
+
+boost::asio::awaitable<outcome<std::vector<core::generated_image>>> openai_provider::generate(
+    const core::generation_request& request) {
+  const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
   auto executor = co_await boost::asio::this_coro::executor;
-  core::app_error last_error =
-      make_error(error_kind::provider_unavailable, label() + " could not be reached.");
-
-  for (int attempt = 0; attempt <= settings_.max_retries; ++attempt) {
-    net::http_request http;
-    http.method = "POST";
-    http.url = endpoint();
-    http.body = body;
-    http.timeout = settings_.timeout;
-    // base64 inflates by 4/3; n images per answer.
-    http.max_response_bytes =
-        settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
-    http.headers = {{"Content-Type", "application/json"},
-                    {"Accept", "application/json"},
-                    {"X-Request-Id", request.request_id}};
-    if (settings_.flavor == openai_flavor::azure) {
-      http.headers.emplace_back("api-key", settings_.api_key);
-    } else if (!settings_.api_key.empty()) {
-      http.headers.emplace_back("Authorization", "Bearer " + settings_.api_key);
-    }
-
-    std::optional<std::chrono::milliseconds> wait;
-    auto response = co_await client_.send(std::move(http));
-    if (!response) {
-      const auto& failure = response.error();
-      spdlog::warn("[{}] {} attempt {} failed: {}", request.request_id, settings_.name, attempt + 1,
-                   failure.message);
-      if (failure.kind == net::transport_failure::timeout) {
-        co_return make_error(
-            error_kind::provider_timeout,
-            label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.");
+  for (int attempt = 0;; ++attempt) {
+    auto response = co_await client_.send(generation_call(request, body));
+    if (response && response->status >= 200 && response->status < 300) {
+      auto images = co_await images_of(response->body, request.request_id);
+      if (images) {
+        spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id,
+                     name(), images->size(), attempt + 1);
       }
-      if (failure.kind == net::transport_failure::response_too_large) {
-        co_return make_error(error_kind::provider_error,
-                             label() + " sent an answer larger than allowed.");
-      }
-      if (failure.kind == net::transport_failure::invalid_url) {
-        co_return make_error(error_kind::provider_error, label() + " endpoint URL is not valid.");
-      }
-      last_error = make_error(error_kind::provider_unavailable,
-                              label() + " could not be reached; try again later.");
-      wait = backoff_delay(attempt, jitter01());
-    } else if (response->status >= 200 && response->status < 300) {
-      auto items = parse_generation_response(response->body);
-      if (!items) co_return items.error();
-      std::vector<generated_image> images;
-      for (auto& item : *items) {
-        generated_image image;
-        image.revised_prompt = std::move(item.revised_prompt);
-        if (item.b64_json) {
-          auto bytes = util::base64_decode(*item.b64_json);
-          if (!bytes)
-            co_return make_error(error_kind::provider_error,
-                                 label() + " sent image data that is not valid base64.");
-          image.bytes = std::move(*bytes);
-        } else {
-          auto bytes = co_await download(*item.url, request.request_id);
-          if (!bytes) co_return bytes.error();
-          image.bytes = std::move(*bytes);
-        }
-        images.push_back(std::move(image));
-      }
-      spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id,
-                   settings_.name, images.size(), attempt + 1);
       co_return images;
-    } else {
-      auto failure = classify_error_response(
-          response->status, response->body, response->header("retry-after-ms"),
-          response->header("retry-after"), response->header("x-should-retry"), context,
-          std::chrono::system_clock::now());
-      spdlog::warn("[{}] {} attempt {} answered HTTP {} ({})", request.request_id, settings_.name,
-                   attempt + 1, response->status, core::error_code(failure.error.kind));
-      if (!failure.retryable) co_return failure.error;
-      last_error = failure.error;
-      wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
-      if (*wait > settings_.max_retry_wait)
-        co_return failure.error;  // the caller is better off knowing now
     }
-    if (attempt == settings_.max_retries) break;
-    boost::asio::steady_timer timer(executor, *wait);
+    const auto failed =
+        response ? answer_failed(*response, attempt) : transport_failed(response.error(), attempt);
+    spdlog::warn("[{}] {} attempt {} failed: {} ({})", request.request_id, name(), attempt + 1,
+                 response ? "HTTP " + std::to_string(response->status) : response.error().message,
+                 error_code(failed.error.kind));
+    if (!failed.wait || attempt >= settings_.max_retries) co_return failed.error;
+    boost::asio::steady_timer timer(executor, *failed.wait);
     co_await timer.async_wait(boost::asio::use_awaitable);
   }
-  co_return last_error;
 }
 
 }  // namespace visionary::providers

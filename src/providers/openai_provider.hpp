@@ -6,14 +6,13 @@
 #include <chrono>
 #include <string>
 
+#include "core/ports/image_provider.hpp"
 #include "net/http_client.hpp"
-#include "providers/image_provider.hpp"
 #include "providers/openai_protocol.hpp"
 
 namespace visionary::providers {
 
 struct openai_provider_settings {
-  std::string name = "openai";  // "openai", "azure-openai" or "openai-compatible"
   openai_flavor flavor = openai_flavor::openai;
   std::string base_url = "https://api.openai.com/v1";  // Azure: https://{resource}.openai.azure.com
   std::string api_key;
@@ -25,20 +24,31 @@ struct openai_provider_settings {
   std::size_t max_image_bytes = 50 * 1024 * 1024;
 };
 
-class openai_provider final : public image_provider {
+class openai_provider final : public core::image_provider {
  public:
   openai_provider(openai_provider_settings settings, net::http_client& client);
 
-  boost::asio::awaitable<core::outcome<std::vector<generated_image>>> generate(
-      const generation_request& request) override;
-  std::string_view name() const override { return settings_.name; }
+  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+      const core::generation_request& request) override;
+  std::string_view name() const override {
+    return core::provider_kind_name(provider_kind_of(settings_.flavor));
+  }
   std::string_view model() const override { return settings_.model; }
   bool offline() const override { return false; }
   const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
-  boost::asio::awaitable<core::outcome<std::string>> download(const std::string& url,
-                                                              const std::string& request_id);
+  struct attempt_failure;
+  [[nodiscard]] net::http_request generation_call(const core::generation_request& request,
+                                                  const std::string& body) const;
+  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> images_of(
+      std::string_view body, const std::string& request_id);
+  [[nodiscard]] attempt_failure transport_failed(const net::transport_error& failure,
+                                                 int attempt) const;
+  [[nodiscard]] attempt_failure answer_failed(const net::http_response& response,
+                                              int attempt) const;
+  boost::asio::awaitable<outcome<std::string>> download(const std::string& url,
+                                                        const std::string& request_id);
   std::string endpoint() const;
   std::string label() const;
 

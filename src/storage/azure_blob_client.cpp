@@ -15,19 +15,9 @@
 
 namespace visionary::storage {
 
-using core::error_kind;
-using core::make_error;
-
 namespace {
 
 constexpr int max_attempts = 3;
-
-std::optional<std::uint64_t> parse_u64(std::string_view text) {
-  std::uint64_t value = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc{} || ptr != text.data() + text.size()) return std::nullopt;
-  return value;
-}
 
 std::string quoted(std::string_view etag) {
   if (!etag.empty() && etag.front() == '"') return std::string(etag);
@@ -38,8 +28,9 @@ bool retryable_status(unsigned status) {
   return status == 500 || status == 503 || status == 502 || status == 504;
 }
 
-blob_properties properties_from_headers(std::string name, const net::http_response& response) {
-  blob_properties p;
+core::blob_properties properties_from_headers(std::string name,
+                                              const net::http_response& response) {
+  core::blob_properties p;
   p.name = std::move(name);
   p.content_type =
       std::string(response.header("Content-Type").value_or("application/octet-stream"));
@@ -47,7 +38,8 @@ blob_properties properties_from_headers(std::string name, const net::http_respon
   if (auto modified = response.header("Last-Modified")) {
     p.last_modified = util::parse_rfc1123(*modified).value_or(util::sys_time{});
   }
-  p.size = parse_u64(response.header("Content-Length").value_or("")).value_or(0);
+  p.size =
+      util::parse_number<std::uint64_t>(response.header("Content-Length").value_or("")).value_or(0);
   for (const auto& [key, value] : response.headers) {
     const std::string lowered = util::to_lower_ascii(key);
     if (util::starts_with(lowered, "x-ms-meta-")) p.metadata[lowered.substr(10)] = value;
@@ -67,7 +59,7 @@ std::string azure_error_code(const net::http_response& response) {
   return {};
 }
 
-core::outcome<blob_page> parse_list_blobs(std::string_view xml) {
+outcome<core::blob_page> parse_list_blobs(std::string_view xml) {
   pugi::xml_document document;
   if (!document.load_buffer(xml.data(), xml.size())) {
     return make_error(error_kind::storage_error, "Azure Storage sent a listing that is not XML");
@@ -75,12 +67,13 @@ core::outcome<blob_page> parse_list_blobs(std::string_view xml) {
   const auto results = document.child("EnumerationResults");
   if (!results)
     return make_error(error_kind::storage_error, "Azure Storage sent an unexpected listing");
-  blob_page page;
+  core::blob_page page;
   for (auto blob : results.child("Blobs").children("Blob")) {
-    blob_properties p;
+    core::blob_properties p;
     p.name = blob.child("Name").text().as_string();
     const auto props = blob.child("Properties");
-    p.size = parse_u64(props.child("Content-Length").text().as_string()).value_or(0);
+    p.size = util::parse_number<std::uint64_t>(props.child("Content-Length").text().as_string())
+                 .value_or(0);
     p.content_type = props.child("Content-Type").text().as_string();
     p.etag = quoted(props.child("Etag").text().as_string());
     p.last_modified = util::parse_rfc1123(props.child("Last-Modified").text().as_string())
@@ -108,7 +101,7 @@ std::string azure_blob_client::blob_url(std::string_view container, std::string_
          util::percent_encode_path(name);
 }
 
-boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::call(call_spec spec) {
+net::http_request azure_blob_client::signed_request(const call_spec& spec) const {
   const std::string path =
       endpoint_path_ + "/" + spec.container +
       (spec.blob ? "/" + util::percent_encode_path(*spec.blob) : std::string());
@@ -119,32 +112,70 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
   }
   const std::string origin =
       account_.blob_endpoint.substr(0, account_.blob_endpoint.size() - endpoint_path_.size());
+  net::http_request request;
+  request.method = spec.method;
+  request.url = origin + path + query;
+  request.body = spec.body;
+  request.timeout = std::chrono::seconds{30};
+  request.headers = spec.headers;
+  request.headers.emplace_back("x-ms-date", util::format_rfc1123(std::chrono::system_clock::now()));
+  request.headers.emplace_back("x-ms-version", std::string(storage_api_version));
+  if (spec.method == "PUT" || spec.method == "POST") {
+    request.headers.emplace_back("Content-Length", std::to_string(spec.body.size()));
+  }
+  // Signing is the very last step, over the request exactly as it will be sent.
+  shared_key_request to_sign{spec.method, path, spec.query, request.headers};
+  request.headers.emplace_back("Authorization",
+                               shared_key_authorization(account_.name, account_.key, to_sign));
+  return request;
+}
+
+// What a final failed answer means to our callers, decided on its status and x-ms-error-code.
+app_error azure_blob_client::failure_error(const azure_failure& failure,
+                                           const call_spec& spec) const {
+  if (failure.status == 404 && failure.code == "ContainerNotFound") {
+    return make_error(
+        error_kind::storage_unavailable,
+        "The storage container '" + spec.container +
+            "' no longer exists; an administrator must restart the server to re-create it.");
+  }
+  if (failure.status == 404) return make_error(error_kind::not_found, "No such file.");
+  // A wrong key: Azure says AuthenticationFailed, Azurite AuthorizationFailure (which Azure also
+  // uses when network rules refuse the caller).
+  if (failure.status == 403 &&
+      (failure.code == "AuthenticationFailed" || failure.code == "AuthorizationFailure")) {
+    return make_error(error_kind::storage_error,
+                      "Azure Storage rejected the account key of '" + account_.name + "' (" +
+                          failure.code +
+                          "): check AccountKey in AZURE_STORAGE_CONNECTION_STRING and the "
+                          "account's network rules");
+  }
+  if (failure.status == 403) {
+    return make_error(error_kind::storage_error,
+                      "Azure Storage refused the request (" + failure.code +
+                          "): check the account key in AZURE_STORAGE_CONNECTION_STRING");
+  }
+  if (failure.status == 416) {
+    return make_error(error_kind::range_not_satisfiable, "The requested range is not satisfiable.");
+  }
+  if (retryable_status(failure.status)) {
+    return make_error(error_kind::storage_unavailable,
+                      "Azure Blob Storage is unavailable right now; try again shortly.");
+  }
+  return make_error(error_kind::storage_error,
+                    "Azure Storage answered " + std::to_string(failure.status) + " " +
+                        failure.code + " (request id " + failure.request_id + ")");
+}
+
+boost::asio::awaitable<outcome<net::http_response>> azure_blob_client::call(call_spec spec) {
   const bool idempotent = spec.method != "POST";
   auto executor = co_await boost::asio::this_coro::executor;
-
   for (int attempt = 1;; ++attempt) {
-    net::http_request request;
-    request.method = spec.method;
-    request.url = origin + path + query;
-    request.body = spec.body;
-    request.timeout = std::chrono::seconds{30};
-    request.headers = spec.headers;
-    request.headers.emplace_back("x-ms-date",
-                                 util::format_rfc1123(std::chrono::system_clock::now()));
-    request.headers.emplace_back("x-ms-version", std::string(storage_api_version));
-    if (spec.method == "PUT" || spec.method == "POST") {
-      request.headers.emplace_back("Content-Length", std::to_string(spec.body.size()));
-    }
-    // Signing is the very last step, over the request exactly as it will be sent.
-    shared_key_request signed_request{spec.method, path, spec.query, request.headers};
-    request.headers.emplace_back(
-        "Authorization", shared_key_authorization(account_.name, account_.key, signed_request));
-
-    ++requests_sent_;
-    auto response = co_await http_.send(std::move(request));
+    auto response = co_await http_.send(signed_request(spec));
     const bool last = attempt >= max_attempts || !idempotent;
     if (!response) {
-      spdlog::warn("Azure Storage {} {} failed: {}", spec.method, path, response.error().message);
+      spdlog::warn("Azure Storage {} {} failed: {}", spec.method, spec.container,
+                   response.error().message);
       if (last) {
         co_return make_error(error_kind::storage_unavailable,
                              "Azure Blob Storage cannot be reached right now; try again shortly.");
@@ -156,31 +187,9 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
       const azure_failure failure{response->status, azure_error_code(*response),
                                   std::string(response->header("x-ms-request-id").value_or(""))};
       if (!retryable_status(failure.status) || last) {
-        spdlog::warn("Azure Storage {} {} answered {} {} (request id {})", spec.method, path,
-                     failure.status, failure.code, failure.request_id);
-        if (failure.status == 404 && failure.code == "ContainerNotFound") {
-          co_return make_error(
-              error_kind::storage_unavailable,
-              "The storage container '" + spec.container +
-                  "' no longer exists; an administrator must restart the server to re-create it.");
-        }
-        if (failure.status == 404) co_return make_error(error_kind::not_found, "No such file.");
-        if (failure.status == 403) {
-          co_return make_error(error_kind::storage_error,
-                               "Azure Storage refused the request (" + failure.code +
-                                   "): check the account key in AZURE_STORAGE_CONNECTION_STRING");
-        }
-        if (failure.status == 416) {
-          co_return make_error(error_kind::range_not_satisfiable,
-                               "The requested range is not satisfiable.");
-        }
-        if (retryable_status(failure.status)) {
-          co_return make_error(error_kind::storage_unavailable,
-                               "Azure Blob Storage is unavailable right now; try again shortly.");
-        }
-        co_return make_error(error_kind::storage_error,
-                             "Azure Storage answered " + std::to_string(failure.status) + " " +
-                                 failure.code + " (request id " + failure.request_id + ")");
+        spdlog::warn("Azure Storage {} in {} answered {} {} (request id {})", spec.method,
+                     spec.container, failure.status, failure.code, failure.request_id);
+        co_return failure_error(failure, spec);
       }
     }
     boost::asio::steady_timer timer(executor,
@@ -189,8 +198,7 @@ boost::asio::awaitable<core::outcome<net::http_response>> azure_blob_client::cal
   }
 }
 
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::create_container(
-    std::string container) {
+boost::asio::awaitable<outcome<void>> azure_blob_client::create_container(std::string container) {
   call_spec spec{"PUT",     std::move(container), std::nullopt, {{"restype", "container"}}, {}, {},
                  {201, 409}};
   auto response = co_await call(std::move(spec));
@@ -199,14 +207,14 @@ boost::asio::awaitable<core::outcome<void>> azure_blob_client::create_container(
     co_return make_error(error_kind::storage_error, "Azure Storage cannot create the container (" +
                                                         azure_error_code(*response) + ")");
   }
-  co_return core::outcome<void>{};
+  co_return outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::put_blob(std::string container,
-                                                                        std::string name,
-                                                                        std::string bytes,
-                                                                        std::string content_type,
-                                                                        blob_metadata metadata) {
+boost::asio::awaitable<outcome<void>> azure_blob_client::put_blob(std::string container,
+                                                                  std::string name,
+                                                                  std::string bytes,
+                                                                  std::string content_type,
+                                                                  core::blob_metadata metadata) {
   std::vector<std::pair<std::string, std::string>> headers{{"x-ms-blob-type", "BlockBlob"},
                                                            {"Content-Type", content_type}};
   for (const auto& [key, value] : metadata) headers.emplace_back("x-ms-meta-" + key, value);
@@ -215,11 +223,11 @@ boost::asio::awaitable<core::outcome<void>> azure_blob_client::put_blob(std::str
                  {201}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
-  co_return core::outcome<void>{};
+  co_return outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
-    std::string container, std::string name, std::optional<byte_range> range) {
+boost::asio::awaitable<outcome<core::blob_content>> azure_blob_client::get_blob(
+    std::string container, std::string name, std::optional<core::byte_range> range) {
   std::vector<std::pair<std::string, std::string>> headers;
   if (range) {
     headers.emplace_back("x-ms-range",
@@ -229,7 +237,7 @@ boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
   call_spec spec{"GET", std::move(container), name, {}, std::move(headers), {}, {200, 206}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
-  blob_content content;
+  core::blob_content content;
   content.properties = properties_from_headers(std::move(name), *response);
   if (response->status == 206) {
     // Content-Range: bytes first-last/total
@@ -238,9 +246,9 @@ boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
     const auto slash = value.find('/');
     if (util::starts_with(value, "bytes ") && dash != std::string_view::npos &&
         slash != std::string_view::npos) {
-      const auto first = parse_u64(value.substr(6, dash - 6));
-      const auto last = parse_u64(value.substr(dash + 1, slash - dash - 1));
-      const auto total = parse_u64(value.substr(slash + 1));
+      const auto first = util::parse_number<std::uint64_t>(value.substr(6, dash - 6));
+      const auto last = util::parse_number<std::uint64_t>(value.substr(dash + 1, slash - dash - 1));
+      const auto total = util::parse_number<std::uint64_t>(value.substr(slash + 1));
       if (first && last && total) {
         content.served_range = std::make_pair(*first, *last);
         content.properties.size = *total;
@@ -251,23 +259,15 @@ boost::asio::awaitable<core::outcome<blob_content>> azure_blob_client::get_blob(
   co_return content;
 }
 
-boost::asio::awaitable<core::outcome<blob_properties>> azure_blob_client::get_properties(
-    std::string container, std::string name) {
-  call_spec spec{"HEAD", std::move(container), name, {}, {}, {}, {200}};
-  auto response = co_await call(std::move(spec));
-  if (!response) co_return response.error();
-  co_return properties_from_headers(std::move(name), *response);
-}
-
-boost::asio::awaitable<core::outcome<void>> azure_blob_client::delete_blob(std::string container,
-                                                                           std::string name) {
+boost::asio::awaitable<outcome<void>> azure_blob_client::delete_blob(std::string container,
+                                                                     std::string name) {
   call_spec spec{"DELETE", std::move(container), std::move(name), {}, {}, {}, {202}};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
-  co_return core::outcome<void>{};
+  co_return outcome<void>{};
 }
 
-boost::asio::awaitable<core::outcome<blob_page>> azure_blob_client::list_blobs(
+boost::asio::awaitable<outcome<core::blob_page>> azure_blob_client::list_blobs(
     std::string container, std::string prefix, std::optional<std::string> marker, int max_results) {
   std::vector<std::pair<std::string, std::string>> query{
       {"restype", "container"},

@@ -10,8 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/ports/blob_store.hpp"
 #include "net/http_client.hpp"
-#include "storage/blob_store.hpp"
 #include "storage/connection_string.hpp"
 
 namespace visionary::storage {
@@ -25,7 +25,7 @@ struct azure_failure {
 };
 
 // Parses a List Blobs answer (EnumerationResults XML) into a page.
-[[nodiscard]] core::outcome<blob_page> parse_list_blobs(std::string_view xml);
+[[nodiscard]] outcome<core::blob_page> parse_list_blobs(std::string_view xml);
 // The error code of a failed answer: the x-ms-error-code header, else <Error><Code>.
 [[nodiscard]] std::string azure_error_code(const net::http_response& response);
 
@@ -33,27 +33,22 @@ class azure_blob_client {
  public:
   azure_blob_client(azure_storage_account account, net::http_client& http);
 
-  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> create_container(std::string container);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> put_blob(std::string container,
-                                                                     std::string name,
-                                                                     std::string bytes,
-                                                                     std::string content_type,
-                                                                     blob_metadata metadata);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_content>> get_blob(
-      std::string container, std::string name, std::optional<byte_range> range);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_properties>> get_properties(
-      std::string container, std::string name);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<void>> delete_blob(std::string container,
-                                                                        std::string name);
-  [[nodiscard]] boost::asio::awaitable<core::outcome<blob_page>> list_blobs(
+  [[nodiscard]] boost::asio::awaitable<outcome<void>> create_container(std::string container);
+  [[nodiscard]] boost::asio::awaitable<outcome<void>> put_blob(std::string container,
+                                                               std::string name, std::string bytes,
+                                                               std::string content_type,
+                                                               core::blob_metadata metadata);
+  [[nodiscard]] boost::asio::awaitable<outcome<core::blob_content>> get_blob(
+      std::string container, std::string name, std::optional<core::byte_range> range);
+  [[nodiscard]] boost::asio::awaitable<outcome<void>> delete_blob(std::string container,
+                                                                  std::string name);
+  [[nodiscard]] boost::asio::awaitable<outcome<core::blob_page>> list_blobs(
       std::string container, std::string prefix, std::optional<std::string> marker,
       int max_results);
 
   // https://acct.blob.core.windows.net/{container}/{encoded name} (path-style for the emulator).
   [[nodiscard]] std::string blob_url(std::string_view container, std::string_view name) const;
   [[nodiscard]] const azure_storage_account& account() const { return account_; }
-  // Requests sent so far (every attempt counts); lets benchmarks show calls per gallery page.
-  [[nodiscard]] std::size_t requests_sent() const { return requests_sent_.load(); }
 
  private:
   struct call_spec {
@@ -65,12 +60,13 @@ class azure_blob_client {
     std::string body;
     std::vector<unsigned> expected;  // success statuses
   };
-  boost::asio::awaitable<core::outcome<net::http_response>> call(call_spec spec);
+  boost::asio::awaitable<outcome<net::http_response>> call(call_spec spec);
+  [[nodiscard]] net::http_request signed_request(const call_spec& spec) const;
+  [[nodiscard]] app_error failure_error(const azure_failure& failure, const call_spec& spec) const;
 
   azure_storage_account account_;
   net::http_client& http_;
   std::string endpoint_path_;  // "/devstoreaccount1" for path-style endpoints, else ""
-  std::atomic<std::size_t> requests_sent_{0};
 };
 
 }  // namespace visionary::storage

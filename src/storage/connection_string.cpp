@@ -8,9 +8,6 @@
 
 namespace visionary::storage {
 
-using core::error_kind;
-using core::make_error;
-
 namespace {
 
 constexpr std::string_view emulator_account = "devstoreaccount1";
@@ -19,7 +16,7 @@ constexpr std::string_view emulator_key =
 
 }  // namespace
 
-core::outcome<azure_storage_account> parse_connection_string(std::string_view text) {
+outcome<azure_storage_account> parse_connection_string(std::string_view text) {
   auto bad = [](std::string what) {
     return make_error(error_kind::invalid_request, "AZURE_STORAGE_CONNECTION_STRING " + what);
   };
@@ -57,7 +54,7 @@ core::outcome<azure_storage_account> parse_connection_string(std::string_view te
 
   if (!parts["blobendpoint"].empty()) {
     std::string endpoint = parts["blobendpoint"];
-    while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+    endpoint = util::without_trailing_slashes(endpoint);
     auto url = boost::urls::parse_absolute_uri(endpoint);
     if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
       return bad("has a BlobEndpoint that is not an http(s) URL");

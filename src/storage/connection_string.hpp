@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 
 namespace visionary::storage {
 
@@ -20,6 +20,6 @@ struct azure_storage_account {
 };
 
 // invalid_request with a message saying which part is missing or malformed (never echoing the key).
-[[nodiscard]] core::outcome<azure_storage_account> parse_connection_string(std::string_view text);
+[[nodiscard]] outcome<azure_storage_account> parse_connection_string(std::string_view text);
 
 }  // namespace visionary::storage

@@ -18,21 +18,19 @@
 namespace visionary::storage {
 
 namespace fs = std::filesystem;
-using core::error_kind;
-using core::make_error;
 
 namespace {
 
 constexpr std::string_view temp_prefix = ".tmp-";
 constexpr std::string_view blob_suffix = ".blob";
 
-core::app_error io_error(std::string_view what, const fs::path& path, int error_number) {
+app_error io_error(std::string_view what, const fs::path& path, int error_number) {
   return make_error(error_kind::storage_error,
                     std::string(what) + " " + path.string() + ": " + std::strerror(error_number));
 }
 
 // Writes bytes to a temp file beside target, fsyncs it, renames it over target, fsyncs the folder.
-core::outcome<void> write_atomically(const fs::path& target, std::string_view bytes) {
+outcome<void> write_atomically(const fs::path& target, std::string_view bytes) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return io_error("cannot create folder for", target, ec.value());
@@ -78,25 +76,17 @@ std::optional<std::string> read_whole_file(const fs::path& path) {
 }
 
 std::string guess_content_type(std::string_view name) {
-  auto ends = [&](std::string_view suffix) {
-    return name.size() >= suffix.size() &&
-           util::iequals_ascii(name.substr(name.size() - suffix.size()), suffix);
-  };
-  if (ends(".png")) return "image/png";
-  if (ends(".webp")) return "image/webp";
-  if (ends(".jpg") || ends(".jpeg")) return "image/jpeg";
-  if (ends(".json")) return "application/json";
-  return "application/octet-stream";
+  return std::string(util::content_type_for_name(name));
 }
 
-std::string sidecar_json(const blob_properties& p) {
+std::string sidecar_json(const core::blob_properties& p) {
   boost::json::object metadata;
   for (const auto& [k, v] : p.metadata) metadata[k] = v;
   return boost::json::serialize(boost::json::object{
       {"contentType", p.content_type}, {"etag", p.etag}, {"metadata", std::move(metadata)}});
 }
 
-void apply_sidecar(blob_properties& p, std::string_view json_text) {
+void apply_sidecar(core::blob_properties& p, std::string_view json_text) {
   boost::system::error_code ec;
   const auto value = boost::json::parse(json_text, ec);
   if (ec || !value.is_object()) return;
@@ -121,8 +111,8 @@ bool is_temp_name(std::string_view name) {
 
 }  // namespace
 
-core::outcome<std::unique_ptr<fs_blob_store>> fs_blob_store::open(fs_blob_store_options options,
-                                                                  boost::asio::thread_pool& pool) {
+outcome<std::unique_ptr<fs_blob_store>> fs_blob_store::open(fs_blob_store_options options,
+                                                            boost::asio::thread_pool& pool) {
   std::error_code ec;
   fs::create_directories(options.data_dir, ec);
   if (ec) return io_error("cannot create data directory", options.data_dir, ec.value());
@@ -161,14 +151,14 @@ fs::path fs_blob_store::meta_path(std::string_view name) const {
   return meta_root_ / (std::string(name) + ".json");
 }
 
-core::outcome<void> fs_blob_store::scan() {
+outcome<void> fs_blob_store::scan() {
   std::error_code ec;
   fs::create_directories(blob_root_, ec);
   if (ec) return io_error("cannot create", blob_root_, ec.value());
   fs::create_directories(meta_root_, ec);
   if (ec) return io_error("cannot create", meta_root_, ec.value());
 
-  std::map<std::string, blob_properties, std::less<>> index;
+  std::map<std::string, core::blob_properties, std::less<>> index;
   std::vector<fs::path> stale;
   for (auto it = fs::recursive_directory_iterator(blob_root_, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -180,7 +170,7 @@ core::outcome<void> fs_blob_store::scan() {
     }
     if (!file.ends_with(blob_suffix)) continue;
     const std::string name = file.substr(0, file.size() - blob_suffix.size());
-    blob_properties p;
+    core::blob_properties p;
     p.name = name;
     p.size = it->file_size();
     p.last_modified = std::chrono::file_clock::to_sys(it->last_write_time());
@@ -210,10 +200,10 @@ core::outcome<void> fs_blob_store::scan() {
   return {};
 }
 
-core::outcome<void> fs_blob_store::put_blocking(const std::string& name, const std::string& bytes,
-                                                const std::string& content_type,
-                                                const blob_metadata& metadata) {
-  blob_properties p;
+outcome<void> fs_blob_store::put_blocking(const std::string& name, const std::string& bytes,
+                                          const std::string& content_type,
+                                          const core::blob_metadata& metadata) {
+  core::blob_properties p;
   p.name = name;
   p.size = bytes.size();
   p.content_type = content_type;
@@ -228,21 +218,21 @@ core::outcome<void> fs_blob_store::put_blocking(const std::string& name, const s
   return {};
 }
 
-boost::asio::awaitable<core::outcome<void>> fs_blob_store::put(std::string name, std::string bytes,
-                                                               std::string content_type,
-                                                               blob_metadata metadata) {
-  if (auto valid = validate_blob_name(name); !valid) co_return valid;
+boost::asio::awaitable<outcome<void>> fs_blob_store::put(std::string name, std::string bytes,
+                                                         std::string content_type,
+                                                         core::blob_metadata metadata) {
+  if (auto valid = core::validate_blob_name(name); !valid) co_return valid;
   if (is_temp_name(name)) {
     co_return make_error(error_kind::invalid_request, "Blob names must not start with .tmp-");
   }
-  if (auto valid = validate_metadata(metadata); !valid) co_return valid;
+  if (auto valid = core::validate_metadata(metadata); !valid) co_return valid;
   co_return co_await util::run_blocking(
       pool_, [&]() { return put_blocking(name, bytes, content_type, metadata); });
 }
 
-core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
-                                                        const std::optional<byte_range>& range) {
-  blob_content content;
+outcome<core::blob_content> fs_blob_store::get_blocking(
+    const std::string& name, const std::optional<core::byte_range>& range) {
+  core::blob_content content;
   {
     std::lock_guard lock(mutex_);
     const auto it = index_.find(name);
@@ -282,15 +272,15 @@ core::outcome<blob_content> fs_blob_store::get_blocking(const std::string& name,
   return content;
 }
 
-boost::asio::awaitable<core::outcome<blob_content>> fs_blob_store::get(
-    std::string name, std::optional<byte_range> range) {
-  if (auto valid = validate_blob_name(name); !valid) {
+boost::asio::awaitable<outcome<core::blob_content>> fs_blob_store::get(
+    std::string name, std::optional<core::byte_range> range) {
+  if (auto valid = core::validate_blob_name(name); !valid) {
     co_return make_error(error_kind::not_found, "No such file.");
   }
   co_return co_await util::run_blocking(pool_, [&]() { return get_blocking(name, range); });
 }
 
-core::outcome<void> fs_blob_store::remove_blocking(const std::string& name) {
+outcome<void> fs_blob_store::remove_blocking(const std::string& name) {
   {
     std::lock_guard lock(mutex_);
     if (index_.erase(name) == 0) return make_error(error_kind::not_found, "No such file.");
@@ -302,16 +292,16 @@ core::outcome<void> fs_blob_store::remove_blocking(const std::string& name) {
   return {};
 }
 
-boost::asio::awaitable<core::outcome<void>> fs_blob_store::remove(std::string name) {
-  if (auto valid = validate_blob_name(name); !valid) {
+boost::asio::awaitable<outcome<void>> fs_blob_store::remove(std::string name) {
+  if (auto valid = core::validate_blob_name(name); !valid) {
     co_return make_error(error_kind::not_found, "No such file.");
   }
   co_return co_await util::run_blocking(pool_, [&]() { return remove_blocking(name); });
 }
 
-boost::asio::awaitable<core::outcome<blob_page>> fs_blob_store::list(
+boost::asio::awaitable<outcome<core::blob_page>> fs_blob_store::list(
     std::string prefix, std::optional<std::string> marker, int max_results) {
-  blob_page page;
+  core::blob_page page;
   const std::size_t limit = std::size_t(std::clamp(max_results, 1, 5000));
   std::lock_guard lock(mutex_);
   auto it = marker && *marker >= prefix ? index_.upper_bound(*marker) : index_.lower_bound(prefix);
@@ -325,15 +315,15 @@ boost::asio::awaitable<core::outcome<blob_page>> fs_blob_store::list(
   co_return page;
 }
 
-std::optional<blob_properties> fs_blob_store::find(std::string_view name) const {
+std::optional<core::blob_properties> fs_blob_store::find(std::string_view name) const {
   std::lock_guard lock(mutex_);
   const auto it = index_.find(name);
   if (it == index_.end()) return std::nullopt;
   return it->second;
 }
 
-signed_link fs_blob_store::read_link(std::string_view name, std::string_view content_type,
-                                     util::sys_time expires_at) const {
+core::signed_link fs_blob_store::read_link(std::string_view name, std::string_view content_type,
+                                           util::sys_time expires_at) const {
   blob_sas_values v;
   v.account = options_.account;
   v.container = options_.container;
@@ -342,15 +332,19 @@ signed_link fs_blob_store::read_link(std::string_view name, std::string_view con
   v.protocol = "https,http";
   v.content_type = content_type;
   const std::string sig = sign_blob_sas(options_.signing_key, v);
-  return signed_link{options_.link_prefix + "/" + options_.container + "/" +
-                         util::percent_encode_path(name) + "?" + blob_sas_query(v, sig),
-                     expires_at};
+  return core::signed_link{options_.link_prefix + "/" + options_.container + "/" +
+                               util::percent_encode_path(name) + "?" + blob_sas_query(v, sig),
+                           expires_at};
 }
 
-core::outcome<blob_sas_values> fs_blob_store::verify_link(
+outcome<core::link_grant> fs_blob_store::verify_link(
     std::string_view container, std::string_view name,
     const std::vector<std::pair<std::string, std::string>>& query, util::sys_time now) const {
-  return verify_blob_read_sas(options_.signing_key, options_.account, container, name, query, now);
+  auto values =
+      verify_blob_read_sas(options_.signing_key, options_.account, container, name, query, now);
+  if (!values) return values.error();
+  return core::link_grant{util::parse_iso_utc(values->expires_on).value_or(now),
+                          std::move(values->content_type)};
 }
 
 }  // namespace visionary::storage

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <utility>
 
-#include "storage/blob_store.hpp"
+#include "core/ports/link_serving_store.hpp"
 #include "storage/sas.hpp"
 
 namespace visionary::storage {
@@ -25,42 +25,41 @@ struct fs_blob_store_options {
   std::string account = "visionary";   // account name in the SAS canonical resource
 };
 
-class fs_blob_store final : public blob_store {
+class fs_blob_store final : public core::link_serving_store {
  public:
   // Startup: creates the folders, takes the lock, scans existing blobs, removes stale temp files.
-  [[nodiscard]] static core::outcome<std::unique_ptr<fs_blob_store>> open(
-      fs_blob_store_options options, boost::asio::thread_pool& pool);
+  [[nodiscard]] static outcome<std::unique_ptr<fs_blob_store>> open(fs_blob_store_options options,
+                                                                    boost::asio::thread_pool& pool);
   ~fs_blob_store() override;
 
-  boost::asio::awaitable<core::outcome<void>> put(std::string name, std::string bytes,
-                                                  std::string content_type,
-                                                  blob_metadata metadata) override;
-  boost::asio::awaitable<core::outcome<blob_content>> get(std::string name,
-                                                          std::optional<byte_range> range) override;
-  boost::asio::awaitable<core::outcome<void>> remove(std::string name) override;
-  boost::asio::awaitable<core::outcome<blob_page>> list(std::string prefix,
+  boost::asio::awaitable<outcome<void>> put(std::string name, std::string bytes,
+                                            std::string content_type,
+                                            core::blob_metadata metadata) override;
+  boost::asio::awaitable<outcome<core::blob_content>> get(
+      std::string name, std::optional<core::byte_range> range) override;
+  boost::asio::awaitable<outcome<void>> remove(std::string name) override;
+  boost::asio::awaitable<outcome<core::blob_page>> list(std::string prefix,
                                                         std::optional<std::string> marker,
                                                         int max_results) override;
-  signed_link read_link(std::string_view name, std::string_view content_type,
-                        util::sys_time expires_at) const override;
+  core::signed_link read_link(std::string_view name, std::string_view content_type,
+                              util::sys_time expires_at) const override;
   std::string_view kind() const override { return "fs"; }
 
-  const std::string& container() const { return options_.container; }
-  // The properties of a blob from the in-memory index, without touching the disk.
-  [[nodiscard]] std::optional<blob_properties> find(std::string_view name) const;
-  // Verifies a presented link for reading container/name; returns the signed values.
-  [[nodiscard]] core::outcome<blob_sas_values> verify_link(
+  const std::string& container() const override { return options_.container; }
+  std::optional<core::blob_properties> find(std::string_view name) const override;
+  outcome<core::link_grant> verify_link(
       std::string_view container, std::string_view name,
-      const std::vector<std::pair<std::string, std::string>>& query, util::sys_time now) const;
+      const std::vector<std::pair<std::string, std::string>>& query,
+      util::sys_time now) const override;
 
  private:
   fs_blob_store(fs_blob_store_options options, boost::asio::thread_pool& pool, int lock_fd);
-  core::outcome<void> scan();
-  core::outcome<void> put_blocking(const std::string& name, const std::string& bytes,
-                                   const std::string& content_type, const blob_metadata& metadata);
-  core::outcome<blob_content> get_blocking(const std::string& name,
-                                           const std::optional<byte_range>& range);
-  core::outcome<void> remove_blocking(const std::string& name);
+  outcome<void> scan();
+  outcome<void> put_blocking(const std::string& name, const std::string& bytes,
+                             const std::string& content_type, const core::blob_metadata& metadata);
+  outcome<core::blob_content> get_blocking(const std::string& name,
+                                           const std::optional<core::byte_range>& range);
+  outcome<void> remove_blocking(const std::string& name);
   std::filesystem::path blob_path(std::string_view name) const;
   std::filesystem::path meta_path(std::string_view name) const;
 
@@ -70,7 +69,7 @@ class fs_blob_store final : public blob_store {
   std::filesystem::path blob_root_;
   std::filesystem::path meta_root_;
   mutable std::mutex mutex_;
-  std::map<std::string, blob_properties, std::less<>> index_;  // guarded by mutex_
+  std::map<std::string, core::blob_properties, std::less<>> index_;  // guarded by mutex_
 };
 
 }  // namespace visionary::storage

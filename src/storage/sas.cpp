@@ -2,14 +2,12 @@
 
 #include <set>
 
+#include "core/link_policy.hpp"
 #include "util/base64.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
 
 namespace visionary::storage {
-
-using core::error_kind;
-using core::make_error;
 
 std::string blob_sas_string_to_sign(const blob_sas_values& v) {
   std::string resource = "/blob/" + v.account + "/" + v.container + "/" + v.blob;
@@ -46,72 +44,56 @@ std::string blob_sas_query(const blob_sas_values& v, std::string_view signature)
   return q;
 }
 
-util::sys_time coarse_link_expiry(util::sys_time now) {
-  using namespace std::chrono;
-  constexpr auto grid = minutes{5};
-  const auto boundary = ceil<seconds>(now);
-  const auto since_epoch = boundary.time_since_epoch();
-  const auto remainder = since_epoch % grid;
-  const auto next = remainder == seconds{0} ? boundary : boundary + (grid - remainder);
-  return time_point_cast<util::sys_time::duration>(next + (max_link_lifetime - grid));
+namespace {
+
+// The signed fields of a read link as they arrived, before the signature is checked.
+struct signed_fields {
+  blob_sas_values values;
+  std::string resource_kind;
+  std::string signature;
+};
+
+// Where each accepted query parameter goes; parameters that are not listed and not refused are
+// unrelated (cache busters) and take no part in the signature.
+std::string* field_for(std::string_view name, signed_fields& f) {
+  if (name == "sv") return &f.values.version;
+  if (name == "sp") return &f.values.permissions;
+  if (name == "st") return &f.values.starts_on;
+  if (name == "se") return &f.values.expires_on;
+  if (name == "spr") return &f.values.protocol;
+  if (name == "sr") return &f.resource_kind;
+  if (name == "rscc") return &f.values.cache_control;
+  if (name == "rsct") return &f.values.content_type;
+  if (name == "sig") return &f.signature;
+  return nullptr;
 }
 
-core::outcome<blob_sas_values> verify_blob_read_sas(
-    std::string_view key, std::string_view account, std::string_view container,
-    std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
-    util::sys_time now) {
-  blob_sas_values v;
-  v.account = account;
-  v.container = container;
-  v.blob = blob;
-  v.permissions.clear();
-  v.version.clear();
-  std::string resource_kind, signature;
+bool is_refused_field(std::string_view name) {
+  return name == "si" || name == "sip" || name == "ses" || name == "rscd" || name == "rsce" ||
+         name == "rscl";
+}
+
+outcome<void> collect_signed_fields(const std::vector<std::pair<std::string, std::string>>& query,
+                                    signed_fields& fields) {
   std::set<std::string_view> seen;
   for (const auto& [name, value] : query) {
-    std::string* target = nullptr;
-    if (name == "sv")
-      target = &v.version;
-    else if (name == "sp")
-      target = &v.permissions;
-    else if (name == "st")
-      target = &v.starts_on;
-    else if (name == "se")
-      target = &v.expires_on;
-    else if (name == "spr")
-      target = &v.protocol;
-    else if (name == "sr")
-      target = &resource_kind;
-    else if (name == "rscc")
-      target = &v.cache_control;
-    else if (name == "rsct")
-      target = &v.content_type;
-    else if (name == "sig")
-      target = &signature;
-    else if (name == "si" || name == "sip" || name == "ses" || name == "rscd" || name == "rsce" ||
-             name == "rscl") {
+    if (is_refused_field(name)) {
       return make_error(error_kind::forbidden,
                         "This link uses a signed field that is not accepted.");
-    } else {
-      continue;  // unrelated parameters (cache busters) do not take part in the signature
     }
+    std::string* target = field_for(name, fields);
+    if (target == nullptr) continue;
     if (!seen.insert(name).second) {
       return make_error(error_kind::forbidden,
                         "This link repeats the signed field '" + name + "'.");
     }
     *target = value;
   }
-  if (signature.empty() || v.expires_on.empty() || v.version.empty()) {
-    return make_error(error_kind::forbidden, "This link is not signed.");
-  }
-  if (v.version != storage_api_version || resource_kind != "b") {
-    return make_error(error_kind::forbidden, "This link is not a blob read link.");
-  }
-  const std::string expected = sign_blob_sas(key, v);
-  if (!util::constant_time_equal(expected, signature)) {
-    return make_error(error_kind::forbidden, "This link's signature is not valid for this file.");
-  }
-  // Only now, with the signature proven, do the signed values mean anything.
+  return {};
+}
+
+// What a proven signature vouches for: read access, now inside the link's window.
+outcome<void> check_grant(const blob_sas_values& v, util::sys_time now) {
   if (v.permissions != "r") {
     return make_error(error_kind::forbidden, "This link does not grant read access.");
   }
@@ -120,7 +102,7 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
     return make_error(error_kind::forbidden,
                       "This link has expired; reload the gallery for a fresh one.");
   }
-  if (*expiry - now > max_link_lifetime + std::chrono::minutes{1}) {
+  if (*expiry - now > core::max_link_lifetime + std::chrono::minutes{1}) {
     return make_error(error_kind::forbidden, "This link's lifetime exceeds 30 minutes.");
   }
   if (!v.starts_on.empty()) {
@@ -129,6 +111,34 @@ core::outcome<blob_sas_values> verify_blob_read_sas(
       return make_error(error_kind::forbidden, "This link is not valid yet.");
     }
   }
+  return {};
+}
+
+}  // namespace
+
+outcome<blob_sas_values> verify_blob_read_sas(
+    std::string_view key, std::string_view account, std::string_view container,
+    std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
+    util::sys_time now) {
+  signed_fields fields;
+  fields.values.account = account;
+  fields.values.container = container;
+  fields.values.blob = blob;
+  fields.values.permissions.clear();
+  fields.values.version.clear();
+  if (auto collected = collect_signed_fields(query, fields); !collected) return collected.error();
+  const auto& v = fields.values;
+  if (fields.signature.empty() || v.expires_on.empty() || v.version.empty()) {
+    return make_error(error_kind::forbidden, "This link is not signed.");
+  }
+  if (v.version != storage_api_version || fields.resource_kind != "b") {
+    return make_error(error_kind::forbidden, "This link is not a blob read link.");
+  }
+  if (!util::constant_time_equal(sign_blob_sas(key, v), fields.signature)) {
+    return make_error(error_kind::forbidden, "This link's signature is not valid for this file.");
+  }
+  // Only now, with the signature proven, do the signed values mean anything.
+  if (auto granted = check_grant(v, now); !granted) return granted.error();
   return v;
 }
 

@@ -9,14 +9,12 @@
 #include <utility>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
 namespace visionary::storage {
 
 inline constexpr std::string_view storage_api_version = "2025-11-05";
-// No signed link lives longer than this.
-inline constexpr std::chrono::minutes max_link_lifetime{30};
 
 struct blob_sas_values {
   std::string account;
@@ -38,13 +36,9 @@ struct blob_sas_values {
 // "sv=...&spr=...&se=...&sr=b&sp=r[&rscc=...][&rsct=...]&sig=..." in the official SDK's order.
 [[nodiscard]] std::string blob_sas_query(const blob_sas_values& values, std::string_view signature);
 
-// Expiry on a coarse grid: the next 5-minute boundary plus 25 minutes, so a link stays the same
-// across refreshes within a window while never living longer than 30 minutes.
-[[nodiscard]] util::sys_time coarse_link_expiry(util::sys_time now);
-
 // Checks a presented SAS (decoded query parameters) for reading exactly account/container/blob.
 // On success returns the signed values (e.g. rscc/rsct to honour); forbidden otherwise.
-[[nodiscard]] core::outcome<blob_sas_values> verify_blob_read_sas(
+[[nodiscard]] outcome<blob_sas_values> verify_blob_read_sas(
     std::string_view key, std::string_view account, std::string_view container,
     std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
     util::sys_time now);

@@ -10,8 +10,6 @@
 namespace visionary::ui {
 
 namespace bhttp = boost::beast::http;
-using core::error_kind;
-using core::make_error;
 
 namespace {
 
@@ -39,16 +37,7 @@ struct asset_view {
 };
 
 std::string type_for(std::string_view path) {
-  auto ends = [&](std::string_view s) { return path.ends_with(s); };
-  if (ends(".html")) return "text/html; charset=utf-8";
-  if (ends(".js")) return "text/javascript; charset=utf-8";
-  if (ends(".css")) return "text/css; charset=utf-8";
-  if (ends(".svg")) return "image/svg+xml";
-  if (ends(".png")) return "image/png";
-  if (ends(".webp")) return "image/webp";
-  if (ends(".ico")) return "image/x-icon";
-  if (ends(".json")) return "application/json";
-  return "application/octet-stream";
+  return std::string(util::content_type_for_name(path));
 }
 
 std::optional<asset_view> load(const std::filesystem::path& web_root, const std::string& path) {

@@ -194,4 +194,31 @@ bool starts_with(std::string_view text, std::string_view prefix) {
   return text.substr(0, prefix.size()) == prefix;
 }
 
+std::string without_trailing_slashes(std::string_view url) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  return std::string(url);
+}
+
+std::string_view content_type_for_name(std::string_view name) {
+  static constexpr std::pair<std::string_view, std::string_view> types[] = {
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".webp", "image/webp"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".ico", "image/x-icon"},
+  };
+  for (const auto& [extension, type] : types) {
+    if (name.size() >= extension.size() &&
+        iequals_ascii(name.substr(name.size() - extension.size()), extension)) {
+      return type;
+    }
+  }
+  return "application/octet-stream";
+}
+
 }  // namespace visionary::util

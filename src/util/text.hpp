@@ -2,6 +2,7 @@
 // Pure functions; thread-safe.
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -32,5 +33,22 @@ namespace visionary::util {
 [[nodiscard]] std::string to_lower_ascii(std::string_view text);
 [[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
 [[nodiscard]] bool starts_with(std::string_view text, std::string_view prefix);
+
+// The whole text as a number (integer or floating point), else nullopt: no sign games, no
+// leading spaces, no trailing characters.
+template <class Number>
+[[nodiscard]] std::optional<Number> parse_number(std::string_view text) {
+  Number value{};
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc{} || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+// A base URL without its trailing slashes, so that base + "/path" never doubles them.
+[[nodiscard]] std::string without_trailing_slashes(std::string_view url);
+
+// The media type of a file from its extension (case-insensitive); application/octet-stream when
+// unknown. Text types carry "; charset=utf-8".
+[[nodiscard]] std::string_view content_type_for_name(std::string_view name);
 
 }  // namespace visionary::util

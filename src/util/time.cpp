@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdio>
 
+#include "util/text.hpp"
+
 namespace visionary::util {
 namespace {
 
@@ -15,9 +17,9 @@ constexpr std::array<std::string_view, 12> month_names = {"Jan", "Feb", "Mar", "
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 bool parse_int(std::string_view text, int& out) {
-  if (text.empty()) return false;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc{} && ptr == text.data() + text.size();
+  const auto value = parse_number<int>(text);
+  if (value) out = *value;
+  return value.has_value();
 }
 
 std::optional<sys_time> make_time(int year, int month, int day, int hour, int minute, int second) {
@@ -54,15 +56,10 @@ std::string format_rfc3339_millis(sys_time t) {
 }
 
 std::string format_iso_seconds(sys_time t) {
-  const auto s = time_point_cast<seconds>(t);
-  const auto day = floor<days>(s);
-  const year_month_day ymd{day};
-  const hh_mm_ss hms{s - day};
-  char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
-  return buffer;
+  // The same text without the milliseconds: "2026-01-02T03:04:05.000Z" → "2026-01-02T03:04:05Z".
+  std::string text = format_rfc3339_millis(time_point_cast<seconds>(t));
+  text.erase(text.size() - 5, 4);
+  return text;
 }
 
 std::optional<sys_time> parse_iso_utc(std::string_view text) {

@@ -75,7 +75,7 @@ TEST(BlobPath, RejectsEscapesAndMalformedPaths) {
         "images/%zz", "images/%C3", "images/a%00b", "images/a%0Ab"}) {
     const auto r = split_blob_path(bad);
     ASSERT_FALSE(r.has_value()) << bad;
-    EXPECT_EQ(r.error().kind, visionary::core::error_kind::invalid_request) << bad;
+    EXPECT_EQ(r.error().kind, visionary::error_kind::invalid_request) << bad;
   }
 }
 

@@ -6,13 +6,13 @@
 #include <string>
 
 #include "core/naming.hpp"
-#include "storage/blob_store.hpp"
+#include "core/ports/blob_store.hpp"
 
 namespace {
 
 using namespace visionary::core;
-using visionary::storage::blob_metadata;
-using visionary::storage::blob_properties;
+using visionary::core::blob_metadata;
+using visionary::core::blob_properties;
 using visionary::util::from_unix_millis;
 
 const auto created = from_unix_millis(1'795'561'512'345);
@@ -58,8 +58,8 @@ void expect_azure_safe(const blob_metadata& m) {
     for (unsigned char c : value) EXPECT_TRUE(c >= 0x20 && c <= 0x7E) << name << "=" << value;
     total += name.size() + value.size();
   }
-  EXPECT_LE(total, visionary::storage::max_metadata_bytes);
-  const auto valid = visionary::storage::validate_metadata(m);
+  EXPECT_LE(total, visionary::core::max_metadata_bytes);
+  const auto valid = visionary::core::validate_metadata(m);
   EXPECT_TRUE(valid.has_value()) << (valid ? "" : valid.error().message);
 }
 
@@ -102,9 +102,55 @@ TEST(ImageRecord, NoRevisedPromptStaysAbsent) {
   EXPECT_EQ(restored->revised_prompt, std::nullopt);
 }
 
-TEST(ImageRecord, LongPromptIsTruncatedWithFlagWithinLimit) {
+// 4000 pseudo-random CJK characters: 3 bytes each, 9 once percent-encoded, and nearly
+// incompressible, so not even the compressed form fits the metadata budget.
+std::string incompressible_cjk_prompt() {
   std::string prompt;
-  for (int i = 0; i < 4000; ++i) prompt += "\xE6\x97\xA5";  // 3 bytes, 9 once percent-encoded
+  std::uint32_t state = 12345;
+  for (int i = 0; i < 4000; ++i) {
+    state = state * 1664525u + 1013904223u;
+    const std::uint32_t code_point = 0x4E00 + (state >> 8) % 0x5000;
+    prompt += char(0xE0 | (code_point >> 12));
+    prompt += char(0x80 | ((code_point >> 6) & 0x3F));
+    prompt += char(0x80 | (code_point & 0x3F));
+  }
+  return prompt;
+}
+
+TEST(ImageRecord, LongCompressiblePromptIsKeptWholeInMetadata) {
+  std::string prompt;
+  for (int i = 0; i < 200; ++i)
+    prompt +=
+        "\xF0\x9F\xA6\x8A F\xC3\xBC"
+        "chsin im Schnee, \xE6\x97\xA5. ";
+  image_record r = sample_record(prompt);
+  r.revised_prompt = prompt + "(revised)";
+  const auto m = to_metadata(r);
+  expect_azure_safe(m);
+  EXPECT_EQ(m.count("prompttruncated"), 0u);
+  EXPECT_EQ(m.count("prompt"), 0u) << "stored compressed, not twice";
+  EXPECT_LE(m.at("promptz").size(), prompt_metadata_budget);
+
+  const auto restored = from_blob(as_listed(r));
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_FALSE(restored->prompt_truncated) << "a listing needs no image read";
+  EXPECT_EQ(restored->prompt, prompt);
+  EXPECT_EQ(restored->revised_prompt, prompt + "(revised)");
+}
+
+TEST(ImageRecord, DamagedCompressedPromptFallsBackToTheName) {
+  image_record r = sample_record();
+  auto listed = as_listed(r);
+  listed.metadata.erase("prompt");
+  listed.metadata["promptz"] = "bm90IGRlZmxhdGU=";  // base64 of "not deflate"
+  const auto restored = from_blob(listed);
+  ASSERT_TRUE(restored.has_value());
+  EXPECT_FALSE(restored->prompt.empty());
+  EXPECT_EQ(restored->prompt.find("not deflate"), std::string::npos);
+}
+
+TEST(ImageRecord, LongPromptIsTruncatedWithFlagWithinLimit) {
+  const std::string prompt = incompressible_cjk_prompt();
   image_record r = sample_record(prompt);
   r.revised_prompt = prompt;
   const auto m = to_metadata(r);

@@ -11,6 +11,7 @@
 namespace {
 
 using namespace visionary::core;
+using visionary::error_kind;
 using namespace std::chrono_literals;
 using visionary::util::from_unix_millis;
 using visionary::util::sys_time;

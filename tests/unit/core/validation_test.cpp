@@ -7,10 +7,11 @@
 namespace {
 
 using namespace visionary::core;
+using visionary::error_kind;
 
-const model_capabilities gpt_image = capabilities_for("openai", "gpt-image-1");
-const model_capabilities dalle3 = capabilities_for("openai", "dall-e-3");
-const model_capabilities demo = capabilities_for("demo", "procedural-v1");
+const model_capabilities gpt_image = capabilities_for(provider_kind::openai, "gpt-image-1");
+const model_capabilities dalle3 = capabilities_for(provider_kind::openai, "dall-e-3");
+const model_capabilities demo = capabilities_for(provider_kind::demo, "procedural-v1");
 
 generation_input prompt_only(std::string prompt) {
   generation_input in;
@@ -152,8 +153,8 @@ TEST(Validation, DefaultsApplied) {
   EXPECT_EQ(r->n, 1);
   EXPECT_EQ(r->quality, std::nullopt);  // the provider's own default applies
   EXPECT_EQ(r->style, std::nullopt);
-  const auto local =
-      validate_generation(prompt_only("fox"), capabilities_for("openai-compatible", "sd"), 4000);
+  const auto local = validate_generation(
+      prompt_only("fox"), capabilities_for(provider_kind::openai_compatible, "sd"), 4000);
   ASSERT_TRUE(local.has_value());
   EXPECT_EQ(local->size, "512x512");
 }

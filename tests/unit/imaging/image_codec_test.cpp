@@ -14,7 +14,7 @@
 namespace {
 
 using namespace visionary::imaging;
-using visionary::core::error_kind;
+using visionary::error_kind;
 
 void ensure_vips() {
   static const bool started = [] {

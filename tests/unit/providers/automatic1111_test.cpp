@@ -8,9 +8,9 @@
 
 namespace {
 
-using visionary::core::error_kind;
+using visionary::error_kind;
+using visionary::core::generation_request;
 using visionary::providers::build_txt2img_body;
-using visionary::providers::generation_request;
 using visionary::providers::parse_txt2img_response;
 
 TEST(Txt2ImgBody, CarriesPromptSizeAndBatch) {

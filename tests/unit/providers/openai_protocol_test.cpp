@@ -10,8 +10,9 @@ namespace {
 
 namespace json = boost::json;
 using namespace visionary::providers;
+using visionary::core::generation_request;
 using namespace std::chrono_literals;
-using visionary::core::error_kind;
+using visionary::error_kind;
 
 // --- request bodies ----------------------------------------------------------------------------
 

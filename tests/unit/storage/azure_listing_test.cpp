@@ -9,7 +9,7 @@
 
 namespace {
 
-using visionary::core::error_kind;
+using visionary::error_kind;
 using visionary::net::http_response;
 using visionary::storage::azure_error_code;
 using visionary::storage::parse_list_blobs;
@@ -49,9 +49,9 @@ TEST(AzureListing, ParsesNamesSizesTypesEtagsDatesAndMetadata) {
   EXPECT_EQ(a.last_modified,
             visionary::util::parse_rfc1123("Tue, 24 Nov 2026 23:03:52 GMT").value());
   EXPECT_EQ(visionary::util::format_rfc3339_millis(a.last_modified), "2026-11-24T23:03:52.000Z");
-  const visionary::storage::blob_metadata expected{{"prompt", "a%20red%20fox"},
-                                                   {"model", "dall-e-3"},
-                                                   {"createdat", "2026-11-24T23:03:51.123Z"}};
+  const visionary::core::blob_metadata expected{{"prompt", "a%20red%20fox"},
+                                                {"model", "dall-e-3"},
+                                                {"createdat", "2026-11-24T23:03:51.123Z"}};
   EXPECT_EQ(a.metadata, expected)
       << "metadata names are lower-cased (Azurite keeps the case they were sent with)";
 

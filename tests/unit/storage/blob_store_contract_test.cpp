@@ -26,13 +26,14 @@
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
 #include "core/image_record.hpp"
+#include "core/link_policy.hpp"
 #include "core/model_catalog.hpp"
 #include "core/naming.hpp"
+#include "core/ports/blob_store.hpp"
+#include "core/ports/image_provider.hpp"
 #include "imaging/image_codec.hpp"
 #include "net/http_client.hpp"
-#include "providers/image_provider.hpp"
 #include "storage/azure_blob_store.hpp"
-#include "storage/blob_store.hpp"
 #include "storage/fs_blob_store.hpp"
 #include "storage/sas.hpp"
 #include "support/azurite.hpp"
@@ -45,10 +46,9 @@ namespace asio = boost::asio;
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using namespace visionary;
-using core::error_kind;
-using storage::blob_metadata;
-using storage::blob_store;
-using storage::byte_range;
+using core::blob_metadata;
+using core::blob_store;
+using core::byte_range;
 
 constexpr auto operation_deadline =
     2min;  // far above any single store call; only a hang reaches it
@@ -97,17 +97,17 @@ std::string query_value(const std::vector<std::pair<std::string, std::string>>& 
 }
 
 // A provider that answers every prompt with one small real PNG.
-class png_provider final : public providers::image_provider {
+class png_provider final : public core::image_provider {
  public:
   explicit png_provider(std::string png) : png_(std::move(png)) {
     capabilities_.size = core::option_values{{"64x48"}, "64x48"};
     capabilities_.max_n = 1;
   }
-  asio::awaitable<core::outcome<std::vector<providers::generated_image>>> generate(
-      const providers::generation_request&) override {
+  asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+      const core::generation_request&) override {
     ++calls;
-    std::vector<providers::generated_image> out;
-    out.push_back(providers::generated_image{png_, std::nullopt});
+    std::vector<core::generated_image> out;
+    out.push_back(core::generated_image{png_, std::nullopt});
     co_return out;
   }
   std::string_view name() const override { return "contract"; }
@@ -191,7 +191,7 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     ASSERT_TRUE(r.has_value()) << name << ": " << r.error().message;
   }
 
-  std::vector<std::string> names(const storage::blob_page& page) {
+  std::vector<std::string> names(const core::blob_page& page) {
     std::vector<std::string> out;
     for (const auto& item : page.items) out.push_back(item.name);
     return out;
@@ -224,7 +224,7 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     png_provider provider(make_png(32, 32));
     core::gallery_service gallery(*store_);
     core::generation_service generation(provider, *store_, gallery, pool_);
-    providers::generation_request request;
+    core::generation_request request;
     request.prompt = prompt;
     request.size = "64x48";
     const auto made = run(generation.generate(request));
@@ -279,7 +279,7 @@ TEST_P(BlobStoreContract, PutGetRoundTripKeepsBytesTypeAndMetadata) {
   record.height = 768;
   record.created_at = std::chrono::system_clock::now();
   const blob_metadata metadata = core::to_metadata(record);
-  ASSERT_TRUE(storage::validate_metadata(metadata).has_value())
+  ASSERT_TRUE(core::validate_metadata(metadata).has_value())
       << "to_metadata makes Azure-safe metadata";
 
   const std::string bytes =
@@ -391,8 +391,8 @@ TEST_P(BlobStoreContract, RangeStartingBeyondTheEndIsNotSatisfiable) {
   const auto beyond = run(store_->get("ranges/short.bin", byte_range{5000, std::nullopt}));
   ASSERT_FALSE(beyond.has_value()) << "served " << beyond->bytes.size() << " bytes";
   EXPECT_EQ(beyond.error().kind, error_kind::range_not_satisfiable)
-      << "both stores must report the same kind (416); got "
-      << core::error_code(beyond.error().kind) << ": " << beyond.error().message;
+      << "both stores must report the same kind (416); got " << error_code(beyond.error().kind)
+      << ": " << beyond.error().message;
 }
 
 TEST_P(BlobStoreContract, ListWithPrefixInNameOrder) {
@@ -515,7 +515,7 @@ TEST_P(BlobStoreContract, InvalidNamesAndMetadataAreRefusedBeforeAnyWrite) {
     // Metadata is made by code, never typed by a user: a refusal is a bug report (internal_error).
     EXPECT_TRUE(put.error().kind == error_kind::internal_error ||
                 put.error().kind == error_kind::invalid_request)
-        << core::error_code(put.error().kind) << ": " << put.error().message;
+        << error_code(put.error().kind) << ": " << put.error().message;
   }
   EXPECT_TRUE(list_all("", 100).empty()) << "nothing was written";
 }
@@ -533,13 +533,13 @@ TEST_P(BlobStoreContract, GetAndRemoveOfInvalidNamesTouchNothing) {
                                   << got->bytes.substr(0, 20) << ") through an invalid name";
     EXPECT_TRUE(got.error().kind == error_kind::not_found ||
                 got.error().kind == error_kind::invalid_request)
-        << core::error_code(got.error().kind) << ": " << got.error().message;
+        << error_code(got.error().kind) << ": " << got.error().message;
     const auto removed = run(store_->remove(bad));
     EXPECT_FALSE(removed.has_value()) << "removed something through an invalid name";
     if (!removed) {
       EXPECT_TRUE(removed.error().kind == error_kind::not_found ||
                   removed.error().kind == error_kind::invalid_request)
-          << core::error_code(removed.error().kind) << ": " << removed.error().message;
+          << error_code(removed.error().kind) << ": " << removed.error().message;
     }
     const auto victim = run(store_->get("victim/blob.bin", std::nullopt));
     ASSERT_TRUE(victim.has_value()) << "victim/blob.bin is gone: " << victim.error().message;
@@ -553,8 +553,8 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
   put_ok(name, bytes, "image/png");
   put_ok("images/other.png", "other", "image/png");
   const auto now = std::chrono::system_clock::now();
-  const auto expiry = storage::coarse_link_expiry(now);
-  ASSERT_LE(expiry - now, storage::max_link_lifetime);
+  const auto expiry = core::coarse_link_expiry(now);
+  ASSERT_LE(expiry - now, core::max_link_lifetime);
 
   const auto link = store_->read_link(name, "image/png", expiry);
   EXPECT_EQ(link.expires_at, expiry);
@@ -571,7 +571,7 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
   if (GetParam() == "fs") {
     const auto verified = fs_store_->verify_link(fs_store_->container(), name, query, now);
     ASSERT_TRUE(verified.has_value()) << verified.error().message << " for " << link.url;
-    EXPECT_EQ(verified->permissions, "r");
+    EXPECT_EQ(verified->expires_at, std::chrono::time_point_cast<std::chrono::seconds>(expiry));
     EXPECT_EQ(verified->content_type, "image/png");
     const auto other =
         fs_store_->verify_link(fs_store_->container(), "images/other.png", query, now);
@@ -615,7 +615,7 @@ TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs)
 
   const std::string first_prompt = "Erste Katze — «café» 🐈 . _ / ? #";
   const std::string second_prompt = "second: 日本の狐 at dawn";
-  providers::generation_request request;
+  core::generation_request request;
   request.prompt = first_prompt;
   request.size = "64x48";
   const auto first = run(generation.generate(request));
@@ -711,7 +711,8 @@ TEST_P(BlobStoreContract, LongPromptBeyondTheMetadataBudgetComesBackInFull) {
 
 TEST_P(BlobStoreContract, LongestGptImagePromptComesBackInFull) {
   // gpt-image-1 accepts 32000 characters (model_catalog.cpp); in Japanese that is ~96 KB of UTF-8.
-  ASSERT_EQ(core::capabilities_for("openai", "gpt-image-1").max_prompt_chars, 32000u);
+  ASSERT_EQ(core::capabilities_for(core::provider_kind::openai, "gpt-image-1").max_prompt_chars,
+            32000u);
   const std::string prompt = repeat_to("日本の狐が雪の中を走る。", 12, 32000);
   ASSERT_EQ(util::utf8_length(prompt), 31992u);
   expect_prompt_round_trip(prompt);
@@ -723,7 +724,7 @@ TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   core::generation_service generation(provider, *store_, gallery, pool_);
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) {
-    providers::generation_request request;
+    core::generation_request request;
     request.prompt = "picture " + std::to_string(i);
     request.size = "64x48";
     const auto made = run(generation.generate(request));

@@ -13,7 +13,7 @@
 
 namespace {
 
-using visionary::core::error_kind;
+using visionary::error_kind;
 using visionary::storage::parse_connection_string;
 
 constexpr std::string_view dev_key_base64 =

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/link_policy.hpp"
 #include "support/query.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
@@ -23,8 +24,10 @@ namespace {
 namespace fs = std::filesystem;
 namespace asio = boost::asio;
 using namespace visionary::storage;
+using namespace visionary::core;
+using visionary::error_kind;
 using namespace std::chrono_literals;
-using visionary::core::error_kind;
+using visionary::error_kind;
 using query_list = std::vector<std::pair<std::string, std::string>>;
 
 const std::string png_name = "images/8204438487654_a-red-fox_k3j4h5g6m2.png";
@@ -340,7 +343,7 @@ TEST_F(FsBlobStore, ConcurrentPutsAllLand) {
   auto store = open_store();
   ASSERT_TRUE(store);
   asio::io_context io;
-  std::vector<std::future<visionary::core::outcome<void>>> results;
+  std::vector<std::future<visionary::outcome<void>>> results;
   for (int i = 0; i < 16; ++i) {
     const std::string name = "images/" + std::string(1, char('a' + i));
     results.push_back(

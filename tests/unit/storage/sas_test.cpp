@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/link_policy.hpp"
 #include "support/query.hpp"
 #include "support/test_data.hpp"
 #include "util/base64.hpp"
@@ -20,9 +21,9 @@ namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using visionary::core::error_kind;
+using visionary::error_kind;
+using visionary::core::coarse_link_expiry;
 using visionary::storage::blob_sas_values;
-using visionary::storage::coarse_link_expiry;
 using visionary::storage::verify_blob_read_sas;
 using visionary::util::sys_time;
 using query_list = std::vector<std::pair<std::string, std::string>>;

@@ -217,3 +217,37 @@ TEST(AsciiHelpers, LowerEqualsStartsWith) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ParseNumber, AcceptsOnlyTheWholeText) {
+  using visionary::util::parse_number;
+  EXPECT_EQ(parse_number<int>("42"), 42);
+  EXPECT_EQ(parse_number<std::uint64_t>("18446744073709551615"), 18446744073709551615ull);
+  EXPECT_EQ(parse_number<int>(""), std::nullopt);
+  EXPECT_EQ(parse_number<int>("42x"), std::nullopt);
+  EXPECT_EQ(parse_number<int>(" 42"), std::nullopt);
+  EXPECT_EQ(parse_number<int>("99999999999"), std::nullopt);
+  EXPECT_EQ(parse_number<std::uint64_t>("-1"), std::nullopt);
+  EXPECT_EQ(parse_number<double>("1.5"), 1.5);
+}
+
+TEST(WithoutTrailingSlashes, RemovesEveryTrailingSlashOnly) {
+  using visionary::util::without_trailing_slashes;
+  EXPECT_EQ(without_trailing_slashes("https://api.openai.com/v1//"), "https://api.openai.com/v1");
+  EXPECT_EQ(without_trailing_slashes("http://127.0.0.1:7860"), "http://127.0.0.1:7860");
+  EXPECT_EQ(without_trailing_slashes("/"), "");
+}
+
+TEST(ContentTypeForName, KnowsImagesAndAssetsCaseInsensitively) {
+  using visionary::util::content_type_for_name;
+  EXPECT_EQ(content_type_for_name("images/a.PNG"), "image/png");
+  EXPECT_EQ(content_type_for_name("thumbs/a.webp"), "image/webp");
+  EXPECT_EQ(content_type_for_name("x.jpeg"), "image/jpeg");
+  EXPECT_EQ(content_type_for_name("index.html"), "text/html; charset=utf-8");
+  EXPECT_EQ(content_type_for_name("assets/app.js"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(content_type_for_name("data.bin"), "application/octet-stream");
+  EXPECT_EQ(content_type_for_name("png"), "application/octet-stream");
+}
+
+}  // namespace

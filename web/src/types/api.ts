@@ -5,16 +5,23 @@ export type ServerErrorCode =
   | 'invalid_request'
   | 'unauthorized'
   | 'forbidden'
+  | 'invalid_function_key'
   | 'not_found'
   | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'idempotency_key_reused'
+  | 'range_not_satisfiable'
   | 'content_policy_violation'
   | 'rate_limited'
   | 'internal_error'
   | 'provider_error'
   | 'provider_unavailable'
-  | 'provider_timeout';
+  | 'provider_timeout'
+  | 'storage_error'
+  | 'storage_unavailable'
+  | 'backend_unavailable'
+  | 'backend_timeout';
 
 /** `{"error": {...}}` — the one shape of every failure. */
 export interface ErrorBody {

@@ -20,8 +20,6 @@ import { generateImage } from '../api/generate-image';
 import { useSuggestion } from '../api/get-suggestion';
 import { formatOptionValue, OptionSelect } from './option-select';
 
-/** Used until `/api/config` has answered (the documented default). */
-export const DEFAULT_PROMPT_MAX_CHARS = 4000;
 /** The character counter appears above this share of the limit. */
 export const COUNTER_THRESHOLD = 0.8;
 /** How much of the prompt the "generating" toast quotes. */
@@ -83,12 +81,13 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const suggestionBusy = suggestion.isLoading || suggestion.isValidating;
 
   const options = config?.options ?? {};
-  const maxChars = config?.limits.promptMaxChars ?? DEFAULT_PROMPT_MAX_CHARS;
+  // The server's limit (from /api/config); until it has answered, the server's own check is the only one.
+  const maxChars = config?.limits.promptMaxChars ?? Number.POSITIVE_INFINITY;
   const trimmed = prompt.trim();
   const count = countChars(trimmed);
   const overBy = count - maxChars;
   const isOver = overBy > 0;
-  const showCounter = count > maxChars * COUNTER_THRESHOLD;
+  const showCounter = Number.isFinite(maxChars) && count > maxChars * COUNTER_THRESHOLD;
   const canGenerate = trimmed.length > 0 && !isOver && !generating;
 
   const values = {

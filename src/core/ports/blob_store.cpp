@@ -1,13 +1,10 @@
-#include "storage/blob_store.hpp"
+#include "core/ports/blob_store.hpp"
 
 #include "util/text.hpp"
 
-namespace visionary::storage {
+namespace visionary::core {
 
-using core::error_kind;
-using core::make_error;
-
-core::outcome<void> validate_blob_name(std::string_view name) {
+outcome<void> validate_blob_name(std::string_view name) {
   if (name.empty() || name.size() > 1024) {
     return make_error(error_kind::invalid_request, "Blob names must be 1 to 1024 bytes long.");
   }
@@ -35,7 +32,7 @@ core::outcome<void> validate_blob_name(std::string_view name) {
   return {};
 }
 
-core::outcome<void> validate_metadata(const blob_metadata& metadata) {
+outcome<void> validate_metadata(const blob_metadata& metadata) {
   std::size_t total = 0;
   for (const auto& [name, value] : metadata) {
     if (name.empty() || (name[0] >= '0' && name[0] <= '9')) {
@@ -61,4 +58,4 @@ core::outcome<void> validate_metadata(const blob_metadata& metadata) {
   return {};
 }
 
-}  // namespace visionary::storage
+}  // namespace visionary::core

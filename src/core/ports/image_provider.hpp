@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "core/error.hpp"
 #include "core/model_catalog.hpp"
+#include "util/error.hpp"
 
-namespace visionary::providers {
+namespace visionary::core {
 
 struct generation_request {
   std::string prompt;
@@ -31,14 +31,14 @@ class image_provider {
  public:
   virtual ~image_provider() = default;
 
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<std::vector<generated_image>>>
-  generate(const generation_request& request) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<std::vector<generated_image>>> generate(
+      const generation_request& request) = 0;
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...
   [[nodiscard]] virtual std::string_view model() const = 0;
   // True for the procedural demo: its pictures are not made by an AI model.
   [[nodiscard]] virtual bool offline() const = 0;
-  [[nodiscard]] virtual const core::model_capabilities& capabilities() const = 0;
+  [[nodiscard]] virtual const model_capabilities& capabilities() const = 0;
 };
 
-}  // namespace visionary::providers
+}  // namespace visionary::core

@@ -11,10 +11,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/error.hpp"
+#include "util/error.hpp"
 #include "util/time.hpp"
 
-namespace visionary::storage {
+namespace visionary::core {
 
 // Metadata names are [a-z0-9] only and values printable ASCII (the Azure rules), at most 8 KB
 // total.
@@ -56,15 +56,15 @@ class blob_store {
  public:
   virtual ~blob_store() = default;
 
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<void>> put(std::string name,
-                                                                        std::string bytes,
-                                                                        std::string content_type,
-                                                                        blob_metadata metadata) = 0;
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<blob_content>> get(
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<void>> put(std::string name,
+                                                                  std::string bytes,
+                                                                  std::string content_type,
+                                                                  blob_metadata metadata) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<blob_content>> get(
       std::string name, std::optional<byte_range> range) = 0;
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<void>> remove(std::string name) = 0;
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<void>> remove(std::string name) = 0;
   // Names starting with prefix, in lexicographic order, after the marker of a previous page.
-  [[nodiscard]] virtual boost::asio::awaitable<core::outcome<blob_page>> list(
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<blob_page>> list(
       std::string prefix, std::optional<std::string> marker, int max_results) = 0;
 
   // A read-only link to one blob, expiring at expires_at (at most 30 minutes ahead).
@@ -75,8 +75,8 @@ class blob_store {
 
 // Checks a blob name against the rules shared by every backend (1..1024 bytes, valid UTF-8, no
 // control characters, no empty, "." or ".." segments, no leading or trailing '/' or '\').
-[[nodiscard]] core::outcome<void> validate_blob_name(std::string_view name);
+[[nodiscard]] outcome<void> validate_blob_name(std::string_view name);
 // Checks metadata names/values against the Azure rules above.
-[[nodiscard]] core::outcome<void> validate_metadata(const blob_metadata& metadata);
+[[nodiscard]] outcome<void> validate_metadata(const blob_metadata& metadata);
 
-}  // namespace visionary::storage
+}  // namespace visionary::core

@@ -1,0 +1,51 @@
+// The error vocabulary every layer shares: an expected failure is an app_error value carried in
+// outcome<T> (boost::system::result). HTTP statuses and HTTP-only kinds live in http/. Value types;
+// thread-safe to copy.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace visionary {
+
+enum class error_kind {
+  invalid_request,
+  unauthorized,
+  forbidden,
+  not_found,
+  idempotency_key_reused,  // same Idempotency-Key, different request
+  range_not_satisfiable,
+  content_policy_violation,
+  rate_limited,
+  internal_error,
+  provider_error,
+  provider_unavailable,
+  provider_timeout,
+  storage_unavailable,
+  storage_error,
+};
+
+struct app_error {
+  error_kind kind = error_kind::internal_error;
+  std::string message;
+  // Seconds the client should wait before retrying, when known.
+  std::optional<int> retry_after_seconds;
+};
+
+// The stable machine-readable code ("invalid_request", ...), shared by the API, the UI and logs.
+[[nodiscard]] std::string_view error_code(error_kind kind);
+
+[[nodiscard]] inline app_error make_error(error_kind kind, std::string message) {
+  return app_error{kind, std::move(message), std::nullopt};
+}
+
+// Thrown only when code calls .value() on a failed outcome, which is a bug.
+[[noreturn]] void throw_exception_from_error(const app_error& error,
+                                             const boost::source_location& location);
+
+template <class T>
+using outcome = boost::system::result<T, app_error>;
+
+}  // namespace visionary

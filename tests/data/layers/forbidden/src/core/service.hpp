@@ -1,0 +1,3 @@
+// Fixture for the layering check: a core header that reaches up into http.
+#pragma once
+#include "http/message.hpp"

@@ -1,0 +1,2 @@
+// Fixture for the layering check: an http header.
+#pragma once
