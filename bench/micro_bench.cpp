@@ -9,7 +9,7 @@
 #include "bench_support.hpp"
 #include "core/generation_service.hpp"
 #include "imaging/image_codec.hpp"
-#include "providers/demo_art.hpp"
+#include "providers/demo/demo_art.hpp"
 #include "storage/fs_blob_store.hpp"
 #include "storage/sas.hpp"
 #include "util/crypto.hpp"

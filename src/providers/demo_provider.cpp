@@ -3,7 +3,7 @@
 #include <cstdio>
 
 #include "imaging/image_codec.hpp"
-#include "providers/demo_art.hpp"
+#include "providers/demo/demo_art.hpp"
 #include "util/blocking.hpp"
 
 namespace visionary::providers {

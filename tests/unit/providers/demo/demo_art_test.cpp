@@ -1,4 +1,4 @@
-#include "providers/demo_art.hpp"
+#include "providers/demo/demo_art.hpp"
 
 #include <gtest/gtest.h>
 
