@@ -22,9 +22,9 @@ class fixed_image_provider final : public core::image_provider {
   explicit fixed_image_provider(std::string png)
       : png_(std::move(png)),
         capabilities_(core::capabilities_for(core::provider_kind::demo, "fixed")) {}
-  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+  boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request&) override {
-    co_return std::vector<core::generated_image>{{png_, std::nullopt}};
+    co_return core::generation_result{{{png_, std::nullopt}}, std::nullopt};
   }
   std::string_view name() const override { return "fixed"; }
   std::string_view model() const override { return "fixed"; }

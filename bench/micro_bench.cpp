@@ -38,12 +38,13 @@ struct seeded_store {
     store = std::move(*storage::fs_blob_store::open(options, pool));
     bench::fixed_image_provider provider(small_png());
     core::gallery_service gallery(*store);
-    core::generation_service generation(provider, *store, gallery, pool);
+    core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "free");
+    core::generation_service generation(provider, *store, gallery, costs.get(), pool);
     for (int i = 0; i < count; ++i) {
       core::generation_request request;
       request.prompt = "Synthetic gallery entry " + std::to_string(i);
       request.size = "1024x1024";
-      (void)bench::run_sync(io, generation.generate(std::move(request)));
+      (void)bench::run_sync(io, generation.generate(std::move(request), std::nullopt, "local"));
     }
   }
   ~seeded_store() {
@@ -95,12 +96,15 @@ void BM_generation_overhead_1024(benchmark::State& state) {
   auto& seeded = store_of(0);
   bench::fixed_image_provider provider(png);
   core::gallery_service gallery(*seeded.store);
-  core::generation_service generation(provider, *seeded.store, gallery, seeded.pool);
+  core::owned_cost_control costs(*seeded.store, core::unlimited_limits(), core::price_plan{},
+                                 "free");
+  core::generation_service generation(provider, *seeded.store, gallery, costs.get(), seeded.pool);
   for (auto _ : state) {
     core::generation_request request;
     request.prompt = "a lighthouse at dusk";
     request.size = "1024x1024";
-    auto result = bench::run_sync(seeded.io, generation.generate(std::move(request)));
+    auto result =
+        bench::run_sync(seeded.io, generation.generate(std::move(request), std::nullopt, "local"));
     if (!result) state.SkipWithError(result.error().message.c_str());
   }
 }

@@ -67,12 +67,14 @@ int main(int argc, char** argv) {
   auto png = imaging::encode_png_rgb(art.rgb, art.width, art.height);
   bench::fixed_image_provider provider(std::move(*png));
   core::gallery_service gallery(*store);
-  core::generation_service generation(provider, *store, gallery, pool);
+  core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "free");
+  core::generation_service generation(provider, *store, gallery, costs.get(), pool);
   for (int i = 0; i < count; ++i) {
     core::generation_request request;
     request.prompt = "Synthetic gallery entry number " + std::to_string(i) + ", watercolor";
     request.size = "1024x1024";
-    auto result = bench::run_sync(io, generation.generate(std::move(request)));
+    auto result =
+        bench::run_sync(io, generation.generate(std::move(request), std::nullopt, "local"));
     if (!result) {
       std::cerr << result.error().message << "\n";
       return 1;

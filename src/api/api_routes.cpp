@@ -44,8 +44,8 @@ handler_task generate_image(const api_services& services, request_context& ctx) 
   request->request_id = ctx.request_id;
   auto idempotency_key = parse_idempotency_key(ctx.message);
   if (!idempotency_key) co_return idempotency_key.error();
-  auto images =
-      co_await services.generation.generate(std::move(*request), std::move(*idempotency_key));
+  auto images = co_await services.generation.generate(std::move(*request),
+                                                      std::move(*idempotency_key), ctx.client);
   if (!images) co_return images.error();
   co_return http::json_response(bhttp::status::created,
                                 json::object{{"images", images_json(*images)}});
@@ -133,6 +133,42 @@ handler_task site_config(const api_services& services) {
                                                                 {"limits", std::move(limits)}});
 }
 
+json::value optional_count(int value) {
+  return value > 0 ? json::value(value) : json::value(nullptr);
+}
+
+// Where the asking client and the day's budget stand; the money itself only for the admin.
+handler_task quota(const api_services& services, request_context& ctx) {
+  const bool admin = !ctx.message[bhttp::field::authorization].empty();
+  if (admin) {
+    if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+  }
+  auto state = co_await services.costs.quota(ctx.client);
+  if (!state) co_return state.error();
+  const auto& ledger = state->ledger;
+  const std::string resets_at = util::format_iso_seconds(ledger.resets_at);
+  json::object client{
+      {"imagesLeftToday",
+       ledger.images_left_today < 0 ? json::value(nullptr) : json::value(ledger.images_left_today)},
+      {"resetsAt", resets_at},
+      {"inFlight", state->admission.in_flight},
+      {"maxInFlight", optional_count(state->admission.max_in_flight)}};
+  json::value budget = nullptr;
+  if (ledger.limit_usd > 0) {
+    json::object b{{"exhausted", ledger.budget_exhausted()}, {"resetsAt", resets_at}};
+    if (admin) {
+      b["limitUsd"] = ledger.limit_usd;
+      b["spentUsd"] = ledger.spent_usd;
+      b["reservedUsd"] = ledger.reserved_usd;
+    }
+    budget = std::move(b);
+  }
+  auto res = http::json_response(bhttp::status::ok,
+                                 json::object{{"client", std::move(client)}, {"budget", budget}});
+  res.set(bhttp::field::cache_control, "no-store");
+  co_return res;
+}
+
 handler_task health(const api_services& services) {
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - services.started_at);
@@ -162,6 +198,7 @@ void add_api_routes(http::router& routes, const api_services& services) {
                                   json::object{{"suggestion", core::random_prompt_suggestion()}});
   });
   routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
+  routes.add(verb::get, "/api/quota", with_services(quota));
 }
 
 }  // namespace visionary::api

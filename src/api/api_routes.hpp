@@ -15,6 +15,7 @@ namespace visionary::api {
 struct api_services {
   core::gallery_service& gallery;
   core::generation_service& generation;
+  core::cost_control& costs;
   const core::image_provider& provider;
   std::string storage_kind;
   std::size_t max_prompt_chars;

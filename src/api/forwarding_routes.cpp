@@ -132,6 +132,8 @@ class forwarder {
       }
     }
     outgoing.headers.emplace_back("X-Request-Id", ctx.request_id);
+    // The browser's address, as this tier resolved it: the backend's limits count per client.
+    outgoing.headers.emplace_back("X-Forwarded-For", ctx.client);
     if (!settings_.functions_key.empty())
       outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
     return outgoing;
@@ -177,6 +179,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::get, "/api/images/{id}", by_id);
   routes.add(verb::delete_, "/api/images/{id}", by_id);
   routes.add(verb::get, "/api/config", pass);
+  routes.add(verb::get, "/api/quota", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
   routes.add(verb::get, "/blobs/*",

@@ -109,6 +109,18 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
   return std::make_unique<providers::openai_provider>(openai_settings(c), client);
 }
 
+core::cost_limits cost_limits_for(const config& c) {
+  core::cost_limits limits;
+  limits.admission = c.admission;
+  limits.ledger.daily_budget_usd = c.daily_budget_usd;
+  limits.ledger.client_daily_images = c.client_daily_images;
+  limits.ledger.reset_hour_utc = c.budget_reset_hour;
+  // A generation that has not settled by then never will (its replica died).
+  limits.ledger.reservation_lifetime =
+      std::chrono::seconds(c.provider_timeout_seconds * (c.provider_max_retries + 1) + 300);
+  return limits;
+}
+
 // Everything the roles that execute requests (serve, functions) own; lives until run() returns.
 struct backend {
   std::unique_ptr<core::blob_store> store;
@@ -116,6 +128,7 @@ struct backend {
   std::string image_origin;                    // where image links point when it is not this site
   std::unique_ptr<core::image_provider> provider;
   std::unique_ptr<core::gallery_service> gallery;
+  std::unique_ptr<core::owned_cost_control> costs;
   std::unique_ptr<core::generation_service> generation;
   std::unique_ptr<api::api_services> services;
 };
@@ -157,20 +170,20 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   }
   b.provider = make_provider(c, pool, client);
   b.gallery = std::make_unique<core::gallery_service>(*b.store);
-  b.generation =
-      std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery, pool);
-  b.services = std::make_unique<api::api_services>(
-      api::api_services{*b.gallery, *b.generation, *b.provider, std::string(b.store->kind()),
-                        c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
+  b.costs = std::make_unique<core::owned_cost_control>(
+      *b.store, cost_limits_for(c), core::plan_for(c.prices, c.provider, c.model), c.model);
+  b.generation = std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery,
+                                                            b.costs->get(), pool);
+  b.services = std::make_unique<api::api_services>(api::api_services{
+      *b.gallery, *b.generation, b.costs->get(), *b.provider, std::string(b.store->kind()),
+      c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
   return b;
 }
 
 // functions role with a key: every /api call must present it (header, or ?code= as Azure does).
 http::router::guard function_key_guard(std::string key) {
   return [key = std::move(key)](const http::request_context& ctx) -> http::http_outcome<void> {
-    std::string presented(ctx.message["x-functions-key"]);
-    if (presented.empty()) presented = ctx.query_value("code").value_or("");
-    if (presented.empty() || !util::constant_time_equal(presented, key)) {
+    if (!http::presents_function_key(ctx, key)) {
       return http::http_error(http::http_error_kind::invalid_function_key,
                               "This API needs a valid function key in the x-functions-key header.");
     }
@@ -179,6 +192,7 @@ http::router::guard function_key_guard(std::string key) {
 }
 
 void add_web_routes(const config& c, http::router& routes, net::http_client& client) {
+  routes.set_client_policy(http::client_policy{c.trusted_proxy_ranges, {}});
   api::add_forwarding_routes(
       routes, client,
       api::backend_settings{c.functions_url, c.functions_key,
@@ -188,6 +202,9 @@ void add_web_routes(const config& c, http::router& routes, net::http_client& cli
 }
 
 void add_backend_routes(const config& c, http::router& routes, backend& parts) {
+  // The web tier presents the functions key and names the browser in X-Forwarded-For.
+  routes.set_client_policy(http::client_policy{
+      c.trusted_proxy_ranges, c.run_role == role::functions ? c.functions_key : std::string()});
   api::add_api_routes(routes, *parts.services);
   if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
   if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);

@@ -2,10 +2,12 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/url/parse.hpp>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "storage/connection_string.hpp"
+#include "util/text.hpp"
 
 namespace visionary::app {
 
@@ -32,6 +34,9 @@ void add_listener_options(CLI::App& cmd, config& c) {
                  "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
       ->envname("VISIONARY_SHUTDOWN_GRACE")
       ->capture_default_str();
+  cmd.add_option("--trusted-proxies", c.trusted_proxies,
+                 "Comma-separated CIDRs of proxies whose X-Forwarded-For names the client")
+      ->envname("VISIONARY_TRUSTED_PROXIES");
   cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
       ->envname("VISIONARY_CA_FILE");
 }
@@ -96,6 +101,35 @@ void add_backend_options(CLI::App& cmd, config& c) {
       ->capture_default_str();
 }
 
+// Options of cost control (serve, functions).
+void add_limit_options(CLI::App& cmd, config& c) {
+  cmd.add_option(
+         "--client-rate", c.client_rate,
+         "Generations per client, as count/unit (s, min, hour, day); the count is the burst")
+      ->envname("VISIONARY_CLIENT_RATE")
+      ->capture_default_str();
+  cmd.add_option("--max-in-flight", c.max_in_flight, "Generations running at once (0: no cap)")
+      ->envname("VISIONARY_MAX_IN_FLIGHT")
+      ->capture_default_str();
+  cmd.add_option("--client-max-in-flight", c.client_max_in_flight,
+                 "Generations one client may have running at once (0: no cap)")
+      ->envname("VISIONARY_CLIENT_MAX_IN_FLIGHT")
+      ->capture_default_str();
+  cmd.add_option("--client-daily-images", c.client_daily_images,
+                 "Images one client may make per day (0: no cap)")
+      ->envname("VISIONARY_CLIENT_DAILY_IMAGES")
+      ->capture_default_str();
+  cmd.add_option("--daily-budget-usd", c.daily_budget,
+                 "Spending cap per day in USD (default 5 with a paid provider; 0: unlimited)")
+      ->envname("VISIONARY_DAILY_BUDGET_USD");
+  cmd.add_option("--budget-reset-hour", c.budget_reset_hour,
+                 "Hour (UTC) at which the day's budget and quotas start again")
+      ->envname("VISIONARY_BUDGET_RESET_HOUR")
+      ->capture_default_str();
+  cmd.add_option("--prices-file", c.prices_file, "JSON file with model prices (see README)")
+      ->envname("VISIONARY_PRICES_FILE");
+}
+
 // Options of the roles that serve the web UI (serve, web).
 void add_ui_options(CLI::App& cmd, config& c) {
   cmd.add_option("--web-root", c.web_root,
@@ -124,6 +158,7 @@ parse_result parse_command_line(int argc, char** argv) {
       "serve", "Run the web UI, the API and the backend in one process (the default set-up)");
   add_listener_options(*serve, c);
   add_backend_options(*serve, c);
+  add_limit_options(*serve, c);
   add_ui_options(*serve, c);
 
   auto* functions = app.add_subcommand(
@@ -132,6 +167,7 @@ parse_result parse_command_line(int argc, char** argv) {
       "FUNCTIONS_CUSTOMHANDLER_PORT when that is set)");
   add_listener_options(*functions, c);
   add_backend_options(*functions, c);
+  add_limit_options(*functions, c);
   functions
       ->add_option("--functions-key", c.functions_key,
                    "Key every /api call must carry in x-functions-key or ?code=")
@@ -291,6 +327,71 @@ void validate_storage(config& c, std::vector<std::string>& problems) {
   }
 }
 
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+void load_prices(config& c, std::vector<std::string>& problems) {
+  if (c.prices_file.empty()) return;
+  const auto text = read_text_file(c.prices_file);
+  if (!text) {
+    problems.push_back("cannot read VISIONARY_PRICES_FILE " + c.prices_file);
+    return;
+  }
+  auto prices = core::price_table::with_overrides(core::price_table::builtin(), *text);
+  if (!prices) {
+    problems.push_back("VISIONARY_PRICES_FILE " + c.prices_file + ": " + prices.error().message);
+    return;
+  }
+  c.prices = std::move(*prices);
+}
+
+void validate_budget(config& c, std::vector<std::string>& problems) {
+  const bool paid = !core::plan_for(c.prices, c.provider, c.model).free();
+  if (c.daily_budget.empty()) {
+    c.daily_budget_usd = paid ? default_paid_daily_budget_usd : 0;
+  } else if (auto usd = util::parse_number<double>(c.daily_budget);
+             usd && *usd >= 0 && *usd < 1e9) {
+    c.daily_budget_usd = *usd;
+  } else {
+    problems.push_back("VISIONARY_DAILY_BUDGET_USD must be a number of dollars (0 for unlimited)");
+  }
+  if (c.budget_reset_hour < 0 || c.budget_reset_hour > 23) {
+    problems.push_back("VISIONARY_BUDGET_RESET_HOUR must be an hour from 0 to 23 (UTC)");
+  }
+}
+
+// Rate, in-flight caps, daily images, prices and the budget (after the provider is known).
+void validate_cost_limits(config& c, std::vector<std::string>& problems) {
+  c.admission.max_in_flight = c.max_in_flight;
+  c.admission.client_max_in_flight = c.client_max_in_flight;
+  if (auto rate = core::parse_client_rate(c.client_rate, c.admission)) {
+    c.admission = *rate;
+  } else {
+    problems.push_back("VISIONARY_CLIENT_RATE must look like 10/min (count/s, min, hour or day)");
+  }
+  if (c.max_in_flight < 0 || c.client_max_in_flight < 0 || c.client_daily_images < 0) {
+    problems.push_back(
+        "VISIONARY_MAX_IN_FLIGHT, VISIONARY_CLIENT_MAX_IN_FLIGHT and VISIONARY_CLIENT_DAILY_IMAGES "
+        "must be 0 (no cap) or more");
+  }
+  load_prices(c, problems);
+  validate_budget(c, problems);
+}
+
+void validate_trusted_proxies(config& c, std::vector<std::string>& problems) {
+  auto ranges = http::parse_address_ranges(c.trusted_proxies);
+  if (!ranges) {
+    problems.push_back("VISIONARY_TRUSTED_PROXIES: " + ranges.error().message);
+    return;
+  }
+  c.trusted_proxy_ranges = std::move(*ranges);
+}
+
 void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
@@ -311,6 +412,7 @@ void validate_backend_limits(const config& c, std::vector<std::string>& problems
 std::vector<std::string> finalize_and_validate(config& c) {
   std::vector<std::string> problems;
   validate_listener(c, problems);
+  validate_trusted_proxies(c, problems);
   if (c.run_role == role::web) {
     validate_web(c, problems);
     return problems;
@@ -318,6 +420,7 @@ std::vector<std::string> finalize_and_validate(config& c) {
   validate_provider(c, problems);
   validate_storage(c, problems);
   validate_backend_limits(c, problems);
+  validate_cost_limits(c, problems);
   return problems;
 }
 
@@ -338,6 +441,25 @@ std::string mask_secret(const std::string& secret) {
   if (secret.size() < 16) return "****";
   return "****" + secret.substr(secret.size() - 4);
 }
+
+namespace {
+
+std::string describe_budget(const config& c) {
+  const auto plan = core::plan_for(c.prices, c.provider, c.model);
+  if (plan.free()) return "none needed (" + c.model + " costs nothing)";
+  std::ostringstream out;
+  out.precision(2);
+  out << std::fixed;
+  if (c.daily_budget_usd > 0) {
+    out << "$" << c.daily_budget_usd << " a day";
+  } else {
+    out << "UNLIMITED (VISIONARY_DAILY_BUDGET_USD=0)";
+  }
+  out << ", priced as " << plan.priced_as;
+  return out.str();
+}
+
+}  // namespace
 
 std::string describe(const config& c) {
   std::ostringstream out;
@@ -379,6 +501,10 @@ std::string describe(const config& c) {
       << "\n"
       << "  admin token: " << mask_secret(c.admin_token)
       << (c.admin_token.empty() ? " (deleting disabled)" : "") << "\n"
+      << "  clients:     " << c.client_rate << ", " << c.client_max_in_flight << " at once (server "
+      << c.max_in_flight << "), " << c.client_daily_images << " images a day (0 = no cap), resets "
+      << c.budget_reset_hour << ":00 UTC\n"
+      << "  budget:      " << describe_budget(c) << "\n"
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
       << " bytes, provider timeout " << c.provider_timeout_seconds << "s, retries "
       << c.provider_max_retries << "\n"

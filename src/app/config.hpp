@@ -7,7 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/admission.hpp"
 #include "core/model_catalog.hpp"
+#include "core/pricing.hpp"
+#include "http/client_address.hpp"
 
 namespace visionary::app {
 
@@ -43,6 +46,21 @@ struct config {
   int provider_max_retries = 2;
   std::string ca_file;
 
+  std::string trusted_proxies;                            // CIDRs whose X-Forwarded-For is believed
+  std::vector<http::address_range> trusted_proxy_ranges;  // set by finalize_and_validate
+
+  // Cost control (see README "Limits and budgets").
+  std::string client_rate = "10/min";
+  int max_in_flight = 16;
+  int client_max_in_flight = 2;
+  int client_daily_images = 100;
+  std::string daily_budget;  // USD; empty: 5 with a paid provider, else unlimited; 0: unlimited
+  int budget_reset_hour = 0;
+  std::string prices_file;
+  core::admission_settings admission;                       // set by finalize_and_validate
+  double daily_budget_usd = 0;                              // set by finalize_and_validate
+  core::price_table prices = core::price_table::builtin();  // plus the prices file
+
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_prompt_chars = core::default_max_prompt_chars;
   std::string web_root;
@@ -63,6 +81,9 @@ struct parse_result {
 // Fills derived values (provider and storage kinds, model) and returns the list of problems, each
 // saying what to fix.
 [[nodiscard]] std::vector<std::string> finalize_and_validate(config& c);
+
+// The budget a paid provider gets unless VISIONARY_DAILY_BUDGET_USD says otherwise.
+inline constexpr double default_paid_daily_budget_usd = 5;
 
 // Multi-line effective configuration with every secret masked.
 [[nodiscard]] std::string describe(const config& c);

@@ -24,9 +24,13 @@ std::string request_fingerprint(const core::generation_request& r) {
 }  // namespace
 
 generation_service::generation_service(core::image_provider& provider, core::blob_store& store,
-                                       gallery_service& gallery,
+                                       gallery_service& gallery, cost_control& costs,
                                        boost::asio::thread_pool& blocking_pool)
-    : provider_(provider), store_(store), gallery_(gallery), blocking_pool_(blocking_pool) {}
+    : provider_(provider),
+      store_(store),
+      gallery_(gallery),
+      costs_(costs),
+      blocking_pool_(blocking_pool) {}
 
 boost::asio::awaitable<void> generation_service::roll_back(
     const std::vector<std::string>& blob_names) {
@@ -93,8 +97,11 @@ image_record generation_service::new_record(const generation_request& request,
 // Proves the answer is an image, then writes its thumbnail and the image itself, last, so that a
 // listed image is always complete. Names of what was written are appended to `written`.
 boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
-    const generation_request& request, generated_image& image, std::vector<std::string>& written) {
+    const generation_request& request, generated_image& image, const image_usage& billed,
+    std::vector<std::string>& written) {
   image_record record = new_record(request, image);
+  record.cost_usd = billed.cost_usd;
+  record.usage = billed.usage;
   const std::string text = png_text_json(record);
   auto prepared = co_await util::run_blocking(blocking_pool_, [&]() {
     return imaging::prepare_image(image.bytes, png_text_keyword, text);
@@ -121,11 +128,12 @@ boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
 
 // Stores every generated image, or none: on any failure what was written is removed again.
 boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::store_all(
-    const generation_request& request, std::vector<generated_image>& images) {
+    const generation_request& request, generation_result& answer, double cost_usd) {
   std::vector<image_record> records;
   std::vector<std::string> written;
-  for (auto& image : images) {
-    auto record = co_await store_image(request, image, written);
+  for (auto& image : answer.images) {
+    image_usage billed{cost_usd / double(answer.images.size()), answer.usage};
+    auto record = co_await store_image(request, image, billed, written);
     if (!record) {
       co_await roll_back(written);
       co_return record.error();
@@ -149,8 +157,29 @@ boost::asio::awaitable<void> generation_service::remember(const idempotency_reco
   }
 }
 
+// Admission, the provider's answer, the stored images, and the ledger settled at what was billed:
+// a refused or failed generation costs only what the provider reported (nothing, for a failure).
+boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::generate_paid(
+    const generation_request& request, std::string_view client) {
+  auto permit = co_await costs_.admit(request, client);
+  if (!permit) co_return permit.error();
+  auto generated = co_await provider_.generate(request);
+  if (generated && generated->images.empty()) {
+    generated = make_error(error_kind::provider_error, "The image provider returned no image.");
+  }
+  if (!generated) {
+    co_await costs_.settle(std::move(*permit), 0, 0, true);
+    co_return generated.error();
+  }
+  const double cost = costs_.cost_of(request, generated->images.size(), generated->usage);
+  auto records = co_await store_all(request, *generated, cost);
+  // The provider billed the answer even when storing it failed.
+  co_await costs_.settle(std::move(*permit), cost, records ? int(records->size()) : 0, !records);
+  co_return records;
+}
+
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
-    generation_request request, std::optional<std::string> idempotency_key) {
+    generation_request request, std::optional<std::string> idempotency_key, std::string client) {
   std::optional<idempotency_record> key;
   if (idempotency_key) {
     key = idempotency_record{
@@ -164,12 +193,7 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
       co_return std::move(**earlier);
     }
   }
-  auto generated = co_await provider_.generate(request);
-  if (!generated) co_return generated.error();
-  if (generated->empty()) {
-    co_return make_error(error_kind::provider_error, "The image provider returned no image.");
-  }
-  auto records = co_await store_all(request, *generated);
+  auto records = co_await generate_paid(request, client);
   if (!records) co_return records.error();
   std::vector<image_view> views;
   const auto now = std::chrono::system_clock::now();

@@ -1,10 +1,12 @@
 // generation_service: one generation from prompt to stored images. Calls the provider, proves each
 // answer is a real image, writes thumbnail and metadata, and the image last, so that a listed image
-// is always complete; on any failure nothing of the request stays behind. Thread-safe.
+// is always complete; on any failure nothing of the request stays behind. Every generation passes
+// cost control first and settles in the ledger at what the provider billed. Thread-safe.
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "core/cost_control.hpp"
 #include "core/gallery_service.hpp"
 #include "core/ports/image_provider.hpp"
 
@@ -13,26 +15,36 @@ namespace visionary::core {
 class generation_service {
  public:
   generation_service(core::image_provider& provider, core::blob_store& store,
-                     gallery_service& gallery, boost::asio::thread_pool& blocking_pool);
+                     gallery_service& gallery, cost_control& costs,
+                     boost::asio::thread_pool& blocking_pool);
 
   // With an idempotency key, a repeated request (same key, same fields, within 24 hours) answers
   // with the images of the first one instead of generating again; the record lives in the store,
   // so every replica sees it. The same key with a different request is idempotency_key_reused.
+  // `client` is who asks (the address http::client_address resolved); limits count per client.
   [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> generate(
-      core::generation_request request, std::optional<std::string> idempotency_key = std::nullopt);
+      core::generation_request request, std::optional<std::string> idempotency_key,
+      std::string client);
 
  private:
   struct idempotency_record {
     std::string blob_name;    // where the answer to this key is remembered
     std::string fingerprint;  // of the request the key was first used with
   };
+  struct image_usage {
+    double cost_usd = 0;               // this image's share of the answer's cost
+    std::optional<token_usage> usage;  // the answer's usage
+  };
+  boost::asio::awaitable<outcome<std::vector<image_record>>> generate_paid(
+      const generation_request& request, std::string_view client);
   [[nodiscard]] image_record new_record(const generation_request& request,
                                         const generated_image& image) const;
   boost::asio::awaitable<outcome<image_record>> store_image(const generation_request& request,
                                                             generated_image& image,
+                                                            const image_usage& billed,
                                                             std::vector<std::string>& written);
   boost::asio::awaitable<outcome<std::vector<image_record>>> store_all(
-      const generation_request& request, std::vector<generated_image>& images);
+      const generation_request& request, generation_result& answer, double cost_usd);
   boost::asio::awaitable<void> remember(const idempotency_record& key,
                                         const std::vector<image_view>& views,
                                         const std::string& request_id);
@@ -43,6 +55,7 @@ class generation_service {
   core::image_provider& provider_;
   core::blob_store& store_;
   gallery_service& gallery_;
+  cost_control& costs_;
   boost::asio::thread_pool& blocking_pool_;
 };
 

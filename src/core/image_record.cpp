@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <cstdio>
 
 #include "core/naming.hpp"
 #include "util/base64.hpp"
@@ -62,6 +63,24 @@ std::optional<std::string> stored_prompt(const core::blob_metadata& m, const std
   return std::nullopt;
 }
 
+std::string format_usd(double usd) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6f", usd);
+  return buffer;
+}
+
+// "text,image,output" token counts, as to_metadata writes them.
+std::optional<token_usage> parse_usage(std::string_view text) {
+  const auto first = text.find(',');
+  const auto second = text.find(',', first == std::string_view::npos ? first : first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return std::nullopt;
+  auto in_text = util::parse_number<std::int64_t>(text.substr(0, first));
+  auto in_image = util::parse_number<std::int64_t>(text.substr(first + 1, second - first - 1));
+  auto out = util::parse_number<std::int64_t>(text.substr(second + 1));
+  if (!in_text || !in_image || !out) return std::nullopt;
+  return token_usage{*in_text, *in_image, *out};
+}
+
 }  // namespace
 
 core::blob_metadata to_metadata(const image_record& r) {
@@ -79,6 +98,12 @@ core::blob_metadata to_metadata(const image_record& r) {
   m["height"] = std::to_string(r.height);
   m["createdat"] = util::format_rfc3339_millis(r.created_at);
   if (!r.thumbnail_blob.empty()) m["thumbnail"] = util::percent_encode_path(r.thumbnail_blob);
+  if (r.cost_usd) m["costusd"] = format_usd(*r.cost_usd);
+  if (r.usage) {
+    m["usage"] = std::to_string(r.usage->input_text_tokens) + "," +
+                 std::to_string(r.usage->input_image_tokens) + "," +
+                 std::to_string(r.usage->output_tokens);
+  }
   return m;
 }
 
@@ -111,6 +136,8 @@ std::optional<image_record> from_blob(const core::blob_properties& blob) {
   if (auto thumb = m.find("thumbnail"); thumb != m.end()) {
     r.thumbnail_blob = decode(thumb->second);
   }
+  if (auto cost = util::parse_number<double>(find_or_empty(m, "costusd"))) r.cost_usd = *cost;
+  r.usage = parse_usage(find_or_empty(m, "usage"));
   const auto created = util::parse_iso_utc(find_or_empty(m, "createdat"));
   r.created_at =
       created ? *created : time_from_inverted(names->id.substr(0, 13)).value_or(blob.last_modified);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/ports/blob_store.hpp"
+#include "core/ports/image_provider.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
@@ -27,6 +28,9 @@ struct image_record {
   util::sys_time created_at{};
   // Set when the metadata copy of a prompt was cut to fit; the PNG text chunk has the full text.
   bool prompt_truncated = false;
+  // This image's share of what the provider billed for its answer, and the answer's usage.
+  std::optional<double> cost_usd;
+  std::optional<token_usage> usage;
 };
 
 // Budgets for the prompts inside the 8 KB metadata limit. A prompt whose percent-encoding is over

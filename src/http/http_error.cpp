@@ -18,6 +18,10 @@ unsigned status_of(error_kind kind) {
     case error_kind::range_not_satisfiable:    return 416;
     case error_kind::content_policy_violation: return 422;
     case error_kind::rate_limited:             return 429;
+    case error_kind::too_many_in_flight:       return 429;
+    case error_kind::daily_quota_exhausted:    return 429;
+    case error_kind::budget_exhausted:         return 429;
+    case error_kind::precondition_failed:      return 412;
     case error_kind::internal_error:           return 500;
     case error_kind::storage_error:            return 500;
     case error_kind::provider_error:           return 502;

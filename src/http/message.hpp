@@ -28,6 +28,7 @@ struct request_context {
   boost::urls::url_view url;               // parsed origin-form target
   std::vector<std::string> path_params;    // {name} captures, percent-decoded
   std::string_view path_rest;              // "*" capture, still percent-encoded
+  std::string client;                      // who asks: see client_address.hpp
   [[nodiscard]] query_list query() const;  // decoded ("+" stays "+")
   [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
 };

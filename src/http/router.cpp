@@ -4,6 +4,7 @@
 
 #include <boost/url/parse.hpp>
 
+#include "util/crypto.hpp"
 #include "util/text.hpp"
 
 namespace visionary::http {
@@ -58,35 +59,50 @@ bool router::match(const route& r, const std::vector<std::string_view>& segments
   return true;
 }
 
-boost::asio::awaitable<reply> router::dispatch(const request& message,
-                                               std::string request_id) const {
+bool presents_function_key(const request_context& context, std::string_view key) {
+  std::string presented(context.message["x-functions-key"]);
+  if (presented.empty()) presented = context.query_value("code").value_or("");
+  return !key.empty() && !presented.empty() && util::constant_time_equal(presented, key);
+}
+
+// The route for this method (its captures go into `context`), and every method the path allows.
+router::route_match router::find_route(const std::vector<std::string_view>& segments,
+                                       std::string_view path, beast_http::verb method,
+                                       request_context& context) const {
+  route_match found;
+  for (const auto& r : routes_) {
+    request_context probe{context.message, context.request_id, context.url, {}, {}, {}};
+    if (!match(r, segments, path, probe)) continue;
+    if (r.method == method && found.chosen == nullptr) {
+      found.chosen = &r.h;
+      context.path_params = std::move(probe.path_params);
+      context.path_rest = probe.path_rest;
+    }
+    if (!found.allowed.empty()) found.allowed += ", ";
+    found.allowed += std::string(beast_http::to_string(r.method));
+    if (r.method == beast_http::verb::get) found.allowed += ", HEAD";
+  }
+  return found;
+}
+
+boost::asio::awaitable<reply> router::dispatch(const request& message, std::string request_id,
+                                               const boost::asio::ip::address& peer) const {
   const auto target = boost::urls::parse_origin_form(message.target());
   if (!target) {
     co_return error_response(
         make_error(error_kind::invalid_request, "The request target is not a valid path."),
         request_id);
   }
-  request_context context{message, request_id, *target, {}, {}};
+  request_context context{message, request_id, *target, {}, {}, {}};
+  context.client = resolve_client(peer, message["X-Forwarded-For"], client_policy_.trusted_proxies,
+                                  !client_policy_.functions_key.empty() &&
+                                      presents_function_key(context, client_policy_.functions_key));
   const std::string_view path(target->encoded_path().data(), target->encoded_path().size());
   const auto segments = split_path(path);
   const bool is_head = message.method() == beast_http::verb::head;
   const auto effective = is_head ? beast_http::verb::get : message.method();
 
-  const handler* chosen = nullptr;
-  std::string allowed;
-  for (const auto& r : routes_) {
-    request_context probe{message, request_id, *target, {}, {}};
-    if (!match(r, segments, path, probe)) continue;
-    if (r.method == effective && chosen == nullptr) {
-      chosen = &r.h;
-      context.path_params = std::move(probe.path_params);
-      context.path_rest = probe.path_rest;
-    }
-    if (!allowed.empty()) allowed += ", ";
-    allowed += std::string(beast_http::to_string(r.method));
-    if (r.method == beast_http::verb::get) allowed += ", HEAD";
-  }
-
+  const auto [chosen, allowed] = find_route(segments, path, effective, context);
   const bool is_api = util::starts_with(path, "/api/") || path == "/api";
   handler_result result = make_error(error_kind::internal_error, "unreachable");
   try {

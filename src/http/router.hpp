@@ -8,9 +8,19 @@
 #include <string>
 #include <vector>
 
+#include "http/client_address.hpp"
 #include "http/message.hpp"
 
 namespace visionary::http {
+
+struct client_policy {
+  std::vector<address_range> trusted_proxies;
+  // A caller presenting this key (the web tier) is a trusted proxy too; empty for none.
+  std::string functions_key;
+};
+
+// True when the request carries `key` in x-functions-key (or ?code=, as Azure Functions allows).
+[[nodiscard]] bool presents_function_key(const request_context& context, std::string_view key);
 
 using handler_result = http_outcome<reply>;
 using handler = std::function<boost::asio::awaitable<handler_result>(request_context&)>;
@@ -26,9 +36,12 @@ class router {
   // answer.
   using guard = std::function<http_outcome<void>(const request_context&)>;
   void set_api_guard(guard g) { api_guard_ = std::move(g); }
+  // Whose X-Forwarded-For is believed when naming the client of a request.
+  void set_client_policy(client_policy policy) { client_policy_ = std::move(policy); }
 
   [[nodiscard]] boost::asio::awaitable<reply> dispatch(const request& message,
-                                                       std::string request_id) const;
+                                                       std::string request_id,
+                                                       const boost::asio::ip::address& peer) const;
 
  private:
   struct route {
@@ -36,6 +49,13 @@ class router {
     std::vector<std::string> segments;
     handler h;
   };
+  struct route_match {
+    const handler* chosen = nullptr;
+    std::string allowed;  // "GET, HEAD, DELETE": what the path accepts, for 405 answers
+  };
+  [[nodiscard]] route_match find_route(const std::vector<std::string_view>& segments,
+                                       std::string_view path, beast_http::verb method,
+                                       request_context& context) const;
   static reply finish(handler_result result, const std::string& request_id);
   static bool match(const route& r, const std::vector<std::string_view>& segments,
                     std::string_view path, request_context& context);
@@ -43,6 +63,7 @@ class router {
   std::vector<route> routes_;
   handler fallback_;
   guard api_guard_;
+  client_policy client_policy_;
 };
 
 }  // namespace visionary::http

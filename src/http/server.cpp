@@ -15,8 +15,13 @@ namespace beast = boost::beast;
 using asio::ip::tcp;
 
 struct server::connection {
-  explicit connection(tcp::socket socket) : stream(std::move(socket)) {}
+  explicit connection(tcp::socket socket) : stream(std::move(socket)) {
+    boost::system::error_code ec;
+    const auto remote = stream.socket().remote_endpoint(ec);
+    if (!ec) peer = remote.address();
+  }
   beast::tcp_stream stream;
+  boost::asio::ip::address peer;
   bool busy = false;  // touched only on the connection's strand
 };
 
@@ -294,7 +299,7 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
     co_return next_step::answer;
   }
   stream.expires_never();  // a generation may take minutes; the provider has its own deadline
-  auto answer = co_await routes_.dispatch(parser.get(), ex.request_id);
+  auto answer = co_await routes_.dispatch(parser.get(), ex.request_id, conn.peer);
   ex.keep_alive = parser.get().keep_alive();
   if (!answer.message) co_return co_await relay(conn, answer, ex);
   ex.answer = std::move(*answer.message);

@@ -56,8 +56,8 @@ automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
-boost::asio::awaitable<outcome<std::vector<core::generated_image>>>
-automatic1111_provider::generate(const core::generation_request& request) {
+boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
+    const core::generation_request& request) {
   net::http_request http;
   http.method = "POST";
   http.url = settings_.base_url + "/sdapi/v1/txt2img";
@@ -114,7 +114,7 @@ automatic1111_provider::generate(const core::generation_request& request) {
                            "The AUTOMATIC1111 server sent image data that is not valid base64.");
     images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
   }
-  co_return images;
+  co_return core::generation_result{std::move(images), std::nullopt};
 }
 
 }  // namespace visionary::providers

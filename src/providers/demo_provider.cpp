@@ -12,7 +12,7 @@ demo_provider::demo_provider(boost::asio::thread_pool& pool)
     : pool_(pool),
       capabilities_(core::capabilities_for(core::provider_kind::demo, "procedural-v1")) {}
 
-boost::asio::awaitable<outcome<std::vector<core::generated_image>>> demo_provider::generate(
+boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate(
     const core::generation_request& request) {
   int width = 1024, height = 1024;
   if (std::sscanf(request.size.c_str(), "%dx%d", &width, &height) != 2) {
@@ -30,7 +30,7 @@ boost::asio::awaitable<outcome<std::vector<core::generated_image>>> demo_provide
     if (!png) co_return png.error();
     images.push_back(core::generated_image{std::move(*png), std::nullopt});
   }
-  co_return images;
+  co_return core::generation_result{std::move(images), std::nullopt};
 }
 
 }  // namespace visionary::providers

@@ -12,7 +12,7 @@ class demo_provider final : public core::image_provider {
  public:
   explicit demo_provider(boost::asio::thread_pool& pool);
 
-  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+  boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request& request) override;
   std::string_view name() const override {
     return core::provider_kind_name(core::provider_kind::demo);

@@ -40,7 +40,38 @@ std::string build_generation_body(const core::generation_request& request, std::
   return json::serialize(body);
 }
 
-outcome<std::vector<image_item>> parse_generation_response(std::string_view body) {
+namespace {
+
+std::int64_t token_count(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v == nullptr) return 0;
+  if (v->is_int64()) return std::max<std::int64_t>(0, v->as_int64());
+  if (v->is_uint64()) return std::int64_t(std::min<std::uint64_t>(v->as_uint64(), INT64_MAX));
+  return 0;
+}
+
+// {input_tokens, input_tokens_details: {text_tokens, image_tokens}, output_tokens}; input tokens
+// without details count as text.
+std::optional<core::token_usage> parse_usage(const json::object& answer) {
+  const auto* usage = answer.if_contains("usage");
+  if (usage == nullptr || !usage->is_object()) return std::nullopt;
+  const auto& u = usage->as_object();
+  core::token_usage parsed;
+  parsed.output_tokens = token_count(u, "output_tokens");
+  const std::int64_t input = token_count(u, "input_tokens");
+  const auto* details = u.if_contains("input_tokens_details");
+  if (details != nullptr && details->is_object()) {
+    parsed.input_image_tokens = token_count(details->as_object(), "image_tokens");
+    parsed.input_text_tokens = token_count(details->as_object(), "text_tokens");
+  } else {
+    parsed.input_text_tokens = input;
+  }
+  return parsed;
+}
+
+}  // namespace
+
+outcome<generation_answer> parse_generation_response(std::string_view body) {
   auto bad = [](std::string detail) {
     return make_error(
         error_kind::provider_error,
@@ -53,7 +84,9 @@ outcome<std::vector<image_item>> parse_generation_response(std::string_view body
   const auto* data = value.as_object().if_contains("data");
   if (data == nullptr || !data->is_array()) return bad("no data array");
   if (data->as_array().empty()) return bad("no images");
-  std::vector<image_item> items;
+  generation_answer answer;
+  answer.usage = parse_usage(value.as_object());
+  auto& items = answer.items;
   for (const auto& element : data->as_array()) {
     if (!element.is_object()) return bad("an image entry is not an object");
     const auto& o = element.as_object();
@@ -72,7 +105,7 @@ outcome<std::vector<image_item>> parse_generation_response(std::string_view body
     if (!item.b64_json && !item.url) return bad("an image entry has neither b64_json nor url");
     items.push_back(std::move(item));
   }
-  return items;
+  return answer;
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(

@@ -30,8 +30,14 @@ struct image_item {
   std::optional<std::string> revised_prompt;
 };
 
-// provider_error for malformed JSON, a missing data array or items without b64_json/url.
-[[nodiscard]] outcome<std::vector<image_item>> parse_generation_response(std::string_view body);
+struct generation_answer {
+  std::vector<image_item> items;
+  std::optional<core::token_usage> usage;  // GPT image models report it; DALL-E and others do not
+};
+
+// provider_error for malformed JSON, a missing data array or items without b64_json/url. A
+// malformed `usage` is ignored (the answer's images are still good).
+[[nodiscard]] outcome<generation_answer> parse_generation_response(std::string_view body);
 
 struct provider_failure {
   app_error error;

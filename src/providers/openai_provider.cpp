@@ -112,12 +112,14 @@ net::http_request openai_provider::generation_call(const core::generation_reques
 }
 
 // The images of a successful answer: inline base64, or links downloaded one by one.
-boost::asio::awaitable<outcome<std::vector<core::generated_image>>> openai_provider::images_of(
+boost::asio::awaitable<outcome<core::generation_result>> openai_provider::images_of(
     std::string_view body, const std::string& request_id) {
-  auto items = parse_generation_response(body);
-  if (!items) co_return items.error();
-  std::vector<core::generated_image> images;
-  for (auto& item : *items) {
+  auto answer = parse_generation_response(body);
+  if (!answer) co_return answer.error();
+  core::generation_result result;
+  result.usage = answer->usage;
+  auto& images = result.images;
+  for (auto& item : answer->items) {
     core::generated_image image;
     image.revised_prompt = std::move(item.revised_prompt);
     if (item.b64_json) {
@@ -134,7 +136,7 @@ boost::asio::awaitable<outcome<std::vector<core::generated_image>>> openai_provi
     }
     images.push_back(std::move(image));
   }
-  co_return images;
+  co_return result;
 }
 
 // One failed attempt: the error to report, and how long to wait before the next try (none: stop).
@@ -172,19 +174,19 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
   return {std::move(failure.error), wait};
 }
 
-boost::asio::awaitable<outcome<std::vector<core::generated_image>>> openai_provider::generate(
+boost::asio::awaitable<outcome<core::generation_result>> openai_provider::generate(
     const core::generation_request& request) {
   const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
   auto executor = co_await boost::asio::this_coro::executor;
   for (int attempt = 0;; ++attempt) {
     auto response = co_await client_.send(generation_call(request, body));
     if (response && response->status >= 200 && response->status < 300) {
-      auto images = co_await images_of(response->body, request.request_id);
-      if (images) {
+      auto result = co_await images_of(response->body, request.request_id);
+      if (result) {
         spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id,
-                     name(), images->size(), attempt + 1);
+                     name(), result->images.size(), attempt + 1);
       }
-      co_return images;
+      co_return result;
     }
     const auto failed =
         response ? answer_failed(*response, attempt) : transport_failed(response.error(), attempt);

@@ -28,7 +28,7 @@ class openai_provider final : public core::image_provider {
  public:
   openai_provider(openai_provider_settings settings, net::http_client& client);
 
-  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+  boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request& request) override;
   std::string_view name() const override {
     return core::provider_kind_name(provider_kind_of(settings_.flavor));
@@ -41,8 +41,8 @@ class openai_provider final : public core::image_provider {
   struct attempt_failure;
   [[nodiscard]] net::http_request generation_call(const core::generation_request& request,
                                                   const std::string& body) const;
-  boost::asio::awaitable<outcome<std::vector<core::generated_image>>> images_of(
-      std::string_view body, const std::string& request_id);
+  boost::asio::awaitable<outcome<core::generation_result>> images_of(std::string_view body,
+                                                                     const std::string& request_id);
   [[nodiscard]] attempt_failure transport_failed(const net::transport_error& failure,
                                                  int attempt) const;
   [[nodiscard]] attempt_failure answer_failed(const net::http_response& response,

@@ -210,19 +210,36 @@ boost::asio::awaitable<outcome<void>> azure_blob_client::create_container(std::s
   co_return outcome<void>{};
 }
 
-boost::asio::awaitable<outcome<void>> azure_blob_client::put_blob(std::string container,
-                                                                  std::string name,
-                                                                  std::string bytes,
-                                                                  std::string content_type,
-                                                                  core::blob_metadata metadata) {
+boost::asio::awaitable<outcome<void>> azure_blob_client::put_blob(
+    std::string container, std::string name, std::string bytes, std::string content_type,
+    core::blob_metadata metadata, core::write_condition condition) {
   std::vector<std::pair<std::string, std::string>> headers{{"x-ms-blob-type", "BlockBlob"},
                                                            {"Content-Type", content_type}};
   for (const auto& [key, value] : metadata) headers.emplace_back("x-ms-meta-" + key, value);
-  call_spec spec{"PUT", std::move(container), std::move(name),
-                 {},    std::move(headers),   std::move(bytes),
-                 {201}};
+  if (condition.if_match) headers.emplace_back("If-Match", *condition.if_match);
+  if (condition.if_absent) headers.emplace_back("If-None-Match", "*");
+  const bool conditional = condition.if_match || condition.if_absent;
+  // A conditional write's 412 (changed) or 409 (already there) is an answer, not a failure.
+  std::vector<unsigned> expected{201};
+  if (conditional) expected.insert(expected.end(), {409, 412});
+  call_spec spec{"PUT",
+                 std::move(container),
+                 std::move(name),
+                 {},
+                 std::move(headers),
+                 std::move(bytes),
+                 std::move(expected)};
   auto response = co_await call(std::move(spec));
   if (!response) co_return response.error();
+  if (response->status == 412 ||
+      (response->status == 409 && azure_error_code(*response) == "BlobAlreadyExists")) {
+    co_return make_error(error_kind::precondition_failed,
+                         "The blob changed since it was read; read it again.");
+  }
+  if (response->status != 201) {
+    co_return make_error(error_kind::storage_error,
+                         "Azure Storage refused the write (" + azure_error_code(*response) + ")");
+  }
   co_return outcome<void>{};
 }
 

@@ -34,10 +34,9 @@ class azure_blob_client {
   azure_blob_client(azure_storage_account account, net::http_client& http);
 
   [[nodiscard]] boost::asio::awaitable<outcome<void>> create_container(std::string container);
-  [[nodiscard]] boost::asio::awaitable<outcome<void>> put_blob(std::string container,
-                                                               std::string name, std::string bytes,
-                                                               std::string content_type,
-                                                               core::blob_metadata metadata);
+  [[nodiscard]] boost::asio::awaitable<outcome<void>> put_blob(
+      std::string container, std::string name, std::string bytes, std::string content_type,
+      core::blob_metadata metadata, core::write_condition condition = {});
   [[nodiscard]] boost::asio::awaitable<outcome<core::blob_content>> get_blob(
       std::string container, std::string name, std::optional<core::byte_range> range);
   [[nodiscard]] boost::asio::awaitable<outcome<void>> delete_blob(std::string container,

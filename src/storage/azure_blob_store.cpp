@@ -20,10 +20,21 @@ boost::asio::awaitable<outcome<std::unique_ptr<azure_blob_store>>> azure_blob_st
 boost::asio::awaitable<outcome<void>> azure_blob_store::put(std::string name, std::string bytes,
                                                             std::string content_type,
                                                             core::blob_metadata metadata) {
+  core::write_condition
+      unconditional;  // named: g++ 12 mishandles aggregate temporaries in co_await
+  co_return co_await put_if(std::move(name), std::move(bytes), std::move(content_type),
+                            std::move(metadata), std::move(unconditional));
+}
+
+boost::asio::awaitable<outcome<void>> azure_blob_store::put_if(std::string name, std::string bytes,
+                                                               std::string content_type,
+                                                               core::blob_metadata metadata,
+                                                               core::write_condition condition) {
   if (auto valid = core::validate_blob_name(name); !valid) co_return valid;
   if (auto valid = core::validate_metadata(metadata); !valid) co_return valid;
   co_return co_await client_.put_blob(container_, std::move(name), std::move(bytes),
-                                      std::move(content_type), std::move(metadata));
+                                      std::move(content_type), std::move(metadata),
+                                      std::move(condition));
 }
 
 boost::asio::awaitable<outcome<core::blob_content>> azure_blob_store::get(

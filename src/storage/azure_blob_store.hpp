@@ -20,6 +20,10 @@ class azure_blob_store final : public core::blob_store {
   boost::asio::awaitable<outcome<void>> put(std::string name, std::string bytes,
                                             std::string content_type,
                                             core::blob_metadata metadata) override;
+  boost::asio::awaitable<outcome<void>> put_if(std::string name, std::string bytes,
+                                               std::string content_type,
+                                               core::blob_metadata metadata,
+                                               core::write_condition condition) override;
   boost::asio::awaitable<outcome<core::blob_content>> get(
       std::string name, std::optional<core::byte_range> range) override;
   boost::asio::awaitable<outcome<void>> remove(std::string name) override;

@@ -218,16 +218,46 @@ outcome<void> fs_blob_store::put_blocking(const std::string& name, const std::st
   return {};
 }
 
+namespace {
+
+// What every write checks first: a valid name that is not one of the store's own temp files.
+outcome<void> check_writable(const std::string& name, const core::blob_metadata& metadata) {
+  if (auto valid = core::validate_blob_name(name); !valid) return valid;
+  if (is_temp_name(name)) {
+    return make_error(error_kind::invalid_request, "Blob names must not start with .tmp-");
+  }
+  return core::validate_metadata(metadata);
+}
+
+}  // namespace
+
 boost::asio::awaitable<outcome<void>> fs_blob_store::put(std::string name, std::string bytes,
                                                          std::string content_type,
                                                          core::blob_metadata metadata) {
-  if (auto valid = core::validate_blob_name(name); !valid) co_return valid;
-  if (is_temp_name(name)) {
-    co_return make_error(error_kind::invalid_request, "Blob names must not start with .tmp-");
-  }
-  if (auto valid = core::validate_metadata(metadata); !valid) co_return valid;
+  if (auto writable = check_writable(name, metadata); !writable) co_return writable;
   co_return co_await util::run_blocking(
       pool_, [&]() { return put_blocking(name, bytes, content_type, metadata); });
+}
+
+boost::asio::awaitable<outcome<void>> fs_blob_store::put_if(std::string name, std::string bytes,
+                                                            std::string content_type,
+                                                            core::blob_metadata metadata,
+                                                            core::write_condition condition) {
+  if (auto writable = check_writable(name, metadata); !writable) co_return writable;
+  // The data dir is locked to this process, so serialising conditional writes here makes the
+  // check and the write one step, like If-Match on a shared store.
+  co_return co_await util::run_blocking(pool_, [&]() -> outcome<void> {
+    std::lock_guard serial(conditional_writes_);
+    const auto current = find(name);
+    const bool holds = condition.if_absent  ? !current
+                       : condition.if_match ? current && current->etag == *condition.if_match
+                                            : true;
+    if (!holds) {
+      return make_error(error_kind::precondition_failed,
+                        "The blob changed since it was read; read it again.");
+    }
+    return put_blocking(name, bytes, content_type, metadata);
+  });
 }
 
 outcome<core::blob_content> fs_blob_store::get_blocking(

@@ -35,6 +35,10 @@ class fs_blob_store final : public core::link_serving_store {
   boost::asio::awaitable<outcome<void>> put(std::string name, std::string bytes,
                                             std::string content_type,
                                             core::blob_metadata metadata) override;
+  boost::asio::awaitable<outcome<void>> put_if(std::string name, std::string bytes,
+                                               std::string content_type,
+                                               core::blob_metadata metadata,
+                                               core::write_condition condition) override;
   boost::asio::awaitable<outcome<core::blob_content>> get(
       std::string name, std::optional<core::byte_range> range) override;
   boost::asio::awaitable<outcome<void>> remove(std::string name) override;
@@ -68,6 +72,7 @@ class fs_blob_store final : public core::link_serving_store {
   int lock_fd_;
   std::filesystem::path blob_root_;
   std::filesystem::path meta_root_;
+  std::mutex conditional_writes_;  // one conditional write at a time: check and write are one step
   mutable std::mutex mutex_;
   std::map<std::string, core::blob_properties, std::less<>> index_;  // guarded by mutex_
 };

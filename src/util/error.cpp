@@ -16,6 +16,10 @@ std::string_view error_code(error_kind kind) {
     case error_kind::range_not_satisfiable:    return "range_not_satisfiable";
     case error_kind::content_policy_violation: return "content_policy_violation";
     case error_kind::rate_limited:             return "rate_limited";
+    case error_kind::too_many_in_flight:       return "too_many_in_flight";
+    case error_kind::daily_quota_exhausted:    return "daily_quota_exhausted";
+    case error_kind::budget_exhausted:         return "budget_exhausted";
+    case error_kind::precondition_failed:      return "precondition_failed";
     case error_kind::internal_error:           return "internal_error";
     case error_kind::provider_error:           return "provider_error";
     case error_kind::provider_unavailable:     return "provider_unavailable";

@@ -18,7 +18,12 @@ enum class error_kind {
   idempotency_key_reused,  // same Idempotency-Key, different request
   range_not_satisfiable,
   content_policy_violation,
-  rate_limited,
+  rate_limited,           // this client asks too often (or the provider says so)
+  too_many_in_flight,     // this client, or the whole server, has as many generations running as
+                          // allowed
+  daily_quota_exhausted,  // this client has made its images for today
+  budget_exhausted,       // the day's spending budget cannot cover this request
+  precondition_failed,    // a conditional write found the blob changed (handled inside the server)
   internal_error,
   provider_error,
   provider_unavailable,

@@ -317,14 +317,14 @@ const AZURE_DEPLOYMENT_NOT_FOUND = {
 
 const KINDS = new Set([
   'b64', 'url', 'content_policy', 'moderation_blocked', 'azure_content_filter', 'rate_limit', 'insufficient_quota',
-  'server_error', 'overloaded', 'slow', 'malformed_json', 'not_image', 'empty_data', 'status',
+  'server_error', 'overloaded', 'slow', 'held', 'malformed_json', 'not_image', 'empty_data', 'status',
 ]);
 
 /** Accepts 'kind' or {kind, ...}; throws on unknown kinds so a typo fails the test that made it. */
 function normaliseBehaviour(behaviour) {
   const b = typeof behaviour === 'string' ? { kind: behaviour } : behaviour;
   if (!b || !KINDS.has(b.kind)) throw new TypeError(`fake-openai: unknown behaviour ${JSON.stringify(behaviour)}`);
-  if (b.kind === 'slow') return { ...b, then: normaliseBehaviour(b.then ?? 'b64') };
+  if (b.kind === 'slow' || b.kind === 'held') return { ...b, then: normaliseBehaviour(b.then ?? 'b64') };
   return b;
 }
 
@@ -429,6 +429,7 @@ export async function startFakeOpenAI(options = {}) {
   const requests = [];
   const files = new Map(); // id → url behaviour + the PNG to serve
   const timers = new Set(); // pending delays, so close() can cancel them before it resolves
+  const held = []; // answers of 'held' calls, given when the test calls release()
   let origin;
 
   // Runs fn after ms unless the client goes away or close() runs first.
@@ -482,6 +483,9 @@ export async function startFakeOpenAI(options = {}) {
       }
       case 'slow':
         return later(res, behaviour.delayMs ?? 0, () => perform(behaviour.then, call));
+      case 'held':
+        held.push(() => perform(behaviour.then, call));
+        return undefined;
       case 'status': {
         const custom = Object.fromEntries(Object.entries(behaviour.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
         return reply(behaviour.status, behaviour.body ?? '', custom);
@@ -573,6 +577,14 @@ export async function startFakeOpenAI(options = {}) {
     requests,
     enqueue(...behaviours) {
       queue.push(...behaviours.map(normaliseBehaviour));
+    },
+    /** Calls answered 'held' that are still waiting for release(). */
+    get heldCount() {
+      return held.length;
+    },
+    /** Answers every held call (with its `then` behaviour). */
+    release() {
+      for (const answer of held.splice(0)) answer();
     },
     setDefault(behaviour) {
       fallback = normaliseBehaviour(behaviour);

@@ -68,10 +68,23 @@ export async function closedPort() {
   return port;
 }
 
+// Suites that are not about cost control run without its limits; the limit suites set their own
+// values, and `null` removes one so that the binary's default applies.
+export const NO_LIMITS = {
+  VISIONARY_CLIENT_RATE: '100000/min',
+  VISIONARY_MAX_IN_FLIGHT: '0',
+  VISIONARY_CLIENT_MAX_IN_FLIGHT: '0',
+  VISIONARY_CLIENT_DAILY_IMAGES: '0',
+  VISIONARY_DAILY_BUDGET_USD: '0',
+};
+
 function cleanEnv(env = {}) {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir() };
-  const out = { ...base };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== null) out[k] = String(v);
+  const out = { ...base, ...NO_LIMITS };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = String(v);
+  }
   return out;
 }
 
@@ -388,9 +401,12 @@ export async function pageThrough(base, limit, { maxPages = 10, onPage } = {}) {
   return { seen, pageSizes, cursor };
 }
 
-/** Files under dataDir/blobs and dataDir/meta only (what generations add). */
+/** The spending ledger's blobs (bookkeeping, not content: a failed generation still updates it). */
+export const isLedgerFile = (file) => /^(blobs|meta)\/[^/]+\/ledger\//.test(file) || file.startsWith('ledger/');
+
+/** Files under dataDir/blobs and dataDir/meta only (what generations add), without the ledger. */
 export function listStored(dataDir) {
-  return listFiles(dataDir).filter((f) => f.startsWith('blobs/') || f.startsWith('meta/'));
+  return listFiles(dataDir).filter((f) => (f.startsWith('blobs/') || f.startsWith('meta/')) && !isLedgerFile(f));
 }
 
 // ---------------------------------------------------------------- PNG

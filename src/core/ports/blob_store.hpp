@@ -47,6 +47,12 @@ struct blob_page {
   std::optional<std::string> next_marker;  // opaque; absent at the end of the listing
 };
 
+// A write that happens only if the blob is as the writer last saw it (optimistic concurrency).
+struct write_condition {
+  std::optional<std::string> if_match;  // the blob's current ETag must be this one
+  bool if_absent = false;               // the blob must not exist yet
+};
+
 struct signed_link {
   std::string url;
   util::sys_time expires_at{};
@@ -60,6 +66,13 @@ class blob_store {
                                                                   std::string bytes,
                                                                   std::string content_type,
                                                                   blob_metadata metadata) = 0;
+  // put() only when `condition` holds, atomically with respect to every other conditional write
+  // (across replicas for shared stores); precondition_failed when it does not.
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<void>> put_if(std::string name,
+                                                                     std::string bytes,
+                                                                     std::string content_type,
+                                                                     blob_metadata metadata,
+                                                                     write_condition condition) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<outcome<blob_content>> get(
       std::string name, std::optional<byte_range> range) = 0;
   [[nodiscard]] virtual boost::asio::awaitable<outcome<void>> remove(std::string name) = 0;

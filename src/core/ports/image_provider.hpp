@@ -4,6 +4,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,11 +28,24 @@ struct generated_image {
   std::optional<std::string> revised_prompt;
 };
 
+// What the provider reported it billed for one answer (OpenAI's `usage`), in tokens.
+struct token_usage {
+  std::int64_t input_text_tokens = 0;
+  std::int64_t input_image_tokens = 0;
+  std::int64_t output_tokens = 0;
+  friend bool operator==(const token_usage&, const token_usage&) = default;
+};
+
+struct generation_result {
+  std::vector<generated_image> images;
+  std::optional<token_usage> usage;  // absent when the provider reports none
+};
+
 class image_provider {
  public:
   virtual ~image_provider() = default;
 
-  [[nodiscard]] virtual boost::asio::awaitable<outcome<std::vector<generated_image>>> generate(
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<generation_result>> generate(
       const generation_request& request) = 0;
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...

@@ -82,28 +82,54 @@ TEST(OpenAiBody, OptionalFieldsOnlyWhenSet) {
 // --- responses ---------------------------------------------------------------------------------
 
 TEST(OpenAiResponse, ParsesBase64Entries) {
-  const auto items = parse_generation_response(
+  const auto answer = parse_generation_response(
       R"({"created":1713833628,"data":[{"b64_json":"iVBORw0KGgo="},{"b64_json":"AAAA"}],
           "usage":{"total_tokens":100}})");
-  ASSERT_TRUE(items.has_value()) << items.error().message;
-  ASSERT_EQ(items->size(), 2u);
-  EXPECT_EQ((*items)[0].b64_json, std::optional<std::string>("iVBORw0KGgo="));
-  EXPECT_EQ((*items)[0].url, std::nullopt);
-  EXPECT_EQ((*items)[0].revised_prompt, std::nullopt);
-  EXPECT_EQ((*items)[1].b64_json, std::optional<std::string>("AAAA"));
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  const auto& items = answer->items;
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0].b64_json, std::optional<std::string>("iVBORw0KGgo="));
+  EXPECT_EQ(items[0].url, std::nullopt);
+  EXPECT_EQ(items[0].revised_prompt, std::nullopt);
+  EXPECT_EQ(items[1].b64_json, std::optional<std::string>("AAAA"));
+}
+
+TEST(OpenAiResponse, ReadsUsageInTokens) {
+  const auto answer = parse_generation_response(
+      R"({"data":[{"b64_json":"AAAA"}],"usage":{"input_tokens":50,"output_tokens":4160,
+          "total_tokens":4210,"input_tokens_details":{"text_tokens":40,"image_tokens":10}}})");
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  ASSERT_TRUE(answer->usage.has_value());
+  EXPECT_EQ(answer->usage->input_text_tokens, 40);
+  EXPECT_EQ(answer->usage->input_image_tokens, 10);
+  EXPECT_EQ(answer->usage->output_tokens, 4160);
+}
+
+TEST(OpenAiResponse, UsageWithoutDetailsCountsInputAsTextAndMalformedUsageIsIgnored) {
+  const auto plain = parse_generation_response(
+      R"({"data":[{"b64_json":"AAAA"}],"usage":{"input_tokens":7,"output_tokens":9}})");
+  ASSERT_TRUE(plain.has_value());
+  EXPECT_EQ(plain->usage, (visionary::core::token_usage{7, 0, 9}));
+  const auto odd = parse_generation_response(
+      R"({"data":[{"b64_json":"AAAA"}],"usage":{"input_tokens":-5,"output_tokens":"many"}})");
+  ASSERT_TRUE(odd.has_value());
+  EXPECT_EQ(odd->usage, (visionary::core::token_usage{0, 0, 0}));
+  const auto none = parse_generation_response(R"({"data":[{"b64_json":"AAAA"}],"usage":"n/a"})");
+  ASSERT_TRUE(none.has_value());
+  EXPECT_EQ(none->usage, std::nullopt);
 }
 
 TEST(OpenAiResponse, ParsesUrlAndRevisedPrompt) {
-  const auto items = parse_generation_response(
+  const auto answer = parse_generation_response(
       R"({"created":1,"data":[{"url":"http://127.0.0.1:9/generated-images/a.png",
           "revised_prompt":"A red fox at dawn, oil painting"}]})");
-  ASSERT_TRUE(items.has_value()) << items.error().message;
-  ASSERT_EQ(items->size(), 1u);
-  EXPECT_EQ((*items)[0].url,
-            std::optional<std::string>("http://127.0.0.1:9/generated-images/a.png"));
-  EXPECT_EQ((*items)[0].b64_json, std::nullopt);
-  EXPECT_EQ((*items)[0].revised_prompt,
-            std::optional<std::string>("A red fox at dawn, oil painting"));
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  const auto& items = answer->items;
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0].url, std::optional<std::string>("http://127.0.0.1:9/generated-images/a.png"));
+  EXPECT_EQ(items[0].b64_json, std::nullopt);
+  EXPECT_EQ(items[0].revised_prompt, std::optional<std::string>("A red fox at dawn, oil painting"));
+  EXPECT_EQ(answer->usage, std::nullopt);
 }
 
 TEST(OpenAiResponse, RejectsUnusableAnswers) {

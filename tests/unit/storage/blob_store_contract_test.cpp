@@ -31,6 +31,7 @@
 #include "core/naming.hpp"
 #include "core/ports/blob_store.hpp"
 #include "core/ports/image_provider.hpp"
+#include "core/spend_ledger.hpp"
 #include "imaging/image_codec.hpp"
 #include "net/http_client.hpp"
 #include "storage/azure_blob_store.hpp"
@@ -103,12 +104,12 @@ class png_provider final : public core::image_provider {
     capabilities_.size = core::option_values{{"64x48"}, "64x48"};
     capabilities_.max_n = 1;
   }
-  asio::awaitable<outcome<std::vector<core::generated_image>>> generate(
+  asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request&) override {
     ++calls;
     std::vector<core::generated_image> out;
     out.push_back(core::generated_image{png_, std::nullopt});
-    co_return out;
+    co_return core::generation_result{std::move(out), std::nullopt};
   }
   std::string_view name() const override { return "contract"; }
   std::string_view model() const override { return "contract-png-1"; }
@@ -223,11 +224,12 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
   void expect_prompt_round_trip(const std::string& prompt) {
     png_provider provider(make_png(32, 32));
     core::gallery_service gallery(*store_);
-    core::generation_service generation(provider, *store_, gallery, pool_);
+    core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+    core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
     core::generation_request request;
     request.prompt = prompt;
     request.size = "64x48";
-    const auto made = run(generation.generate(request));
+    const auto made = run(generation.generate(request, std::nullopt, "local"));
     ASSERT_TRUE(made.has_value()) << made.error().message;
     const auto page = run(gallery.list(10, std::nullopt));
     ASSERT_TRUE(page.has_value()) << page.error().message;
@@ -611,19 +613,20 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
 TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs) {
   png_provider provider(make_png(64, 48));
   core::gallery_service gallery(*store_);
-  core::generation_service generation(provider, *store_, gallery, pool_);
+  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
 
   const std::string first_prompt = "Erste Katze — «café» 🐈 . _ / ? #";
   const std::string second_prompt = "second: 日本の狐 at dawn";
   core::generation_request request;
   request.prompt = first_prompt;
   request.size = "64x48";
-  const auto first = run(generation.generate(request));
+  const auto first = run(generation.generate(request, std::nullopt, "local"));
   ASSERT_TRUE(first.has_value()) << first.error().message;
   ASSERT_EQ(first->size(), 1u);
   wait_past_millisecond((*first)[0].record.created_at);
   request.prompt = second_prompt;
-  const auto second = run(generation.generate(request));
+  const auto second = run(generation.generate(request, std::nullopt, "local"));
   ASSERT_TRUE(second.has_value()) << second.error().message;
   ASSERT_EQ(second->size(), 1u);
   EXPECT_EQ(provider.calls, 2);
@@ -721,13 +724,14 @@ TEST_P(BlobStoreContract, LongestGptImagePromptComesBackInFull) {
 TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   png_provider provider(make_png(16, 16));
   core::gallery_service gallery(*store_);
-  core::generation_service generation(provider, *store_, gallery, pool_);
+  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) {
     core::generation_request request;
     request.prompt = "picture " + std::to_string(i);
     request.size = "64x48";
-    const auto made = run(generation.generate(request));
+    const auto made = run(generation.generate(request, std::nullopt, "local"));
     ASSERT_TRUE(made.has_value()) << made.error().message;
     ids.push_back((*made)[0].record.id);
     wait_past_millisecond((*made)[0].record.created_at);
@@ -751,6 +755,124 @@ TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   EXPECT_EQ(sorted_seen, sorted_ids) << "every image once";
   // Newest first: ids start with inverted milliseconds, so they ascend down the pages.
   EXPECT_TRUE(std::is_sorted(seen.begin(), seen.end()));
+}
+
+// --- conditional writes and the shared spending ledger ----------------------------------------
+
+TEST_P(BlobStoreContract, ConditionalWritesHonourEtagAndAbsence) {
+  const std::string name = "ledger/days/2026-12-02.json";
+  auto first = run(store_->put_if(name, "{\"v\":1}", "application/json", {}, {std::nullopt, true}));
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  auto again = run(store_->put_if(name, "{\"v\":2}", "application/json", {}, {std::nullopt, true}));
+  ASSERT_FALSE(again.has_value()) << "create-if-absent must refuse an existing blob";
+  EXPECT_EQ(again.error().kind, error_kind::precondition_failed) << again.error().message;
+
+  const auto read = run(store_->get(name, std::nullopt));
+  ASSERT_TRUE(read.has_value());
+  const std::string etag = read->properties.etag;
+  auto matched = run(store_->put_if(name, "{\"v\":3}", "application/json", {}, {etag, false}));
+  ASSERT_TRUE(matched.has_value()) << matched.error().message;
+  auto stale = run(store_->put_if(name, "{\"v\":4}", "application/json", {}, {etag, false}));
+  ASSERT_FALSE(stale.has_value()) << "a write with the old ETag must lose";
+  EXPECT_EQ(stale.error().kind, error_kind::precondition_failed);
+  EXPECT_EQ(run(store_->get(name, std::nullopt))->bytes, "{\"v\":3}");
+}
+
+// Forty generations race for a budget that covers ten: every reservation is a read-modify-write
+// of one blob, so only optimistic concurrency keeps the total within the budget.
+TEST_P(BlobStoreContract, ConcurrentReservationsNeverExceedTheBudget) {
+  core::ledger_settings settings;
+  settings.daily_budget_usd = 1.0;
+  settings.client_daily_images = 0;
+  core::spend_ledger ledger(*store_, settings);
+  const auto now = std::chrono::system_clock::now();
+  std::vector<std::future<outcome<core::reservation>>> racing;
+  for (int i = 0; i < 40; ++i) {
+    racing.push_back(asio::co_spawn(runner_.io(),
+                                    ledger.reserve("client-" + std::to_string(i), 1, 0.1, now),
+                                    asio::use_future));
+  }
+  runner_.io().restart();
+  runner_.io().run_for(operation_deadline);
+  int granted = 0, refused = 0;
+  for (auto& result : racing) {
+    ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
+    auto outcome = result.get();
+    if (outcome) {
+      ++granted;
+    } else {
+      EXPECT_EQ(outcome.error().kind, error_kind::budget_exhausted) << outcome.error().message;
+      EXPECT_GT(outcome.error().retry_after_seconds.value_or(0), 0);
+      ++refused;
+    }
+  }
+  EXPECT_EQ(granted, 10);
+  EXPECT_EQ(refused, 30);
+  const auto stored =
+      run(store_->get(core::spend_ledger::blob_name(ledger.day_of(now)), std::nullopt));
+  ASSERT_TRUE(stored.has_value());
+  const auto day = core::ledger_day_from_json(stored->bytes);
+  ASSERT_TRUE(day.has_value());
+  EXPECT_EQ(day->reservations.size(), 10u);
+  EXPECT_NEAR(day->reserved_usd(), 1.0, 1e-9);
+}
+
+TEST_P(BlobStoreContract, SettlingReplacesTheReservationByWhatWasSpent) {
+  core::ledger_settings settings;
+  settings.daily_budget_usd = 1.0;
+  settings.client_daily_images = 5;
+  core::spend_ledger ledger(*store_, settings);
+  const auto now = std::chrono::system_clock::now();
+  auto big = run(ledger.reserve("10.0.0.1", 4, 0.9, now));
+  ASSERT_TRUE(big.has_value()) << big.error().message;
+  auto over = run(ledger.reserve("10.0.0.2", 1, 0.2, now));
+  ASSERT_FALSE(over.has_value()) << "0.9 reserved + 0.2 is over the 1.0 budget";
+  EXPECT_EQ(over.error().kind, error_kind::budget_exhausted);
+
+  // The answer cost far less than its worst case, and a failure costs nothing.
+  run(ledger.settle(*big, core::settlement{0.15, 4, false, "gpt-image-1"}, now));
+  auto failed = run(ledger.reserve("10.0.0.2", 1, 0.2, now));
+  ASSERT_TRUE(failed.has_value()) << failed.error().message;
+  run(ledger.settle(*failed, core::settlement{0, 0, true, "gpt-image-1"}, now));
+
+  auto quota = run(ledger.snapshot("10.0.0.1", now));
+  ASSERT_TRUE(quota.has_value());
+  EXPECT_NEAR(quota->spent_usd, 0.15, 1e-9);
+  EXPECT_NEAR(quota->reserved_usd, 0, 1e-9);
+  EXPECT_EQ(quota->images_left_today, 1);
+  EXPECT_EQ(run(ledger.snapshot("10.0.0.2", now))->images_left_today, 5);
+
+  // The client's sixth image is refused (n counts), with the time until the day starts again.
+  auto sixth = run(ledger.reserve("10.0.0.1", 2, 0.01, now));
+  ASSERT_FALSE(sixth.has_value());
+  EXPECT_EQ(sixth.error().kind, error_kind::daily_quota_exhausted);
+  const auto until_reset =
+      std::chrono::duration_cast<std::chrono::seconds>(ledger.next_reset(now) - now);
+  EXPECT_NEAR(sixth.error().retry_after_seconds.value_or(0), until_reset.count(), 1);
+
+  const auto stored =
+      run(store_->get(core::spend_ledger::blob_name(ledger.day_of(now)), std::nullopt));
+  const auto day = core::ledger_day_from_json(stored->bytes);
+  ASSERT_TRUE(day.has_value());
+  EXPECT_EQ(day->failures, 1);
+  EXPECT_EQ(day->images, 4);
+  EXPECT_EQ(day->models.at("gpt-image-1").images, 4);
+  EXPECT_EQ(day->models.at("gpt-image-1").failures, 1);
+  for (const auto& [key, count] : day->client_images) {
+    EXPECT_EQ(key.find("10.0.0"), std::string::npos) << "addresses are stored as digests only";
+  }
+}
+
+TEST_P(BlobStoreContract, AReservationThatNeverSettlesExpires) {
+  core::ledger_settings settings;
+  settings.daily_budget_usd = 1.0;
+  settings.reservation_lifetime = 60s;
+  core::spend_ledger ledger(*store_, settings);
+  const auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(run(ledger.reserve("10.0.0.1", 1, 1.0, now)).has_value());
+  EXPECT_FALSE(run(ledger.reserve("10.0.0.1", 1, 0.5, now + 30s)).has_value());
+  // Its replica died: a minute later the money is free again.
+  EXPECT_TRUE(run(ledger.reserve("10.0.0.1", 1, 0.5, now + 61s)).has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, BlobStoreContract,

@@ -1,0 +1,99 @@
+#include "http/client_address.hpp"
+
+#include "util/text.hpp"
+
+namespace visionary::http {
+
+namespace ip = boost::asio::ip;
+
+namespace {
+
+bool is_trusted(const ip::address& address, const std::vector<address_range>& trusted) {
+  for (const auto& range : trusted)
+    if (range.contains(address)) return true;
+  return false;
+}
+
+// The entries of X-Forwarded-For (possibly several headers joined by commas), left to right.
+std::vector<std::string_view> forwarded_entries(std::string_view header) {
+  std::vector<std::string_view> entries;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    entries.push_back(util::trim(header.substr(0, comma)));
+    if (comma == std::string_view::npos) break;
+    header.remove_prefix(comma + 1);
+  }
+  return entries;
+}
+
+std::vector<unsigned char> bytes_of(const ip::address& address) {
+  if (address.is_v4()) {
+    const auto bytes = address.to_v4().to_bytes();
+    return {bytes.begin(), bytes.end()};
+  }
+  const auto bytes = address.to_v6().to_bytes();
+  return {bytes.begin(), bytes.end()};
+}
+
+}  // namespace
+
+ip::address canonical(const ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return ip::make_address_v4(ip::v4_mapped, address.to_v6());
+  }
+  return address;
+}
+
+bool address_range::contains(const ip::address& candidate) const {
+  const auto address = canonical(candidate);
+  if (address.is_v4() != network.is_v4()) return false;
+  const auto want = bytes_of(network);
+  const auto have = bytes_of(address);
+  unsigned bits = prefix_length;
+  for (std::size_t i = 0; i < want.size() && bits > 0; ++i) {
+    const unsigned take = std::min(bits, 8u);
+    const auto mask = static_cast<unsigned char>(0xFF << (8 - take));
+    if ((want[i] & mask) != (have[i] & mask)) return false;
+    bits -= take;
+  }
+  return true;
+}
+
+outcome<std::vector<address_range>> parse_address_ranges(std::string_view text) {
+  std::vector<address_range> ranges;
+  for (const auto entry : forwarded_entries(text)) {
+    if (entry.empty()) continue;
+    const auto slash = entry.find('/');
+    boost::system::error_code ec;
+    const auto network = canonical(ip::make_address(std::string(entry.substr(0, slash)), ec));
+    const unsigned full = network.is_v4() ? 32 : 128;
+    const auto length = slash == std::string_view::npos
+                            ? std::optional<unsigned>(full)
+                            : util::parse_number<unsigned>(entry.substr(slash + 1));
+    if (ec || !length || *length > full) {
+      return make_error(error_kind::invalid_request,
+                        "'" + std::string(entry) +
+                            "' is not an IP address or CIDR range (e.g. 10.0.0.0/8 or ::1)");
+    }
+    ranges.push_back(address_range{network, *length});
+  }
+  return ranges;
+}
+
+std::string resolve_client(const ip::address& peer, std::string_view forwarded_for,
+                           const std::vector<address_range>& trusted_proxies,
+                           bool believe_forwarded) {
+  auto client = canonical(peer);
+  if (!believe_forwarded && !is_trusted(client, trusted_proxies)) return client.to_string();
+  const auto entries = forwarded_entries(forwarded_for);
+  for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
+    boost::system::error_code ec;
+    const auto hop = canonical(ip::make_address(std::string(*it), ec));
+    if (ec) break;
+    client = hop;
+    if (!is_trusted(hop, trusted_proxies)) break;
+  }
+  return client.to_string();
+}
+
+}  // namespace visionary::http

@@ -1,0 +1,36 @@
+// client_address: who a request comes from. The peer's address, unless the peer is a trusted proxy
+// (VISIONARY_TRUSTED_PROXIES, or a caller presenting the functions key, i.e. visionary web): then
+// the X-Forwarded-For entry added by the last trusted hop. Pure functions; thread-safe.
+#pragma once
+
+#include <boost/asio/ip/address.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/error.hpp"
+
+namespace visionary::http {
+
+struct address_range {
+  boost::asio::ip::address network;
+  unsigned prefix_length = 0;
+  [[nodiscard]] bool contains(const boost::asio::ip::address& address) const;
+};
+
+// "10.0.0.0/8, 192.168.1.7, ::1, fd00::/8"; a bare address is a range of one. The error names the
+// entry that is not a valid address or CIDR range.
+[[nodiscard]] outcome<std::vector<address_range>> parse_address_ranges(std::string_view text);
+
+// An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) as the IPv4 address it is.
+[[nodiscard]] boost::asio::ip::address canonical(const boost::asio::ip::address& address);
+
+// The client of a request: the peer, or, when the peer is trusted (or `believe_forwarded`), the
+// rightmost X-Forwarded-For entry that is not itself a trusted proxy. Malformed entries end the
+// walk: the last address believed so far is the client.
+[[nodiscard]] std::string resolve_client(const boost::asio::ip::address& peer,
+                                         std::string_view forwarded_for,
+                                         const std::vector<address_range>& trusted_proxies,
+                                         bool believe_forwarded);
+
+}  // namespace visionary::http
