@@ -13,8 +13,6 @@ namespace visionary::core {
 
 namespace {
 
-constexpr auto idempotency_window = std::chrono::hours{24};
-
 std::string request_fingerprint(const core::generation_request& r) {
   const std::string canonical = r.prompt + '\0' + r.size + '\0' + r.quality.value_or("") + '\0' +
                                 r.style.value_or("") + '\0' + std::to_string(r.n);
@@ -30,7 +28,8 @@ generation_service::generation_service(core::image_provider& provider, core::blo
       store_(store),
       gallery_(gallery),
       costs_(costs),
-      blocking_pool_(blocking_pool) {}
+      blocking_pool_(blocking_pool),
+      idempotency_(store, idempotency_settings{}) {}
 
 boost::asio::awaitable<void> generation_service::roll_back(
     const std::vector<std::string>& blob_names) {
@@ -40,42 +39,6 @@ boost::asio::awaitable<void> generation_service::roll_back(
       spdlog::error("could not roll back {}: {}", *it, removed.error().message);
     }
   }
-}
-
-boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> generation_service::replay(
-    const std::string& record_name, const std::string& fingerprint) {
-  using result = std::optional<std::vector<image_view>>;
-  auto record = co_await store_.get(record_name, std::nullopt);
-  if (!record) {
-    if (record.error().kind == error_kind::not_found) co_return result{};
-    co_return record.error();
-  }
-  boost::system::error_code ec;
-  const auto json = boost::json::parse(record->bytes, ec);
-  if (ec || !json.is_object()) co_return result{};
-  const auto& o = json.as_object();
-  const auto* created = o.if_contains("createdAt");
-  const auto created_at =
-      created && created->is_string() ? util::parse_iso_utc(created->as_string()) : std::nullopt;
-  if (!created_at || std::chrono::system_clock::now() - *created_at > idempotency_window)
-    co_return result{};
-  const auto* stored_fingerprint = o.if_contains("fingerprint");
-  if (!stored_fingerprint || !stored_fingerprint->is_string() ||
-      stored_fingerprint->as_string() != fingerprint) {
-    co_return make_error(
-        error_kind::idempotency_key_reused,
-        "This Idempotency-Key was already used for a different request; use a new key.");
-  }
-  std::vector<image_view> views;
-  if (const auto* ids = o.if_contains("ids"); ids && ids->is_array()) {
-    for (const auto& id : ids->as_array()) {
-      if (!id.is_string()) continue;
-      if (auto found = co_await gallery_.find(std::string(id.as_string())))
-        views.push_back(std::move(*found));
-    }
-  }
-  if (views.empty()) co_return result{};  // the earlier images were deleted: generate anew
-  co_return result{std::move(views)};
 }
 
 image_record generation_service::new_record(const generation_request& request,
@@ -143,20 +106,6 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::s
   co_return records;
 }
 
-boost::asio::awaitable<void> generation_service::remember(const idempotency_record& key,
-                                                          const std::vector<image_view>& views,
-                                                          const std::string& request_id) {
-  boost::json::array ids;
-  for (const auto& view : views) ids.emplace_back(view.record.id);
-  const std::string record = boost::json::serialize(boost::json::object{
-      {"fingerprint", key.fingerprint},
-      {"ids", std::move(ids)},
-      {"createdAt", util::format_rfc3339_millis(std::chrono::system_clock::now())}});
-  if (auto put = co_await store_.put(key.blob_name, record, "application/json", {}); !put) {
-    spdlog::warn("[{}] could not record the Idempotency-Key: {}", request_id, put.error().message);
-  }
-}
-
 // Admission, the provider's answer, the stored images, and the ledger settled at what was billed:
 // a refused or failed generation costs only what the provider reported (nothing, for a failure).
 boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::generate_paid(
@@ -178,30 +127,59 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::g
   co_return records;
 }
 
-boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
-    generation_request request, std::optional<std::string> idempotency_key, std::string client) {
-  std::optional<idempotency_record> key;
-  if (idempotency_key) {
-    key = idempotency_record{
-        "idempotency/" + util::hex_encode(util::sha256(*idempotency_key)).substr(0, 40) + ".json",
-        request_fingerprint(request)};
-    auto earlier = co_await replay(key->blob_name, key->fingerprint);
-    if (!earlier) co_return earlier.error();
-    if (*earlier) {
-      spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images",
-                   request.request_id);
-      co_return std::move(**earlier);
-    }
-  }
-  auto records = co_await generate_paid(request, client);
-  if (!records) co_return records.error();
+std::vector<image_view> generation_service::present_all(std::vector<image_record> records) const {
   std::vector<image_view> views;
   const auto now = std::chrono::system_clock::now();
   // Newest first, like the gallery.
-  for (auto it = records->rbegin(); it != records->rend(); ++it)
+  for (auto it = records.rbegin(); it != records.rend(); ++it)
     views.push_back(gallery_.present(std::move(*it), now));
-  if (key) co_await remember(*key, views, request.request_id);
+  return views;
+}
+
+boost::asio::awaitable<std::vector<image_view>> generation_service::find_all(
+    const std::vector<std::string>& ids) {
+  std::vector<image_view> views;
+  for (const auto& id : ids) {
+    if (auto found = co_await gallery_.find(id)) views.push_back(std::move(*found));
+  }
   co_return views;
+}
+
+// With a key: one generation per key, however many requests carry it at once or later.
+boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate_once(
+    const generation_request& request, const std::string& key, std::string_view client) {
+  co_await idempotency_.sweep(std::chrono::system_clock::now());
+  const std::string fingerprint = request_fingerprint(request);
+  auto claim = co_await idempotency_.claim(key, fingerprint);
+  if (claim && !claim->owned) {
+    auto earlier = co_await find_all(claim->earlier_ids);
+    if (!earlier.empty()) {
+      spdlog::info("[{}] Idempotency-Key seen before: answering with the earlier images",
+                   request.request_id);
+      co_return earlier;
+    }
+    claim = co_await idempotency_.claim(key, fingerprint, true);  // its images were deleted
+  }
+  if (!claim) co_return claim.error();
+  if (!claim->owned) co_return co_await find_all(claim->earlier_ids);
+  auto records = co_await generate_paid(request, client);
+  if (!records) {
+    co_await idempotency_.abandon(*claim);
+    co_return records.error();
+  }
+  auto views = present_all(std::move(*records));
+  std::vector<std::string> ids;
+  for (const auto& view : views) ids.push_back(view.record.id);
+  co_await idempotency_.complete(*claim, ids);
+  co_return views;
+}
+
+boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
+    generation_request request, std::optional<std::string> idempotency_key, std::string client) {
+  if (idempotency_key) co_return co_await generate_once(request, *idempotency_key, client);
+  auto records = co_await generate_paid(request, client);
+  if (!records) co_return records.error();
+  co_return present_all(std::move(*records));
 }
 
 }  // namespace visionary::core

@@ -8,6 +8,7 @@
 
 #include "core/cost_control.hpp"
 #include "core/gallery_service.hpp"
+#include "core/idempotency.hpp"
 #include "core/ports/image_provider.hpp"
 
 namespace visionary::core {
@@ -18,19 +19,17 @@ class generation_service {
                      gallery_service& gallery, cost_control& costs,
                      boost::asio::thread_pool& blocking_pool);
 
-  // With an idempotency key, a repeated request (same key, same fields, within 24 hours) answers
-  // with the images of the first one instead of generating again; the record lives in the store,
-  // so every replica sees it. The same key with a different request is idempotency_key_reused.
+  // With an idempotency key, a repeated or concurrent request (same key, same fields, within 24
+  // hours) answers with the images of the first one instead of generating again; the key is
+  // claimed atomically in the store, so every replica sees it. The same key with a different
+  // request is idempotency_key_reused; a duplicate of a request still running waits for it
+  // (bounded), then idempotency_in_progress.
   // `client` is who asks (the address http::client_address resolved); limits count per client.
   [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> generate(
       core::generation_request request, std::optional<std::string> idempotency_key,
       std::string client);
 
  private:
-  struct idempotency_record {
-    std::string blob_name;    // where the answer to this key is remembered
-    std::string fingerprint;  // of the request the key was first used with
-  };
   struct image_usage {
     double cost_usd = 0;               // this image's share of the answer's cost
     std::optional<token_usage> usage;  // the answer's usage
@@ -45,11 +44,10 @@ class generation_service {
                                                             std::vector<std::string>& written);
   boost::asio::awaitable<outcome<std::vector<image_record>>> store_all(
       const generation_request& request, generation_result& answer, double cost_usd);
-  boost::asio::awaitable<void> remember(const idempotency_record& key,
-                                        const std::vector<image_view>& views,
-                                        const std::string& request_id);
-  boost::asio::awaitable<outcome<std::optional<std::vector<image_view>>>> replay(
-      const std::string& record_name, const std::string& fingerprint);
+  boost::asio::awaitable<outcome<std::vector<image_view>>> generate_once(
+      const generation_request& request, const std::string& key, std::string_view client);
+  [[nodiscard]] std::vector<image_view> present_all(std::vector<image_record> records) const;
+  boost::asio::awaitable<std::vector<image_view>> find_all(const std::vector<std::string>& ids);
   boost::asio::awaitable<void> roll_back(const std::vector<std::string>& blob_names);
 
   core::image_provider& provider_;
@@ -57,6 +55,7 @@ class generation_service {
   gallery_service& gallery_;
   cost_control& costs_;
   boost::asio::thread_pool& blocking_pool_;
+  idempotency_records idempotency_;
 };
 
 }  // namespace visionary::core

@@ -15,6 +15,7 @@ unsigned status_of(error_kind kind) {
     case error_kind::forbidden:                return 403;
     case error_kind::not_found:                return 404;
     case error_kind::idempotency_key_reused:   return 409;
+    case error_kind::idempotency_in_progress:  return 409;
     case error_kind::range_not_satisfiable:    return 416;
     case error_kind::content_policy_violation: return 422;
     case error_kind::rate_limited:             return 429;

@@ -45,14 +45,17 @@ std::string_view describe(exchange_stage stage) {
 }
 
 transport_error from_code(const boost::system::error_code& ec, exchange_stage stage) {
+  transport_error error;
   if (ec == beast::error::timeout || ec == asio::error::operation_aborted) {
-    return fail(transport_failure::timeout, "timed out " + std::string(describe(stage)));
+    error = fail(transport_failure::timeout, "timed out " + std::string(describe(stage)));
+  } else if (ec == http::error::body_limit || ec == http::error::header_limit) {
+    error = fail(transport_failure::response_too_large, "response exceeds the size limit");
+  } else {
+    error =
+        fail(transport_failure::protocol_error, std::string(describe(stage)) + ": " + ec.message());
   }
-  if (ec == http::error::body_limit || ec == http::error::header_limit) {
-    return fail(transport_failure::response_too_large, "response exceeds the size limit");
-  }
-  return fail(transport_failure::protocol_error,
-              std::string(describe(stage)) + ": " + ec.message());
+  error.request_sent = true;  // even a write that failed half-way may have delivered it
+  return error;
 }
 
 // A reused connection the server has meanwhile closed fails like this before any answer arrives.
@@ -359,8 +362,11 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
       conn = std::move(*connected);
     }
     auto out = co_await exchange_on(*conn, request, *to, deadline);
-    if (out.abandoned)
-      co_return fail(transport_failure::protocol_error, "the receiver stopped the relay");
+    if (out.abandoned) {
+      auto stopped = fail(transport_failure::protocol_error, "the receiver stopped the relay");
+      stopped.request_sent = true;
+      co_return stopped;
+    }
     if (out.ec) {
       const bool sent = out.stage != exchange_stage::sending;
       if (reused && !out.header_delivered && is_stale_connection_error(out.ec) &&

@@ -60,6 +60,9 @@ enum class transport_failure {
 struct transport_error {
   transport_failure kind = transport_failure::protocol_error;
   std::string message;
+  // The request (or part of it) left: the server may have acted on it, so a POST must not be
+  // sent again. False for failures to resolve, connect or shake hands.
+  bool request_sent = false;
 };
 
 [[noreturn]] void throw_exception_from_error(const transport_error& error,

@@ -151,7 +151,10 @@ openai_provider::attempt_failure openai_provider::transport_failed(
       failure, {label() + " did not answer within " + seconds_text(settings_.timeout) + " seconds.",
                 label() + " sent an answer larger than allowed.",
                 label() + " could not be reached; try again later."});
-  if (error.kind != error_kind::provider_unavailable) return {std::move(error), std::nullopt};
+  // Only a request that never left may be sent again: the provider may have billed one that did.
+  if (error.kind != error_kind::provider_unavailable || failure.request_sent) {
+    return {std::move(error), std::nullopt};
+  }
   return {std::move(error), backoff_delay(attempt, jitter01())};
 }
 
@@ -167,7 +170,9 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
       classify_error_response(response.status, response.body, response.header("retry-after-ms"),
                               response.header("retry-after"), response.header("x-should-retry"),
                               context, std::chrono::system_clock::now());
-  if (!failure.retryable) return {std::move(failure.error), std::nullopt};
+  // Of the answers, only a rate limit proves the provider did no work (and billed nothing); any
+  // other failure may have cost money, so the request is not sent twice.
+  if (!failure.retryable || response.status != 429) return {std::move(failure.error), std::nullopt};
   const auto wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
   // A wait longer than allowed: the caller is better off knowing now.
   if (wait > settings_.max_retry_wait) return {std::move(failure.error), std::nullopt};

@@ -13,6 +13,7 @@ std::string_view error_code(error_kind kind) {
     case error_kind::forbidden:                return "forbidden";
     case error_kind::not_found:                return "not_found";
     case error_kind::idempotency_key_reused:   return "idempotency_key_reused";
+    case error_kind::idempotency_in_progress:  return "idempotency_in_progress";
     case error_kind::range_not_satisfiable:    return "range_not_satisfiable";
     case error_kind::content_policy_violation: return "content_policy_violation";
     case error_kind::rate_limited:             return "rate_limited";

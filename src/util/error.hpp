@@ -15,7 +15,8 @@ enum class error_kind {
   unauthorized,
   forbidden,
   not_found,
-  idempotency_key_reused,  // same Idempotency-Key, different request
+  idempotency_key_reused,   // same Idempotency-Key, different request
+  idempotency_in_progress,  // same Idempotency-Key, the first request is still running
   range_not_satisfiable,
   content_policy_violation,
   rate_limited,           // this client asks too often (or the provider says so)

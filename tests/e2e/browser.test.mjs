@@ -184,6 +184,66 @@ describe('a gallery larger than one page', () => {
   });
 });
 
+describe('a client with a daily cap of two images', () => {
+  let server;
+  before(async () => {
+    server = await startServer({ env: { VISIONARY_PROVIDER: 'demo', VISIONARY_CLIENT_DAILY_IMAGES: '2' } });
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('counts the images left and, at the cap, disables Generate and says when more come', async () => {
+    const { page, context, problems } = await openPage(server.url);
+    let generations = 0;
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/generateImage') generations += 1;
+    });
+    try {
+      const prompt = page.getByRole('textbox', { name: /describe the image/i });
+      const generate = page.getByRole('button', { name: /^generate$/i });
+      await page.getByText('2 images left today').waitFor();
+
+      await prompt.fill('A lighthouse on a cliff at dusk');
+      await generate.click();
+      await page.getByText('Your image has been generated!').waitFor();
+      await page.getByText('1 image left today').waitFor();
+
+      await prompt.fill('A quiet harbour at dawn');
+      await generate.click();
+      await page.getByText('0 images left today').waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li').length === 2);
+
+      // A prompt is ready, yet Generate stays disabled, and says why: the reset in local time.
+      await prompt.fill('A third picture, one too many');
+      const notice = page.getByTestId('limit-notice');
+      await notice.getByText(/made today.s images/).waitFor();
+      assert.equal(await generate.isDisabled(), true, 'Generate is disabled at the daily cap');
+      const quota = await api(server.url, '/api/quota');
+      assert.equal(quota.status, 200);
+      assert.equal(quota.json.client.imagesLeftToday, 0);
+      const resetTime = await page.evaluate(
+        (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }),
+        quota.json.client.resetsAt,
+      );
+      assert.equal((await notice.innerText()).trim(), `You’ve made today’s images. More at ${resetTime}.`);
+      assert.equal(await generate.getAttribute('aria-describedby'), await notice.getAttribute('id'),
+        'the reason describes the Generate button');
+      assert.equal(await notice.getByRole('status').count(), 1, 'the reason is in a live region');
+
+      // Enter does not get past the cap either: the browser asked for two images, no more.
+      await prompt.press('Enter');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'daily-limit.png'), fullPage: true });
+      assert.equal(generations, 2);
+      assert.equal(await tiles(page).count(), 2);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('a provider that refuses the prompt', () => {
   let fake;
   let server;

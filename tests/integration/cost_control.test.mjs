@@ -212,6 +212,28 @@ test('visionary web passes the browser\'s address to the backend, which believes
   assert.equal((await generate(backend.url, { prompt: 'direct' }, { headers: { 'x-forwarded-for': '198.51.100.9', 'x-functions-key': key } })).status, 201);
 });
 
+test('concurrent requests with one Idempotency-Key make one provider call and get the same images', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t, { VISIONARY_DAILY_BUDGET_USD: '0' });
+  fake.setDefault({ kind: 'slow', delayMs: 300 });
+  const key = { headers: { 'idempotency-key': 'one-click-0123456789' } };
+  const answers = await Promise.all([1, 2, 3].map(() => generate(server.url, { prompt: 'pay once' }, key)));
+  for (const res of answers) assert.equal(res.status, 201, res.text);
+  assert.equal(fake.requests.length, 1, 'exactly one provider call');
+  const ids = answers.map((res) => res.json.images.map((i) => i.id).join());
+  assert.deepEqual(new Set(ids).size, 1, 'every answer shows the same images');
+  assert.equal((await api(server.url, '/api/getImages')).json.imageUrls.length, 1);
+});
+
+test('a failed generation frees its Idempotency-Key: the same key may be tried again', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t, { VISIONARY_DAILY_BUDGET_USD: '0' });
+  fake.enqueue('server_error');
+  const key = { headers: { 'idempotency-key': 'retry-after-failure-01' } };
+  assertError(await generate(server.url, { prompt: 'try again' }, key), 502, 'provider_error');
+  const retried = await generate(server.url, { prompt: 'try again' }, key);
+  assert.equal(retried.status, 201, retried.text);
+  assert.equal(fake.requests.length, 2);
+});
+
 let azurite;
 before(async () => {
   azurite = await startAzurite();

@@ -191,13 +191,14 @@ test('insufficient_quota → 429 rate_limited, not retried', { timeout: TIMEOUT 
   assert.equal(fake.requests.length, 1, 'exactly one request');
 });
 
-test('server_error once, then success → 201', { timeout: TIMEOUT }, async (t) => {
+test('server_error after the request was sent → 502, not retried: the provider may have billed it', { timeout: TIMEOUT }, async (t) => {
   const { fake, server } = await openaiServer(t);
   fake.enqueue('server_error');
-  const res = await generate(server.url, { prompt: 'second time lucky' });
-  assert.equal(res.status, 201, res.text);
-  assert.equal(fake.requests.length, 2);
-  assert.equal((await api(server.url, '/api/getImages')).json.imageUrls.length, 1);
+  const res = await expectNothingStored(server, () => generate(server.url, { prompt: 'only once' }));
+  assertError(res, 502, 'provider_error');
+  assert.equal(fake.requests.length, 1, 'a POST that reached the provider is never sent twice');
+  const again = await generate(server.url, { prompt: 'the user tries again' });
+  assert.equal(again.status, 201, again.text);
 });
 
 test('overloaded (503) on every attempt with retries=0 → 503 provider_unavailable', { timeout: TIMEOUT }, async (t) => {

@@ -25,6 +25,7 @@
 
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
+#include "core/idempotency.hpp"
 #include "core/image_record.hpp"
 #include "core/link_policy.hpp"
 #include "core/model_catalog.hpp"
@@ -873,6 +874,82 @@ TEST_P(BlobStoreContract, AReservationThatNeverSettlesExpires) {
   EXPECT_FALSE(run(ledger.reserve("10.0.0.1", 1, 0.5, now + 30s)).has_value());
   // Its replica died: a minute later the money is free again.
   EXPECT_TRUE(run(ledger.reserve("10.0.0.1", 1, 0.5, now + 61s)).has_value());
+}
+
+// --- idempotency keys ---------------------------------------------------------------------------
+
+TEST_P(BlobStoreContract, AnIdempotencyKeyIsClaimedOnceAndAnswersWithTheFirstImages) {
+  core::idempotency_records records(*store_, core::idempotency_settings{0s, 900s});
+  auto first = run(records.claim("key-1", "fingerprint-a"));
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_TRUE(first->owned);
+
+  // While the first runs, a duplicate (no wait allowed here) is told so; another request is
+  // refused.
+  auto duplicate = run(records.claim("key-1", "fingerprint-a"));
+  ASSERT_FALSE(duplicate.has_value());
+  EXPECT_EQ(duplicate.error().kind, error_kind::idempotency_in_progress);
+  EXPECT_GT(duplicate.error().retry_after_seconds.value_or(0), 0);
+  auto other = run(records.claim("key-1", "fingerprint-b"));
+  ASSERT_FALSE(other.has_value());
+  EXPECT_EQ(other.error().kind, error_kind::idempotency_key_reused);
+
+  run(records.complete(*first, {"id-1", "id-2"}));
+  auto replay = run(records.claim("key-1", "fingerprint-a"));
+  ASSERT_TRUE(replay.has_value()) << replay.error().message;
+  EXPECT_FALSE(replay->owned);
+  EXPECT_EQ(replay->earlier_ids, (std::vector<std::string>{"id-1", "id-2"}));
+  auto again = run(records.claim("key-1", "fingerprint-a", true));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_TRUE(again->owned) << "a finished record whose images are gone may be taken over";
+}
+
+TEST_P(BlobStoreContract, AFailedGenerationFreesItsIdempotencyKey) {
+  core::idempotency_records records(*store_, core::idempotency_settings{0s, 900s});
+  auto first = run(records.claim("key-2", "fp"));
+  ASSERT_TRUE(first && first->owned);
+  run(records.abandon(*first));
+  auto retry = run(records.claim("key-2", "fp"));
+  ASSERT_TRUE(retry.has_value()) << retry.error().message;
+  EXPECT_TRUE(retry->owned);
+}
+
+TEST_P(BlobStoreContract, ConcurrentClaimsOfOneKeyHaveOneOwner) {
+  core::idempotency_records records(*store_, core::idempotency_settings{0s, 900s});
+  std::vector<std::future<outcome<core::idempotency_claim>>> racing;
+  for (int i = 0; i < 12; ++i) {
+    racing.push_back(asio::co_spawn(runner_.io(), records.claim("key-3", "fp"), asio::use_future));
+  }
+  runner_.io().restart();
+  runner_.io().run_for(operation_deadline);
+  int owners = 0, waiting = 0;
+  for (auto& claim : racing) {
+    ASSERT_EQ(claim.wait_for(0s), std::future_status::ready);
+    auto result = claim.get();
+    if (result && result->owned) ++owners;
+    if (!result && result.error().kind == error_kind::idempotency_in_progress) ++waiting;
+  }
+  EXPECT_EQ(owners, 1);
+  EXPECT_EQ(waiting, 11);
+}
+
+TEST_P(BlobStoreContract, ExpiredIdempotencyRecordsAreSweptAndMayBeReused) {
+  const std::string name = core::idempotency_records::blob_name("old-key");
+  const std::string old_record =
+      R"({"state":"done","fingerprint":"fp-old","ids":["x"],"createdAt":"2020-01-01T00:00:00.000Z"})";
+  put_ok(name, old_record, "application/json");
+  core::idempotency_records records(*store_, core::idempotency_settings{0s, 900s});
+  auto reused = run(records.claim("old-key", "fp-new"));
+  ASSERT_TRUE(reused.has_value()) << "a day-old record does not block a new request";
+  EXPECT_TRUE(reused->owned);
+
+  // A sweep a day later deletes what is older than the window.
+  run(records.sweep(std::chrono::system_clock::now() + 25h));
+  EXPECT_EQ(run(store_->get(name, std::nullopt)).error().kind, error_kind::not_found);
+  const auto listed = run(store_->list("idempotency/", std::nullopt, 10));
+  ASSERT_TRUE(listed.has_value());
+  EXPECT_TRUE(listed->items.empty())
+      << "gone from the listing (and the embedded store's index) too";
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, BlobStoreContract,

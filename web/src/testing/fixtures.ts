@@ -1,4 +1,4 @@
-import type { ConfigResponse, Image } from '../types/api';
+import type { ConfigResponse, Image, QuotaResponse } from '../types/api';
 
 let counter = 0;
 
@@ -49,5 +49,16 @@ export function makeConfig(overrides: Partial<ConfigResponse> = {}): ConfigRespo
       maxBodyBytes: 65536,
     },
     ...overrides,
+  };
+}
+
+/** `GET /api/quota` of a client with 97 images left today and no spending budget. */
+export function makeQuota({
+  client = {},
+  budget = null,
+}: { client?: Partial<QuotaResponse['client']>; budget?: QuotaResponse['budget'] } = {}): QuotaResponse {
+  return {
+    client: { imagesLeftToday: 97, resetsAt: '2026-12-03T00:00:00Z', inFlight: 0, maxInFlight: 2, ...client },
+    budget,
   };
 }

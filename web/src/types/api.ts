@@ -14,6 +14,9 @@ export type ServerErrorCode =
   | 'range_not_satisfiable'
   | 'content_policy_violation'
   | 'rate_limited'
+  | 'too_many_in_flight'
+  | 'daily_quota_exhausted'
+  | 'budget_exhausted'
   | 'internal_error'
   | 'provider_error'
   | 'provider_unavailable'
@@ -121,4 +124,26 @@ export interface HealthResponse {
   provider: string;
   storage: string;
   uptimeSeconds: number;
+}
+
+/** Where the asking client stands today; counts are `null` when there is no cap. */
+export interface ClientQuota {
+  imagesLeftToday: number | null;
+  /** ISO 8601 instant at which the day's image count starts again. */
+  resetsAt: string;
+  inFlight: number;
+  maxInFlight: number | null;
+}
+
+/** The server's daily spending budget (only its state, without an admin token). */
+export interface BudgetQuota {
+  exhausted: boolean;
+  /** ISO 8601 instant at which the day's budget starts again. */
+  resetsAt: string;
+}
+
+/** `GET /api/quota`. `budget` is `null` when the server has no spending budget. */
+export interface QuotaResponse {
+  client: ClientQuota;
+  budget: BudgetQuota | null;
 }

@@ -16,6 +16,8 @@ import { describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import { countChars, truncate } from '../../../lib/text';
 import type { ChoiceOption, ConfigResponse, GenerateImageRequest, Image } from '../../../types/api';
+import { ImagesLeftToday, LimitNotice } from '../../quota/components/quota-status';
+import { useGenerateLimit } from '../../quota/hooks/use-generate-limit';
 import { generateImage } from '../api/generate-image';
 import { useSuggestion } from '../api/get-suggestion';
 import { formatOptionValue, OptionSelect } from './option-select';
@@ -72,7 +74,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const generatingRef = useRef(false);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const caretToEndRef = useRef(false);
-  const ids = { textarea: useId(), hint: useId(), counter: useId() };
+  const ids = { textarea: useId(), hint: useId(), counter: useId(), limit: useId() };
 
   const suggestion = useSuggestion();
   const rawSuggestion: unknown = suggestion.data?.suggestion;
@@ -88,7 +90,6 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const overBy = count - maxChars;
   const isOver = overBy > 0;
   const showCounter = Number.isFinite(maxChars) && count > maxChars * COUNTER_THRESHOLD;
-  const canGenerate = trimmed.length > 0 && !isOver && !generating;
 
   const values = {
     size: effectiveChoice(options.size, choices.size),
@@ -96,6 +97,13 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
     style: effectiveChoice(options.style, choices.style),
     n: options.n ? clamp(choices.n ?? options.n.default, options.n.min, options.n.max) : undefined,
   };
+  const requestKey = JSON.stringify([values.size, values.quality, values.style, values.n]);
+  const { limit, now, imagesLeftToday, recordRefusal, clearRefusal, refreshQuota } = useGenerateLimit({
+    requestKey,
+    requestedImages: values.n ?? 1,
+  });
+  const limitBlocks = limit?.blocksGenerate === true;
+  const canGenerate = trimmed.length > 0 && !isOver && !generating && !limitBlocks;
 
   useImperativeHandle(
     ref,
@@ -124,6 +132,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
       if (!text || countChars(text) > maxChars || generatingRef.current) return;
       generatingRef.current = true;
       setGenerating(true);
+      clearRefusal();
 
       const request: GenerateImageRequest = { prompt: text };
       if (values.size !== undefined) request.size = values.size;
@@ -144,17 +153,34 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         setPrompt((current) => (current.trim() === text ? '' : current));
         onGenerated?.(images);
       } catch (error) {
-        toast.error(describeError(error), {
-          id: toastId,
-          duration: 8000,
-          ariaProps: { role: 'alert', 'aria-live': 'assertive' },
-        });
+        if (recordRefusal(error, requestKey)) {
+          // A limit was hit: the reason is shown beside Generate (and announced), not as a toast.
+          toast.dismiss(toastId);
+        } else {
+          toast.error(describeError(error), {
+            id: toastId,
+            duration: 8000,
+            ariaProps: { role: 'alert', 'aria-live': 'assertive' },
+          });
+        }
       } finally {
         generatingRef.current = false;
         setGenerating(false);
+        refreshQuota();
       }
     },
-    [maxChars, onGenerated, values.n, values.quality, values.size, values.style],
+    [
+      clearRefusal,
+      maxChars,
+      onGenerated,
+      recordRefusal,
+      refreshQuota,
+      requestKey,
+      values.n,
+      values.quality,
+      values.size,
+      values.style,
+    ],
   );
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -265,12 +291,19 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
       )}
 
       <div className="mt-5 flex flex-col gap-2 sm:flex-row sm:flex-wrap">
-        <Button type="submit" variant="primary" disabled={!canGenerate} className="sm:min-w-36">
+        <Button
+          type="submit"
+          variant="primary"
+          disabled={!canGenerate}
+          aria-describedby={limit ? ids.limit : undefined}
+          className="sm:min-w-36"
+        >
           {generating ? <Spinner /> : <SparklesIcon className="h-4 w-4" />}
           {generating ? 'Generating…' : 'Generate'}
         </Button>
         <Button
-          disabled={generating || suggestionBusy || !suggestionText}
+          disabled={generating || limitBlocks || suggestionBusy || !suggestionText}
+          aria-describedby={limit ? ids.limit : undefined}
           onClick={() => suggestionText && void submit(suggestionText)}
         >
           Use suggestion
@@ -279,7 +312,9 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           <RefreshIcon className="h-4 w-4" />
           New suggestion
         </Button>
+        <ImagesLeftToday imagesLeftToday={imagesLeftToday} />
       </div>
+      <LimitNotice id={ids.limit} limit={limit} now={now} />
     </form>
   );
 });

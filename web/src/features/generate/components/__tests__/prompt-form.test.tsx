@@ -1,6 +1,6 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
-import { makeConfig, makeImage } from '../../../../testing/fixtures';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { makeConfig, makeImage, makeQuota } from '../../../../testing/fixtures';
 import {
   deferred,
   errorResponse,
@@ -18,14 +18,18 @@ function setup({
   config = makeConfig(),
   generate = () => jsonResponse({ images: [makeImage({ id: 'new-1' })] }, 201),
   suggestion = () => jsonResponse({ suggestion: SUGGESTION }),
+  quota = () => errorResponse(404, 'not_found', 'No such route.'),
 }: {
   /** `null`: the config has not loaded. */
   config?: ConfigResponse | null;
   generate?: FetchHandler;
   suggestion?: FetchHandler;
+  /** `GET /api/quota`; by default a server without it. */
+  quota?: FetchHandler;
 } = {}) {
   const api = mockFetch((request) => {
     if (request.path === '/api/suggestion') return suggestion(request);
+    if (request.path === '/api/quota') return quota(request);
     if (request.path === '/api/generateImage' && request.method === 'POST') return generate(request);
     return errorResponse(404, 'not_found', 'No such route.');
   });
@@ -110,6 +114,18 @@ describe('PromptForm: submitting', () => {
     });
   });
 
+  it('sends a fresh Idempotency-Key with every submit', async () => {
+    const { user, textbox, api } = setup();
+    await user.type(textbox, 'first fox{Enter}');
+    await waitFor(() => expect(api.to('/api/generateImage')).toHaveLength(1));
+    await user.type(textbox, 'second fox{Enter}');
+    await waitFor(() => expect(api.to('/api/generateImage')).toHaveLength(2));
+    const keys = api.to('/api/generateImage').map((r) => r.headers.get('Idempotency-Key'));
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[0]).not.toEqual(keys[1]);
+  });
+
   it('inserts a newline on Shift+Enter and sends nothing', async () => {
     const { user, textbox, api } = setup();
     await user.type(textbox, 'line one{Shift>}{Enter}{/Shift}line two');
@@ -148,14 +164,16 @@ describe('PromptForm: submitting', () => {
     expect(screen.getByRole('button', { name: /^generate$/i })).toBeEnabled();
   });
 
-  it('on a rate limit: says when to try again', async () => {
+  it('on a rate limit: says when to try again, beside Generate', async () => {
     const { user, textbox } = setup({
       generate: () => errorResponse(429, 'rate_limited', 'The provider is rate limiting requests.', { retryAfterSeconds: 20 }),
     });
     await user.type(textbox, 'a fox{Enter}');
-    expect(
-      await screen.findByText('The provider is rate limiting requests. Try again in 20 s.'),
-    ).toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId('limit-notice')).toHaveTextContent(
+        /^The provider is rate limiting requests\. Try again in (20|19) s\.$/,
+      ),
+    );
     expect(screen.queryByText(/has been generated/i)).not.toBeInTheDocument();
   });
 
@@ -280,5 +298,291 @@ describe('PromptForm: imperative handle', () => {
     const textbox = screen.getByRole('textbox', { name: /describe the image/i });
     expect(textbox).toHaveValue('A red fox. Oil painting_with #hash?');
     expect(textbox).toHaveFocus();
+  });
+});
+
+/** The reset time as the user's clock shows it (the same format the form promises). */
+function localTime(iso: string | number): string {
+  return new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+/**
+ * A fake clock. `moving`: fake timers that also move with real time. Still (for exact
+ * countdowns): only the clock and intervals are fake and only `advanceTimersByTime` moves them;
+ * timeouts stay real, so fetches, toasts and `waitFor` work as usual.
+ */
+function useFakeClock(now: string, { moving = true } = {}) {
+  if (moving) vi.useFakeTimers({ now: Date.parse(now), shouldAdvanceTime: true });
+  else vi.useFakeTimers({ now: Date.parse(now), toFake: ['Date', 'setInterval', 'clearInterval'] });
+}
+
+/** Types a prompt and clicks Generate without userEvent's own timers. */
+function generateWithoutTyping(textbox: HTMLElement, prompt: string) {
+  fireEvent.change(textbox, { target: { value: prompt } });
+  fireEvent.click(screen.getByRole('button', { name: /^generate$/i }));
+}
+
+const RESETS_AT = '2026-12-03T00:00:00Z';
+
+/** The live region beside Generate that says why it is disabled (toasts have their own). */
+function limitStatus(): HTMLElement {
+  return within(screen.getByTestId('limit-notice')).getByRole('status');
+}
+
+describe('PromptForm: images left today', () => {
+  it('says how many images are left, in the plural', async () => {
+    setup({ quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: 97 } })) });
+    expect(await screen.findByText('97 images left today')).toBeInTheDocument();
+  });
+
+  it('says "1 image left today" in the singular', async () => {
+    setup({ quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: 1 } })) });
+    expect(await screen.findByText('1 image left today')).toBeInTheDocument();
+  });
+
+  it('shows no count when the server sets no daily cap', async () => {
+    const { api, generateButton, user, textbox } = setup({
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: null, maxInFlight: null } })),
+    });
+    await waitFor(() => expect(api.to('/api/quota')).toHaveLength(1));
+    await act(async () => {});
+    expect(screen.queryByTestId('images-left')).not.toBeInTheDocument();
+    expect(screen.queryByText(/left today/)).not.toBeInTheDocument();
+    await user.type(textbox, 'a fox');
+    expect(generateButton).toBeEnabled();
+    expect(generateButton).not.toHaveAttribute('aria-describedby');
+  });
+
+  it('refreshes the count after a generation, and after a failed one', async () => {
+    let left = 3;
+    let fail = false;
+    const { user, textbox, api } = setup({
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: left } })),
+      generate: () => {
+        if (fail) return errorResponse(503, 'provider_unavailable', 'The image provider cannot be reached.');
+        left -= 1;
+        return jsonResponse({ images: [makeImage()] }, 201);
+      },
+    });
+    expect(await screen.findByText('3 images left today')).toBeInTheDocument();
+    await user.type(textbox, 'a fox{Enter}');
+    expect(await screen.findByText('2 images left today')).toBeInTheDocument();
+    expect(api.to('/api/quota')).toHaveLength(2);
+
+    fail = true;
+    await user.type(textbox, 'another fox{Enter}');
+    expect(await screen.findByText('The image provider cannot be reached.')).toBeInTheDocument();
+    await waitFor(() => expect(api.to('/api/quota')).toHaveLength(3));
+    expect(screen.getByText('2 images left today')).toBeInTheDocument();
+  });
+});
+
+describe('PromptForm: limits from the quota', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('disables Generate with the reset time when today\'s images are used up', async () => {
+    const { user, textbox, generateButton, api } = setup({
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: 0, resetsAt: RESETS_AT } })),
+    });
+    await user.type(textbox, 'a fox');
+    const reason = `You’ve made today’s images. More at ${localTime(RESETS_AT)}.`;
+    await waitFor(() => expect(limitStatus()).toHaveTextContent(reason));
+    expect(generateButton).toBeDisabled();
+    expect(generateButton).toHaveAccessibleDescription(reason);
+    expect(screen.getByRole('button', { name: 'Use suggestion' })).toBeDisabled();
+    await user.type(textbox, '{Enter}');
+    expect(api.to('/api/generateImage')).toHaveLength(0);
+  });
+
+  it('disables Generate with the reset time when the server\'s budget is used up', async () => {
+    const { user, textbox, generateButton } = setup({
+      quota: () =>
+        jsonResponse(makeQuota({ client: { imagesLeftToday: 40 }, budget: { exhausted: true, resetsAt: RESETS_AT } })),
+    });
+    await user.type(textbox, 'a fox');
+    const reason = `Today’s image budget on this server is used up. Generating starts again at ${localTime(RESETS_AT)}.`;
+    await waitFor(() => expect(limitStatus()).toHaveTextContent(reason));
+    expect(generateButton).toBeDisabled();
+    expect(generateButton).toHaveAccessibleDescription(reason);
+  });
+
+  it('asks for the quota again once the day has started again', async () => {
+    useFakeClock('2026-12-02T23:59:50Z');
+    let left = 0;
+    const { textbox, generateButton, api } = setup({
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: left, resetsAt: RESETS_AT } })),
+    });
+    fireEvent.change(textbox, { target: { value: 'a fox' } });
+    await screen.findByText('0 images left today');
+    expect(generateButton).toBeDisabled();
+
+    left = 100;
+    act(() => vi.advanceTimersByTime(15_000));
+    expect(await screen.findByText('100 images left today')).toBeInTheDocument();
+    expect(generateButton).toBeEnabled();
+    expect(limitStatus()).toHaveTextContent('');
+    expect(api.to('/api/quota')).toHaveLength(2);
+  });
+
+  it('asks for fewer images when more are chosen than are left', async () => {
+    const { user, textbox, generateButton } = setup({
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: 2 } })),
+    });
+    await user.type(textbox, 'a fox');
+    await screen.findByText('2 images left today');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Images' }), '3');
+    expect(limitStatus()).toHaveTextContent('Only 2 images left today. Choose fewer images.');
+    expect(generateButton).toBeDisabled();
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Images' }), '2');
+    expect(limitStatus()).toHaveTextContent('');
+    expect(generateButton).toBeEnabled();
+  });
+});
+
+describe('PromptForm: limit refusals (429)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('after daily_quota_exhausted: Generate disabled until the reset, the reason inline, no error toast', async () => {
+    useFakeClock('2026-12-02T20:00:00Z');
+    const serverMessage = 'You can make 0 more image(s) today (2 a day); the count starts again at 00:00 UTC.';
+    const { textbox, generateButton, api } = setup({
+      // A stale count: the refusal alone must be enough.
+      quota: () => jsonResponse(makeQuota({ client: { imagesLeftToday: 5 } })),
+      generate: () =>
+        errorResponse(429, 'daily_quota_exhausted', serverMessage, {
+          retryAfterSeconds: 4 * 3600,
+          headers: { 'Retry-After': String(4 * 3600) },
+        }),
+    });
+    await screen.findByText('5 images left today');
+    generateWithoutTyping(textbox, 'a fox');
+
+    const reason = `You’ve made today’s images. More at ${localTime(RESETS_AT)}.`;
+    await waitFor(() => expect(limitStatus()).toHaveTextContent(reason));
+    expect(generateButton).toBeDisabled();
+    expect(generateButton).toHaveAccessibleDescription(reason);
+    await waitFor(() => expect(screen.queryByText(/^Generating “/)).not.toBeInTheDocument());
+    expect(screen.queryByText(serverMessage)).not.toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(textbox).toHaveValue('a fox');
+    expect(api.to('/api/quota')).toHaveLength(2); // refreshed after the refusal
+
+    // Still refused an hour later; fine again once the day has started again.
+    act(() => vi.advanceTimersByTime(3600 * 1000));
+    expect(generateButton).toBeDisabled();
+    act(() => vi.advanceTimersByTime(3 * 3600 * 1000));
+    await waitFor(() => expect(generateButton).toBeEnabled());
+    expect(limitStatus()).toHaveTextContent('');
+  });
+
+  it('after budget_exhausted: Generate disabled with the reset time', async () => {
+    useFakeClock('2026-12-02T23:00:00Z');
+    const { textbox, generateButton } = setup({
+      generate: () =>
+        errorResponse(429, 'budget_exhausted', 'Today\'s image budget on this server is used up; generating starts again at 00:00 UTC.', {
+          retryAfterSeconds: 3600,
+        }),
+    });
+    generateWithoutTyping(textbox, 'a fox');
+    const reason = `Today’s image budget on this server is used up. Generating starts again at ${localTime(RESETS_AT)}.`;
+    await waitFor(() => expect(limitStatus()).toHaveTextContent(reason));
+    expect(generateButton).toBeDisabled();
+    expect(generateButton).toHaveAccessibleDescription(reason);
+  });
+
+  it('after budget_exhausted while budget is left: says this request is too dear; other options may fit', async () => {
+    useFakeClock('2026-12-02T23:00:00Z');
+    const { textbox, generateButton } = setup({
+      quota: () => jsonResponse(makeQuota({ budget: { exhausted: false, resetsAt: RESETS_AT } })),
+      generate: () => errorResponse(429, 'budget_exhausted', 'Budget used up.', { retryAfterSeconds: 3600 }),
+    });
+    await screen.findByText('97 images left today');
+    generateWithoutTyping(textbox, 'a fox');
+    await waitFor(() =>
+      expect(limitStatus()).toHaveTextContent(
+        `What is left of today’s image budget on this server cannot cover this request. Try fewer or smaller images, or generate again at ${localTime(RESETS_AT)}.`,
+      ),
+    );
+    expect(generateButton).toBeDisabled();
+    fireEvent.change(screen.getByRole('combobox', { name: 'Quality' }), { target: { value: 'low' } });
+    expect(limitStatus()).toHaveTextContent('');
+    expect(generateButton).toBeEnabled();
+  });
+
+  it('after rate_limited: shows the server\'s message, counts down and re-enables Generate after retryAfterSeconds', async () => {
+    useFakeClock('2026-12-02T12:00:00Z', { moving: false });
+    const message = 'You are generating images faster than this server allows; wait a moment and try again.';
+    let refuse = true;
+    const { textbox, generateButton, api } = setup({
+      generate: () =>
+        refuse
+          ? errorResponse(429, 'rate_limited', message, { retryAfterSeconds: 12 })
+          : jsonResponse({ images: [makeImage()] }, 201),
+    });
+    generateWithoutTyping(textbox, 'a fox');
+    const notice = screen.getByTestId('limit-notice');
+    await waitFor(() => expect(notice).toHaveTextContent(`${message} Try again in 12 s.`));
+    expect(limitStatus()).toHaveTextContent(message); // announced once, without the ticking seconds
+    expect(generateButton).toBeDisabled();
+    expect(generateButton).toHaveAccessibleDescription(`${message} Try again in 12 s.`);
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    act(() => vi.advanceTimersByTime(5000));
+    expect(notice).toHaveTextContent('Try again in 7 s.');
+    expect(generateButton).toBeDisabled();
+
+    act(() => vi.advanceTimersByTime(6999));
+    expect(notice).toHaveTextContent('Try again in 1 s.');
+    expect(generateButton).toBeDisabled();
+    act(() => vi.advanceTimersByTime(1));
+    expect(generateButton).toBeEnabled();
+    expect(notice).toHaveTextContent('');
+    expect(generateButton).not.toHaveAttribute('aria-describedby');
+    // One refusal, no toast left over: the loading toast went away, no error toast came.
+    await waitFor(() => expect(screen.queryByText(/^Generating “/)).not.toBeInTheDocument());
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+
+    refuse = false;
+    fireEvent.click(generateButton);
+    expect(await screen.findByText('Your image has been generated!')).toBeInTheDocument();
+    expect(api.to('/api/generateImage')).toHaveLength(2);
+  });
+
+  it('after too_many_in_flight: shows the server\'s message and waits retryAfterSeconds', async () => {
+    useFakeClock('2026-12-02T12:00:00Z', { moving: false });
+    const message = 'You already have 2 images being generated; wait for one to finish.';
+    const { textbox, generateButton } = setup({
+      generate: () => errorResponse(429, 'too_many_in_flight', message, { retryAfterSeconds: 2 }),
+    });
+    generateWithoutTyping(textbox, 'a fox');
+    await waitFor(() => expect(screen.getByTestId('limit-notice')).toHaveTextContent(`${message} Try again in 2 s.`));
+    expect(generateButton).toBeDisabled();
+    act(() => vi.advanceTimersByTime(2000));
+    expect(generateButton).toBeEnabled();
+  });
+
+  it('a rate limit without a retry time: the message inline, Generate stays enabled', async () => {
+    const { user, textbox, generateButton } = setup({
+      generate: () => errorResponse(429, 'rate_limited', 'The provider is rate limiting requests'),
+    });
+    await user.type(textbox, 'a fox{Enter}');
+    await waitFor(() =>
+      expect(limitStatus()).toHaveTextContent('The provider is rate limiting requests.'),
+    );
+    expect(generateButton).toBeEnabled();
+    expect(screen.getByTestId('limit-notice')).not.toHaveTextContent(/Try again in/);
+  });
+
+  it('any other 429 stays an error toast', async () => {
+    const { user, textbox } = setup({
+      generate: () => errorResponse(429, 'http_error', 'Slow down.', { retryAfterSeconds: 3 }),
+    });
+    await user.type(textbox, 'a fox{Enter}');
+    expect(await screen.findByText('Slow down. Try again in 3 s.')).toBeInTheDocument();
+    expect(limitStatus()).toHaveTextContent('');
   });
 });
