@@ -1,6 +1,7 @@
 #include "api/api_routes.hpp"
 
 #include <boost/json.hpp>
+#include <map>
 
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
@@ -169,6 +170,74 @@ handler_task quota(const api_services& services, request_context& ctx) {
   co_return res;
 }
 
+constexpr int default_usage_days = 30;
+constexpr int max_usage_days = 90;
+
+outcome<int> parse_usage_days(const request_context& ctx) {
+  const auto text = ctx.query_value("days");
+  if (!text) return default_usage_days;
+  const auto days = util::parse_number<int>(*text);
+  if (!days || *days < 1 || *days > max_usage_days) {
+    return make_error(error_kind::invalid_request, "days must be a whole number from 1 to " +
+                                                       std::to_string(max_usage_days) + ".");
+  }
+  return *days;
+}
+
+json::object usage_json(int images, int failures, double spent_usd) {
+  return json::object{{"images", images}, {"failures", failures}, {"spentUsd", spent_usd}};
+}
+
+// One entry per day, oldest first, zeros where nothing was generated.
+json::array usage_days_json(const std::vector<core::ledger_day>& stored,
+                            const core::spend_ledger& ledger, util::sys_time from, int days) {
+  std::map<std::string, const core::ledger_day*> by_day;
+  for (const auto& day : stored) by_day[day.day] = &day;
+  json::array out;
+  for (int i = 0; i < days; ++i) {
+    const std::string name = ledger.day_of(from + std::chrono::days(i));
+    auto entry = usage_json(0, 0, 0);
+    json::object models;
+    if (auto it = by_day.find(name); it != by_day.end()) {
+      entry = usage_json(it->second->images, it->second->failures, it->second->spent_usd);
+      for (const auto& [model, used] : it->second->models)
+        models[model] = usage_json(used.images, used.failures, used.spent_usd);
+    }
+    entry["day"] = name;
+    entry["models"] = std::move(models);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+// Spending, images and failures per day and model, for the operator.
+handler_task admin_usage(const api_services& services, request_context& ctx) {
+  if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+  auto days = parse_usage_days(ctx);
+  if (!days) co_return days.error();
+  auto& ledger = services.costs.ledger();
+  const auto now = std::chrono::system_clock::now();
+  const auto from = now - std::chrono::days(*days - 1);
+  auto stored = co_await ledger.history(from, now);
+  if (!stored) co_return stored.error();
+  auto state = co_await services.costs.quota(ctx.client);
+  if (!state) co_return state.error();
+  const auto& today = state->ledger;
+  json::value budget = nullptr;
+  if (today.limit_usd > 0) {
+    budget = json::object{{"limitUsd", today.limit_usd},
+                          {"spentUsd", today.spent_usd},
+                          {"reservedUsd", today.reserved_usd},
+                          {"exhausted", today.budget_exhausted()},
+                          {"resetsAt", util::format_iso_seconds(today.resets_at)}};
+  }
+  auto res = http::json_response(
+      bhttp::status::ok, json::object{{"days", usage_days_json(*stored, ledger, from, *days)},
+                                      {"budget", std::move(budget)}});
+  res.set(bhttp::field::cache_control, "no-store");
+  co_return res;
+}
+
 handler_task health(const api_services& services) {
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - services.started_at);
@@ -199,6 +268,7 @@ void add_api_routes(http::router& routes, const api_services& services) {
   });
   routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
   routes.add(verb::get, "/api/quota", with_services(quota));
+  routes.add(verb::get, "/api/admin/usage", with_services(admin_usage));
 }
 
 }  // namespace visionary::api

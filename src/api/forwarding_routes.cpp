@@ -180,6 +180,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::delete_, "/api/images/{id}", by_id);
   routes.add(verb::get, "/api/config", pass);
   routes.add(verb::get, "/api/quota", pass);
+  routes.add(verb::get, "/api/admin/usage", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
   routes.add(verb::get, "/blobs/*",

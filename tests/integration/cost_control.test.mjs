@@ -234,6 +234,34 @@ test('a failed generation frees its Idempotency-Key: the same key may be tried a
   assert.equal(fake.requests.length, 2);
 });
 
+test('GET /api/admin/usage: spending, images and failures per day and model, for the admin only', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t, { VISIONARY_DAILY_BUDGET_USD: '5' });
+  fake.enqueue('content_policy');
+  assertError(await generate(server.url, { prompt: PROMPT, quality: 'high' }), 422, 'content_policy_violation');
+  assert.equal((await generate(server.url, { prompt: PROMPT, quality: 'high', n: 2 })).status, 201);
+
+  assertError(await api(server.url, '/api/admin/usage'), 401, 'unauthorized');
+  const admin = { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } };
+  assertError(await api(server.url, '/api/admin/usage?days=0', admin), 400, 'invalid_request');
+  const res = await api(server.url, '/api/admin/usage?days=7', admin);
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.days.length, 7, 'one entry per day, empty days included');
+  const today = res.json.days.at(-1);
+  assert.equal(today.day, new Date().toISOString().slice(0, 10));
+  assert.equal(today.images, 2);
+  assert.equal(today.failures, 1);
+  const expected = (6 * 5 + 8320 * 40) / 1e6;
+  assert.ok(Math.abs(today.spentUsd - expected) < 1e-6, `spent ${today.spentUsd}`);
+  assert.deepEqual(Object.keys(today.models), ['gpt-image-1']);
+  assert.equal(today.models['gpt-image-1'].images, 2);
+  for (const day of res.json.days.slice(0, -1)) assert.equal(day.images, 0);
+  assert.equal(res.json.budget.limitUsd, 5);
+  assert.ok(Math.abs(res.json.budget.spentUsd - expected) < 1e-6);
+
+  const unconfigured = await startServer({ t, env: { VISIONARY_PROVIDER: 'demo' } });
+  assertError(await api(unconfigured.url, '/api/admin/usage', admin), 403, 'forbidden');
+});
+
 let azurite;
 before(async () => {
   azurite = await startAzurite();
