@@ -38,7 +38,8 @@ struct seeded_store {
     store = std::move(*storage::fs_blob_store::open(options, pool));
     bench::fixed_image_provider provider(small_png());
     core::gallery_service gallery(*store);
-    core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "free");
+    core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "test",
+                                   "free");
     core::generation_service generation(provider, *store, gallery, costs.get(), pool);
     for (int i = 0; i < count; ++i) {
       core::generation_request request;
@@ -97,7 +98,7 @@ void BM_generation_overhead_1024(benchmark::State& state) {
   bench::fixed_image_provider provider(png);
   core::gallery_service gallery(*seeded.store);
   core::owned_cost_control costs(*seeded.store, core::unlimited_limits(), core::price_plan{},
-                                 "free");
+                                 "test", "free");
   core::generation_service generation(provider, *seeded.store, gallery, costs.get(), seeded.pool);
   for (auto _ : state) {
     core::generation_request request;

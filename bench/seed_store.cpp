@@ -67,7 +67,8 @@ int main(int argc, char** argv) {
   auto png = imaging::encode_png_rgb(art.rgb, art.width, art.height);
   bench::fixed_image_provider provider(std::move(*png));
   core::gallery_service gallery(*store);
-  core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "free");
+  core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "test",
+                                 "free");
   core::generation_service generation(provider, *store, gallery, costs.get(), pool);
   for (int i = 0; i < count; ++i) {
     core::generation_request request;

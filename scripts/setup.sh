@@ -10,7 +10,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev openssl ca-certificates libvips-dev libpugixml-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs npm chromium wrk clang-format
+  nodejs npm chromium wrk clang-format prometheus
 )
 missing=()
 for package in "${packages[@]}"; do

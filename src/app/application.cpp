@@ -15,7 +15,9 @@
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
 #include "core/gallery_service.hpp"
+#include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
+#include "core/metered_store.hpp"
 #include "http/server.hpp"
 #include "net/http_client.hpp"
 #include "providers/automatic1111_provider.hpp"
@@ -123,7 +125,9 @@ core::cost_limits cost_limits_for(const config& c) {
 
 // Everything the roles that execute requests (serve, functions) own; lives until run() returns.
 struct backend {
-  std::unique_ptr<core::blob_store> store;
+  std::unique_ptr<core::blob_store> raw_store;
+  std::unique_ptr<core::generation_metrics> metrics;
+  std::unique_ptr<core::blob_store> store;     // raw_store, counted
   storage::fs_blob_store* fs_store = nullptr;  // set when this process serves the links itself
   std::string image_origin;                    // where image links point when it is not this site
   std::unique_ptr<core::image_provider> provider;
@@ -133,12 +137,9 @@ struct backend {
   std::unique_ptr<api::api_services> services;
 };
 
-// Opens the store (creating the Azure container when needed) and builds the services; nullopt
-// after logging why when the store cannot be used.
-std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
-                                     boost::asio::thread_pool& pool, net::http_client& client,
-                                     std::chrono::steady_clock::time_point started_at) {
-  backend b;
+// Opens the store (creating the Azure container when needed); false after logging why not.
+bool open_store(const config& c, boost::asio::io_context& io, boost::asio::thread_pool& pool,
+                net::http_client& client, backend& b) {
   if (c.storage == storage_kind::azure) {
     auto account = storage::parse_connection_string(c.azure_storage_connection_string);
     auto opening = boost::asio::co_spawn(
@@ -149,35 +150,74 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
     auto opened = opening.get();
     if (!opened) {
       spdlog::critical("cannot use Azure Blob Storage: {}", opened.error().message);
-      return std::nullopt;
+      return false;
     }
     if (auto url = boost::urls::parse_absolute_uri((*opened)->client().account().blob_endpoint)) {
       b.image_origin = std::string(url->scheme()) + "://" + std::string(url->encoded_authority());
     }
-    b.store = std::move(*opened);
-  } else {
-    storage::fs_blob_store_options store_options;
-    store_options.data_dir = c.data_dir;
-    store_options.container = c.container;
-    store_options.signing_key = load_signing_key(c);
-    auto opened = storage::fs_blob_store::open(std::move(store_options), pool);
-    if (!opened) {
-      spdlog::critical("cannot open the store: {}", opened.error().message);
-      return std::nullopt;
-    }
-    b.fs_store = opened->get();
-    b.store = std::move(*opened);
+    b.raw_store = std::move(*opened);
+    return true;
   }
+  storage::fs_blob_store_options store_options;
+  store_options.data_dir = c.data_dir;
+  store_options.container = c.container;
+  store_options.signing_key = load_signing_key(c);
+  auto opened = storage::fs_blob_store::open(std::move(store_options), pool);
+  if (!opened) {
+    spdlog::critical("cannot open the store: {}", opened.error().message);
+    return false;
+  }
+  b.fs_store = opened->get();
+  b.raw_store = std::move(*opened);
+  return true;
+}
+
+// Opens the store and builds the services on it; nullopt after logging why the store cannot be
+// used. Every store operation of the services is counted in `registry`.
+std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
+                                     boost::asio::thread_pool& pool, net::http_client& client,
+                                     util::metrics_registry& registry,
+                                     std::chrono::steady_clock::time_point started_at) {
+  backend b;
+  if (!open_store(c, io, pool, client, b)) return std::nullopt;
+  b.metrics = std::make_unique<core::generation_metrics>(registry);
+  b.store = std::make_unique<core::metered_store>(*b.raw_store, b.metrics->storage_operations);
   b.provider = make_provider(c, pool, client);
   b.gallery = std::make_unique<core::gallery_service>(*b.store);
   b.costs = std::make_unique<core::owned_cost_control>(
-      *b.store, cost_limits_for(c), core::plan_for(c.prices, c.provider, c.model), c.model);
+      *b.store, cost_limits_for(c), core::plan_for(c.prices, c.provider, c.model),
+      std::string(b.provider->name()), c.model, &registry);
   b.generation = std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery,
                                                             b.costs->get(), pool);
   b.services = std::make_unique<api::api_services>(api::api_services{
       *b.gallery, *b.generation, b.costs->get(), *b.provider, std::string(b.store->kind()),
       c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
   return b;
+}
+
+// GET /metrics (Prometheus text format). With a functions key or admin token configured, only a
+// caller presenting one of them may read it.
+void add_metrics_route(const config& c, http::router& routes, util::metrics_registry& registry) {
+  routes.add(
+      boost::beast::http::verb::get, "/metrics",
+      [&c, &registry](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+        const bool protected_by_key = !c.functions_key.empty() || !c.admin_token.empty();
+        const auto authorization = ctx.message[boost::beast::http::field::authorization];
+        const bool admin = !c.admin_token.empty() && authorization.size() > 7 &&
+                           util::constant_time_equal(authorization.substr(7), c.admin_token);
+        if (protected_by_key && !admin && !http::presents_function_key(ctx, c.functions_key)) {
+          co_return make_error(error_kind::unauthorized,
+                               "Reading the metrics needs Authorization: Bearer <admin "
+                               "token> or the function key.");
+        }
+        http::response res{boost::beast::http::status::ok, 11};
+        res.set(boost::beast::http::field::content_type,
+                "text/plain; version=0.0.4; charset=utf-8");
+        res.set(boost::beast::http::field::cache_control, "no-store");
+        res.body() = registry.render();
+        res.prepare_payload();
+        co_return res;
+      });
 }
 
 // functions role with a key: every /api call must present it (header, or ?code= as Azure does).
@@ -255,16 +295,21 @@ int run(const config& c) {
   boost::asio::io_context io{static_cast<int>(threads)};
   net::http_client client(c.ca_file);
 
+  util::metrics_registry registry;
+  http::http_metrics request_metrics(registry);
   http::router routes;
   std::optional<backend> parts;
   if (c.run_role == role::web) {
     add_web_routes(c, routes, client);
   } else {
-    parts = build_backend(c, io, blocking_pool, client, started_at);
+    parts = build_backend(c, io, blocking_pool, client, registry, started_at);
     if (!parts) return 1;
     add_backend_routes(c, routes, *parts);
   }
-  http::server server(io, server_options_for(c), routes);
+  if (c.metrics) add_metrics_route(c, routes, registry);
+  auto options = server_options_for(c);
+  options.metrics = &request_metrics;
+  http::server server(io, options, routes);
   unsigned short port = 0;
   try {
     port = server.start();

@@ -37,6 +37,10 @@ void add_listener_options(CLI::App& cmd, config& c) {
   cmd.add_option("--trusted-proxies", c.trusted_proxies,
                  "Comma-separated CIDRs of proxies whose X-Forwarded-For names the client")
       ->envname("VISIONARY_TRUSTED_PROXIES");
+  cmd.add_flag("--metrics", c.metrics,
+               "Serve Prometheus metrics at /metrics (behind the admin token or function key "
+               "when one is configured)")
+      ->envname("VISIONARY_METRICS");
   cmd.add_option("--ca-file", c.ca_file, "Extra trusted CA certificates (PEM) for outbound HTTPS")
       ->envname("VISIONARY_CA_FILE");
 }

@@ -61,6 +61,8 @@ struct config {
   double daily_budget_usd = 0;                              // set by finalize_and_validate
   core::price_table prices = core::price_table::builtin();  // plus the prices file
 
+  bool metrics = false;  // serve GET /metrics
+
   std::size_t max_body_bytes = 64 * 1024;
   std::size_t max_prompt_chars = core::default_max_prompt_chars;
   std::string web_root;

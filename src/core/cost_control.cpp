@@ -3,17 +3,34 @@
 namespace visionary::core {
 
 cost_control::cost_control(admission_control& admission, spend_ledger& ledger, price_plan plan,
-                           std::string model)
-    : admission_(admission), ledger_(ledger), plan_(std::move(plan)), model_(std::move(model)) {}
+                           std::string provider, std::string model, generation_metrics& metrics)
+    : admission_(admission),
+      ledger_(ledger),
+      plan_(std::move(plan)),
+      provider_(std::move(provider)),
+      model_(std::move(model)),
+      metrics_(metrics) {}
+
+void cost_control::count_refusal(const app_error& error) {
+  metrics_.refusals.with({error_code(error.kind)}).inc();
+  metrics_.generations.with({provider_, model_, "refused"}).inc();
+}
 
 boost::asio::awaitable<outcome<spend_permit>> cost_control::admit(const generation_request& request,
                                                                   std::string_view client) {
   auto ticket = admission_.admit(client, admission_control::clock::now());
-  if (!ticket) co_return ticket.error();
+  if (!ticket) {
+    count_refusal(ticket.error());
+    co_return ticket.error();
+  }
   const double worst_case = worst_case_per_image(plan_, request) * request.n;
   auto held =
       co_await ledger_.reserve(client, request.n, worst_case, std::chrono::system_clock::now());
-  if (!held) co_return held.error();  // the ticket is released on the way out
+  if (!held) {
+    count_refusal(held.error());
+    co_return held.error();  // the ticket is released on the way out
+  }
+  metrics_.in_flight.add(1);
   co_return spend_permit{std::move(*ticket), std::move(*held), std::string(client)};
 }
 
@@ -26,9 +43,18 @@ boost::asio::awaitable<void> cost_control::settle(spend_permit permit, double sp
                                                   bool failed) {
   // The in-flight place is free as soon as the work is done, not after the ledger write.
   permit.ticket = admission_ticket();
+  metrics_.in_flight.add(-1);
+  metrics_.spend_usd.inc(spent_usd);
+  if (images > 0) metrics_.images.with({provider_, model_}).inc(images);
+  metrics_.generations.with({provider_, model_, failed ? "failed" : "succeeded"}).inc();
   // A named value, not a temporary: g++ 12 destroys aggregate temporaries in co_await twice.
   settlement used{spent_usd, images, failed, model_};
-  co_await ledger_.settle(permit.held, std::move(used), std::chrono::system_clock::now());
+  const auto day =
+      co_await ledger_.settle(permit.held, std::move(used), std::chrono::system_clock::now());
+  const double limit = ledger_.settings().daily_budget_usd;
+  if (day && limit > 0) {
+    metrics_.budget_remaining_usd.set(std::max(0.0, limit - day->spent_usd - day->reserved_usd()));
+  }
 }
 
 boost::asio::awaitable<outcome<client_quota>> cost_control::quota(std::string_view client) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "core/admission.hpp"
+#include "core/generation_metrics.hpp"
 #include "core/pricing.hpp"
 #include "core/spend_ledger.hpp"
 
@@ -29,7 +30,7 @@ struct client_quota {
 class cost_control {
  public:
   cost_control(admission_control& admission, spend_ledger& ledger, price_plan plan,
-               std::string model);
+               std::string provider, std::string model, generation_metrics& metrics);
 
   // Refuses with rate_limited, too_many_in_flight, daily_quota_exhausted or budget_exhausted
   // (each with retry_after_seconds) before anything is spent.
@@ -47,10 +48,14 @@ class cost_control {
   [[nodiscard]] const price_plan& plan() const { return plan_; }
 
  private:
+  void count_refusal(const app_error& error);
+
   admission_control& admission_;
   spend_ledger& ledger_;
   price_plan plan_;
+  std::string provider_;
   std::string model_;
+  generation_metrics& metrics_;
 };
 
 struct cost_limits {
@@ -61,16 +66,23 @@ struct cost_limits {
 // Limits that never refuse (the ledger still records), for tools and tests not about limits.
 [[nodiscard]] cost_limits unlimited_limits();
 
-// Cost control and the parts it uses, owned together (composition root, tests, benchmarks).
+// Cost control and the parts it uses, owned together (composition root, tests, benchmarks). Its
+// series go to `registry`, or to a registry of its own when none is given.
 class owned_cost_control {
  public:
-  owned_cost_control(blob_store& store, cost_limits limits, price_plan plan, std::string model)
-      : admission_(limits.admission),
+  owned_cost_control(blob_store& store, cost_limits limits, price_plan plan, std::string provider,
+                     std::string model, util::metrics_registry* registry = nullptr)
+      : metrics_(registry != nullptr ? *registry : own_registry_),
+        admission_(limits.admission),
         ledger_(store, limits.ledger),
-        control_(admission_, ledger_, std::move(plan), std::move(model)) {}
+        control_(admission_, ledger_, std::move(plan), std::move(provider), std::move(model),
+                 metrics_) {}
   [[nodiscard]] cost_control& get() { return control_; }
+  [[nodiscard]] generation_metrics& metrics() { return metrics_; }
 
  private:
+  util::metrics_registry own_registry_;
+  generation_metrics metrics_;
   admission_control admission_;
   spend_ledger ledger_;
   cost_control control_;

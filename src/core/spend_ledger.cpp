@@ -247,8 +247,9 @@ boost::asio::awaitable<outcome<reservation>> spend_ledger::reserve(std::string_v
   co_return held;
 }
 
-boost::asio::awaitable<void> spend_ledger::settle(const reservation& held, settlement used,
-                                                  util::sys_time now) {
+boost::asio::awaitable<std::optional<ledger_day>> spend_ledger::settle(const reservation& held,
+                                                                       settlement used,
+                                                                       util::sys_time now) {
   auto updated = co_await update(held.day, now, [&](ledger_day& day) -> outcome<void> {
     day.reservations.erase(held.id);
     day.spent_usd += used.spent_usd;
@@ -266,7 +267,9 @@ boost::asio::awaitable<void> spend_ledger::settle(const reservation& held, settl
   if (!updated) {
     spdlog::error("could not settle reservation {} (${:.4f}, {} image(s)): {}", held.id,
                   used.spent_usd, used.images, updated.error().message);
+    co_return std::nullopt;
   }
+  co_return std::move(*updated);
 }
 
 boost::asio::awaitable<outcome<quota_snapshot>> spend_ledger::snapshot(std::string_view client,

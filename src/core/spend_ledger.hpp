@@ -87,8 +87,10 @@ class spend_ledger {
                                                                      double worst_case_usd,
                                                                      util::sys_time now);
   // Replaces the reservation by what was really used. Never fails the caller: a ledger that
-  // cannot be written is logged, and the reservation expires on its own.
-  boost::asio::awaitable<void> settle(const reservation& held, settlement used, util::sys_time now);
+  // cannot be written is logged, and the reservation expires on its own. Returns the day as
+  // written (nullopt when it could not be).
+  boost::asio::awaitable<std::optional<ledger_day>> settle(const reservation& held, settlement used,
+                                                           util::sys_time now);
   [[nodiscard]] boost::asio::awaitable<outcome<quota_snapshot>> snapshot(std::string_view client,
                                                                          util::sys_time now);
   // The stored days from `from` to `to` (inclusive), oldest first; days without a ledger are

@@ -51,6 +51,7 @@ struct reply {
   reply(body_streamer streamer) : stream(std::move(streamer)) {}
   std::optional<response> message;
   body_streamer stream;
+  std::string route;  // the pattern that answered ("/api/images/{id}"), for metrics
 };
 
 [[nodiscard]] response json_response(beast_http::status status, const boost::json::value& body);

@@ -28,7 +28,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
 }  // namespace
 
 void router::add(beast_http::verb method, std::string pattern, handler h) {
-  route r{method, {}, std::move(h)};
+  route r{method, pattern, {}, std::move(h)};
   for (auto segment : split_path(pattern)) r.segments.emplace_back(segment);
   routes_.push_back(std::move(r));
 }
@@ -75,6 +75,7 @@ router::route_match router::find_route(const std::vector<std::string_view>& segm
     if (!match(r, segments, path, probe)) continue;
     if (r.method == method && found.chosen == nullptr) {
       found.chosen = &r.h;
+      found.pattern = r.pattern;
       context.path_params = std::move(probe.path_params);
       context.path_rest = probe.path_rest;
     }
@@ -102,7 +103,7 @@ boost::asio::awaitable<reply> router::dispatch(const request& message, std::stri
   const bool is_head = message.method() == beast_http::verb::head;
   const auto effective = is_head ? beast_http::verb::get : message.method();
 
-  const auto [chosen, allowed] = find_route(segments, path, effective, context);
+  const auto [chosen, pattern, allowed] = find_route(segments, path, effective, context);
   const bool is_api = util::starts_with(path, "/api/") || path == "/api";
   handler_result result = make_error(error_kind::internal_error, "unreachable");
   try {
@@ -130,6 +131,7 @@ boost::asio::awaitable<reply> router::dispatch(const request& message, std::stri
   }
 
   auto answer = finish(std::move(result), request_id);
+  answer.route = chosen != nullptr ? pattern : (is_api || !fallback_ ? "unmatched" : "ui");
   // Headers (Content-Length included) as for GET, no body.
   if (is_head && answer.message) answer.message->body().clear();
   co_return answer;

@@ -46,11 +46,13 @@ class router {
  private:
   struct route {
     beast_http::verb method;
+    std::string pattern;
     std::vector<std::string> segments;
     handler h;
   };
   struct route_match {
     const handler* chosen = nullptr;
+    std::string_view pattern = "unmatched";
     std::string allowed;  // "GET, HEAD, DELETE": what the path accepts, for 405 answers
   };
   [[nodiscard]] route_match find_route(const std::vector<std::string_view>& segments,

@@ -161,7 +161,9 @@ void server::stop() {
 
 void server::forget(const std::shared_ptr<connection>& conn) {
   std::lock_guard lock(connections_mutex_);
-  connections_.erase(conn);
+  if (connections_.erase(conn) > 0 && options_.metrics != nullptr) {
+    options_.metrics->open_connections.add(-1);
+  }
   if (stopping_ && connections_.empty()) {
     grace_timer_.cancel();
     if (on_drained_) on_drained_();
@@ -182,6 +184,7 @@ asio::awaitable<void> server::accept_loop() {
       std::lock_guard lock(connections_mutex_);
       if (stopping_) break;
       connections_.insert(conn);
+      if (options_.metrics != nullptr) options_.metrics->open_connections.add(1);
     }
     asio::co_spawn(conn->stream.get_executor(), serve(conn),
                    [this, conn](std::exception_ptr error) {
@@ -202,6 +205,7 @@ struct server::exchange {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string method = "-";
   std::string target = "-";
+  std::string route = "unmatched";
   bool keep_alive = false;
   response answer;
 };
@@ -301,6 +305,7 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
   stream.expires_never();  // a generation may take minutes; the provider has its own deadline
   auto answer = co_await routes_.dispatch(parser.get(), ex.request_id, conn.peer);
   ex.keep_alive = parser.get().keep_alive();
+  if (!answer.route.empty()) ex.route = answer.route;
   if (!answer.message) co_return co_await relay(conn, answer, ex);
   ex.answer = std::move(*answer.message);
   co_return next_step::answer;
@@ -319,6 +324,7 @@ asio::awaitable<server::next_step> server::relay(connection& conn, reply& answer
   if (writer.header_sent()) {
     spdlog::info("[{}] {} {} {} {}B {:.1f}ms (relayed)", ex.request_id, ex.method, ex.target,
                  writer.status(), writer.body_bytes(), elapsed_ms(ex.started));
+    count_request(ex, writer.status());
     // A relay that broke off mid-body cannot be repaired: the connection ends.
     const bool reusable = relayed && writer.ok() && writer.keep_alive();
     co_return reusable ? next_step::read_next : next_step::close;
@@ -327,6 +333,11 @@ asio::awaitable<server::next_step> server::relay(connection& conn, reply& answer
       relayed ? make_error(error_kind::internal_error, "relay wrote nothing") : relayed.error(),
       ex.request_id);
   co_return next_step::answer;
+}
+
+void server::count_request(const exchange& ex, unsigned status) const {
+  if (options_.metrics == nullptr) return;
+  options_.metrics->record_request(ex.route, ex.method, status, elapsed_ms(ex.started) / 1000);
 }
 
 // Writes a whole answer and logs it; false when the connection must end.
@@ -340,6 +351,7 @@ asio::awaitable<bool> server::write_answer(connection& conn, exchange& ex) {
     spdlog::info("[{}] {} {} {} {}B {:.1f}ms", ex.request_id, ex.method, ex.target,
                  ex.answer.result_int(), ex.answer.body().size(), elapsed_ms(ex.started));
   }
+  count_request(ex, ex.answer.result_int());
   co_return !write_ec && keep_alive;
 }
 

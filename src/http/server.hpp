@@ -18,6 +18,7 @@
 #include <set>
 #include <string>
 
+#include "http/http_metrics.hpp"
 #include "http/router.hpp"
 
 namespace visionary::http {
@@ -31,6 +32,7 @@ struct server_options {
   std::chrono::seconds idle_timeout{75};  // keep-alive wait for the next request
   std::chrono::seconds write_timeout{60};
   std::chrono::seconds shutdown_grace{60};  // how long in-flight requests get to finish on stop
+  http_metrics* metrics = nullptr;          // where requests and connections are counted, if any
 };
 
 class server {
@@ -58,6 +60,7 @@ class server {
                                            request_parser& parser, exchange& ex);
   boost::asio::awaitable<next_step> relay(connection& conn, reply& answer, exchange& ex);
   boost::asio::awaitable<bool> write_answer(connection& conn, exchange& ex);
+  void count_request(const exchange& ex, unsigned status) const;
   void forget(const std::shared_ptr<connection>& conn);
 
   boost::asio::io_context& io_;

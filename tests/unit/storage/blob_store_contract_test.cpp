@@ -225,7 +225,8 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
   void expect_prompt_round_trip(const std::string& prompt) {
     png_provider provider(make_png(32, 32));
     core::gallery_service gallery(*store_);
-    core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+    core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
+                                   "free");
     core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
     core::generation_request request;
     request.prompt = prompt;
@@ -614,7 +615,8 @@ TEST_P(BlobStoreContract, ReadLinkServesExactlyThatBlobReadOnly) {
 TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs) {
   png_provider provider(make_png(64, 48));
   core::gallery_service gallery(*store_);
-  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
+                                 "free");
   core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
 
   const std::string first_prompt = "Erste Katze — «café» 🐈 . _ / ? #";
@@ -725,7 +727,8 @@ TEST_P(BlobStoreContract, LongestGptImagePromptComesBackInFull) {
 TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   png_provider provider(make_png(16, 16));
   core::gallery_service gallery(*store_);
-  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "free");
+  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
+                                 "free");
   core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) {

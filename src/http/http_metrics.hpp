@@ -1,0 +1,23 @@
+// http_metrics: the HTTP layer's Prometheus series (requests by route, method and status, their
+// latency, open connections). Thread-safe: updates go to lock-free registry children.
+#pragma once
+
+#include <string_view>
+
+#include "util/metrics.hpp"
+
+namespace visionary::http {
+
+struct http_metrics {
+  explicit http_metrics(util::metrics_registry& registry);
+
+  // route: the route's pattern ("/api/images/{id}"), never the raw path, so the series stay few.
+  void record_request(std::string_view route, std::string_view method, unsigned status,
+                      double seconds);
+
+  util::counter_family& requests;
+  util::histogram_family& durations;
+  util::gauge& open_connections;
+};
+
+}  // namespace visionary::http
