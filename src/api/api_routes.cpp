@@ -72,21 +72,19 @@ handler_task find_image(const api_services& services, request_context& ctx) {
 
 // Deleting needs the admin token as a bearer token; the scheme is case-insensitive (RFC 9110),
 // the token is not.
-outcome<void> check_admin(const api_services& services, const http::request& message) {
+// Admin actions need the admin token as a bearer token; `action` says what for ("Deleting images").
+outcome<void> check_admin(const api_services& services, const http::request& message,
+                          std::string_view action) {
   if (services.admin_token.empty()) {
     return make_error(error_kind::forbidden,
-                      "Deleting images is disabled on this server (no VISIONARY_ADMIN_TOKEN is "
-                      "configured).");
+                      std::string(action) +
+                          " is disabled on this server (no VISIONARY_ADMIN_TOKEN is configured).");
   }
-  const auto authorization = message[bhttp::field::authorization];
-  if (authorization.empty()) {
+  if (message[bhttp::field::authorization].empty()) {
     return make_error(error_kind::unauthorized,
-                      "Deleting images needs Authorization: Bearer <admin token>.");
+                      std::string(action) + " needs Authorization: Bearer <admin token>.");
   }
-  const bool bearer =
-      authorization.size() > 7 && util::iequals_ascii(authorization.substr(0, 7), "Bearer ");
-  if (!bearer ||
-      !util::constant_time_equal(util::trim(authorization.substr(7)), services.admin_token)) {
+  if (!http::presents_bearer_token(message, services.admin_token)) {
     return make_error(error_kind::unauthorized, "The admin token is not valid.");
   }
   return {};
@@ -97,7 +95,8 @@ handler_task delete_image(const api_services& services, request_context& ctx) {
   const std::string& id = ctx.path_params.at(0);
   if (!core::parse_image_id(id))
     co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
-  if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+  if (auto allowed = check_admin(services, ctx.message, "Deleting images"); !allowed)
+    co_return allowed.error();
   auto removed = co_await services.gallery.remove(id);
   if (!removed) co_return removed.error();
   http::response res{bhttp::status::no_content, 11};
@@ -142,7 +141,8 @@ json::value optional_count(int value) {
 handler_task quota(const api_services& services, request_context& ctx) {
   const bool admin = !ctx.message[bhttp::field::authorization].empty();
   if (admin) {
-    if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+    if (auto allowed = check_admin(services, ctx.message, "Seeing the budget"); !allowed)
+      co_return allowed.error();
   }
   auto state = co_await services.costs.quota(ctx.client);
   if (!state) co_return state.error();
@@ -212,7 +212,8 @@ json::array usage_days_json(const std::vector<core::ledger_day>& stored,
 
 // Spending, images and failures per day and model, for the operator.
 handler_task admin_usage(const api_services& services, request_context& ctx) {
-  if (auto allowed = check_admin(services, ctx.message); !allowed) co_return allowed.error();
+  if (auto allowed = check_admin(services, ctx.message, "The usage report"); !allowed)
+    co_return allowed.error();
   auto days = parse_usage_days(ctx);
   if (!days) co_return days.error();
   auto& ledger = services.costs.ledger();

@@ -202,9 +202,7 @@ void add_metrics_route(const config& c, http::router& routes, util::metrics_regi
       boost::beast::http::verb::get, "/metrics",
       [&c, &registry](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
         const bool protected_by_key = !c.functions_key.empty() || !c.admin_token.empty();
-        const auto authorization = ctx.message[boost::beast::http::field::authorization];
-        const bool admin = !c.admin_token.empty() && authorization.size() > 7 &&
-                           util::constant_time_equal(authorization.substr(7), c.admin_token);
+        const bool admin = http::presents_bearer_token(ctx.message, c.admin_token);
         if (protected_by_key && !admin && !http::presents_function_key(ctx, c.functions_key)) {
           co_return make_error(error_kind::unauthorized,
                                "Reading the metrics needs Authorization: Bearer <admin "

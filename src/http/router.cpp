@@ -86,6 +86,14 @@ router::route_match router::find_route(const std::vector<std::string_view>& segm
   return found;
 }
 
+bool presents_bearer_token(const request& message, std::string_view token) {
+  const auto authorization = message[beast_http::field::authorization];
+  const bool bearer =
+      authorization.size() > 7 && util::iequals_ascii(authorization.substr(0, 7), "Bearer ");
+  return bearer && !token.empty() &&
+         util::constant_time_equal(util::trim(authorization.substr(7)), token);
+}
+
 boost::asio::awaitable<reply> router::dispatch(const request& message, std::string request_id,
                                                const boost::asio::ip::address& peer) const {
   const auto target = boost::urls::parse_origin_form(message.target());

@@ -21,6 +21,8 @@ struct client_policy {
 
 // True when the request carries `key` in x-functions-key (or ?code=, as Azure Functions allows).
 [[nodiscard]] bool presents_function_key(const request_context& context, std::string_view key);
+// True when Authorization is "Bearer <token>" (the scheme in any case, RFC 9110; the token exact).
+[[nodiscard]] bool presents_bearer_token(const request& message, std::string_view token);
 
 using handler_result = http_outcome<reply>;
 using handler = std::function<boost::asio::awaitable<handler_result>(request_context&)>;

@@ -1,5 +1,5 @@
 // The web UI in Debian's Chromium, driven by playwright-core, against the real `visionary serve`:
-// what a new user does, from the empty gallery to paging, plus a refused prompt.
+// what a new user does, from the empty gallery to paging, plus a refused prompt and the admin view.
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { startFakeOpenAI } from '../fakes/fake_openai.mjs';
-import { api, startServer } from '../support/server.mjs';
+import { api, registerSecret, startServer } from '../support/server.mjs';
 
 const artifacts = join(process.env.VISIONARY_BUILD_DIR ?? join(import.meta.dirname, '..', '..', 'build'), 'test-artifacts');
 const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -268,6 +268,97 @@ describe('a provider that refuses the prompt', () => {
       assert.equal(await prompt.inputValue(), 'something the provider refuses', 'the prompt is kept on failure');
       assert.equal(await tiles(page).count(), 0);
       await page.getByText('No images yet').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('the admin view', () => {
+  const ADMIN_TOKEN = 'e2e-admin-token-0123456789ABCDEF';
+  let server;
+  before(async () => {
+    registerSecret(ADMIN_TOKEN);
+    server = await startServer({
+      env: { VISIONARY_PROVIDER: 'demo', VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN, VISIONARY_CLIENT_DAILY_IMAGES: '10' },
+    });
+    const answer = await api(server.url, '/api/generateImage', { method: 'POST', json: { prompt: 'A lighthouse for the ledger' } });
+    assert.equal(answer.status, 201);
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  test('signs in with the token, kept in the tab only, and charts today’s image', async () => {
+    const { page, context, problems } = await openPage(server.url);
+    const consoleLines = [];
+    page.on('console', (message) => consoleLines.push(message.text()));
+    const tokenRequests = [];
+    page.on('request', (request) => {
+      if (request.url().includes(ADMIN_TOKEN)) tokenRequests.push(request.url());
+    });
+    try {
+      await page.getByRole('button', { name: 'Admin' }).click();
+      const field = page.getByLabel('Admin token');
+      assert.equal(await field.getAttribute('type'), 'password');
+
+      // A wrong token is refused and nothing is kept.
+      await field.fill('not-the-admin-token');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').getByText('That token is not valid').waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+
+      await field.fill(ADMIN_TOKEN);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+      // The chart: one bar per day of the last 30, today's one image in its summary and table.
+      const chart = page.getByRole('img', { name: /^Spend and images per day over the last 30 days/ });
+      await chart.waitFor();
+      assert.match(await chart.getAttribute('aria-label'), /\$0\.00 spent on 1 image in total/);
+      assert.equal(await page.getByTestId('spend-bar').count(), 30);
+      assert.equal(await page.getByTestId('images-dot').count(), 1, 'one day with images');
+      assert.match(await page.getByTestId('chart-readout').innerText(), /^Today: \$0\.00 · 1 image$/);
+      await page.getByText('Show the numbers as a table').click();
+      const todayRow = page.getByTestId('usage-table').locator('tbody tr').first();
+      assert.match(await todayRow.locator('th').innerText(), /\(today\)$/);
+      assert.deepEqual(await todayRow.locator('td').allInnerTexts(), ['1', '0', '$0.00']);
+      assert.deepEqual(await page.getByTestId('model-table').locator('tbody th').allInnerTexts(), ['procedural-v1']);
+      await page.getByTestId('budget-card').getByText('No spending budget').waitFor();
+      assert.equal((await page.getByTestId('total-images').innerText()).split('\n')[1], '1');
+
+      // The token is in this tab's sessionStorage only: not in localStorage, a cookie or the URL.
+      const kept = await page.evaluate(() => ({
+        local: Object.entries(localStorage),
+        session: Object.values(sessionStorage),
+        cookie: document.cookie,
+        href: location.href,
+      }));
+      assert.deepEqual(kept.local, [], 'nothing in localStorage');
+      assert.deepEqual(kept.session, [ADMIN_TOKEN]);
+      assert.ok(!kept.cookie.includes(ADMIN_TOKEN), 'not in a cookie');
+      assert.ok(!kept.href.includes(ADMIN_TOKEN) && !page.url().includes(ADMIN_TOKEN), 'not in the URL');
+      assert.deepEqual((await context.cookies()).filter((c) => c.value.includes(ADMIN_TOKEN)), []);
+      assert.deepEqual(tokenRequests, [], 'no request URL carries the token');
+
+      await page.evaluate(() => window.scrollTo(0, 0));
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'admin.png'), fullPage: true });
+
+      // Down to 360 px wide nothing overflows sideways.
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.waitForFunction(() => document.documentElement.scrollWidth <= 360);
+      await page.screenshot({ path: join(artifacts, 'admin-narrow.png'), fullPage: true });
+
+      // Signing out removes the token from the tab.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Admin token').waitFor();
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+
+      assert.ok(!consoleLines.some((line) => line.includes(ADMIN_TOKEN)), 'the token is never logged');
+      // The browser reports the refused wrong token as a failed resource load; nothing else failed.
+      const unexpected = problems.filter((p) => !/status of 401 \(Unauthorized\)/.test(p));
+      assert.deepEqual(unexpected, []);
     } finally {
       await context.close();
     }

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { ConfigResponse } from '../types/api';
 import { LogoMark } from './icons';
 
@@ -8,10 +9,12 @@ export interface HeaderProps {
   config: ConfigResponse | undefined;
   /** Set when the config could not be loaded. */
   configError?: unknown;
+  /** Shown after the badges (e.g. the discreet "Admin" button). */
+  actions?: ReactNode;
 }
 
 /** Product name, the active provider and model, and an offline-demo badge. */
-export function Header({ config, configError }: HeaderProps) {
+export function Header({ config, configError, actions }: HeaderProps) {
   return (
     <header className="z-30 border-b border-slate-200 bg-linear-to-r from-indigo-50 via-white to-pink-50 shadow-sm sm:sticky sm:top-0">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center justify-between gap-x-6 gap-y-2 px-4 py-3 sm:px-6 lg:px-8">
@@ -54,6 +57,7 @@ export function Header({ config, configError }: HeaderProps) {
           ) : (
             <span className="h-7 w-40 animate-pulse rounded-full bg-slate-200" aria-hidden="true" />
           )}
+          {actions}
         </div>
       </div>
     </header>

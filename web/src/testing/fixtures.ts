@@ -1,4 +1,4 @@
-import type { ConfigResponse, Image, QuotaResponse } from '../types/api';
+import type { AdminBudget, AdminUsageResponse, ConfigResponse, Image, QuotaResponse, UsageDay } from '../types/api';
 
 let counter = 0;
 
@@ -59,6 +59,59 @@ export function makeQuota({
 }: { client?: Partial<QuotaResponse['client']>; budget?: QuotaResponse['budget'] } = {}): QuotaResponse {
   return {
     client: { imagesLeftToday: 97, resetsAt: '2026-12-03T00:00:00Z', inFlight: 0, maxInFlight: 2, ...client },
+    budget,
+  };
+}
+
+/** One day of `GET /api/admin/usage`; one model (`gpt-image-1`) carries the day's numbers. */
+export function makeUsageDay(day: string, counts: Partial<Omit<UsageDay, 'day'>> = {}): UsageDay {
+  const images = counts.images ?? 0;
+  const failures = counts.failures ?? 0;
+  const spentUsd = counts.spentUsd ?? 0;
+  const quiet = images === 0 && failures === 0 && spentUsd === 0;
+  return {
+    day,
+    images,
+    failures,
+    spentUsd,
+    models: counts.models ?? (quiet ? {} : { 'gpt-image-1': { images, failures, spentUsd } }),
+  };
+}
+
+/** `count` quiet days ending with `last` (YYYY-MM-DD), oldest first. */
+export function makeQuietDays(count: number, last = '2026-12-02'): UsageDay[] {
+  const end = Date.parse(`${last}T00:00:00Z`);
+  return Array.from({ length: count }, (_, i) =>
+    makeUsageDay(new Date(end - (count - 1 - i) * 86_400_000).toISOString().slice(0, 10)),
+  );
+}
+
+export function makeAdminBudget(overrides: Partial<AdminBudget> = {}): AdminBudget {
+  return {
+    limitUsd: 5,
+    spentUsd: 0.93,
+    reservedUsd: 0.28,
+    exhausted: false,
+    resetsAt: '2026-12-03T00:00:00Z',
+    ...overrides,
+  };
+}
+
+/**
+ * `GET /api/admin/usage`: 30 days ending 2026-12-02, quiet except for the days given
+ * (`{"2026-12-02": {images: 12, ...}}`), with the budget of `makeAdminBudget` unless given.
+ */
+export function makeUsage({
+  days = {},
+  budget = makeAdminBudget(),
+  count = 30,
+}: {
+  days?: Record<string, Partial<Omit<UsageDay, 'day'>>>;
+  budget?: AdminBudget | null;
+  count?: number;
+} = {}): AdminUsageResponse {
+  return {
+    days: makeQuietDays(count).map((day) => (days[day.day] ? makeUsageDay(day.day, days[day.day]) : day)),
     budget,
   };
 }

@@ -30,6 +30,9 @@ afterEach(() => {
   // react-hot-toast keeps its toasts in module state: start every test with none.
   act(() => toast.remove());
   document.body.style.overflow = '';
+  // The admin token lives in sessionStorage: no test sees another's.
+  window.sessionStorage.clear();
+  window.localStorage.clear();
   const calls = consoleError.mock.calls;
   if (calls.length > 0) {
     throw new Error(`console.error was called:\n${calls.map((args) => args.map(String).join(' ')).join('\n')}`);

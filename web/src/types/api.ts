@@ -140,10 +140,46 @@ export interface BudgetQuota {
   exhausted: boolean;
   /** ISO 8601 instant at which the day's budget starts again. */
   resetsAt: string;
+  /** Only with `Authorization: Bearer <admin token>`. */
+  limitUsd?: number;
+  spentUsd?: number;
+  reservedUsd?: number;
 }
 
 /** `GET /api/quota`. `budget` is `null` when the server has no spending budget. */
 export interface QuotaResponse {
   client: ClientQuota;
   budget: BudgetQuota | null;
+}
+
+/** Images, failures and spending of one day (or one model on one day). */
+export interface UsageCounts {
+  images: number;
+  failures: number;
+  spentUsd: number;
+}
+
+/** One day of `GET /api/admin/usage`; `day` is `YYYY-MM-DD` (days follow the budget's reset hour). */
+export interface UsageDay extends UsageCounts {
+  day: string;
+  /** Per model; empty on quiet days. */
+  models: Record<string, UsageCounts>;
+}
+
+/** Today's spending budget as the admin sees it. */
+export interface AdminBudget {
+  limitUsd: number;
+  spentUsd: number;
+  /** Held for generations still running. */
+  reservedUsd: number;
+  exhausted: boolean;
+  /** ISO 8601 instant at which the day's budget starts again. */
+  resetsAt: string;
+}
+
+/** `GET /api/admin/usage?days=1..90` (admin): one entry per day, oldest first. */
+export interface AdminUsageResponse {
+  days: UsageDay[];
+  /** `null` when the server has no spending budget. */
+  budget: AdminBudget | null;
 }

@@ -67,4 +67,23 @@ describe('App', () => {
     expect(textbox).toHaveValue('A cat. Oil painting_by #night');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
   });
+
+  it('the header’s Admin button opens the admin view; Back returns with the prompt kept', async () => {
+    const { user } = setup();
+    const textbox = await screen.findByRole('textbox', { name: /describe the image/i });
+    await user.type(textbox, 'half a prompt');
+    const admin = screen.getByRole('button', { name: 'Admin' });
+    expect(admin).toHaveAttribute('aria-pressed', 'false');
+
+    await user.click(admin);
+    expect(admin).toHaveAttribute('aria-pressed', 'true');
+    expect(screen.getByRole('heading', { name: 'Admin' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Admin token')).toHaveFocus();
+    expect(screen.queryByRole('textbox', { name: /describe the image/i })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Back to the gallery' }));
+    expect(screen.queryByRole('heading', { name: 'Admin' })).not.toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: /describe the image/i })).toHaveValue('half a prompt');
+    expect(admin).toHaveFocus();
+  });
 });

@@ -26,4 +26,9 @@ describe('Header', () => {
     render(<Header config={undefined} configError={new Error('down')} />);
     expect(screen.getByText('Server configuration unavailable')).toBeInTheDocument();
   });
+
+  it('shows the actions it is given after the badges', () => {
+    render(<Header config={makeConfig()} actions={<button type="button">Admin</button>} />);
+    expect(screen.getByRole('button', { name: 'Admin' })).toBeInTheDocument();
+  });
 });
