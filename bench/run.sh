@@ -8,7 +8,10 @@
 #   4. the web UI's budgets in Chromium (bench/ui_budget.mjs) over a gallery of 100 pictures;
 #   5. GET /api/getImages?limit=50 against Azurite holding 2,000 images: latency and storage
 #      requests per gallery page (counted in Azurite's own request log);
-#   6. the added latency of the web -> functions hop (wrk, side by side with functions direct).
+#   6. the added latency of the web -> functions hop (wrk, side by side with functions direct);
+#   7. cost control: admission and the ledger's reserve + settle (filesystem store and Azurite)
+#      beside the generation overhead, GET /api/getImages throughput and POST /api/generateImage
+#      latency with the limits on and off.
 # Usage: bench/run.sh [build-dir]     (`make bench` builds first)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -44,19 +47,31 @@ start_role() {
   wait_port "$log" 'listening on http://127.0.0.1:'
 }
 start_server() { start_role serve --data-dir "$1"; }
+# Starts Azurite once; sets $cs (its connection string) and $azurite_log.
+start_azurite() {
+  [[ -n "${cs:-}" ]] && return
+  azurite_log="$work/azurite.log"
+  node "$root/tests/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort 0 \
+    --location "$work/azurite" --disableTelemetry >"$azurite_log" 2>&1 &
+  pids+=($!)
+  wait_port "$azurite_log" 'listens on http://127.0.0.1:'
+  local key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
+  cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$port/devstoreaccount1;"
+}
 latency() {  # url label
   echo "-- $2"
-  wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|50%|90%|99%|Non-2xx|Socket errors"
+  wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
 }
 
-sections="${BENCH_SECTIONS:-1 2 3 4 5 6}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
+sections="${BENCH_SECTIONS:-1 2 3 4 5 6 7}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 if want 1; then
 echo "== 1. micro-benchmarks"
+# The cost-control benchmarks run in section 7, beside Azurite.
 "$build/bench/visionary_bench" --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
-  --benchmark_min_time=0.2
+  --benchmark_min_time=0.2 --benchmark_filter='-Admission|LedgerReserveSettle|CostControl'
 
 fi
 
@@ -98,14 +113,7 @@ fi
 
 if want 5; then
 echo "== 5. Azure Blob Storage (Azurite 3.35.0), 2000 images"
-azurite_log="$work/azurite.log"
-node "$root/tests/node_modules/.bin/azurite-blob" --blobHost 127.0.0.1 --blobPort 0 --location "$work/azurite" \
-  --disableTelemetry >"$azurite_log" 2>&1 &
-pids+=($!)
-wait_port "$azurite_log" 'listens on http://127.0.0.1:'
-azurite_port=$port
-key='Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=='
-cs="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$azurite_port/devstoreaccount1;"
+start_azurite
 "$build/bench/visionary_seed" --azure-connection-string "$cs" --container bench --count 2000 >/dev/null
 VISIONARY_STORAGE=azure AZURE_STORAGE_CONNECTION_STRING="$cs" VISIONARY_CONTAINER=bench start_role serve
 before=$(grep -c '"GET /devstoreaccount1/bench' "$azurite_log" || true)
@@ -135,4 +143,62 @@ wrk -t2 -c16 -d10s --latency -H "x-functions-key: $key" "http://127.0.0.1:$fn_po
   grep -E "Requests/sec|50%|99%|Non-2xx"
 echo "-- through web, 16 connections"
 wrk -t2 -c16 -d10s --latency "http://127.0.0.1:$web_port/api/getImages?limit=50" | grep -E "Requests/sec|50%|99%|Non-2xx"
+fi
+
+if want 7; then
+echo "== 7. cost control overhead"
+start_azurite
+echo "-- micro-benchmarks (filesystem store in $work, Azurite on loopback; median of 5)"
+VISIONARY_BENCH_AZURITE="$cs" "$build/bench/visionary_bench" --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_min_time=0.5 \
+  --benchmark_filter='Admission|LedgerReserveSettle|CostControl|generation_overhead' 2>&1 |
+  grep -E '^Benchmark|_median|_stddev|ERROR'
+
+# Two copies of one seeded store (the data dir is locked to one process), one server with every
+# limit set and one with none; getImages consults none of them, generateImage all of them. Both
+# record every generation in the ledger: "off" removes the checks, not the two ledger writes.
+[[ -d "$work/store-cost-on" ]] ||
+  "$build/bench/visionary_seed" --data-dir "$work/store-cost-on" --count 10000 >/dev/null
+cp -a "$work/store-cost-on" "$work/store-cost-off"
+# Generous enough that 40 sequential generations are never refused; in-flight caps at defaults.
+VISIONARY_CLIENT_RATE=1000/min VISIONARY_CLIENT_DAILY_IMAGES=1000 VISIONARY_DAILY_BUDGET_USD=5 \
+  start_server "$work/store-cost-on"; on_port=$port
+VISIONARY_CLIENT_RATE=100000/min VISIONARY_MAX_IN_FLIGHT=0 VISIONARY_CLIENT_MAX_IN_FLIGHT=0 \
+  VISIONARY_CLIENT_DAILY_IMAGES=0 VISIONARY_DAILY_BUDGET_USD=0 \
+  start_server "$work/store-cost-off"; off_port=$port
+for round in 1 2; do
+  latency "http://127.0.0.1:$on_port/api/getImages?limit=50" "getImages, limits on, 1 connection (round $round)"
+  latency "http://127.0.0.1:$off_port/api/getImages?limit=50" "getImages, limits off, 1 connection (round $round)"
+done
+for round in 1 2; do
+  for mode in on off; do
+    mode_port=$on_port; [[ $mode == off ]] && mode_port=$off_port
+    echo "-- getImages, limits $mode, 32 connections, 2 threads, 10 s (round $round)"
+    wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$mode_port/api/getImages?limit=50" |
+      grep -E "Requests/sec|^ +(50|99)%|Non-2xx|Socket errors"
+  done
+done
+
+# One request at a time, alternating between the servers so drift hits both alike.
+generations=40
+for i in $(seq 1 "$generations"); do
+  for mode in on off; do
+    mode_port=$on_port; [[ $mode == off ]] && mode_port=$off_port
+    curl -s -o /dev/null -w "$mode %{http_code} %{time_total}\n" -X POST \
+      "http://127.0.0.1:$mode_port/api/generateImage" -H 'content-type: application/json' \
+      -d "{\"prompt\":\"cost benchmark picture $i\"}" >>"$work/generate-times"
+  done
+done
+summary() {  # mode -> "median p90 non-201"
+  local times
+  times=$(awk -v m="$1" '$1 == m { print $3 * 1000 }' "$work/generate-times" | sort -n)
+  awk '{ t[NR] = $1 } END { printf "%.1f %.1f ", (t[int((NR + 1) / 2)] + t[int(NR / 2) + 1]) / 2, t[int(NR * 0.9 + 0.5)] }' <<<"$times"
+  awk -v m="$1" '$1 == m && $2 != 201 { bad++ } END { print bad + 0 }' "$work/generate-times"
+}
+read -r on_p50 on_p90 on_bad <<<"$(summary on)"
+read -r off_p50 off_p90 off_bad <<<"$(summary off)"
+echo "-- POST /api/generateImage (demo provider, 1024x1024), $generations sequential requests each"
+echo "limits on:  p50 $on_p50 ms, p90 $on_p90 ms, non-201: $on_bad"
+echo "limits off: p50 $off_p50 ms, p90 $off_p90 ms, non-201: $off_bad"
+echo "ratio of medians on : off = $(awk -v a="$on_p50" -v b="$off_p50" 'BEGIN { printf "%.3f", a / b }')"
 fi

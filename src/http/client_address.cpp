@@ -1,5 +1,7 @@
 #include "http/client_address.hpp"
 
+#include <algorithm>
+
 #include "util/text.hpp"
 
 namespace visionary::http {
@@ -80,11 +82,22 @@ outcome<std::vector<address_range>> parse_address_ranges(std::string_view text) 
   return ranges;
 }
 
+namespace {
+
+std::string identity_of(const ip::address& address) {
+  if (address.is_v4()) return address.to_string();
+  auto bytes = address.to_v6().to_bytes();
+  std::fill(bytes.begin() + 8, bytes.end(), 0);
+  return ip::make_address_v6(bytes).to_string() + "/64";
+}
+
+}  // namespace
+
 std::string resolve_client(const ip::address& peer, std::string_view forwarded_for,
                            const std::vector<address_range>& trusted_proxies,
                            bool believe_forwarded) {
   auto client = canonical(peer);
-  if (!believe_forwarded && !is_trusted(client, trusted_proxies)) return client.to_string();
+  if (!believe_forwarded && !is_trusted(client, trusted_proxies)) return identity_of(client);
   const auto entries = forwarded_entries(forwarded_for);
   for (auto it = entries.rbegin(); it != entries.rend(); ++it) {
     boost::system::error_code ec;
@@ -93,7 +106,7 @@ std::string resolve_client(const ip::address& peer, std::string_view forwarded_f
     client = hop;
     if (!is_trusted(hop, trusted_proxies)) break;
   }
-  return client.to_string();
+  return identity_of(client);
 }
 
 }  // namespace visionary::http

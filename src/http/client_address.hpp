@@ -27,7 +27,9 @@ struct address_range {
 
 // The client of a request: the peer, or, when the peer is trusted (or `believe_forwarded`), the
 // rightmost X-Forwarded-For entry that is not itself a trusted proxy. Malformed entries end the
-// walk: the last address believed so far is the client.
+// walk: the last address believed so far is the client. An IPv6 client is its /64 network
+// ("2001:db8:1:2::/64"): one subscriber usually holds a whole /64, so single addresses would let
+// it multiply its limits.
 [[nodiscard]] std::string resolve_client(const boost::asio::ip::address& peer,
                                          std::string_view forwarded_for,
                                          const std::vector<address_range>& trusted_proxies,

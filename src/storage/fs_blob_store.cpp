@@ -29,8 +29,8 @@ app_error io_error(std::string_view what, const fs::path& path, int error_number
                     std::string(what) + " " + path.string() + ": " + std::strerror(error_number));
 }
 
-// Writes bytes to a temp file beside target, fsyncs it, renames it over target, fsyncs the folder.
-outcome<void> write_atomically(const fs::path& target, std::string_view bytes) {
+// Writes bytes to a temp file beside target and fsyncs it; returns the temp file's path.
+outcome<fs::path> write_temp(const fs::path& target, std::string_view bytes) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
   if (ec) return io_error("cannot create folder for", target, ec.value());
@@ -54,17 +54,26 @@ outcome<void> write_atomically(const fs::path& target, std::string_view bytes) {
     ::unlink(temp.c_str());
     return io_error("cannot flush", temp, saved);
   }
+  return temp;
+}
+
+// Renames a flushed temp file over target (atomic: readers see the old file or the new one).
+outcome<void> replace_with(const fs::path& temp, const fs::path& target) {
   if (::rename(temp.c_str(), target.c_str()) != 0) {
     const int saved = errno;
     ::unlink(temp.c_str());
     return io_error("cannot rename into", target, saved);
   }
-  const int dir_fd = ::open(target.parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  return {};
+}
+
+// Makes the renames in a folder durable.
+void sync_folder(const fs::path& folder) {
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd >= 0) {
     ::fsync(dir_fd);
     ::close(dir_fd);
   }
-  return {};
 }
 
 std::optional<std::string> read_whole_file(const fs::path& path) {
@@ -210,11 +219,28 @@ outcome<void> fs_blob_store::put_blocking(const std::string& name, const std::st
   p.metadata = metadata;
   p.etag = "\"" + util::hex_encode(util::sha256(bytes)).substr(0, 32) + "\"";
   p.last_modified = std::chrono::system_clock::now();
-  // Sidecar first: the blob file is what makes the entry exist, so it must land last.
-  if (auto r = write_atomically(meta_path(name), sidecar_json(p)); !r) return r;
-  if (auto r = write_atomically(blob_path(name), bytes); !r) return r;
-  std::lock_guard lock(mutex_);
-  index_.insert_or_assign(name, std::move(p));
+  // The slow part (writing and flushing both files) happens outside the lock.
+  auto sidecar = write_temp(meta_path(name), sidecar_json(p));
+  if (!sidecar) return sidecar.error();
+  auto blob = write_temp(blob_path(name), bytes);
+  if (!blob) {
+    ::unlink(sidecar->c_str());
+    return blob.error();
+  }
+  {
+    // Renames and the index change together, so a reader that looks up and opens under the
+    // lock always gets a file that matches the size and ETag it was told. Sidecar first: the
+    // blob file is what makes the entry exist, so it lands last.
+    std::lock_guard lock(mutex_);
+    if (auto r = replace_with(*sidecar, meta_path(name)); !r) {
+      ::unlink(blob->c_str());
+      return r;
+    }
+    if (auto r = replace_with(*blob, blob_path(name)); !r) return r;
+    index_.insert_or_assign(name, std::move(p));
+  }
+  sync_folder(meta_path(name).parent_path());
+  sync_folder(blob_path(name).parent_path());
   return {};
 }
 
@@ -263,27 +289,32 @@ boost::asio::awaitable<outcome<void>> fs_blob_store::put_if(std::string name, st
 outcome<core::blob_content> fs_blob_store::get_blocking(
     const std::string& name, const std::optional<core::byte_range>& range) {
   core::blob_content content;
+  int fd = -1, open_error = 0;
   {
+    // Looked up and opened in one step (see put_blocking): the open file is the version the
+    // properties describe, whatever is written after.
     std::lock_guard lock(mutex_);
     const auto it = index_.find(name);
     if (it == index_.end()) return make_error(error_kind::not_found, "No such file.");
     content.properties = it->second;
+    fd = ::open(blob_path(name).c_str(), O_RDONLY | O_CLOEXEC);
+    open_error = errno;
+  }
+  if (fd < 0) {
+    if (open_error == ENOENT) return make_error(error_kind::not_found, "No such file.");
+    return io_error("cannot open", blob_path(name), open_error);
   }
   const std::uint64_t size = content.properties.size;
   std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
   if (range) {
     if (range->first >= size || (range->last && *range->last < range->first)) {
+      ::close(fd);
       return make_error(error_kind::range_not_satisfiable,
                         "The requested range is not satisfiable.");
     }
     first = range->first;
     last = std::min(range->last.value_or(size - 1), size - 1);
     content.served_range = std::make_pair(first, last);
-  }
-  const int fd = ::open(blob_path(name).c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return make_error(error_kind::not_found, "No such file.");
-    return io_error("cannot open", blob_path(name), errno);
   }
   const std::uint64_t length = size == 0 ? 0 : last - first + 1;
   content.bytes.resize(length);
@@ -311,14 +342,15 @@ boost::asio::awaitable<outcome<core::blob_content>> fs_blob_store::get(
 }
 
 outcome<void> fs_blob_store::remove_blocking(const std::string& name) {
+  std::error_code ec;
   {
+    // Index and file go together, so a put that follows cannot lose its new file to this unlink.
     std::lock_guard lock(mutex_);
     if (index_.erase(name) == 0) return make_error(error_kind::not_found, "No such file.");
+    fs::remove(blob_path(name), ec);
+    if (!ec) fs::remove(meta_path(name), ec);
   }
-  std::error_code ec;
-  fs::remove(blob_path(name), ec);
   if (ec) return io_error("cannot remove", blob_path(name), ec.value());
-  fs::remove(meta_path(name), ec);
   return {};
 }
 

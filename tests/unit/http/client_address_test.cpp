@@ -52,6 +52,14 @@ TEST(ClientAddress, TrustedProxiesNameTheFirstUntrustedHopFromTheRight) {
   EXPECT_EQ(resolve_client(proxy, "10.0.0.7", trusted, false), "10.0.0.7");
 }
 
+TEST(ClientAddress, AnIPv6ClientIsItsSlash64) {
+  EXPECT_EQ(resolve_client(ip::make_address("2001:db8:1:2:aaaa:bbbb:cccc:dddd"), "", {}, false),
+            "2001:db8:1:2::/64");
+  EXPECT_EQ(resolve_client(ip::make_address("2001:db8:1:2::9"), "", {}, false), "2001:db8:1:2::/64")
+      << "two addresses of one /64 are one client";
+  EXPECT_EQ(resolve_client(ip::make_address("::1"), "", {}, false), "::/64");
+}
+
 TEST(ClientAddress, TheFunctionsKeyMakesTheWebTierBelieved) {
   const auto web_tier = ip::make_address("127.0.0.1");
   EXPECT_EQ(resolve_client(web_tier, "198.51.100.7", {}, true), "198.51.100.7");

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_future.hpp>
@@ -525,6 +527,48 @@ TEST_F(FsBlobStore, LinksFromAnotherKeyAreRefused) {
   const auto r = store->verify_link("images", png_name, forged, now);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().kind, error_kind::forbidden);
+}
+
+}  // namespace
+
+namespace {
+
+// A blob rewritten while it is read (the spending ledger is): every read sees one whole version,
+// its bytes matching the size and ETag it reports, never a torn file or an I/O error.
+TEST_F(FsBlobStore, ReadsDuringRewritesSeeOneWholeVersion) {
+  auto store = open_store();
+  ASSERT_TRUE(store);
+  const std::string name = "ledger/days/2026-12-02.json";
+  const std::string small(1'000, 'a'), large(200'000, 'b');
+  put_ok(*store, name, small);
+  asio::io_context io;
+  std::atomic<bool> writing{true};
+  int torn = 0, failed = 0, reads = 0;
+  auto writer = [&]() -> asio::awaitable<void> {
+    for (int i = 0; i < 200; ++i) {
+      auto put = co_await store->put(name, i % 2 ? small : large, "application/json", {});
+      EXPECT_TRUE(put.has_value()) << put.error().message;
+    }
+    writing = false;
+  };
+  auto reader = [&]() -> asio::awaitable<void> {
+    while (writing) {
+      auto got = co_await store->get(name, std::nullopt);
+      ++reads;
+      if (!got) {
+        ++failed;
+        continue;
+      }
+      const bool whole = got->bytes == small || got->bytes == large;
+      if (!whole || got->bytes.size() != got->properties.size) ++torn;
+    }
+  };
+  asio::co_spawn(io, writer(), asio::detached);
+  asio::co_spawn(io, reader(), asio::detached);
+  io.run();
+  EXPECT_GT(reads, 0);
+  EXPECT_EQ(failed, 0) << "of " << reads << " reads";
+  EXPECT_EQ(torn, 0) << "of " << reads << " reads";
 }
 
 }  // namespace
