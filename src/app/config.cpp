@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "storage/connection_string.hpp"
+#include "util/redact.hpp"
 #include "util/text.hpp"
 
 namespace visionary::app {
@@ -441,9 +442,7 @@ std::string_view role_name(role r) {
 }
 
 std::string mask_secret(const std::string& secret) {
-  if (secret.empty()) return "(not set)";
-  if (secret.size() < 16) return "****";
-  return "****" + secret.substr(secret.size() - 4);
+  return secret.empty() ? "not set" : "set";
 }
 
 namespace {
@@ -471,8 +470,8 @@ std::string describe(const config& c) {
       << "  listen:      " << c.host << ":" << c.port << "\n";
   if (c.run_role == role::web) {
     // The backend address is configuration, not a secret, but it stays out of every response.
-    out << "  backend:     " << c.functions_url << ", key " << mask_secret(c.functions_key)
-        << ", timeout " << c.functions_timeout_seconds << "s\n"
+    out << "  backend:     " << util::redact_url(c.functions_url) << ", key "
+        << mask_secret(c.functions_key) << ", timeout " << c.functions_timeout_seconds << "s\n"
         << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
     return out.str();
   }
@@ -481,14 +480,15 @@ std::string describe(const config& c) {
   out << "  provider:    " << c.provider_name << " (model " << c.model << ")\n";
   if (c.provider == core::provider_kind::openai ||
       c.provider == core::provider_kind::openai_compatible) {
-    out << "  openai:      " << c.openai_base_url << ", key " << mask_secret(c.openai_api_key)
-        << "\n";
+    out << "  openai:      " << util::redact_url(c.openai_base_url) << ", key "
+        << mask_secret(c.openai_api_key) << "\n";
   }
   if (c.provider == core::provider_kind::automatic1111) {
-    out << "  a1111:       " << c.a1111_url << ", auth " << mask_secret(c.a1111_auth) << "\n";
+    out << "  a1111:       " << util::redact_url(c.a1111_url) << ", auth "
+        << mask_secret(c.a1111_auth) << "\n";
   }
   if (c.provider == core::provider_kind::azure_openai) {
-    out << "  azure:       " << c.azure_openai_endpoint << " (api-version "
+    out << "  azure:       " << util::redact_url(c.azure_openai_endpoint) << " (api-version "
         << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
   }
   if (c.storage == storage_kind::azure) {

@@ -89,6 +89,7 @@ inline constexpr double default_paid_daily_budget_usd = 5;
 
 // Multi-line effective configuration with every secret masked.
 [[nodiscard]] std::string describe(const config& c);
+// "set" or "not set": no part of a secret is ever shown.
 [[nodiscard]] std::string mask_secret(const std::string& secret);
 [[nodiscard]] std::string_view role_name(role r);
 

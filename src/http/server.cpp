@@ -7,6 +7,7 @@
 #include <boost/beast/http.hpp>
 
 #include "util/crypto.hpp"
+#include "util/redact.hpp"
 
 namespace visionary::http {
 
@@ -27,15 +28,9 @@ struct server::connection {
 
 namespace {
 
-// Signed links are credentials for their lifetime: keep their signatures out of the log.
+// Signed links and function keys are credentials: keep them out of the log.
 std::string loggable_target(std::string_view target) {
-  std::string out(target);
-  for (std::size_t at = out.find("sig="); at != std::string::npos; at = out.find("sig=", at + 1)) {
-    if (at != 0 && out[at - 1] != '?' && out[at - 1] != '&') continue;
-    const std::size_t end = out.find('&', at);
-    out.replace(at + 4, (end == std::string::npos ? out.size() : end) - at - 4, "***");
-  }
-  return out;
+  return util::redact_query(target);
 }
 
 // Headers every answer carries, whole or relayed.
