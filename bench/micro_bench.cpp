@@ -335,22 +335,18 @@ void BM_LedgerReserveSettle(benchmark::State& state, backend kind) {
   state.counters["lost_races_per_pair"] = (fixture.lost_races() - lost_before) / pairs;
   state.counters["failed_per_pair"] = double(failed) / pairs;
 }
-BENCHMARK_CAPTURE(BM_LedgerReserveSettle, fs, backend::fs)
-    ->ArgNames({"clients", "concurrent"})
-    ->Args({1, 1})
-    ->Args({10'000, 1})
-    ->Args({1, 2})
-    ->Args({1, 8})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
-BENCHMARK_CAPTURE(BM_LedgerReserveSettle, azure, backend::azure)
-    ->ArgNames({"clients", "concurrent"})
-    ->Args({1, 1})
-    ->Args({10'000, 1})
-    ->Args({1, 2})
-    ->Args({1, 8})
-    ->Unit(benchmark::kMillisecond)
-    ->UseRealTime();
+// The same cases on both stores: one client or 10,000 in the day's blob, 1, 2 or 8 pairs at once.
+void ledger_cases(benchmark::internal::Benchmark* bench) {
+  bench->ArgNames({"clients", "concurrent"})
+      ->Args({1, 1})
+      ->Args({10'000, 1})
+      ->Args({1, 2})
+      ->Args({1, 8})
+      ->Unit(benchmark::kMillisecond)
+      ->UseRealTime();
+}
+BENCHMARK_CAPTURE(BM_LedgerReserveSettle, fs, backend::fs)->Apply(ledger_cases);
+BENCHMARK_CAPTURE(BM_LedgerReserveSettle, azure, backend::azure)->Apply(ledger_cases);
 
 // All that cost_control adds to one generation: admit (admission + reserve, metrics) and settle,
 // with every limit set but out of reach.

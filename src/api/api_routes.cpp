@@ -174,14 +174,7 @@ constexpr int default_usage_days = 30;
 constexpr int max_usage_days = 90;
 
 outcome<int> parse_usage_days(const request_context& ctx) {
-  const auto text = ctx.query_value("days");
-  if (!text) return default_usage_days;
-  const auto days = util::parse_number<int>(*text);
-  if (!days || *days < 1 || *days > max_usage_days) {
-    return make_error(error_kind::invalid_request, "days must be a whole number from 1 to " +
-                                                       std::to_string(max_usage_days) + ".");
-  }
-  return *days;
+  return core::parse_count(ctx.query_value("days"), default_usage_days, max_usage_days, "days");
 }
 
 json::object usage_json(int images, int failures, double spent_usd) {

@@ -107,14 +107,20 @@ outcome<core::generation_request> validate_generation(const generation_input& in
   return request;
 }
 
-outcome<int> parse_page_limit(std::optional<std::string_view> text) {
-  if (!text) return default_page_size;
+outcome<int> parse_count(std::optional<std::string_view> text, int fallback, int max,
+                         std::string_view what) {
+  if (!text) return fallback;
   const auto value = util::parse_number<int>(*text);
-  if (!value || *value < 1 || *value > max_page_size) {
-    return make_error(error_kind::invalid_request, "The limit must be a whole number from 1 to " +
-                                                       std::to_string(max_page_size) + ".");
+  if (!value || *value < 1 || *value > max) {
+    return make_error(
+        error_kind::invalid_request,
+        std::string(what) + " must be a whole number from 1 to " + std::to_string(max) + ".");
   }
   return *value;
+}
+
+outcome<int> parse_page_limit(std::optional<std::string_view> text) {
+  return parse_count(text, default_page_size, max_page_size, "The limit");
 }
 
 }  // namespace visionary::core

@@ -37,5 +37,9 @@ struct generation_input {
 inline constexpr int default_page_size = 50;
 inline constexpr int max_page_size = 100;
 [[nodiscard]] outcome<int> parse_page_limit(std::optional<std::string_view> text);
+// A query count: `fallback` when absent, else a whole number from 1 to `max`; the error names
+// `what` ("The limit", "days").
+[[nodiscard]] outcome<int> parse_count(std::optional<std::string_view> text, int fallback, int max,
+                                       std::string_view what);
 
 }  // namespace visionary::core
