@@ -51,7 +51,8 @@ struct seeded_store {
     core::gallery_service gallery(*store);
     core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "test",
                                    "free");
-    core::generation_service generation(provider, *store, gallery, costs.get(), pool);
+    core::generation_service generation(provider, *store, gallery, costs.get(), pool,
+                                        imaging::default_max_image_pixels);
     for (int i = 0; i < count; ++i) {
       core::generation_request request;
       request.prompt = "Synthetic gallery entry " + std::to_string(i);
@@ -110,7 +111,8 @@ void BM_generation_overhead_1024(benchmark::State& state) {
   core::gallery_service gallery(*seeded.store);
   core::owned_cost_control costs(*seeded.store, core::unlimited_limits(), core::price_plan{},
                                  "test", "free");
-  core::generation_service generation(provider, *seeded.store, gallery, costs.get(), seeded.pool);
+  core::generation_service generation(provider, *seeded.store, gallery, costs.get(), seeded.pool,
+                                      imaging::default_max_image_pixels);
   for (auto _ : state) {
     core::generation_request request;
     request.prompt = "a lighthouse at dusk";

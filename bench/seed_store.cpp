@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   core::gallery_service gallery(*store);
   core::owned_cost_control costs(*store, core::unlimited_limits(), core::price_plan{}, "test",
                                  "free");
-  core::generation_service generation(provider, *store, gallery, costs.get(), pool);
+  core::generation_service generation(provider, *store, gallery, costs.get(), pool,
+                                      imaging::default_max_image_pixels);
   for (int i = 0; i < count; ++i) {
     core::generation_request request;
     request.prompt = "Synthetic gallery entry number " + std::to_string(i) + ", watercolor";

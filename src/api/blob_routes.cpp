@@ -1,5 +1,6 @@
 #include "api/blob_routes.hpp"
 
+#include "core/naming.hpp"
 #include "util/text.hpp"
 
 namespace visionary::api {
@@ -24,11 +25,28 @@ outcome<std::pair<std::string, std::string>> split_blob_path(std::string_view re
   }
   std::string container = decoded->substr(0, slash);
   std::string name = decoded->substr(slash + 1);
+  if (!core::is_valid_container_name(container)) {
+    return make_error(error_kind::invalid_request,
+                      "The file path names no valid container (3-63 of a-z, 0-9 and '-').");
+  }
   if (auto valid = core::validate_blob_name(name); !valid) {
     return make_error(error_kind::invalid_request,
                       "The file path is not allowed: " + valid.error().message);
   }
   return std::make_pair(std::move(container), std::move(name));
+}
+
+std::string blob_link_target(std::string_view container, std::string_view name,
+                             const http::query_list& query) {
+  std::string target =
+      "/blobs/" + util::percent_encode(container) + "/" + util::percent_encode_path(name);
+  char separator = '?';
+  for (const auto& [key, value] : query) {
+    target += separator;
+    target += util::percent_encode(key) + "=" + util::percent_encode(value);
+    separator = '&';
+  }
+  return target;
 }
 
 std::optional<core::byte_range> parse_range_header(std::string_view value, std::uint64_t size) {
@@ -92,6 +110,34 @@ void answer_head(http::response& res, const std::optional<core::byte_range>& ran
   res.content_length(length);
 }
 
+// One piece in flight per connection: a thousand slow readers hold a thousand pieces, not a
+// thousand files.
+constexpr std::size_t file_piece_bytes = 32 * 1024;
+
+// Writes the header, then the file piece by piece as the client takes it.
+http::reply stream_file(http::response header, std::unique_ptr<core::blob_reader> file) {
+  const std::uint64_t size = file->properties().size;
+  std::uint64_t length = size;
+  if (const auto served = file->served_range()) {
+    mark_partial(header, served->first, served->second, size);
+    length = served->second - served->first + 1;
+  }
+  header.content_length(length);
+  http::body_streamer streamer =
+      [header = std::move(header), file = std::shared_ptr<core::blob_reader>(std::move(file))](
+          http::body_writer& writer) mutable -> boost::asio::awaitable<http::http_outcome<void>> {
+    if (!co_await writer.write_header(header)) co_return http::http_outcome<void>{};
+    while (true) {
+      auto piece = co_await file->read(file_piece_bytes);
+      // Past the header an error can only end the connection (the relay marks it broken).
+      if (!piece) co_return http::http_error(piece.error());
+      if (piece->empty() || !co_await writer.write_body(*piece)) break;
+    }
+    co_return http::http_outcome<void>{};
+  };
+  return http::reply(std::move(streamer));
+}
+
 boost::asio::awaitable<http::handler_result> serve_linked_file(core::link_serving_store& store,
                                                                http::request_context& ctx) {
   auto path = split_blob_path(ctx.path_rest);
@@ -123,14 +169,9 @@ boost::asio::awaitable<http::handler_result> serve_linked_file(core::link_servin
     answer_head(res, range, props->size);
     co_return res;
   }
-  auto content = co_await store.get(name, range);
-  if (!content) co_return content.error();
-  if (const auto& served = content->served_range) {
-    mark_partial(res, served->first, served->second, content->properties.size);
-  }
-  res.body() = std::move(content->bytes);
-  res.prepare_payload();
-  co_return res;
+  auto reader = co_await store.open_reader(name, range);
+  if (!reader) co_return reader.error();
+  co_return stream_file(std::move(res), std::move(*reader));
 }
 
 }  // namespace

@@ -46,9 +46,9 @@ class forwarder {
 
   // Image bytes are passed on as they arrive instead of being held: the answer becomes a streamer
   // that the connection runs once the handler has returned.
-  http::handler_result relay(http::request_context& ctx) const {
+  http::handler_result relay(http::request_context& ctx, std::string target) const {
     http::body_streamer streamer =
-        [this, outgoing = outgoing_request(ctx), request_id = ctx.request_id](
+        [this, outgoing = outgoing_request(ctx, target), request_id = ctx.request_id](
             http::body_writer& writer) mutable -> boost::asio::awaitable<http::http_outcome<void>> {
       bool header_written = false;
       outgoing.on_header = [&](const net::http_response& head) -> boost::asio::awaitable<bool> {
@@ -76,7 +76,7 @@ class forwarder {
   }
 
   boost::asio::awaitable<http::handler_result> forward(http::request_context& ctx) const {
-    net::http_request outgoing = outgoing_request(ctx);
+    net::http_request outgoing = outgoing_request(ctx, ctx.message.target());
     auto answer = co_await client_.send(std::move(outgoing));
     if (!answer) {
       // The log may name the failure; the response never names the backend.
@@ -120,10 +120,12 @@ class forwarder {
         "The image service cannot be reached right now; try again in a moment.");
   }
 
-  net::http_request outgoing_request(const http::request_context& ctx) const {
+  // target: the path and query to ask for (API routes match literally, so theirs is passed on).
+  net::http_request outgoing_request(const http::request_context& ctx,
+                                     std::string_view target) const {
     net::http_request outgoing;
     outgoing.method = std::string(ctx.message.method_string());
-    outgoing.url = settings_.base_url + std::string(ctx.message.target());
+    outgoing.url = settings_.base_url + std::string(target);
     outgoing.timeout = settings_.timeout;
     outgoing.body = ctx.message.body();
     for (const auto name : forwarded_request_headers) {
@@ -185,8 +187,10 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::get, "/api/health", pass);
   routes.add(verb::get, "/blobs/*",
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               if (auto path = split_blob_path(ctx.path_rest); !path) co_return path.error();
-               co_return backend->relay(ctx);
+               auto path = split_blob_path(ctx.path_rest);
+               if (!path) co_return path.error();
+               co_return backend->relay(ctx,
+                                        blob_link_target(path->first, path->second, ctx.query()));
              });
 }
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -175,20 +176,21 @@ bool open_store(const config& c, boost::asio::io_context& io, boost::asio::threa
 // Opens the store and builds the services on it; nullopt after logging why the store cannot be
 // used. Every store operation of the services is counted in `registry`.
 std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
-                                     boost::asio::thread_pool& pool, net::http_client& client,
+                                     boost::asio::thread_pool& pool,
+                                     boost::asio::thread_pool& image_pool, net::http_client& client,
                                      util::metrics_registry& registry,
                                      std::chrono::steady_clock::time_point started_at) {
   backend b;
   if (!open_store(c, io, pool, client, b)) return std::nullopt;
   b.metrics = std::make_unique<core::generation_metrics>(registry);
   b.store = std::make_unique<core::metered_store>(*b.raw_store, b.metrics->storage_operations);
-  b.provider = make_provider(c, pool, client);
+  b.provider = make_provider(c, image_pool, client);
   b.gallery = std::make_unique<core::gallery_service>(*b.store);
   b.costs = std::make_unique<core::owned_cost_control>(
       *b.store, cost_limits_for(c), core::plan_for(c.prices, c.provider, c.model),
       std::string(b.provider->name()), c.model, &registry);
-  b.generation = std::make_unique<core::generation_service>(*b.provider, *b.store, *b.gallery,
-                                                            b.costs->get(), pool);
+  b.generation = std::make_unique<core::generation_service>(
+      *b.provider, *b.store, *b.gallery, b.costs->get(), image_pool, c.max_image_pixels);
   b.services = std::make_unique<api::api_services>(api::api_services{
       *b.gallery, *b.generation, b.costs->get(), *b.provider, std::string(b.store->kind()),
       c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
@@ -251,12 +253,44 @@ void add_backend_routes(const config& c, http::router& routes, backend& parts) {
   }
 }
 
+// Raises the soft descriptor limit to the hard one (as far as max_descriptors) and returns what
+// it is now: the connection cap is sized from it.
+std::size_t raise_descriptor_limit() {
+  constexpr rlim_t max_descriptors = 1 << 20;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  const rlim_t wanted = std::min(limit.rlim_max, max_descriptors);
+  if (limit.rlim_cur < wanted) {
+    rlimit raised = limit;
+    raised.rlim_cur = wanted;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return static_cast<std::size_t>(limit.rlim_cur);
+}
+
+// Half the descriptors left after a reserve (the listener, outbound calls): a connection may hold
+// a file it streams too. Never fewer than a handful, never more than needed.
+std::size_t default_max_connections(std::size_t descriptors) {
+  constexpr std::size_t reserve = 64;
+  constexpr std::size_t smallest = 16;
+  constexpr std::size_t largest = 8192;
+  const std::size_t usable = descriptors > reserve ? (descriptors - reserve) / 2 : 0;
+  return std::clamp(usable, smallest, largest);
+}
+
 http::server_options server_options_for(const config& c) {
   http::server_options options;
   options.host = c.host;
   options.port = static_cast<unsigned short>(c.port);
   options.body_limit = c.max_body_bytes;
   options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
+  const std::size_t descriptors = raise_descriptor_limit();
+  options.caps.max_total =
+      c.max_connections > 0 ? std::size_t(c.max_connections) : default_max_connections(descriptors);
+  options.caps.max_per_client = std::size_t(c.max_connections_per_client);
+  options.uncapped_peers = c.trusted_proxy_ranges;
+  spdlog::info("connections: at most {} ({} per client), {} descriptors", options.caps.max_total,
+               options.caps.max_per_client, descriptors);
   return options;
 }
 
@@ -290,6 +324,8 @@ int run(const config& c) {
   const unsigned threads =
       c.threads > 0 ? unsigned(c.threads) : std::max(2u, std::thread::hardware_concurrency());
   boost::asio::thread_pool blocking_pool(std::max(2u, threads));
+  // Decoding and painting images: at most this many at once, apart from file serving.
+  boost::asio::thread_pool image_pool(std::max(1u, threads / 2));
   boost::asio::io_context io{static_cast<int>(threads)};
   net::http_client client(c.ca_file);
 
@@ -300,7 +336,7 @@ int run(const config& c) {
   if (c.run_role == role::web) {
     add_web_routes(c, routes, client);
   } else {
-    parts = build_backend(c, io, blocking_pool, client, registry, started_at);
+    parts = build_backend(c, io, blocking_pool, image_pool, client, registry, started_at);
     if (!parts) return 1;
     add_backend_routes(c, routes, *parts);
   }
@@ -324,6 +360,7 @@ int run(const config& c) {
   io.run();
   for (auto& worker : workers) worker.join();
   blocking_pool.join();
+  image_pool.join();
   spdlog::info("stopped");
   return 0;
 }

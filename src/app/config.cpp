@@ -6,6 +6,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "core/naming.hpp"
+#include "imaging/image_codec.hpp"
 #include "storage/connection_string.hpp"
 #include "util/redact.hpp"
 #include "util/text.hpp"
@@ -30,6 +32,15 @@ void add_listener_options(CLI::App& cmd, config& c) {
       ->capture_default_str();
   cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
       ->envname("VISIONARY_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd.add_option("--max-connections", c.max_connections,
+                 "Open client connections at most (0: sized from the descriptor limit)")
+      ->envname("VISIONARY_MAX_CONNECTIONS")
+      ->capture_default_str();
+  cmd.add_option("--max-connections-per-client", c.max_connections_per_client,
+                 "Open connections per client address at most (0: no cap; trusted proxies are "
+                 "exempt)")
+      ->envname("VISIONARY_MAX_CONNECTIONS_PER_CLIENT")
       ->capture_default_str();
   cmd.add_option("--shutdown-grace", c.shutdown_grace_seconds,
                  "Seconds in-flight requests get to finish on SIGINT/SIGTERM")
@@ -104,6 +115,10 @@ void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
       ->envname("VISIONARY_MAX_PROMPT_CHARS")
       ->capture_default_str();
+  cmd.add_option("--max-image-pixels", c.max_image_pixels,
+                 "Largest image a provider may return, in pixels (checked before decoding)")
+      ->envname("VISIONARY_MAX_IMAGE_PIXELS")
+      ->capture_default_str();
 }
 
 // Options of cost control (serve, functions).
@@ -140,17 +155,6 @@ void add_ui_options(CLI::App& cmd, config& c) {
   cmd.add_option("--web-root", c.web_root,
                  "Serve the UI from this folder instead of the embedded copy")
       ->envname("VISIONARY_WEB_ROOT");
-}
-
-bool valid_container(const std::string& name) {
-  if (name.size() < 3 || name.size() > 63 || name.front() == '-' ||
-      name.find("--") != std::string::npos) {
-    return false;
-  }
-  for (char ch : name) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) return false;
-  }
-  return name.back() != '-';
 }
 
 }  // namespace
@@ -225,6 +229,9 @@ void validate_listener(const config& c, std::vector<std::string>& problems) {
   }
   if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
     problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
+  }
+  if (c.max_connections < 0 || c.max_connections_per_client < 0) {
+    problems.push_back("--max-connections and --max-connections-per-client must be 0 or more");
   }
   if (!c.functions_key.empty() && c.functions_key.size() < 16) {
     problems.push_back("VISIONARY_FUNCTIONS_KEY must be at least 16 characters long");
@@ -326,7 +333,7 @@ void validate_storage(config& c, std::vector<std::string>& problems) {
   } else {
     problems.push_back("unknown storage '" + c.storage_name + "': choose fs or azure");
   }
-  if (!valid_container(c.container)) {
+  if (!core::is_valid_container_name(c.container)) {
     problems.push_back("container name '" + c.container +
                        "' is not valid: 3-63 lowercase letters, digits and single hyphens");
   }
@@ -400,6 +407,11 @@ void validate_trusted_proxies(config& c, std::vector<std::string>& problems) {
 void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
+  }
+  constexpr std::uint64_t largest_side = imaging::max_image_side;
+  if (c.max_image_pixels < 256 * 256 || c.max_image_pixels > largest_side * largest_side) {
+    problems.push_back("--max-image-pixels must be between 65536 and " +
+                       std::to_string(largest_side * largest_side));
   }
   if (c.provider_timeout_seconds < 1 || c.provider_timeout_seconds > 3600) {
     problems.push_back("--provider-timeout must be between 1 and 3600 seconds");
@@ -510,8 +522,8 @@ std::string describe(const config& c) {
       << c.budget_reset_hour << ":00 UTC\n"
       << "  budget:      " << describe_budget(c) << "\n"
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
-      << " bytes, provider timeout " << c.provider_timeout_seconds << "s, retries "
-      << c.provider_max_retries << "\n"
+      << " bytes, images " << c.max_image_pixels << " pixels, provider timeout "
+      << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries << "\n"
       << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
   return out.str();
 }

@@ -11,6 +11,7 @@
 #include "core/model_catalog.hpp"
 #include "core/pricing.hpp"
 #include "http/client_address.hpp"
+#include "imaging/image_codec.hpp"
 
 namespace visionary::app {
 
@@ -64,7 +65,10 @@ struct config {
   bool metrics = false;  // serve GET /metrics
 
   std::size_t max_body_bytes = 64 * 1024;
+  int max_connections = 0;               // 0: sized from the descriptor limit at start-up
+  int max_connections_per_client = 128;  // 0: no per-client cap
   std::size_t max_prompt_chars = core::default_max_prompt_chars;
+  std::uint64_t max_image_pixels = imaging::default_max_image_pixels;
   std::string web_root;
   std::string functions_url;  // web: the backend to forward /api and /blobs to
   std::string functions_key;  // web: added to backend calls; functions: required from callers

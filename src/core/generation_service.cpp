@@ -23,12 +23,14 @@ std::string request_fingerprint(const core::generation_request& r) {
 
 generation_service::generation_service(core::image_provider& provider, core::blob_store& store,
                                        gallery_service& gallery, cost_control& costs,
-                                       boost::asio::thread_pool& blocking_pool)
+                                       boost::asio::thread_pool& image_pool,
+                                       std::uint64_t max_image_pixels)
     : provider_(provider),
       store_(store),
       gallery_(gallery),
       costs_(costs),
-      blocking_pool_(blocking_pool),
+      image_pool_(image_pool),
+      max_image_pixels_(max_image_pixels),
       idempotency_(store, idempotency_settings{}) {}
 
 boost::asio::awaitable<void> generation_service::roll_back(
@@ -66,8 +68,8 @@ boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
   record.cost_usd = billed.cost_usd;
   record.usage = billed.usage;
   const std::string text = png_text_json(record);
-  auto prepared = co_await util::run_blocking(blocking_pool_, [&]() {
-    return imaging::prepare_image(image.bytes, png_text_keyword, text);
+  auto prepared = co_await util::run_blocking(image_pool_, [&]() {
+    return imaging::prepare_image(image.bytes, png_text_keyword, text, max_image_pixels_);
   });
   if (!prepared) co_return prepared.error();
   image.bytes.clear();

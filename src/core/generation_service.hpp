@@ -17,7 +17,7 @@ class generation_service {
  public:
   generation_service(core::image_provider& provider, core::blob_store& store,
                      gallery_service& gallery, cost_control& costs,
-                     boost::asio::thread_pool& blocking_pool);
+                     boost::asio::thread_pool& image_pool, std::uint64_t max_image_pixels);
 
   // With an idempotency key, a repeated or concurrent request (same key, same fields, within 24
   // hours) answers with the images of the first one instead of generating again; the key is
@@ -54,7 +54,10 @@ class generation_service {
   core::blob_store& store_;
   gallery_service& gallery_;
   cost_control& costs_;
-  boost::asio::thread_pool& blocking_pool_;
+  // Image decoding has a pool of its own: a flood of generations waits there, not in front of
+  // the files being served from the blocking pool.
+  boost::asio::thread_pool& image_pool_;
+  std::uint64_t max_image_pixels_;
   idempotency_records idempotency_;
 };
 

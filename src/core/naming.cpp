@@ -8,6 +8,16 @@
 #include "util/text.hpp"
 
 namespace visionary::core {
+
+bool is_valid_container_name(std::string_view name) {
+  if (name.size() < 3 || name.size() > 63 || name.front() == '-' || name.back() == '-' ||
+      name.find("--") != std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
+}
 namespace {
 
 bool all_digits(std::string_view s) {

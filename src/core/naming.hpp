@@ -18,6 +18,10 @@ inline constexpr std::int64_t inverted_base = 9'999'999'999'999;  // 13 digits
 inline constexpr std::size_t slug_max_length = 48;
 inline constexpr std::size_t token_length = 10;
 
+// Azure's container rules, which the filesystem store follows too: 3-63 characters of a-z, 0-9
+// and single inner hyphens.
+[[nodiscard]] bool is_valid_container_name(std::string_view name);
+
 struct image_names {
   std::string id;              // "{inverted}-{token}"
   std::string image_blob;      // "images/{inverted}_{slug}_{token}.png"

@@ -1,6 +1,7 @@
 #include "core/validation.hpp"
 
 #include <charconv>
+#include <cstdio>
 
 #include "util/text.hpp"
 
@@ -27,6 +28,36 @@ bool has_forbidden_control(std::string_view text) {
     }
   }
   return false;
+}
+
+// Characters that let a prompt disguise itself or its neighbours in the shared gallery: bidi
+// embeddings, overrides and isolates, invisible spaces, line/paragraph separators and
+// noncharacters. ZWJ/ZWNJ (emoji, Persian, Indic spelling) and the LRM/RLM marks stay allowed.
+std::optional<std::string_view> disguising_kind(char32_t c) {
+  if ((c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069)) {
+    return "a text-direction override";
+  }
+  if (c == 0x200B || c == 0x2060 || c == 0xFEFF || c == 0x180E) return "an invisible character";
+  if (c == 0x2028 || c == 0x2029) return "a line or paragraph separator";
+  if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) return "a noncharacter";
+  return std::nullopt;
+}
+
+std::string code_point_name(char32_t c) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, "U+%04X", static_cast<unsigned>(c));
+  return hex;
+}
+
+outcome<void> check_disguising_characters(std::string_view prompt) {
+  for (const char32_t c : util::utf8_code_points(prompt)) {
+    if (const auto kind = disguising_kind(c)) {
+      return make_error(error_kind::invalid_request,
+                        "The prompt contains " + code_point_name(c) + " (" + std::string(*kind) +
+                            "), which can disguise text in the shared gallery; remove it.");
+    }
+  }
+  return {};
 }
 
 outcome<std::optional<std::string>> check_option(const std::optional<std::string>& value,
@@ -62,6 +93,7 @@ outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) 
         error_kind::invalid_request,
         "The prompt contains control characters; only text, newlines and tabs are allowed.");
   }
+  if (auto plain = check_disguising_characters(prompt); !plain) return plain.error();
   const std::size_t length = util::utf8_length(prompt);
   if (length > limit) {
     return make_error(error_kind::invalid_request, "The prompt is " + std::to_string(length) +

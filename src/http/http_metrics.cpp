@@ -19,7 +19,10 @@ http_metrics::http_metrics(util::metrics_registry& registry)
                                    latency_buckets)),
       open_connections(
           registry.gauge("visionary_http_connections_open", "Client connections open now", {})
-              .with({})) {}
+              .with({})),
+      connections_shed(registry.counter("visionary_http_connections_shed_total",
+                                        "Client connections closed at a connection cap",
+                                        {"reason"})) {}
 
 void http_metrics::record_request(std::string_view route, std::string_view method, unsigned status,
                                   double seconds) {

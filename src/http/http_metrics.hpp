@@ -1,5 +1,6 @@
 // http_metrics: the HTTP layer's Prometheus series (requests by route, method and status, their
-// latency, open connections). Thread-safe: updates go to lock-free registry children.
+// latency, open connections, connections shed at a cap). Thread-safe: updates go to lock-free
+// registry children.
 #pragma once
 
 #include <string_view>
@@ -18,6 +19,8 @@ struct http_metrics {
   util::counter_family& requests;
   util::histogram_family& durations;
   util::gauge& open_connections;
+  // Connections closed at a cap: reason "replaced" (a waiting one made room) or "refused".
+  util::counter_family& connections_shed;
 };
 
 }  // namespace visionary::http

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -15,15 +17,20 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 using asio::ip::tcp;
 
+// How much one read takes while waiting for the next request to start.
+constexpr std::size_t first_read_bytes = 4096;
+
 struct server::connection {
-  explicit connection(tcp::socket socket) : stream(std::move(socket)) {
+  connection(tcp::socket socket, std::uint64_t number) : stream(std::move(socket)), id(number) {
     boost::system::error_code ec;
     const auto remote = stream.socket().remote_endpoint(ec);
-    if (!ec) peer = remote.address();
+    if (!ec) peer = canonical(remote.address());
   }
   beast::tcp_stream stream;
+  const std::uint64_t id;
   boost::asio::ip::address peer;
-  bool busy = false;  // touched only on the connection's strand
+  bool busy = false;          // touched only on the connection's strand
+  bool unread_input = false;  // a refused request left body bytes unread (strand only)
 };
 
 namespace {
@@ -107,6 +114,54 @@ response plain_error(http_error error, std::string_view request_id) {
   return error_response(error, request_id);
 }
 
+// Failures that mean the process is out of something (descriptors, buffers, memory): retrying at
+// once would only spin.
+bool exhausts_resources(const boost::system::error_code& ec) {
+  namespace errc = boost::system::errc;
+  return ec == errc::too_many_files_open || ec == errc::too_many_files_open_in_system ||
+         ec == errc::no_buffer_space || ec == errc::not_enough_memory;
+}
+
+// After a failed accept: a growing pause while resources are exhausted (reset by a success), and
+// at most one log line per interval however often it fails.
+class accept_backoff {
+ public:
+  explicit accept_backoff(const asio::any_io_executor& executor) : timer_(executor) {}
+
+  asio::awaitable<void> after(const boost::system::error_code& ec) {
+    report(ec);
+    if (!exhausts_resources(ec)) co_return;  // e.g. a client that left before it was accepted
+    pause_ = std::clamp(pause_ * 2, first_pause, max_pause);
+    timer_.expires_after(pause_);
+    co_await timer_.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+  void succeeded() { pause_ = std::chrono::milliseconds{0}; }
+
+ private:
+  static constexpr std::chrono::milliseconds first_pause{10};
+  static constexpr std::chrono::milliseconds max_pause{1000};
+  static constexpr std::chrono::seconds log_interval{10};
+
+  void report(const boost::system::error_code& ec) {
+    ++failures_;
+    const auto now = std::chrono::steady_clock::now();
+    if (logged_ && now - last_log_ < log_interval) return;
+    spdlog::warn(
+        "accepting connections failed {} time(s) (last: {}); pausing up to {} ms between "
+        "tries while it lasts",
+        failures_, ec.message(), max_pause.count());
+    failures_ = 0;
+    last_log_ = now;
+    logged_ = true;
+  }
+
+  asio::steady_timer timer_;
+  std::chrono::milliseconds pause_{0};
+  std::size_t failures_ = 0;
+  bool logged_ = false;
+  std::chrono::steady_clock::time_point last_log_;
+};
+
 }  // namespace
 
 server::server(asio::io_context& io, server_options options, const router& routes)
@@ -114,7 +169,8 @@ server::server(asio::io_context& io, server_options options, const router& route
       options_(std::move(options)),
       routes_(routes),
       acceptor_(asio::make_strand(io)),
-      grace_timer_(io) {}
+      grace_timer_(io),
+      table_(options_.caps) {}
 
 server::~server() = default;
 
@@ -137,7 +193,7 @@ void server::stop() {
   std::lock_guard lock(connections_mutex_);
   spdlog::info("shutting down: {} connection(s) open, in-flight requests get {}s to finish",
                connections_.size(), options_.shutdown_grace.count());
-  for (const auto& conn : connections_) {
+  for (const auto& [id, conn] : connections_) {
     asio::post(conn->stream.get_executor(), [conn] {
       if (!conn->busy) conn->stream.cancel();  // idle keep-alive: stop waiting for a next request
     });
@@ -156,7 +212,8 @@ void server::stop() {
 
 void server::forget(const std::shared_ptr<connection>& conn) {
   std::lock_guard lock(connections_mutex_);
-  if (connections_.erase(conn) > 0 && options_.metrics != nullptr) {
+  table_.remove(conn->id);
+  if (connections_.erase(conn->id) > 0 && options_.metrics != nullptr) {
     options_.metrics->open_connections.add(-1);
   }
   if (stopping_ && connections_.empty()) {
@@ -166,33 +223,71 @@ void server::forget(const std::shared_ptr<connection>& conn) {
 }
 
 asio::awaitable<void> server::accept_loop() {
+  accept_backoff backoff(acceptor_.get_executor());
   while (!stopping_) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
                                                         asio::as_tuple(asio::use_awaitable));
+    if (ec == asio::error::operation_aborted || stopping_) break;
     if (ec) {
-      if (ec == asio::error::operation_aborted || stopping_) break;
-      spdlog::warn("accept failed: {}", ec.message());
+      co_await backoff.after(ec);
       continue;
     }
-    auto conn = std::make_shared<connection>(std::move(socket));
-    {
-      std::lock_guard lock(connections_mutex_);
-      if (stopping_) break;
-      connections_.insert(conn);
-      if (options_.metrics != nullptr) options_.metrics->open_connections.add(1);
-    }
-    asio::co_spawn(conn->stream.get_executor(), serve(conn),
-                   [this, conn](std::exception_ptr error) {
-                     if (error) {
-                       try {
-                         std::rethrow_exception(error);
-                       } catch (const std::exception& e) {
-                         spdlog::error("connection ended by an exception: {}", e.what());
-                       }
-                     }
-                     forget(conn);
-                   });
+    backoff.succeeded();
+    admit(std::move(socket));
   }
+}
+
+// Takes a new connection into the table (closing whichever waiting ones make room for it) and
+// starts serving it; a connection that finds every place working is closed at once.
+void server::admit(tcp::socket socket) {
+  auto conn = std::make_shared<connection>(std::move(socket), next_connection_id_++);
+  const bool uncapped = std::any_of(options_.uncapped_peers.begin(), options_.uncapped_peers.end(),
+                                    [&](const address_range& r) { return r.contains(conn->peer); });
+  const auto client = resolve_client(conn->peer, {}, {}, false);
+  std::vector<std::shared_ptr<connection>> evicted;
+  {
+    std::lock_guard lock(connections_mutex_);
+    if (stopping_) return;
+    auto admission = table_.admit(conn->id, client, uncapped);
+    for (const auto id : admission.evicted) {
+      evicted.push_back(std::move(connections_.at(id)));
+      connections_.erase(id);
+    }
+    count_shed(admission.evicted.size(), admission.admitted);
+    if (!admission.admitted) return;  // conn's socket closes as it goes out of scope
+    connections_.emplace(conn->id, conn);
+  }
+  for (auto& victim : evicted) {
+    asio::post(victim->stream.get_executor(), [victim] { victim->stream.socket().close(); });
+  }
+  asio::co_spawn(conn->stream.get_executor(), serve(conn), [this, conn](std::exception_ptr error) {
+    if (error) {
+      try {
+        std::rethrow_exception(error);
+      } catch (const std::exception& e) {
+        spdlog::error("connection ended by an exception: {}", e.what());
+      }
+    }
+    forget(conn);
+  });
+}
+
+void server::count_shed(std::size_t replaced, bool admitted) const {
+  if (options_.metrics == nullptr) return;
+  auto& open = options_.metrics->open_connections;
+  open.add(double(admitted) - double(replaced));
+  if (replaced > 0) options_.metrics->connections_shed.with({"replaced"}).inc(double(replaced));
+  if (!admitted) options_.metrics->connections_shed.with({"refused"}).inc();
+}
+
+bool server::start_work(const connection& conn) {
+  std::lock_guard lock(connections_mutex_);
+  return table_.start_work(conn.id);
+}
+
+void server::finish_work(const connection& conn) {
+  std::lock_guard lock(connections_mutex_);
+  table_.finish_work(conn.id);
 }
 
 struct server::exchange {
@@ -244,12 +339,16 @@ double elapsed_ms(std::chrono::steady_clock::time_point since) {
 asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
   beast::flat_buffer buffer;
   auto& stream = conn->stream;
+  auto wait = options_.header_timeout;  // a new connection must start its request promptly
   while (!stopping_) {
     conn->busy = false;
+    finish_work(*conn);
+    if (!co_await await_request(*conn, buffer, wait)) break;
+    wait = options_.idle_timeout;
     request_parser parser;
     parser.header_limit(options_.header_limit);
     parser.body_limit(options_.body_limit);
-    stream.expires_after(options_.idle_timeout);
+    stream.expires_after(options_.header_timeout);
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(
         stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (connection_ended(header_ec)) break;
@@ -257,6 +356,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     exchange ex;
     if (header_ec) {
       ex.answer = header_failure(header_ec, options_.body_limit, ex.request_id);
+      conn->unread_input = true;
     } else {
       const auto step = co_await handle(*conn, buffer, parser, ex);
       if (step == next_step::close) break;
@@ -264,8 +364,45 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     }
     if (!co_await write_answer(*conn, ex)) break;
   }
+  conn->busy = false;
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  if (conn->unread_input) co_await linger(*conn);
+}
+
+// Waits for the first byte of the next request (or finds it already buffered); false when the
+// client left, stayed silent past the timeout, or the server is stopping.
+asio::awaitable<bool> server::await_request(connection& conn, beast::flat_buffer& buffer,
+                                            std::chrono::seconds timeout) {
+  if (buffer.size() > 0) co_return true;
+  conn.stream.expires_after(timeout);
+  auto [ec, n] = co_await conn.stream.async_read_some(buffer.prepare(first_read_bytes),
+                                                      asio::as_tuple(asio::use_awaitable));
+  buffer.commit(n);
+  co_return !ec && n > 0;
+}
+
+// Reads and drops what a refused request still sends, so that closing does not reset the
+// connection before the client has read its answer. Bounded in bytes and time.
+asio::awaitable<void> server::linger(connection& conn) {
+  std::array<char, 16 * 1024> sink;
+  std::size_t drained = 0;
+  conn.stream.expires_after(options_.linger_time);
+  while (drained < options_.linger_bytes) {
+    auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(sink),
+                                                        asio::as_tuple(asio::use_awaitable));
+    if (ec) break;
+    drained += n;
+  }
+}
+
+// body_timeout plus the time the announced length (or the limit, when none is announced) takes at
+// the minimum rate: a body trickled a byte at a time cannot hold its connection for long.
+std::chrono::seconds server::body_deadline(const request_parser& parser) const {
+  const auto expected = std::min<std::uint64_t>(
+      parser.content_length().value_or(options_.body_limit), options_.body_limit);
+  return options_.body_timeout +
+         std::chrono::seconds(expected / std::max<std::size_t>(1, options_.min_body_rate));
 }
 
 // Reads the body of a request whose header has arrived and runs it through the routes.
@@ -284,19 +421,23 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
     stream.expires_after(options_.write_timeout);
     co_await beast_http::async_write(stream, proceed, asio::as_tuple(asio::use_awaitable));
   }
-  stream.expires_after(options_.read_timeout);
+  stream.expires_after(body_deadline(parser));
   auto [body_ec, body_bytes] =
       co_await beast_http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
   if (body_ec == beast_http::error::body_limit) {
     ex.answer = too_large_body(options_.body_limit, ex.request_id);
+    conn.unread_input = true;
     co_return next_step::answer;
   }
   if (connection_ended(body_ec)) co_return next_step::close;  // the client left or stalled mid-body
   if (body_ec) {
     ex.answer = plain_error(
         make_error(error_kind::invalid_request, "The request is not valid HTTP."), ex.request_id);
+    conn.unread_input = true;
     co_return next_step::answer;
   }
+  // A connection replaced while it was still sending never starts its request.
+  if (!start_work(conn)) co_return next_step::close;
   stream.expires_never();  // a generation may take minutes; the provider has its own deadline
   auto answer = co_await routes_.dispatch(parser.get(), ex.request_id, conn.peer);
   ex.keep_alive = parser.get().keep_alive();

@@ -1,7 +1,9 @@
 // server: the HTTP/1.1 listener on Boost.Beast and C++20 coroutines. A strand per connection,
-// keep-alive, a timeout on every read and write, header and body limits, a request id on every
-// response, and graceful stop (in-flight requests finish, idle connections close, new ones are
-// refused). start() and stop() may be called from any thread.
+// keep-alive, connection caps (in all and per client; see connection_table), a deadline on every
+// read and write (headers quickly, bodies at a minimum rate), header and body limits, a lingering
+// close after a refused body, a request id on every response, back-off when descriptors run out,
+// and graceful stop (in-flight requests finish, idle connections close, new ones are refused).
+// start() and stop() may be called from any thread.
 #pragma once
 
 #include <atomic>
@@ -15,9 +17,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
+#include "http/client_address.hpp"
+#include "http/connection_table.hpp"
 #include "http/http_metrics.hpp"
 #include "http/router.hpp"
 
@@ -28,9 +33,20 @@ struct server_options {
   unsigned short port = 3000;
   std::size_t body_limit = 64 * 1024;
   std::uint32_t header_limit = 16 * 1024;
-  std::chrono::seconds read_timeout{30};  // from the first byte of a request to its end
+  // A request's header must arrive within this from its first byte (a new connection's first
+  // byte too): a header sent a line at a time cannot hold a connection for long.
+  std::chrono::seconds header_timeout{10};
   std::chrono::seconds idle_timeout{75};  // keep-alive wait for the next request
+  // A body gets body_timeout plus the time its length takes at min_body_rate bytes per second.
+  std::chrono::seconds body_timeout{10};
+  std::size_t min_body_rate = 16 * 1024;
   std::chrono::seconds write_timeout{60};
+  connection_caps caps;
+  std::vector<address_range> uncapped_peers;  // trusted proxies: no per-client cap
+  // After a refused request the rest of its body is read and dropped (up to these bounds) so
+  // that a client that sends everything before reading still gets the answer, not a reset.
+  std::size_t linger_bytes = 16 * 1024 * 1024;
+  std::chrono::seconds linger_time{10};
   std::chrono::seconds shutdown_grace{60};  // how long in-flight requests get to finish on stop
   http_metrics* metrics = nullptr;          // where requests and connections are counted, if any
 };
@@ -55,12 +71,20 @@ class server {
   enum class next_step { answer, read_next, close };
 
   boost::asio::awaitable<void> accept_loop();
+  void admit(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
+  boost::asio::awaitable<bool> await_request(connection& conn, boost::beast::flat_buffer& buffer,
+                                             std::chrono::seconds timeout);
+  boost::asio::awaitable<void> linger(connection& conn);
+  [[nodiscard]] std::chrono::seconds body_deadline(const request_parser& parser) const;
+  bool start_work(const connection& conn);
+  void finish_work(const connection& conn);
   boost::asio::awaitable<next_step> handle(connection& conn, boost::beast::flat_buffer& buffer,
                                            request_parser& parser, exchange& ex);
   boost::asio::awaitable<next_step> relay(connection& conn, reply& answer, exchange& ex);
   boost::asio::awaitable<bool> write_answer(connection& conn, exchange& ex);
   void count_request(const exchange& ex, unsigned status) const;
+  void count_shed(std::size_t replaced, bool admitted) const;
   void forget(const std::shared_ptr<connection>& conn);
 
   boost::asio::io_context& io_;
@@ -71,7 +95,9 @@ class server {
   std::function<void()> on_drained_;
   std::atomic<bool> stopping_{false};
   std::mutex connections_mutex_;
-  std::set<std::shared_ptr<connection>> connections_;  // guarded by connections_mutex_
+  connection_table table_;  // guarded by connections_mutex_
+  std::unordered_map<std::uint64_t, std::shared_ptr<connection>> connections_;  // same
+  std::uint64_t next_connection_id_ = 0;                                        // same
 };
 
 }  // namespace visionary::http

@@ -83,10 +83,20 @@ outcome<void> add_thumbnail(VipsImage* decoded, prepared_image& result) {
   return {};
 }
 
+constexpr std::uint64_t rgba_bytes_per_pixel = 4;
+
+// What decoding every pixel would take, from the header alone.
+std::uint64_t decoded_bytes(VipsImage* header) {
+  return std::uint64_t(vips_image_get_width(header)) *
+         std::uint64_t(vips_image_get_height(header)) *
+         std::uint64_t(vips_image_get_bands(header)) *
+         std::uint64_t(vips_format_sizeof(vips_image_get_format(header)));
+}
+
 }  // namespace
 
 outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view text_keyword,
-                                      std::string_view text) {
+                                      std::string_view text, std::uint64_t max_pixels) {
   const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
   if (loader == nullptr) {
     vips_error_clear();
@@ -111,6 +121,13 @@ outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view t
       result.height > max_image_side) {
     return make_error(error_kind::provider_error,
                       "The image provider returned an image of unsupported dimensions.");
+  }
+  const auto pixels = std::uint64_t(result.width) * std::uint64_t(result.height);
+  if (pixels > max_pixels || decoded_bytes(header.get()) > max_pixels * rgba_bytes_per_pixel) {
+    return make_error(error_kind::provider_error,
+                      "The image provider returned an image too large to process (" +
+                          std::to_string(result.width) + "x" + std::to_string(result.height) +
+                          "); the limit is " + std::to_string(max_pixels) + " pixels.");
   }
   // Decode every pixel once: corrupt data fails here, and the thumbnail reuses the pixels.
   image_ptr decoded(vips_image_copy_memory(header.get()));

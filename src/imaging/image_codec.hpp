@@ -28,13 +28,18 @@ struct prepared_image {
 
 inline constexpr int max_image_side = 8192;
 inline constexpr int thumbnail_side = 384;
+// The default for VISIONARY_MAX_IMAGE_PIXELS: 4096 x 4096, above the largest image any supported
+// model makes. Decoding is refused beyond it, and beyond its size in 8-bit RGBA (so a 16-bit or
+// many-band image of fewer pixels cannot take more memory either).
+inline constexpr std::uint64_t default_max_image_pixels = 4096ull * 4096ull;
 
-// Decodes the whole image (so truncated or corrupt data fails here, not in a browser), converts it
-// to PNG when it is another format, inserts an iTXt chunk and renders the WebP thumbnail.
-// provider_error when the bytes are not a decodable image.
-[[nodiscard]] outcome<prepared_image> prepare_image(std::string_view bytes,
-                                                    std::string_view text_keyword,
-                                                    std::string_view text);
+// Reads the header, refuses an image whose pixels would take more than max_pixels in 8-bit RGBA
+// (before decoding a single one), then decodes the whole image (so truncated or corrupt data fails
+// here, not in a browser), converts it to PNG when it is another format, inserts an iTXt chunk and
+// renders the WebP thumbnail. provider_error when the bytes are not a decodable image.
+[[nodiscard]] outcome<prepared_image> prepare_image(
+    std::string_view bytes, std::string_view text_keyword, std::string_view text,
+    std::uint64_t max_pixels = default_max_image_pixels);
 
 // Encodes 8-bit RGB pixels (width*height*3) as PNG.
 [[nodiscard]] outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,

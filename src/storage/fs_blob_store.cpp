@@ -286,17 +286,54 @@ boost::asio::awaitable<outcome<void>> fs_blob_store::put_if(std::string name, st
   });
 }
 
-outcome<core::blob_content> fs_blob_store::get_blocking(
+// An open blob file: closed when the last owner lets go.
+struct fs_blob_store::opened_blob {
+  opened_blob() = default;  // co_spawn's results must be default-constructible
+  opened_blob(int descriptor, core::blob_properties props) : fd(descriptor), properties(props) {}
+  opened_blob(opened_blob&& other) noexcept
+      : fd(std::exchange(other.fd, -1)),
+        properties(std::move(other.properties)),
+        served_range(other.served_range),
+        offset(other.offset),
+        length(other.length) {}
+  opened_blob& operator=(opened_blob&&) = delete;
+  ~opened_blob() {
+    if (fd >= 0) ::close(fd);
+  }
+
+  // Reads exactly `count` bytes at the current offset and moves past them.
+  outcome<std::string> read(std::size_t count, const fs::path& path) {
+    std::string bytes(count, '\0');
+    std::size_t done = 0;
+    while (done < count) {
+      const ssize_t n = ::pread(fd, bytes.data() + done, count - done, off_t(offset + done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return io_error("cannot read", path, n < 0 ? errno : EIO);
+      done += std::size_t(n);
+    }
+    offset += count;
+    length -= count;
+    return bytes;
+  }
+
+  int fd = -1;
+  core::blob_properties properties;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> served_range;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;  // bytes left to read
+};
+
+outcome<fs_blob_store::opened_blob> fs_blob_store::open_blocking(
     const std::string& name, const std::optional<core::byte_range>& range) {
-  core::blob_content content;
   int fd = -1, open_error = 0;
+  core::blob_properties properties;
   {
     // Looked up and opened in one step (see put_blocking): the open file is the version the
     // properties describe, whatever is written after.
     std::lock_guard lock(mutex_);
     const auto it = index_.find(name);
     if (it == index_.end()) return make_error(error_kind::not_found, "No such file.");
-    content.properties = it->second;
+    properties = it->second;
     fd = ::open(blob_path(name).c_str(), O_RDONLY | O_CLOEXEC);
     open_error = errno;
   }
@@ -304,33 +341,64 @@ outcome<core::blob_content> fs_blob_store::get_blocking(
     if (open_error == ENOENT) return make_error(error_kind::not_found, "No such file.");
     return io_error("cannot open", blob_path(name), open_error);
   }
-  const std::uint64_t size = content.properties.size;
-  std::uint64_t first = 0, last = size == 0 ? 0 : size - 1;
+  opened_blob file(fd, std::move(properties));
+  const std::uint64_t size = file.properties.size;
+  file.length = size;
   if (range) {
     if (range->first >= size || (range->last && *range->last < range->first)) {
-      ::close(fd);
       return make_error(error_kind::range_not_satisfiable,
                         "The requested range is not satisfiable.");
     }
-    first = range->first;
-    last = std::min(range->last.value_or(size - 1), size - 1);
-    content.served_range = std::make_pair(first, last);
+    const std::uint64_t last = std::min(range->last.value_or(size - 1), size - 1);
+    file.served_range = std::make_pair(range->first, last);
+    file.offset = range->first;
+    file.length = last - range->first + 1;
   }
-  const std::uint64_t length = size == 0 ? 0 : last - first + 1;
-  content.bytes.resize(length);
-  std::uint64_t done = 0;
-  while (done < length) {
-    const ssize_t n = ::pread(fd, content.bytes.data() + done, length - done, off_t(first + done));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const int saved = n < 0 ? errno : EIO;
-      ::close(fd);
-      return io_error("cannot read", blob_path(name), saved);
-    }
-    done += std::uint64_t(n);
+  return file;
+}
+
+outcome<core::blob_content> fs_blob_store::get_blocking(
+    const std::string& name, const std::optional<core::byte_range>& range) {
+  auto file = open_blocking(name, range);
+  if (!file) return file.error();
+  auto bytes = file->read(std::size_t(file->length), blob_path(name));
+  if (!bytes) return bytes.error();
+  return core::blob_content{std::move(file->properties), std::move(*bytes), file->served_range};
+}
+
+// Streams an opened blob: each piece is read on the blocking pool.
+class fs_blob_store::reader final : public core::blob_reader {
+ public:
+  reader(opened_blob file, fs::path path, boost::asio::thread_pool& pool)
+      : file_(std::move(file)), path_(std::move(path)), pool_(pool) {}
+
+  const core::blob_properties& properties() const override { return file_.properties; }
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> served_range() const override {
+    return file_.served_range;
   }
-  ::close(fd);
-  return content;
+  boost::asio::awaitable<outcome<std::string>> read(std::size_t max_bytes) override {
+    const auto count = std::size_t(std::min<std::uint64_t>(max_bytes, file_.length));
+    if (count == 0) co_return std::string();
+    co_return co_await util::run_blocking(pool_,
+                                          [this, count] { return file_.read(count, path_); });
+  }
+
+ private:
+  opened_blob file_;
+  fs::path path_;
+  boost::asio::thread_pool& pool_;
+};
+
+boost::asio::awaitable<outcome<std::unique_ptr<core::blob_reader>>> fs_blob_store::open_reader(
+    std::string name, std::optional<core::byte_range> range) {
+  if (auto valid = core::validate_blob_name(name); !valid) {
+    co_return make_error(error_kind::not_found, "No such file.");
+  }
+  auto opened = co_await util::run_blocking(pool_, [&]() { return open_blocking(name, range); });
+  if (!opened) co_return opened.error();
+  std::unique_ptr<core::blob_reader> streamed =
+      std::make_unique<reader>(std::move(*opened), blob_path(name), pool_);
+  co_return streamed;
 }
 
 boost::asio::awaitable<outcome<core::blob_content>> fs_blob_store::get(

@@ -51,6 +51,8 @@ class fs_blob_store final : public core::link_serving_store {
 
   const std::string& container() const override { return options_.container; }
   std::optional<core::blob_properties> find(std::string_view name) const override;
+  boost::asio::awaitable<outcome<std::unique_ptr<core::blob_reader>>> open_reader(
+      std::string name, std::optional<core::byte_range> range) override;
   outcome<core::link_grant> verify_link(
       std::string_view container, std::string_view name,
       const std::vector<std::pair<std::string, std::string>>& query,
@@ -61,6 +63,10 @@ class fs_blob_store final : public core::link_serving_store {
   outcome<void> scan();
   outcome<void> put_blocking(const std::string& name, const std::string& bytes,
                              const std::string& content_type, const core::blob_metadata& metadata);
+  struct opened_blob;  // an open file and the part of it to read (defined in the .cpp)
+  class reader;        // streams an opened_blob
+  outcome<opened_blob> open_blocking(const std::string& name,
+                                     const std::optional<core::byte_range>& range);
   outcome<core::blob_content> get_blocking(const std::string& name,
                                            const std::optional<core::byte_range>& range);
   outcome<void> remove_blocking(const std::string& name);

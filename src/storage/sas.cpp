@@ -102,7 +102,7 @@ outcome<void> check_grant(const blob_sas_values& v, util::sys_time now) {
     return make_error(error_kind::forbidden,
                       "This link has expired; reload the gallery for a fresh one.");
   }
-  if (*expiry - now > core::max_link_lifetime + std::chrono::minutes{1}) {
+  if (*expiry - now > core::max_link_lifetime) {
     return make_error(error_kind::forbidden, "This link's lifetime exceeds 30 minutes.");
   }
   if (!v.starts_on.empty()) {

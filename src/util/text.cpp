@@ -80,6 +80,26 @@ std::size_t utf8_length(std::string_view text) {
   return count;
 }
 
+std::u32string utf8_code_points(std::string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  std::uint32_t code = 0;
+  for (const auto byte : text) {
+    const auto c = std::uint8_t(byte);
+    if ((c & 0xC0) == 0x80) {  // continuation: six more bits of the current code point
+      code = (code << 6) | (c & 0x3F);
+      out.back() = char32_t(code);
+      continue;
+    }
+    code = c < 0x80             ? c
+           : (c & 0xE0) == 0xC0 ? (c & 0x1F)
+           : (c & 0xF0) == 0xE0 ? (c & 0x0F)
+                                : (c & 0x07);
+    out.push_back(char32_t(code));
+  }
+  return out;
+}
+
 std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
   if (text.size() <= max_bytes) return text;
   std::size_t end = max_bytes;

@@ -13,6 +13,8 @@ namespace visionary::util {
 [[nodiscard]] bool is_valid_utf8(std::string_view text);
 // Number of code points; the text must be valid UTF-8.
 [[nodiscard]] std::size_t utf8_length(std::string_view text);
+// The code points of valid UTF-8 text, in order.
+[[nodiscard]] std::u32string utf8_code_points(std::string_view text);
 // Longest prefix of at most max_bytes bytes that ends on a code point boundary.
 [[nodiscard]] std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
 

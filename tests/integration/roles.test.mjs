@@ -130,6 +130,35 @@ test('two functions replicas on one Azure store behind one web behave as one', a
   assert.equal(picture.headers.get('content-type'), 'image/png');
 });
 
+test('web: /blobs paths reach the backend only rebuilt from the checked container and name', async (t) => {
+  const seen = [];
+  const backend = http.createServer((req, res) => {
+    seen.push({ url: req.url, key: req.headers['x-functions-key'] });
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': '1' });
+    res.end('x');
+  });
+  await new Promise((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise((resolve) => backend.close(resolve)));
+  const web = await startRole('web', {
+    t, env: { VISIONARY_FUNCTIONS_URL: `http://127.0.0.1:${backend.address().port}`, VISIONARY_FUNCTIONS_KEY: KEY },
+  });
+  const rawGet = (path) => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: new URL(web.url).port, path }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    }).on('error', reject);
+  });
+  // Dot segments, encoded or not, and container names no store can have: refused at the edge.
+  for (const path of ['/blobs/%2e%2e/api/admin/usage?sig=x', '/blobs/../api/admin/usage', '/blobs/%2E%2E/%2e%2e/api/health',
+    '/blobs/images/images/%2e%2e/x.png', '/blobs/images/./x.png', '/blobs/IMAGES/x.png', '/blobs/a/x.png', '/blobs/images%00/x.png']) {
+    assert.equal(await rawGet(path), 400, path);
+  }
+  assert.deepEqual(seen, [], 'the backend saw none of the refused paths');
+  // A valid link arrives in one canonical spelling, whatever the browser's encoding was.
+  assert.equal(await rawGet('/blobs/images/images/8204433994950_x_abcdefghij%2epng?sp=r&sig=a%2bb%3d&x=%0d%0a'), 200);
+  assert.deepEqual(seen, [{ url: '/blobs/images/images/8204433994950_x_abcdefghij.png?sp=r&sig=a%2Bb%3D&x=%0D%0A', key: KEY }]);
+});
+
 test('web relays image bytes as they arrive instead of holding the whole answer', { timeout: 30_000 }, async (t) => {
   // A backend that sends the first half of a file, then waits until the client has that half.
   const half = Buffer.alloc(300_000, 7);

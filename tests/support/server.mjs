@@ -123,10 +123,11 @@ export async function runBinary({ env = {}, args = ['serve', '--port', '0'], tim
  * serve; `web` gets no --data-dir) with a clean environment
  * (PATH, HOME and `env` only) and waits for its "listening" line.
  * Options: env, args (extra arguments), dataDir (default: a new temp dir), t (registers cleanup:
- * the process is killed and an owned temp dir removed when the test ends, pass or fail).
+ * the process is killed and an owned temp dir removed when the test ends, pass or fail), launcher
+ * (a command that execs the binary, e.g. ['prlimit', '--nofile=64', '--']).
  * Returns {url, origin, port, dataDir, process, stdout(), stderr(), output(), stop(signal), exited()}.
  */
-export async function startServer({ env = {}, args = [], dataDir, t, role = 'serve' } = {}) {
+export async function startServer({ env = {}, args = [], dataDir, t, role = 'serve', launcher = [] } = {}) {
   let ownedDir = false;
   const hasStore = role !== 'web'; // `web` only forwards: no store, no --data-dir
   if (!dataDir && hasStore) {
@@ -135,7 +136,8 @@ export async function startServer({ env = {}, args = [], dataDir, t, role = 'ser
   }
   // `functions` listens on FUNCTIONS_CUSTOMHANDLER_PORT instead of --port when that is set.
   const argv = [role, '--port', '0', '--host', '127.0.0.1', ...(hasStore ? ['--data-dir', dataDir] : []), ...args];
-  const child = track(spawn(BINARY, argv, { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
+  const [command, ...prefix] = [...launcher, BINARY];
+  const child = track(spawn(command, [...prefix, ...argv], { env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] }));
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d) => (out += d));

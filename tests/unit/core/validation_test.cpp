@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -93,6 +94,41 @@ TEST(Validation, RejectsControlCharactersButAllowsNewlineAndTab) {
                                               "b"),
                                   demo, 4000)
                   .has_value());
+}
+
+TEST(Validation, RejectsCharactersThatDisguiseTextInTheGallery) {
+  struct spoof {
+    std::string text;
+    std::string_view named;  // what the message must say
+  };
+  const std::vector<spoof> spoofs = {
+      {"a\u202Eb", "U+202E"},       // right-to-left override
+      {"a\u202Ab", "U+202A"},       // left-to-right embedding
+      {"a\u2066b", "U+2066"},       // left-to-right isolate
+      {"a\u2069b", "U+2069"},       // pop directional isolate
+      {"a\u200Bb", "U+200B"},       // zero-width space
+      {"a\u2060b", "U+2060"},       // word joiner
+      {"a\uFEFFb", "U+FEFF"},       // zero-width no-break space
+      {"a\u2028b", "U+2028"},       // line separator
+      {"a\u2029b", "U+2029"},       // paragraph separator
+      {"a\uFDD0b", "U+FDD0"},       // noncharacter
+      {"a\uFFFEb", "U+FFFE"},       // noncharacter
+      {"a\U0001FFFFb", "U+1FFFF"},  // noncharacter in a supplementary plane
+  };
+  for (const auto& [text, named] : spoofs) {
+    SCOPED_TRACE(named);
+    expect_invalid(prompt_only(text), demo, named);
+  }
+}
+
+TEST(Validation, KeepsJoinersThatScriptsAndEmojiNeed) {
+  // ZWJ builds emoji sequences, ZWNJ is part of Persian and Indic spelling; LRM/RLM are marks.
+  for (const std::string& ok : {std::string("family \U0001F468\u200D\U0001F469\u200D\U0001F467"),
+                                std::string("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"),
+                                std::string("price \u200F100\u200E")}) {
+    const auto result = validate_generation(prompt_only(ok), demo, 4000);
+    EXPECT_TRUE(result.has_value()) << ok << ": " << result.error().message;
+  }
 }
 
 TEST(Validation, UnknownSizeListsAllowedValues) {

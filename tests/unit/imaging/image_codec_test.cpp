@@ -160,4 +160,42 @@ TEST(ImageCodec, RejectsCorruptPngData) {
   EXPECT_EQ(r.error().kind, error_kind::provider_error);
 }
 
+// A PNG whose header announces width x height of 16-bit RGBA: 8 bytes a pixel once decoded.
+std::string png_header_only(std::uint32_t width, std::uint32_t height) {
+  auto be32 = [](std::uint32_t v) {
+    return std::string{char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+  };
+  auto chunk = [&](std::string_view type, std::string_view data) {
+    const std::string body = std::string(type) + std::string(data);
+    return be32(std::uint32_t(data.size())) + body + be32(crc32(body));
+  };
+  const std::string ihdr = be32(width) + be32(height) + std::string{16, 6, 0, 0, 0};
+  return std::string("\x89PNG\r\n\x1a\n", 8) + chunk("IHDR", ihdr) +
+         chunk("IDAT", std::string("\x78\x9c\x03\x00\x00\x00\x00\x01", 8)) + chunk("IEND", "");
+}
+
+TEST(ImageCodec, RefusesDecompressionBombsFromTheHeaderAlone) {
+  ensure_vips();
+  // 8192 x 8192 x 16-bit RGBA would take 512 MB decoded; refused before a pixel is decoded.
+  const auto bomb = prepare_image(png_header_only(8192, 8192), "visionary", "x");
+  ASSERT_FALSE(bomb.has_value());
+  EXPECT_EQ(bomb.error().kind, error_kind::provider_error);
+  EXPECT_NE(bomb.error().message.find("too large to process (8192x8192)"), std::string::npos)
+      << bomb.error().message;
+  // Fewer pixels than the limit, but 16-bit RGBA takes twice the bytes: refused as well.
+  const auto deep = prepare_image(png_header_only(3000, 3000), "visionary", "x");
+  ASSERT_FALSE(deep.has_value());
+  EXPECT_NE(deep.error().message.find("too large to process"), std::string::npos)
+      << deep.error().message;
+}
+
+TEST(ImageCodec, PixelLimitIsConfigurable) {
+  const std::string png = make_png(300, 200);
+  const auto refused = prepare_image(png, "visionary", "x", 300 * 200 - 1);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_NE(refused.error().message.find("the limit is 59999 pixels"), std::string::npos)
+      << refused.error().message;
+  EXPECT_TRUE(prepare_image(png, "visionary", "x", 300 * 200).has_value());
+}
+
 }  // namespace

@@ -227,7 +227,8 @@ class BlobStoreContract : public testing::TestWithParam<std::string> {
     core::gallery_service gallery(*store_);
     core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
                                    "free");
-    core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
+    core::generation_service generation(provider, *store_, gallery, costs.get(), pool_,
+                                        imaging::default_max_image_pixels);
     core::generation_request request;
     request.prompt = prompt;
     request.size = "64x48";
@@ -617,7 +618,8 @@ TEST_P(BlobStoreContract, GenerationPipelineListsNewestFirstAndRemovesBothBlobs)
   core::gallery_service gallery(*store_);
   core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
                                  "free");
-  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
+  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_,
+                                      imaging::default_max_image_pixels);
 
   const std::string first_prompt = "Erste Katze — «café» 🐈 . _ / ? #";
   const std::string second_prompt = "second: 日本の狐 at dawn";
@@ -729,7 +731,8 @@ TEST_P(BlobStoreContract, GalleryPagesWithCursors) {
   core::gallery_service gallery(*store_);
   core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
                                  "free");
-  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_);
+  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_,
+                                      imaging::default_max_image_pixels);
   std::vector<std::string> ids;  // oldest first
   for (int i = 0; i < 5; ++i) {
     core::generation_request request;

@@ -43,7 +43,9 @@ export const GalleryTile = forwardRef<HTMLButtonElement, GalleryTileProps>(funct
         {failed ? (
           <span className="flex h-full w-full flex-col items-center justify-center gap-2 p-4 text-sm text-slate-600">
             <ImageIcon className="h-8 w-8" />
-            <span className="sr-only">{image.prompt}</span>
+            <span className="sr-only" dir="auto">
+              {image.prompt}
+            </span>
             <span aria-hidden="true">Image unavailable</span>
           </span>
         ) : (
@@ -68,6 +70,7 @@ export const GalleryTile = forwardRef<HTMLButtonElement, GalleryTileProps>(funct
           className="pointer-events-none absolute inset-0 flex items-end bg-linear-to-t from-slate-950/90 via-slate-950/70 to-slate-950/40 p-3 text-left opacity-0 transition-opacity duration-200 group-hover:opacity-100 group-focus-visible:opacity-100 motion-reduce:transition-none sm:p-4"
         >
           <span
+            dir="auto"
             className={cn(
               'text-sm font-medium leading-snug whitespace-pre-wrap break-words text-white',
               featured ? 'line-clamp-6 md:text-base' : 'line-clamp-5',

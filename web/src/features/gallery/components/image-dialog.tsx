@@ -230,14 +230,16 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
           <dl className="space-y-4 text-sm">
             <div>
               <dt className="font-semibold text-slate-900">Prompt</dt>
-              <dd id={promptId} className="mt-1 whitespace-pre-wrap break-words text-slate-800">
+              <dd id={promptId} dir="auto" className="mt-1 whitespace-pre-wrap break-words text-slate-800">
                 {image.prompt}
               </dd>
             </div>
             {image.revisedPrompt && (
               <div>
                 <dt className="font-semibold text-slate-900">Revised prompt</dt>
-                <dd className="mt-1 whitespace-pre-wrap break-words text-slate-700">{image.revisedPrompt}</dd>
+                <dd dir="auto" className="mt-1 whitespace-pre-wrap break-words text-slate-700">
+                  {image.revisedPrompt}
+                </dd>
               </div>
             )}
             <div className="grid grid-cols-2 gap-x-4 gap-y-3">

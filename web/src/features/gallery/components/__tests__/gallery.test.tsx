@@ -68,6 +68,14 @@ describe('Gallery: rendering', () => {
     expect(overlay.className).toMatch(/group-focus-visible:opacity-100/);
   });
 
+  it('isolates the text direction of each prompt so one prompt cannot reorder its neighbours', async () => {
+    const prompt = '\u0645\u0631\u062D\u0628\u0627 then English';
+    setup(() => page([makeImage({ id: 'rtl', prompt })]));
+    await screen.findByRole('img', { name: prompt });
+    // An element with a dir attribute gets unicode-bidi: isolate from the browser's own stylesheet.
+    expect(within(tiles()[0] as HTMLElement).getByText(prompt)).toHaveAttribute('dir', 'auto');
+  });
+
   it('keys tiles by image id: a refresh with new signed URLs keeps the same elements', async () => {
     const first = makeImages(3, 'keep');
     const refreshed = first.map((image) => ({

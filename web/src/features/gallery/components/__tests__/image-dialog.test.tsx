@@ -55,6 +55,9 @@ describe('ImageDialog', () => {
     expect(download).toHaveAttribute('href', images[0]?.url);
     expect(download).toHaveAttribute('download', 'one.png');
     expect(within(dialog).queryByText('Revised prompt')).toBeInTheDocument();
+    // Prompt texts are bidi-isolated (dir="auto" implies unicode-bidi: isolate).
+    expect(within(dialog).getByText('A detailed oil painting of a red fox in snow')).toHaveAttribute('dir', 'auto');
+    expect(dialog.querySelector('dd[dir="auto"]')?.textContent).toBe('A red fox. Oil painting_with #hash?');
   });
 
   it('opens with Enter on a focused tile, closes on Esc and returns focus to that tile', async () => {

@@ -1,0 +1,69 @@
+// connection_table: the server's open connections, counted in all and per client, and the choice
+// of which to close when a cap is reached. A connection is "waiting" (idle keep-alive, or still
+// sending its request) or "working" (its request is being answered). At a cap, a new connection
+// replaces the longest-waiting one under that cap; only when every one is working is it refused.
+// Not thread-safe: the server calls it under its own mutex.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace visionary::http {
+
+struct connection_caps {
+  std::size_t max_total = 1024;
+  std::size_t max_per_client = 128;  // 0: no per-client cap
+};
+
+class connection_table {
+ public:
+  using id = std::uint64_t;
+  struct admission {
+    bool admitted = false;
+    std::vector<id> evicted;  // connections the caller must close (already forgotten here)
+  };
+
+  explicit connection_table(connection_caps caps) : caps_(caps) {}
+
+  // A new connection from `client`; `uncapped` clients (trusted proxies) count only in the total.
+  [[nodiscard]] admission admit(id connection, const std::string& client, bool uncapped);
+  // The connection's request is complete and about to be answered; false when it was evicted.
+  [[nodiscard]] bool start_work(id connection);
+  // The answer is written: the connection waits for its next request (the newest waiter).
+  void finish_work(id connection);
+  void remove(id connection);
+
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] bool contains(id connection) const { return entries_.contains(connection); }
+  [[nodiscard]] const connection_caps& caps() const { return caps_; }
+
+ private:
+  struct client_state {
+    std::size_t open = 0;
+    std::list<id> waiting;  // oldest first
+  };
+  struct entry {
+    std::string client;
+    bool uncapped = false;
+    bool working = false;
+    std::list<id>::iterator in_all;
+    std::list<id>::iterator in_client;
+  };
+
+  bool make_room_for_client(const std::string& client, admission& result);
+  bool make_room_in_total(admission& result);
+  void mark_waiting(id connection, entry& e);
+  void unmark_waiting(entry& e);
+  void evict(id connection, admission& result);
+
+  connection_caps caps_;
+  std::unordered_map<id, entry> entries_;
+  std::unordered_map<std::string, client_state> clients_;
+  std::list<id> waiting_;  // every waiting connection, oldest first
+};
+
+}  // namespace visionary::http

@@ -1,0 +1,94 @@
+#include "http/connection_table.hpp"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using visionary::http::connection_caps;
+using visionary::http::connection_table;
+using ids = std::vector<connection_table::id>;
+
+TEST(ConnectionTable, AdmitsUpToTheTotalThenReplacesTheLongestWaiting) {
+  connection_table table(connection_caps{3, 0});
+  for (connection_table::id c = 1; c <= 3; ++c) EXPECT_TRUE(table.admit(c, "a", false).admitted);
+  const auto fourth = table.admit(4, "b", false);
+  EXPECT_TRUE(fourth.admitted);
+  EXPECT_EQ(fourth.evicted, ids{1});
+  EXPECT_EQ(table.size(), 3u);
+  EXPECT_FALSE(table.contains(1));
+}
+
+TEST(ConnectionTable, WorkingConnectionsAreNeverEvicted) {
+  connection_table table(connection_caps{2, 0});
+  ASSERT_TRUE(table.admit(1, "a", false).admitted);
+  ASSERT_TRUE(table.admit(2, "a", false).admitted);
+  ASSERT_TRUE(table.start_work(1));
+  ASSERT_TRUE(table.start_work(2));
+  const auto refused = table.admit(3, "b", false);
+  EXPECT_FALSE(refused.admitted);
+  EXPECT_TRUE(refused.evicted.empty());
+  EXPECT_FALSE(table.contains(3));
+  // Back to waiting after its answer: now the oldest waiter, so the next one replaces it.
+  table.finish_work(2);
+  EXPECT_EQ(table.admit(4, "b", false).evicted, ids{2});
+}
+
+TEST(ConnectionTable, KeepAliveReturnMakesAConnectionTheNewestWaiter) {
+  connection_table table(connection_caps{2, 0});
+  ASSERT_TRUE(table.admit(1, "a", false).admitted);
+  ASSERT_TRUE(table.admit(2, "a", false).admitted);
+  ASSERT_TRUE(table.start_work(1));
+  table.finish_work(1);
+  EXPECT_EQ(table.admit(3, "a", false).evicted, ids{2});
+}
+
+TEST(ConnectionTable, PerClientCapEvictsOnlyThatClientsConnections) {
+  connection_table table(connection_caps{10, 2});
+  ASSERT_TRUE(table.admit(1, "victim", false).admitted);
+  ASSERT_TRUE(table.admit(2, "greedy", false).admitted);
+  ASSERT_TRUE(table.admit(3, "greedy", false).admitted);
+  const auto more = table.admit(4, "greedy", false);
+  EXPECT_TRUE(more.admitted);
+  EXPECT_EQ(more.evicted, ids{2});
+  EXPECT_TRUE(table.contains(1));
+  ASSERT_TRUE(table.start_work(3));
+  ASSERT_TRUE(table.start_work(4));
+  EXPECT_FALSE(table.admit(5, "greedy", false).admitted) << "both of its connections are working";
+  EXPECT_TRUE(table.admit(6, "other", false).admitted);
+}
+
+TEST(ConnectionTable, UncappedClientsCountOnlyInTheTotal) {
+  connection_table table(connection_caps{4, 1});
+  EXPECT_TRUE(table.admit(1, "proxy", true).admitted);
+  EXPECT_TRUE(table.admit(2, "proxy", true).admitted);
+  EXPECT_TRUE(table.admit(3, "proxy", true).admitted);
+  const auto fourth = table.admit(4, "proxy", true);
+  EXPECT_TRUE(fourth.admitted);
+  EXPECT_TRUE(fourth.evicted.empty());
+  EXPECT_EQ(table.admit(5, "proxy", true).evicted, ids{1});
+}
+
+TEST(ConnectionTable, EvictedConnectionCannotStartWork) {
+  connection_table table(connection_caps{1, 0});
+  ASSERT_TRUE(table.admit(1, "a", false).admitted);
+  ASSERT_EQ(table.admit(2, "a", false).evicted, ids{1});
+  EXPECT_FALSE(table.start_work(1));
+  table.remove(1);  // forgetting twice is harmless
+  table.remove(2);
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_TRUE(table.admit(3, "a", false).admitted);
+}
+
+TEST(ConnectionTable, ThousandsOfClientsStayWithinTheCaps) {
+  connection_table table(connection_caps{500, 3});
+  std::size_t evicted = 0;
+  for (connection_table::id c = 0; c < 5000; ++c) {
+    const auto result = table.admit(c, "client-" + std::to_string(c % 700), false);
+    ASSERT_TRUE(result.admitted);
+    evicted += result.evicted.size();
+    ASSERT_LE(table.size(), 500u);
+  }
+  EXPECT_EQ(evicted, 4500u);
+}
+
+}  // namespace
