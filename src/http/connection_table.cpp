@@ -1,5 +1,7 @@
 #include "http/connection_table.hpp"
 
+#include <utility>
+
 namespace visionary::http {
 
 connection_table::admission connection_table::admit(id connection, const std::string& client,
@@ -20,7 +22,25 @@ bool connection_table::start_work(id connection) {
   const auto it = entries_.find(connection);
   if (it == entries_.end()) return false;
   if (!it->second.working) unmark_waiting(it->second);
+  buffered_ -= std::exchange(it->second.buffered, 0);  // the request is the handler's now
   return true;
+}
+
+std::vector<connection_table::id> connection_table::hold_buffered(id connection,
+                                                                  std::size_t bytes) {
+  std::vector<id> to_close;
+  const auto it = entries_.find(connection);
+  if (it == entries_.end()) return to_close;
+  buffered_ = buffered_ - it->second.buffered + bytes;
+  it->second.buffered = bytes;
+  for (auto next = waiting_.begin();
+       buffered_ > caps_.max_buffered_bytes && next != waiting_.end();) {
+    const id candidate = *next++;
+    if (entries_.at(candidate).buffered == 0) continue;
+    remove(candidate);
+    to_close.push_back(candidate);
+  }
+  return to_close;
 }
 
 void connection_table::finish_work(id connection) {
@@ -33,6 +53,7 @@ void connection_table::remove(id connection) {
   if (it == entries_.end()) return;
   auto& e = it->second;
   if (!e.working) unmark_waiting(e);
+  buffered_ -= e.buffered;
   if (!e.uncapped) {
     const auto client = clients_.find(e.client);
     if (--client->second.open == 0) clients_.erase(client);

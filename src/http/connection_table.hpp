@@ -17,6 +17,9 @@ namespace visionary::http {
 struct connection_caps {
   std::size_t max_total = 1024;
   std::size_t max_per_client = 128;  // 0: no per-client cap
+  // Request bytes held by connections still sending (bodies that trickle in): past this, the
+  // longest-waiting senders are closed, so slow uploads cannot pile up memory.
+  std::size_t max_buffered_bytes = 64 * 1024 * 1024;
 };
 
 class connection_table {
@@ -33,6 +36,10 @@ class connection_table {
   [[nodiscard]] admission admit(id connection, const std::string& client, bool uncapped);
   // The connection's request is complete and about to be answered; false when it was evicted.
   [[nodiscard]] bool start_work(id connection);
+  // The connection now holds `bytes` of a request it is still sending. Returns the connections to
+  // close to stay within max_buffered_bytes (longest-waiting first; it may be this one).
+  [[nodiscard]] std::vector<id> hold_buffered(id connection, std::size_t bytes);
+  [[nodiscard]] std::size_t buffered_bytes() const { return buffered_; }
   // The answer is written: the connection waits for its next request (the newest waiter).
   void finish_work(id connection);
   void remove(id connection);
@@ -50,6 +57,7 @@ class connection_table {
     std::string client;
     bool uncapped = false;
     bool working = false;
+    std::size_t buffered = 0;
     std::list<id>::iterator in_all;
     std::list<id>::iterator in_client;
   };
@@ -64,6 +72,7 @@ class connection_table {
   std::unordered_map<id, entry> entries_;
   std::unordered_map<std::string, client_state> clients_;
   std::list<id> waiting_;  // every waiting connection, oldest first
+  std::size_t buffered_ = 0;
 };
 
 }  // namespace visionary::http

@@ -19,7 +19,8 @@ struct http_metrics {
   util::counter_family& requests;
   util::histogram_family& durations;
   util::gauge& open_connections;
-  // Connections closed at a cap: reason "replaced" (a waiting one made room) or "refused".
+  // Connections closed at a cap: reason "replaced" (a waiting one made room for a new one),
+  // "buffered" (too many bytes held by slow senders) or "refused" (every place was working).
   util::counter_family& connections_shed;
 };
 

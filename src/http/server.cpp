@@ -253,9 +253,13 @@ void server::admit(tcp::socket socket) {
       evicted.push_back(std::move(connections_.at(id)));
       connections_.erase(id);
     }
-    count_shed(admission.evicted.size(), admission.admitted);
-    if (!admission.admitted) return;  // conn's socket closes as it goes out of scope
+    count_shed(admission.evicted.size(), "replaced");
+    if (!admission.admitted) {
+      if (options_.metrics != nullptr) options_.metrics->connections_shed.with({"refused"}).inc();
+      return;  // conn's socket closes as it goes out of scope
+    }
     connections_.emplace(conn->id, conn);
+    if (options_.metrics != nullptr) options_.metrics->open_connections.add(1);
   }
   for (auto& victim : evicted) {
     asio::post(victim->stream.get_executor(), [victim] { victim->stream.socket().close(); });
@@ -272,12 +276,11 @@ void server::admit(tcp::socket socket) {
   });
 }
 
-void server::count_shed(std::size_t replaced, bool admitted) const {
-  if (options_.metrics == nullptr) return;
-  auto& open = options_.metrics->open_connections;
-  open.add(double(admitted) - double(replaced));
-  if (replaced > 0) options_.metrics->connections_shed.with({"replaced"}).inc(double(replaced));
-  if (!admitted) options_.metrics->connections_shed.with({"refused"}).inc();
+// Open connections closed to make room, by why; refused ones were never counted as open.
+void server::count_shed(std::size_t closed, std::string_view reason) const {
+  if (options_.metrics == nullptr || closed == 0) return;
+  options_.metrics->open_connections.add(-double(closed));
+  options_.metrics->connections_shed.with({reason}).inc(double(closed));
 }
 
 bool server::start_work(const connection& conn) {
@@ -288,6 +291,43 @@ bool server::start_work(const connection& conn) {
 void server::finish_work(const connection& conn) {
   std::lock_guard lock(connections_mutex_);
   table_.finish_work(conn.id);
+}
+
+// Accounts what a still-sending connection holds; false when that closed the connection itself.
+bool server::hold_buffered(const connection& conn, std::size_t bytes) {
+  std::vector<std::shared_ptr<connection>> to_close;
+  {
+    std::lock_guard lock(connections_mutex_);
+    for (const auto id : table_.hold_buffered(conn.id, bytes)) {
+      to_close.push_back(std::move(connections_.at(id)));
+      connections_.erase(id);
+    }
+    count_shed(to_close.size(), "buffered");
+  }
+  bool self_closed = false;
+  for (auto& victim : to_close) {
+    if (victim.get() == &conn) {
+      self_closed = true;
+      continue;
+    }
+    asio::post(victim->stream.get_executor(), [victim] { victim->stream.socket().close(); });
+  }
+  return !self_closed;
+}
+
+// Reads a request body piece by piece, accounting the bytes held for it while it trickles in.
+asio::awaitable<boost::system::error_code> server::read_body(connection& conn,
+                                                             beast::flat_buffer& buffer,
+                                                             request_parser& parser) {
+  while (!parser.is_done()) {
+    auto [ec, n] = co_await beast_http::async_read_some(conn.stream, buffer, parser,
+                                                        asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+    if (!hold_buffered(conn, parser.get().body().size() + buffer.size())) {
+      co_return asio::error::operation_aborted;  // closed to keep the buffered total bounded
+    }
+  }
+  co_return boost::system::error_code{};
 }
 
 struct server::exchange {
@@ -422,8 +462,7 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
     co_await beast_http::async_write(stream, proceed, asio::as_tuple(asio::use_awaitable));
   }
   stream.expires_after(body_deadline(parser));
-  auto [body_ec, body_bytes] =
-      co_await beast_http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  const auto body_ec = co_await read_body(conn, buffer, parser);
   if (body_ec == beast_http::error::body_limit) {
     ex.answer = too_large_body(options_.body_limit, ex.request_id);
     conn.unread_input = true;

@@ -77,6 +77,10 @@ class server {
                                              std::chrono::seconds timeout);
   boost::asio::awaitable<void> linger(connection& conn);
   [[nodiscard]] std::chrono::seconds body_deadline(const request_parser& parser) const;
+  boost::asio::awaitable<boost::system::error_code> read_body(connection& conn,
+                                                              boost::beast::flat_buffer& buffer,
+                                                              request_parser& parser);
+  bool hold_buffered(const connection& conn, std::size_t bytes);
   bool start_work(const connection& conn);
   void finish_work(const connection& conn);
   boost::asio::awaitable<next_step> handle(connection& conn, boost::beast::flat_buffer& buffer,
@@ -84,7 +88,7 @@ class server {
   boost::asio::awaitable<next_step> relay(connection& conn, reply& answer, exchange& ex);
   boost::asio::awaitable<bool> write_answer(connection& conn, exchange& ex);
   void count_request(const exchange& ex, unsigned status) const;
-  void count_shed(std::size_t replaced, bool admitted) const;
+  void count_shed(std::size_t closed, std::string_view reason) const;
   void forget(const std::shared_ptr<connection>& conn);
 
   boost::asio::io_context& io_;

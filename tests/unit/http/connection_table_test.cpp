@@ -91,4 +91,22 @@ TEST(ConnectionTable, ThousandsOfClientsStayWithinTheCaps) {
   EXPECT_EQ(evicted, 4500u);
 }
 
+TEST(ConnectionTable, SlowSendersBeyondTheBufferBudgetAreClosedOldestFirst) {
+  connection_table table(connection_caps{100, 0, 1000});
+  for (connection_table::id c = 1; c <= 4; ++c) ASSERT_TRUE(table.admit(c, "a", false).admitted);
+  EXPECT_TRUE(table.hold_buffered(2, 400).empty());
+  EXPECT_TRUE(table.hold_buffered(3, 400).empty());
+  // 1 holds nothing, so the oldest sender (2) is the one closed.
+  EXPECT_EQ(table.hold_buffered(4, 400), ids{2});
+  EXPECT_EQ(table.buffered_bytes(), 800u);
+  EXPECT_FALSE(table.contains(2));
+  EXPECT_TRUE(table.contains(1));
+  // A request that is complete is the handler's: its bytes no longer count.
+  ASSERT_TRUE(table.start_work(3));
+  EXPECT_EQ(table.buffered_bytes(), 400u);
+  // Growing past the budget alone closes the sender itself.
+  EXPECT_EQ(table.hold_buffered(4, 1200), ids{4});
+  EXPECT_EQ(table.buffered_bytes(), 0u);
+}
+
 }  // namespace

@@ -1,0 +1,688 @@
+#!/usr/bin/env node
+// Hostile traffic against `visionary serve`, measured on this machine with real processes on
+// loopback. Each case starts its own server (fresh data dir) and, where a provider is needed, the
+// repository's fake OpenAI (tests/fakes/fake_openai.mjs) in this process:
+//   1. 2,000 idle + 2,000 slow-body connections (header with Content-Length 65536, then 65,535
+//      bytes, never the last one), (a) all from 127.0.0.1, (b) spread over 400 addresses
+//      127.0.x.y: /api/health latency from 127.0.0.1 before and during, server RSS, how many
+//      attacker connections the server closed (at once, and by its deadlines within 16 s);
+//   2. 1,000 clients that request a ~1.26 MB image from /blobs/... and never read: RSS growth,
+//      and how much of the answers the server had handed to the kernel (ss);
+//   3. descriptor exhaustion: the server under `prlimit --nofile=256:256` with
+//      VISIONARY_MAX_CONNECTIONS=5000, 400 connections that reconnect when closed, held 15 s:
+//      server CPU, log lines per second, /api/health during and after;
+//   4. 1,000 simultaneous POST /api/generateImage, the provider answering after 2 s: default
+//      limits from 127.0.0.1, no limits from 127.0.0.1, no limits spread over 125 addresses:
+//      answers by status, peak RSS (VmHWM), threads;
+//   5. a decompression bomb (8192x8192 16-bit RGBA PNG of zeros, 0.5 MB compressed, 512 MiB
+//      decoded) returned by the provider: answer, peak RSS growth; then with the pixel limit
+//      raised so that it is decoded, for contrast.
+// Figures come from /proc/PID/status (VmRSS, VmHWM, Threads) and /proc/PID/stat (utime+stime).
+//
+// Usage: node bench/hostile_load.mjs [build-dir | binary]
+//   default binary: $VISIONARY_BIN, else <repo>/build/visionary. HOSTILE_SECTIONS="1 3" runs
+//   only some sections. Needs ~12,000 descriptors for itself: re-runs itself under
+//   `prlimit --nofile=20000` when its limit is lower. Node 20, built-ins only.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
+
+import { startFakeOpenAI } from '../tests/fakes/fake_openai.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------- own descriptor limit
+
+const NEEDED_FDS = 12_000;
+function openFileLimit() {
+  const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
+  const [soft, hard] = line.trim().split(/\s+/).slice(3, 5);
+  return { soft: soft === 'unlimited' ? Infinity : Number(soft), hard: hard === 'unlimited' ? Infinity : Number(hard) };
+}
+if (openFileLimit().soft < NEEDED_FDS && !process.env.HOSTILE_REEXEC) {
+  const r = spawnSync('prlimit', ['--nofile=20000', '--', process.execPath, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, HOSTILE_REEXEC: '1' },
+  });
+  process.exit(r.status ?? 1);
+}
+
+// ---------------------------------------------------------------- the binary
+
+function binaryFrom(arg) {
+  const candidate = arg || process.env.VISIONARY_BIN || path.join(root, 'build');
+  return fs.statSync(candidate).isDirectory() ? path.join(candidate, 'visionary') : candidate;
+}
+const BINARY = path.resolve(binaryFrom(process.argv[2]));
+if (!fs.existsSync(BINARY)) {
+  console.error(`no binary at ${BINARY}`);
+  process.exit(2);
+}
+const sections = (process.env.HOSTILE_SECTIONS ?? '1 2 3 4 5').split(/\s+/).filter(Boolean);
+const want = (n) => sections.includes(String(n));
+
+// ---------------------------------------------------------------- cleanup
+
+const children = new Set();
+const tempDirs = new Set();
+process.on('exit', () => {
+  for (const child of children) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
+
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.add(dir);
+  return dir;
+}
+
+// ---------------------------------------------------------------- small utilities
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const MB = (kb) => kb / 1024;
+const fmtMB = (kb) => `${MB(kb).toFixed(1)} MB`;
+const fmtMs = (ms) => (ms === undefined || Number.isNaN(ms) ? '-' : ms < 10 ? `${ms.toFixed(2)} ms` : `${ms.toFixed(1)} ms`);
+
+/** Polls fn until truthy; throws after ms. */
+async function until(fn, ms, what) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+function percentile(values, p) {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** Runs fn over items with at most `limit` at once. */
+async function eachLimited(items, limit, fn) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+}
+
+/** Source address for attacker i when `perAddress` connections share one: 127.0.1.1, 127.0.1.2, ... */
+function spreadAddress(i, perAddress) {
+  const k = Math.floor(i / perAddress);
+  return `127.0.${1 + Math.floor(k / 250)}.${1 + (k % 250)}`;
+}
+
+// ---------------------------------------------------------------- /proc
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+function procStatus(pid) {
+  const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1]);
+  return { rss: field('VmRSS'), hwm: field('VmHWM'), threads: field('Threads') };
+}
+
+function cpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+}
+
+/** Samples status every intervalMs until stop() and returns maxima (kB, threads). */
+function sampler(pid, intervalMs = 50) {
+  const max = { rss: 0, threads: 0 };
+  const take = () => {
+    try {
+      const s = procStatus(pid);
+      max.rss = Math.max(max.rss, s.rss);
+      max.threads = Math.max(max.threads, s.threads);
+    } catch {
+      /* exited */
+    }
+  };
+  take();
+  const timer = setInterval(take, intervalMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      take();
+      return max;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- the server
+
+const NO_LIMITS = {
+  VISIONARY_CLIENT_RATE: '100000/min',
+  VISIONARY_CLIENT_MAX_IN_FLIGHT: '0',
+  VISIONARY_MAX_IN_FLIGHT: '0',
+  VISIONARY_CLIENT_DAILY_IMAGES: '0',
+  VISIONARY_DAILY_BUDGET_USD: '0',
+};
+const READY = /visionary listening on (http:\/\/\S+)/;
+
+/** Starts `visionary serve` on a free loopback port with only PATH, HOME and env set. */
+async function startServer({ env = {}, launcher = [] } = {}) {
+  const dataDir = tempDir('visionary-hostile-');
+  const args = ['serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir];
+  const [command, ...prefix] = [...launcher, BINARY];
+  const child = spawn(command, [...prefix, ...args], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.add(child);
+  const lines = []; // {t, text}: every line the server printed, with its arrival time
+  for (const stream of [child.stdout, child.stderr]) {
+    let partial = '';
+    stream.setEncoding('utf8').on('data', (d) => {
+      partial += d;
+      for (let i; (i = partial.indexOf('\n')) >= 0; partial = partial.slice(i + 1)) {
+        lines.push({ t: Date.now(), text: partial.slice(0, i) });
+      }
+    });
+  }
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.once('exit', () => children.delete(child));
+  const url = await until(() => {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`visionary exited before it was ready:\n${lines.map((l) => l.text).join('\n')}`);
+    }
+    return lines.map((l) => READY.exec(l.text)?.[1]).find(Boolean);
+  }, 20_000, 'the server to listen');
+  const origin = new URL(url).origin;
+  return {
+    pid: child.pid,
+    origin,
+    port: Number(new URL(url).port),
+    lines,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(3000).then(() => false)]);
+      if (!done) {
+        child.kill('SIGKILL');
+        await Promise.race([exited, sleep(3000)]);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      tempDirs.delete(dataDir);
+    },
+  };
+}
+
+// ---------------------------------------------------------------- HTTP clients
+
+/** One request on its own connection; resolves {status, ms, body} or {error, ms}. Never rejects. */
+function request(origin, pathName, { method = 'GET', body, localAddress, timeoutMs = 10_000 } = {}) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const ms = () => Number(process.hrtime.bigint() - started) / 1e6;
+    let settled = false;
+    const finish = (value) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve({ ...value, ms: ms() });
+    };
+    const headers = body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) };
+    const req = http.request(`${origin}${pathName}`, { method, agent: false, localAddress, headers }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => finish({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('error', (e) => finish({ error: e.code ?? e.message }));
+    });
+    const timer = setTimeout(() => {
+      finish({ error: 'timeout' });
+      req.destroy();
+    }, timeoutMs);
+    req.on('error', (e) => finish({ error: e.code ?? e.message }));
+    req.end(body);
+  });
+}
+
+/** n sequential GET /api/health from 127.0.0.1, each on a new connection. */
+async function healthSeries(origin, n, timeoutMs = 10_000) {
+  const ms = [];
+  let failed = 0;
+  const errors = new Map();
+  for (let i = 0; i < n; i++) {
+    const r = await request(origin, '/api/health', { timeoutMs });
+    if (r.status === 200) ms.push(r.ms);
+    else {
+      failed++;
+      const key = r.error ?? `HTTP ${r.status}`;
+      errors.set(key, (errors.get(key) ?? 0) + 1);
+    }
+  }
+  return { p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), failed, errors: Object.fromEntries(errors) };
+}
+
+const fmtHealth = (h) =>
+  `p50 ${fmtMs(h.p50)}, p99 ${fmtMs(h.p99)}, max ${fmtMs(h.max)}${h.failed ? `, failed ${h.failed} ${JSON.stringify(h.errors)}` : ''}`;
+
+// ---------------------------------------------------------------- attacker connections
+
+const SLOW_BODY_HEAD =
+  'POST /api/generateImage HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 65536\r\n\r\n';
+const SLOW_BODY = Buffer.concat([Buffer.from(SLOW_BODY_HEAD, 'latin1'), Buffer.alloc(65535, 0x20)]);
+
+/** A set of attacker sockets; counts the ones the server closed (anything we did not destroy). */
+class Attack {
+  constructor(port) {
+    this.port = port;
+    this.sockets = new Set();
+    this.open = 0;
+    this.closedByServer = 0;
+    this.failedConnects = 0;
+    this.reconnects = 0;
+    this.stopped = false;
+    this.lifetimes = { idle: [], slowBody: [], other: [] }; // ms from connect to the server's close
+  }
+
+  /** Opens one connection of `kind` ('idle' | 'slowBody' | a request string sent then paused);
+   * resolves true once connected (false when the connect failed). */
+  connect({ localAddress, kind, reconnect = false, pause = false }) {
+    return new Promise((resolve) => {
+      const socket = net.connect({ port: this.port, host: '127.0.0.1', localAddress });
+      if (pause) socket.pause();
+      let connected = false;
+      this.sockets.add(socket);
+      socket.on('error', () => {});
+      if (!pause) socket.on('data', () => {}); // discard any answer
+      let connectedAt = 0;
+      socket.once('connect', () => {
+        connected = true;
+        connectedAt = Date.now();
+        this.open++;
+        if (kind === 'slowBody') socket.write(SLOW_BODY);
+        else if (kind !== 'idle') socket.write(kind);
+        resolve(true);
+      });
+      socket.once('close', () => {
+        this.sockets.delete(socket);
+        if (socket.ours) return;
+        if (connected) {
+          this.open--;
+          this.closedByServer++;
+          (this.lifetimes[kind] ?? this.lifetimes.other).push(Date.now() - connectedAt);
+        } else {
+          this.failedConnects++;
+          resolve(false);
+        }
+        if (reconnect && !this.stopped && this.reconnects < 200_000) {
+          this.reconnects++;
+          setImmediate(() => this.connect({ localAddress, kind, reconnect, pause }));
+        }
+      });
+    });
+  }
+
+  destroyAll() {
+    this.stopped = true;
+    for (const socket of this.sockets) {
+      socket.ours = true;
+      socket.destroy();
+    }
+    this.sockets.clear();
+  }
+}
+
+// ---------------------------------------------------------------- PNG
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes) {
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+function pngChunk(type, data) {
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(typeAndData));
+  return Buffer.concat([length, typeAndData, crc]);
+}
+function png(width, height, bitDepth, colourType, idat) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([bitDepth, colourType, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', idat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** 8-bit RGB noise: incompressible, so the file is about width*height*3 bytes. */
+function noisePng(width, height) {
+  const stride = 1 + 3 * width;
+  const raw = randomBytes(stride * height);
+  for (let y = 0; y < height; y++) raw[y * stride] = 0; // filter byte: none
+  return png(width, height, 8, 2, zlib.deflateSync(raw, { level: 1 }));
+}
+
+/** width x height RGBA (8 or 16 bits) of zeros, deflated row by row (never held inflated here). */
+async function bombPng(width, height, bitDepth = 16) {
+  const deflate = zlib.createDeflate({ level: 9 });
+  const parts = [];
+  deflate.on('data', (c) => parts.push(c));
+  const ended = once(deflate, 'end');
+  const row = Buffer.alloc(1 + (width * 4 * bitDepth) / 8);
+  for (let y = 0; y < height; y++) {
+    if (!deflate.write(row)) await once(deflate, 'drain');
+  }
+  deflate.end();
+  await ended;
+  return png(width, height, bitDepth, 6, Buffer.concat(parts));
+}
+
+/** A fake answer carrying one image as b64_json. */
+const b64Answer = (pngBytes) => ({
+  kind: 'status',
+  status: 200,
+  body: JSON.stringify({ created: Math.floor(Date.now() / 1000), data: [{ b64_json: pngBytes.toString('base64') }] }),
+});
+
+const providerEnv = (fake) => ({ VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: 'sk-test-key', OPENAI_BASE_URL: fake.url });
+const generateBody = (prompt) => JSON.stringify({ prompt, size: '1024x1024' });
+
+// ---------------------------------------------------------------- the sections
+
+const table = []; // [section, figure, value, target]
+const record = (section, figure, value, target = '') => {
+  table.push([section, figure, value, target]);
+};
+const log = (...a) => console.log(...a);
+
+async function section1() {
+  log('== 1. idle and slow-body connections, default caps');
+  const cases = [
+    { label: '1a', what: '2000 idle + 2000 slow-body, all from 127.0.0.1', idle: 2000, slow: 2000, perAddress: 0 },
+    { label: '1b', what: '2000 idle + 2000 slow-body, 400 addresses 127.0.x.y (10 each)', idle: 2000, slow: 2000, perAddress: 10 },
+    // The worst case for memory: slow bodies up to the connection cap (8192 here) and beyond.
+    { label: '1c', what: '9000 slow-body, 900 addresses (10 each)', idle: 0, slow: 9000, perAddress: 10 },
+  ];
+  for (const c of cases) {
+    const server = await startServer({});
+    const before = await healthSeries(server.origin, 200);
+    const idle = procStatus(server.pid);
+    const attack = new Attack(server.port);
+    const total = c.idle + c.slow;
+    // Interleaved: idle, slow, idle, slow, ... then the rest of the larger kind.
+    const kinds = [];
+    for (let i = 0; i < total; i++) kinds.push(i < 2 * Math.min(c.idle, c.slow) ? (i % 2 === 0 ? 'idle' : 'slowBody') : c.idle > c.slow ? 'idle' : 'slowBody');
+    const started = Date.now();
+    await eachLimited(kinds, 200, (kind, i) =>
+      attack.connect({ kind, localAddress: c.perAddress ? spreadAddress(i, c.perAddress) : '127.0.0.1' }));
+    const openedMs = Date.now() - started;
+    await sleep(500); // let the slow bodies arrive
+    const closedAtOpen = attack.closedByServer;
+    const openAtHealth = attack.open;
+    const rssOpened = procStatus(server.pid).rss;
+    const during = await healthSeries(server.origin, 200);
+    const after = procStatus(server.pid);
+    const closedAfterHealth = attack.closedByServer;
+    // The deadlines: 10 s for a silent connection, 10 s + 64 KiB at 16 KiB/s = 14 s for a body;
+    // wait (bounded) for the server to close every one.
+    const watchRss = sampler(server.pid, 200);
+    await until(() => attack.open === 0 || Date.now() > started + openedMs + 20_000, 25_000, 'deadlines');
+    const held = watchRss.stop();
+    const end = procStatus(server.pid);
+    const stillOpen = attack.open;
+    attack.destroyAll();
+    await server.stop();
+    const peak = Math.max(end.hwm, held.rss, rssOpened, after.rss);
+    const life = (kind) => {
+      const l = attack.lifetimes[kind];
+      return l.length ? `${l.length} ${kind} after ${(percentile(l, 50) / 1000).toFixed(1)} s median (max ${(Math.max(...l) / 1000).toFixed(1)} s)` : null;
+    };
+    log(`-- ${c.label}: ${c.what}`);
+    log(`opened ${total} in ${openedMs} ms (failed connects: ${attack.failedConnects}); closed by the server while opening: ${closedAtOpen}; open when health began: ${openAtHealth}`);
+    log(`health before: ${fmtHealth(before)}`);
+    log(`health during: ${fmtHealth(during)}`);
+    log(`RSS idle ${fmtMB(idle.rss)}, with the connections ${fmtMB(rssOpened)}, after health ${fmtMB(after.rss)}, highest while held ${fmtMB(held.rss)}, VmHWM ${fmtMB(end.hwm)}; RSS once all were closed ${fmtMB(end.rss)}`);
+    log(`closed by the server: ${closedAfterHealth} by the end of the health series, ${attack.closedByServer} in all (still open at the end: ${stillOpen}); lifetimes: ${[life('idle'), life('slowBody')].filter(Boolean).join('; ')}`);
+    record(c.label, `${c.what}: health p50 / p99 before → during`, `${fmtMs(before.p50)} / ${fmtMs(before.p99)} → ${fmtMs(during.p50)} / ${fmtMs(during.p99)}${during.failed ? `, ${during.failed} failed` : ''}`, 'all answered');
+    record(c.label, `attacker connections open during health; closed by server at once`, `${openAtHealth}; ${closedAtOpen + (closedAfterHealth - closedAtOpen)}`);
+    record(c.label, `closed by deadlines (median lifetime)`, [life('idle'), life('slowBody')].filter(Boolean).join('; ').replace(/ \(max[^)]*\)/g, '') || '-');
+    record(c.label, `RSS idle → peak (growth); once all closed`, `${fmtMB(idle.rss)} → ${fmtMB(peak)} (+${fmtMB(peak - idle.rss)}); ${fmtMB(end.rss)}`, 'bounded');
+  }
+}
+
+async function section2() {
+  log('== 2. 1,000 clients request a ~1.25 MB image and never read');
+  const fake = await startFakeOpenAI({});
+  try {
+    const image = noisePng(700, 600);
+    fake.setDefault(b64Answer(image));
+    const server = await startServer({ env: { ...NO_LIMITS, ...providerEnv(fake) } });
+    const made = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('a noisy picture'), timeoutMs: 60_000 });
+    if (made.status !== 201) throw new Error(`generation failed: ${made.status ?? made.error} ${made.body}`);
+    const { url, bytes } = JSON.parse(made.body).images[0];
+    const whole = await request(server.origin, url, { timeoutMs: 30_000 });
+    if (whole.status !== 200 || whole.body.length !== bytes) throw new Error(`GET ${url}: ${whole.status} ${whole.body?.length}`);
+    const before = procStatus(server.pid);
+    const attack = new Attack(server.port);
+    const get = `GET ${url} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
+    const started = Date.now();
+    // 8 per address (125 addresses): below the per-client cap, so every one is served.
+    await eachLimited(Array.from({ length: 1000 }, (_, i) => i), 200, (i) =>
+      attack.connect({ kind: get, localAddress: spreadAddress(i, 8), pause: true }));
+    const openedMs = Date.now() - started;
+    // Wait (bounded) until what the server has queued in the kernel stops growing.
+    const queued = () => {
+      const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${server.port} )`], { timeout: 10_000 }).toString();
+      const rows = out.trim() ? out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)) : [];
+      const clientOut = execFileSync('ss', ['-tnH', 'state', 'established', `( dport = :${server.port} )`], { timeout: 10_000 }).toString();
+      const clientRows = clientOut.trim() ? clientOut.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)) : [];
+      return {
+        serverSendQ: rows.reduce((a, r) => a + r[1], 0),
+        clientRecvQ: clientRows.reduce((a, r) => a + r[0], 0),
+        serverSockets: rows.length,
+        clientRecvQs: clientRows.map((r) => r[0]),
+        serverSendQs: rows.map((r) => r[1]),
+      };
+    };
+    let q = queued();
+    for (let i = 0; i < 15; i++) {
+      await sleep(1000);
+      const next = queued();
+      const stable = next.serverSendQ === q.serverSendQ && next.clientRecvQ === q.clientRecvQ;
+      q = next;
+      if (stable) break;
+    }
+    const held = procStatus(server.pid);
+    const health = await healthSeries(server.origin, 50);
+    const after = procStatus(server.pid);
+    const inKernel = q.serverSendQ + q.clientRecvQ;
+    const answerBytes = 1000 * (bytes + 300); // + header, roughly
+    attack.destroyAll();
+    await server.stop();
+    log(`image ${bytes} bytes; 1000 paused readers opened in ${openedMs} ms (8 per address, 125 addresses), closed by the server while held: ${attack.closedByServer}`);
+    log(`RSS before ${fmtMB(before.rss)}, held ${fmtMB(held.rss)}, after health ${fmtMB(after.rss)}, VmHWM ${fmtMB(after.hwm)} (growth to VmHWM +${fmtMB(after.hwm - before.rss)})`);
+    log(`kernel buffers hold ${(inKernel / 1e6).toFixed(1)} MB of the ${(answerBytes / 1e6).toFixed(0)} MB answered (server send queues ${(q.serverSendQ / 1e6).toFixed(1)} MB over ${q.serverSockets} sockets, client receive queues ${(q.clientRecvQ / 1e6).toFixed(1)} MB; median per connection ${(percentile(q.serverSendQs, 50) / 1e3).toFixed(0)} KB + ${(percentile(q.clientRecvQs, 50) / 1e3).toFixed(0)} KB)`);
+    log(`health during: ${fmtHealth(health)}`);
+    record('2', `image size; readers held`, `${(bytes / 1e6).toFixed(2)} MB; 1000 (closed by server: ${attack.closedByServer})`);
+    record('2', `RSS before → held (VmHWM growth)`, `${fmtMB(before.rss)} → ${fmtMB(held.rss)} (+${fmtMB(after.hwm - before.rss)})`, '< +64 MB');
+    record('2', `unsent answer bytes queued in kernel (server send + client receive)`, `${(inKernel / 1e6).toFixed(0)} MB of ${(answerBytes / 1e6).toFixed(0)} MB`);
+    record('2', `health p50 / p99 during (50)`, `${fmtMs(health.p50)} / ${fmtMs(health.p99)}${health.failed ? `, ${health.failed} failed` : ''}`);
+  } finally {
+    await fake.close();
+  }
+}
+
+async function section3() {
+  log('== 3. descriptor exhaustion: prlimit --nofile=256:256, VISIONARY_MAX_CONNECTIONS=5000, 400 reconnecting connections, 15 s');
+  const server = await startServer({ env: { VISIONARY_MAX_CONNECTIONS: '5000' }, launcher: ['prlimit', '--nofile=256:256', '--'] });
+  const limits = fs.readFileSync(`/proc/${server.pid}/limits`, 'utf8').split('\n').find((l) => l.startsWith('Max open files')).trim();
+  const idleCpu = cpuSeconds(server.pid);
+  const attack = new Attack(server.port);
+  // 10 per address (40 addresses): the per-client cap never applies; only descriptors run out.
+  await eachLimited(Array.from({ length: 400 }, (_, i) => i), 100, (i) =>
+    attack.connect({ kind: 'idle', localAddress: spreadAddress(i, 10), reconnect: true }));
+  const t0 = Date.now();
+  const cpu0 = cpuSeconds(server.pid);
+  const lines0 = server.lines.length;
+  const duringHealth = sleep(1000).then(() => request(server.origin, '/api/health', { timeoutMs: 13_000 }));
+  await sleep(15_000);
+  const wall = (Date.now() - t0) / 1000;
+  const cpu = cpuSeconds(server.pid) - cpu0;
+  const window = server.lines.slice(lines0);
+  const failures = server.lines.filter((l) => /accepting connections failed/.test(l.text));
+  const reconnects = attack.reconnects;
+  const closed = attack.closedByServer;
+  const health1 = await duringHealth;
+  attack.destroyAll();
+  const released = Date.now();
+  const first = await request(server.origin, '/api/health', { timeoutMs: 10_000 });
+  const after = await healthSeries(server.origin, 50);
+  const fdCount = fs.readdirSync(`/proc/${server.pid}/fd`).length;
+  const status = procStatus(server.pid);
+  await server.stop();
+  log(`server: ${limits}; CPU before the attack ${idleCpu.toFixed(2)} s`);
+  log(`held ${wall.toFixed(1)} s: server CPU ${cpu.toFixed(2)} s = ${((100 * cpu) / wall).toFixed(1)} % of one core; ${window.length} log lines (${(window.length / wall).toFixed(2)}/s); closed by the server ${closed}, reconnects ${reconnects}`);
+  for (const l of failures) log(`  log: ${l.text.slice(0, 200)}`);
+  log(`health during (started 1 s in, deadline 13 s): ${health1.status === 200 ? `200 in ${fmtMs(health1.ms)}` : `${health1.status ?? health1.error} after ${fmtMs(health1.ms)}`}`);
+  log(`health after release: first ${first.status ?? first.error} in ${fmtMs(first.ms)} (${Date.now() - released} ms after release incl. series); then 50: ${fmtHealth(after)}; server descriptors then ${fdCount}, RSS ${fmtMB(status.rss)}`);
+  record('3', 'server CPU while held (15 s)', `${((100 * cpu) / wall).toFixed(1)} % of one core`);
+  record('3', 'log lines per second while held', `${(window.length / wall).toFixed(2)} (${failures.length} "accepting connections failed" lines)`);
+  record('3', 'health during (one request, 1 s in)', health1.status === 200 ? `200 in ${fmtMs(health1.ms)}` : `${health1.status ?? health1.error} after ${fmtMs(health1.ms)}`);
+  record('3', 'health after release: first / p50 / p99', `${first.status === 200 ? fmtMs(first.ms) : first.error ?? first.status} / ${fmtMs(after.p50)} / ${fmtMs(after.p99)}${after.failed ? `, ${after.failed} failed` : ''}`);
+}
+
+async function section4() {
+  log('== 4. 1,000 simultaneous POST /api/generateImage, provider answers after 2 s');
+  const fake = await startFakeOpenAI({});
+  try {
+    fake.setDefault({ kind: 'slow', delayMs: 2000, then: 'b64' });
+    const cases = [
+      { label: '4a default limits, 127.0.0.1', env: {}, spread: false },
+      { label: '4b no limits, 127.0.0.1', env: NO_LIMITS, spread: false },
+      { label: '4c no limits, 125 addresses', env: NO_LIMITS, spread: true },
+    ];
+    for (const c of cases) {
+      const server = await startServer({ env: { ...c.env, ...providerEnv(fake) } });
+      await sleep(300);
+      const before = procStatus(server.pid);
+      const watch = sampler(server.pid, 50);
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) =>
+          request(server.origin, '/api/generateImage', {
+            method: 'POST',
+            body: generateBody(`hostile load picture ${i}`),
+            localAddress: c.spread ? spreadAddress(i, 8) : '127.0.0.1',
+            timeoutMs: 240_000,
+          })),
+      );
+      const wall = Date.now() - started;
+      const peak = watch.stop();
+      await sleep(2000);
+      const after = procStatus(server.pid);
+      await server.stop();
+      const counts = {};
+      for (const r of results) {
+        const key = r.status === 201 || r.status === 429 ? String(r.status) : r.status ? `HTTP ${r.status}` : r.error;
+        counts[key] = (counts[key] ?? 0) + 1;
+      }
+      const other = results.filter((r) => r.status !== 201 && r.status !== 429).length;
+      const ms201 = results.filter((r) => r.status === 201).map((r) => r.ms);
+      log(`-- ${c.label}: ${JSON.stringify(counts)} in ${(wall / 1000).toFixed(1)} s; 201 p50 ${fmtMs(percentile(ms201, 50))}, max ${fmtMs(Math.max(...ms201))}`);
+      log(`RSS before ${fmtMB(before.rss)}, VmHWM ${fmtMB(after.hwm)}, after ${fmtMB(after.rss)}; threads before ${before.threads}, peak ${peak.threads}, after ${after.threads}`);
+      const s = c.label.slice(0, 2);
+      record(s, `${c.label.slice(3)}: 201 / 429 / other`, `${counts['201'] ?? 0} / ${counts['429'] ?? 0} / ${other}${other ? ` ${JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([k]) => k !== '201' && k !== '429')))}` : ''}`, 'other = 0');
+      record(s, 'peak RSS (VmHWM)', fmtMB(after.hwm), '≤ 150 MB');
+      record(s, 'threads before / peak / after', `${before.threads} / ${peak.threads} / ${after.threads}`, 'flat');
+    }
+  } finally {
+    await fake.close();
+  }
+}
+
+async function section5() {
+  log('== 5. decompression bomb: 8192x8192 16-bit RGBA PNG of zeros');
+  const t = Date.now();
+  const bomb = await bombPng(8192, 8192, 16);
+  log(`bomb: ${bomb.length} bytes compressed, ${8192 * (1 + 8192 * 8)} bytes inflated, built in ${Date.now() - t} ms`);
+  // For contrast, images the limits let through, decoded for real: the largest 8-bit RGBA the
+  // default admits (4096x4096, 64 MiB decoded) and the largest VISIONARY_MAX_IMAGE_PIXELS may be
+  // set to (67108864, its maximum: 8192x8192, 256 MiB decoded; well within this machine's 24 GB).
+  // A 16-bit 8192x8192 (512 MiB) cannot be decoded at any setting: beyond 67108864 x 4 bytes.
+  const cases = [
+    { name: 'bomb, 16-bit 8192x8192, default limit', image: bomb, target: '502, < +64 MB' },
+    { name: 'bomb, 16-bit 8192x8192, VISIONARY_MAX_IMAGE_PIXELS=67108864 (max)', image: bomb, limit: '67108864' },
+    { name: 'contrast: 8-bit RGBA 4096x4096 (64 MiB decoded), default limit', image: await bombPng(4096, 4096, 8) },
+    { name: 'contrast: 8-bit RGBA 8192x8192 (256 MiB decoded), limit 67108864', image: await bombPng(8192, 8192, 8), limit: '67108864' },
+  ];
+  const fake = await startFakeOpenAI({});
+  try {
+    for (const c of cases) {
+      fake.setDefault(b64Answer(c.image));
+      const env = { ...NO_LIMITS, ...providerEnv(fake), ...(c.limit && { VISIONARY_MAX_IMAGE_PIXELS: c.limit }) };
+      const server = await startServer({ env });
+      await sleep(300);
+      const before = procStatus(server.pid);
+      const r = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('a bomb'), timeoutMs: 120_000 });
+      const after = procStatus(server.pid);
+      await server.stop();
+      let answer = r.error ?? `${r.status}`;
+      try {
+        const j = JSON.parse(r.body);
+        answer += j.error ? ` ${j.error.code}: ${j.error.message}` : ` ${j.images?.[0]?.width}x${j.images?.[0]?.height} stored`;
+      } catch {
+        /* not JSON */
+      }
+      log(`-- ${c.name} (${c.image.length} bytes): ${answer} in ${fmtMs(r.ms)}; RSS before ${fmtMB(before.rss)}, VmHWM after ${fmtMB(after.hwm)} (+${fmtMB(after.hwm - before.rss)})`);
+      const short = r.status === 201 ? '201 decoded and stored' : `${r.status ?? r.error}${answer.includes('too large') ? ' "too large to process"' : ''}`;
+      record('5', c.name, `${short} in ${fmtMs(r.ms)}; VmHWM − RSS before +${fmtMB(after.hwm - before.rss)}`, c.target ?? '');
+    }
+  } finally {
+    await fake.close();
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+log(`== machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB; load ${loadavg()}`);
+log(`== binary: ${BINARY} (${fs.statSync(BINARY).mtime.toISOString()})`);
+const began = Date.now();
+for (const [n, run] of [[1, section1], [2, section2], [3, section3], [4, section4], [5, section5]]) {
+  if (!want(n)) continue;
+  const t = Date.now();
+  await run();
+  log(`(section ${n}: ${((Date.now() - t) / 1000).toFixed(0)} s, load ${loadavg()})`);
+}
+log(`\n== summary (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+const widths = [0, 1, 2, 3].map((i) => Math.max(...[['', 'figure', 'value', 'target'], ...table].map((r) => String(r[i]).length)));
+for (const row of [['', 'figure', 'value', 'target'], ...table]) {
+  log(row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ').trimEnd());
+}
+process.exit(0);
