@@ -84,11 +84,13 @@ class forwarder {
       co_return unreachable_backend(answer.error());
     }
     if (is_functions_key_rejection(*answer)) {
-      spdlog::error("[{}] the backend rejected this server's function key", ctx.request_id);
+      spdlog::error(
+          "[{}] the backend rejected this server's function key [check "
+          "VISIONARY_FUNCTIONS_KEY]",
+          ctx.request_id);
       co_return http::http_error(
           http::http_error_kind::backend_unavailable,
-          "The image service refused this site's credentials; the administrator should check "
-          "VISIONARY_FUNCTIONS_KEY.");
+          "The image service refused this site's credentials; please tell the site's operator.");
     }
     http::response res{static_cast<bhttp::status>(answer->status), 11};
     copy_response_headers(*answer, res);

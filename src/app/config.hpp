@@ -48,7 +48,7 @@ struct config {
   std::string ca_file;
 
   std::string trusted_proxies;                            // CIDRs whose X-Forwarded-For is believed
-  std::vector<http::address_range> trusted_proxy_ranges;  // set by finalize_and_validate
+  std::vector<util::address_range> trusted_proxy_ranges;  // set by finalize_and_validate
 
   // Cost control (see README "Limits and budgets").
   std::string client_rate = "10/min";

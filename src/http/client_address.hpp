@@ -8,22 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "util/address_range.hpp"
 #include "util/error.hpp"
 
 namespace visionary::http {
 
-struct address_range {
-  boost::asio::ip::address network;
-  unsigned prefix_length = 0;
-  [[nodiscard]] bool contains(const boost::asio::ip::address& address) const;
-};
-
 // "10.0.0.0/8, 192.168.1.7, ::1, fd00::/8"; a bare address is a range of one. The error names the
 // entry that is not a valid address or CIDR range.
-[[nodiscard]] outcome<std::vector<address_range>> parse_address_ranges(std::string_view text);
-
-// An IPv4 address mapped into IPv6 (::ffff:a.b.c.d) as the IPv4 address it is.
-[[nodiscard]] boost::asio::ip::address canonical(const boost::asio::ip::address& address);
+[[nodiscard]] outcome<std::vector<util::address_range>> parse_address_ranges(std::string_view text);
 
 // The client of a request: the peer, or, when the peer is trusted (or `believe_forwarded`), the
 // rightmost X-Forwarded-For entry that is not itself a trusted proxy. Malformed entries end the
@@ -32,7 +24,7 @@ struct address_range {
 // it multiply its limits.
 [[nodiscard]] std::string resolve_client(const boost::asio::ip::address& peer,
                                          std::string_view forwarded_for,
-                                         const std::vector<address_range>& trusted_proxies,
+                                         const std::vector<util::address_range>& trusted_proxies,
                                          bool believe_forwarded);
 
 }  // namespace visionary::http

@@ -14,7 +14,7 @@
 namespace visionary::http {
 
 struct client_policy {
-  std::vector<address_range> trusted_proxies;
+  std::vector<util::address_range> trusted_proxies;
   // A caller presenting this key (the web tier) is a trusted proxy too; empty for none.
   std::string functions_key;
 };

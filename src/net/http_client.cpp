@@ -25,6 +25,7 @@ using namespace asio::experimental::awaitable_operators;
 struct http_client::connection {
   std::optional<beast::tcp_stream> plain;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
+  asio::ip::address peer;  // the address connected to, checked again when the connection is reused
   std::chrono::steady_clock::time_point idle_since;
 };
 
@@ -254,12 +255,35 @@ boost::system::result<destination, transport_error> parse_destination(std::strin
   d.target = std::string(url.encoded_path());
   if (d.target.empty()) d.target = "/";
   if (url.has_query()) d.target += "?" + std::string(url.encoded_query());
-  d.host_header = url.has_port() ? d.host + ":" + d.port : d.host;
-  d.origin = std::string(url.scheme()) + "://" + d.host + ":" + d.port;
+  // The encoded host keeps an IPv6 address in its brackets.
+  d.host_header = std::string(url.encoded_host_and_port());
+  d.origin = std::string(d.tls ? "https" : "http") + "://" +
+             util::to_lower_ascii(url.encoded_host()) + ":" + d.port;
   return d;
 }
 
 using deadline_point = std::chrono::steady_clock::time_point;
+
+// The resolved endpoints the request's address policy allows; refused when it allows none.
+boost::system::result<std::vector<tcp::endpoint>, transport_error> permitted(
+    const tcp::resolver::results_type& resolved, const destination& to,
+    const http_request& request) {
+  std::vector<tcp::endpoint> allowed;
+  std::string refused;
+  for (const auto& entry : resolved) {
+    const auto endpoint = entry.endpoint();
+    if (!request.address_policy || request.address_policy(endpoint.address())) {
+      allowed.push_back(endpoint);
+    } else {
+      refused += (refused.empty() ? "" : ", ") + endpoint.address().to_string();
+    }
+  }
+  if (allowed.empty() && !refused.empty()) {
+    return fail(transport_failure::destination_refused,
+                to.host + " resolves only to addresses this request may not use (" + refused + ")");
+  }
+  return allowed;
+}
 
 asio::awaitable<boost::system::result<tcp::resolver::results_type, transport_error>> resolve(
     const destination& to, deadline_point deadline) {
@@ -310,6 +334,12 @@ asio::awaitable<exchange_outcome> exchange_on(http_client::connection& conn,
 
 }  // namespace
 
+std::optional<std::string> origin_of(std::string_view url) {
+  auto to = parse_destination(url);
+  if (!to) return std::nullopt;
+  return std::move(to->origin);
+}
+
 void http_client::keep_for_reuse(const std::string& origin, std::unique_ptr<connection> conn) {
   if (conn->tls)
     beast::get_lowest_layer(*conn->tls).expires_never();
@@ -319,8 +349,10 @@ void http_client::keep_for_reuse(const std::string& origin, std::unique_ptr<conn
 }
 
 asio::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_error>>
-http_client::connect(const destination& to, deadline_point deadline) {
-  auto endpoints = co_await resolve(to, deadline);
+http_client::connect(const destination& to, const http_request& request, deadline_point deadline) {
+  auto resolved = co_await resolve(to, deadline);
+  if (!resolved) co_return resolved.error();
+  auto endpoints = permitted(*resolved, to, request);
   if (!endpoints) co_return endpoints.error();
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   stream.expires_at(deadline);
@@ -334,6 +366,7 @@ http_client::connect(const destination& to, deadline_point deadline) {
                    "cannot connect to " + to.host_header + ": " + connect_ec.message());
   }
   auto conn = std::make_unique<connection>();
+  conn->peer = endpoint.address();
   if (to.tls) {
     load_trust_store();
     conn->tls.emplace(std::move(stream), tls_);
@@ -355,9 +388,11 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
   // (a POST only when it never left: its effect must not happen twice).
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::unique_ptr<connection> conn = attempt == 0 ? take_idle(to->origin) : nullptr;
+    // A pooled connection may lead somewhere this request must not go: a fresh one decides.
+    if (conn && request.address_policy && !request.address_policy(conn->peer)) conn.reset();
     const bool reused = conn != nullptr;
     if (!conn) {
-      auto connected = co_await connect(*to, deadline);
+      auto connected = co_await connect(*to, request, deadline);
       if (!connected) co_return connected.error();
       conn = std::move(*connected);
     }

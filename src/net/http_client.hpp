@@ -1,11 +1,13 @@
 // http_client: a small asynchronous HTTP/1.1 client for outbound calls (image providers, image
 // downloads, Azure Storage), plain or TLS with SNI, certificate and host name verification, one
-// deadline for the whole exchange, a response size cap, and a keep-alive pool per origin.
+// deadline for the whole exchange, a response size cap, a keep-alive pool per origin, and an
+// optional policy on the addresses a request may connect to.
 // Thread-safe: send() may run concurrently on any executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/system/result.hpp>
 #include <chrono>
@@ -37,6 +39,10 @@ struct http_request {
   // empty body. Either callback returning false abandons the exchange (the connection is closed).
   std::function<boost::asio::awaitable<bool>(const http_response&)> on_header;
   std::function<boost::asio::awaitable<bool>(std::string_view)> on_body;
+  // Where the request may connect to, decided on each address the host name resolved to (after
+  // DNS, so a name cannot be re-pointed between a check and the connection) and on the peer of a
+  // pooled connection. Unset: anywhere. No address allowed: destination_refused.
+  std::function<bool(const boost::asio::ip::address&)> address_policy;
 };
 
 struct http_response {
@@ -55,6 +61,7 @@ enum class transport_failure {
   timeout,
   response_too_large,
   protocol_error,
+  destination_refused,  // the host resolved only to addresses the request's address_policy refuses
 };
 
 struct transport_error {
@@ -69,6 +76,10 @@ struct transport_error {
                                              const boost::source_location& location);
 
 using transport_result = boost::system::result<http_response, transport_error>;
+
+// "scheme://host:port" of an http(s) URL (host in lower case, default port filled in); the key of
+// the keep-alive pool, and what tells whether two URLs lead to the same server.
+[[nodiscard]] std::optional<std::string> origin_of(std::string_view url);
 
 struct destination;  // where a request goes, taken apart once (defined in http_client.cpp)
 
@@ -88,7 +99,7 @@ class http_client {
  private:
   using deadline_point = std::chrono::steady_clock::time_point;
   boost::asio::awaitable<boost::system::result<std::unique_ptr<connection>, transport_error>>
-  connect(const destination& to, deadline_point deadline);
+  connect(const destination& to, const http_request& request, deadline_point deadline);
   void keep_for_reuse(const std::string& origin, std::unique_ptr<connection> conn);
   void load_trust_store();
   std::unique_ptr<connection> take_idle(const std::string& origin);

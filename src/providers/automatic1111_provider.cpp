@@ -56,6 +56,26 @@ automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
+// A refusal or failure of the server: callers hear fixed words, the log gets the server's own (422
+// carries FastAPI validation details, 500 the webui's error text, e.g. out of memory).
+app_error automatic1111_provider::answer_failed(const net::http_response& response,
+                                                const std::string& request_id) const {
+  const bool credentials = response.status == 401 || response.status == 403;
+  spdlog::warn("[{}] automatic1111 answered HTTP {}{}: {}", request_id, response.status,
+               credentials ? " [check VISIONARY_A1111_AUTH]" : "",
+               loggable(response.body, settings_.auth));
+  if (credentials) {
+    return make_error(error_kind::provider_error,
+                      "The AUTOMATIC1111 server refused this server's credentials; please tell "
+                      "the site's operator.");
+  }
+  return make_error(
+      response.status >= 500 ? error_kind::provider_unavailable : error_kind::provider_error,
+      "The AUTOMATIC1111 server could not generate the image (HTTP " +
+          std::to_string(response.status) +
+          "); try again later, and tell the site's operator if it keeps happening.");
+}
+
 boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
     const core::generation_request& request) {
   net::http_request http;
@@ -78,30 +98,7 @@ boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider:
                                    "The AUTOMATIC1111 server sent an answer larger than allowed.",
                                    "The AUTOMATIC1111 server cannot be reached; try again later."});
   }
-  if (response->status == 401 || response->status == 403) {
-    co_return make_error(error_kind::provider_error,
-                         "The AUTOMATIC1111 server rejected the server's credentials; the "
-                         "administrator should check "
-                         "VISIONARY_A1111_AUTH.");
-  }
-  if (response->status != 200) {
-    // 422 carries FastAPI validation details, 500 the webui's own error text (e.g. out of memory).
-    std::string reason;
-    boost::system::error_code ec;
-    const auto value = json::parse(response->body, ec);
-    if (!ec && value.is_object()) {
-      if (const auto* errors = value.as_object().if_contains("errors");
-          errors && errors->is_string()) {
-        reason = std::string(errors->as_string());
-      }
-    }
-    spdlog::warn("[{}] automatic1111 answered HTTP {}: {}", request.request_id, response->status,
-                 response->body.substr(0, 300));
-    co_return make_error(
-        response->status >= 500 ? error_kind::provider_unavailable : error_kind::provider_error,
-        "The AUTOMATIC1111 server could not generate the image (HTTP " +
-            std::to_string(response->status) + (reason.empty() ? ")." : "): " + reason));
-  }
+  if (response->status != 200) co_return answer_failed(*response, request.request_id);
   auto encoded = parse_txt2img_response(response->body);
   if (!encoded) co_return encoded.error();
   std::vector<core::generated_image> images;

@@ -39,6 +39,9 @@ class automatic1111_provider final : public core::image_provider {
   const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
+  [[nodiscard]] app_error answer_failed(const net::http_response& response,
+                                        const std::string& request_id) const;
+
   automatic1111_settings settings_;
   net::http_client& client_;
   std::string model_;

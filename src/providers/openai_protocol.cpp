@@ -5,6 +5,9 @@
 #include <charconv>
 #include <cmath>
 
+#include "net/http_client.hpp"
+#include "providers/transport_errors.hpp"
+#include "util/redact.hpp"
 #include "util/text.hpp"
 
 namespace visionary::providers {
@@ -108,6 +111,13 @@ outcome<generation_answer> parse_generation_response(std::string_view body) {
   return answer;
 }
 
+link_reach image_link_reach(std::string_view link, std::string_view provider_base_url) {
+  const auto origin = net::origin_of(link);
+  if (!origin) return link_reach::refused;
+  if (origin == net::origin_of(provider_base_url)) return link_reach::provider_server;
+  return util::starts_with(*origin, "https://") ? link_reach::public_only : link_reach::refused;
+}
+
 std::optional<std::chrono::milliseconds> parse_retry_after(
     std::optional<std::string_view> retry_after_ms, std::optional<std::string_view> retry_after,
     util::sys_time now) {
@@ -179,6 +189,19 @@ bool is_content_policy_code(std::string_view code) {
          code == "contentFilter" || code == "content_filter";
 }
 
+// What the answer said, for the log: its status, the error's code and type, the setting to check
+// when the key was refused, and its message (or the start of a body that is not an OpenAI error).
+std::string answer_detail(unsigned status, const error_body& e, std::string_view body,
+                          const error_context& context) {
+  std::string detail = "HTTP " + std::to_string(status);
+  if (!e.code.empty()) detail += " " + e.code;
+  if (!e.type.empty()) detail += " (" + e.type + ")";
+  if (status == 401 || status == 403) detail += " [check " + std::string(context.key_setting) + "]";
+  detail += ": ";
+  detail += e.message.empty() ? body.substr(0, max_logged_answer_bytes) : e.message;
+  return detail;
+}
+
 // Answers no retry can fix, whatever x-should-retry says: a refused prompt, a bad key, an
 // unknown model.
 std::optional<app_error> permanent_failure(unsigned status, const error_body& e,
@@ -186,20 +209,21 @@ std::optional<app_error> permanent_failure(unsigned status, const error_body& e,
   const std::string label(context.provider_label);
   const std::string status_text = std::to_string(status);
   if (is_content_policy_code(e.code)) {
+    const auto reason = util::single_line(util::redact_secrets(e.message), max_policy_reason_bytes);
     return make_error(error_kind::content_policy_violation,
-                      e.message.empty() ? label + " refused this prompt under its content policy."
-                                        : label + " refused this prompt: " + e.message);
+                      reason.empty() ? label + " refused this prompt under its content policy."
+                                     : label + " refused this prompt: " + reason);
   }
   if (status == 401 || status == 403) {
-    return make_error(error_kind::provider_error, label + " rejected the server's API key (HTTP " +
-                                                      status_text +
-                                                      "). The administrator should check " +
-                                                      std::string(context.key_setting) + ".");
+    return make_error(error_kind::provider_error,
+                      label + " refused this server's credentials (HTTP " + status_text +
+                          "); please tell the site's operator.");
   }
   if (status == 404 || e.code == "model_not_found") {
     return make_error(error_kind::provider_error,
                       label + " does not offer the model '" + std::string(context.model) +
-                          "' to this account (or the endpoint is wrong).");
+                          "' to this account (or the endpoint is wrong); please tell the site's "
+                          "operator.");
   }
   return std::nullopt;
 }
@@ -213,10 +237,13 @@ provider_failure transient_failure(unsigned status, const error_body& e,
   const std::string status_text = std::to_string(status);
   std::optional<int> hint;
   if (retry_after) hint = int(std::max<long long>(1, (retry_after->count() + 999) / 1000));
-  provider_failure failure{{}, true, retry_after};
+  provider_failure failure{{}, true, retry_after, {}};
   if (status == 429 && (e.code == "insufficient_quota" || e.type == "insufficient_quota")) {
-    failure.error = make_error(error_kind::rate_limited,
-                               label + " reports that the account is out of quota or budget.");
+    failure.error = make_error(
+        error_kind::rate_limited,
+        label +
+            " reports that the account is out of quota or budget; please tell the site's "
+            "operator.");
     failure.error.retry_after_seconds = hint;
     failure.retryable = false;  // retrying cannot help until someone adds credit
   } else if (status == 429) {
@@ -225,20 +252,21 @@ provider_failure transient_failure(unsigned status, const error_body& e,
     failure.error.retry_after_seconds = hint.value_or(10);
   } else if (status == 408 || status == 409) {
     failure.error =
-        make_error(error_kind::provider_error,
-                   label + " could not complete the request (HTTP " + status_text + ").");
+        make_error(error_kind::provider_error, label + " could not complete the request (HTTP " +
+                                                   status_text + "); try again.");
   } else if (status == 503 || status == 502 || status == 504) {
-    failure.error = make_error(error_kind::provider_unavailable,
-                               label + " is temporarily unavailable (HTTP " + status_text + ").");
+    failure.error =
+        make_error(error_kind::provider_unavailable, label + " is temporarily unavailable (HTTP " +
+                                                         status_text + "); try again in a moment.");
     failure.error.retry_after_seconds = hint;
   } else if (status >= 500) {
-    failure.error = make_error(error_kind::provider_error,
-                               label + " had an internal error (HTTP " + status_text + ").");
+    failure.error = make_error(error_kind::provider_error, label + " had an internal error (HTTP " +
+                                                               status_text + "); try again later.");
   } else {
-    failure.error =
-        make_error(error_kind::provider_error,
-                   e.message.empty() ? label + " rejected the request (HTTP " + status_text + ")."
-                                     : label + " rejected the request: " + e.message);
+    failure.error = make_error(error_kind::provider_error,
+                               label + " rejected the request (HTTP " + status_text +
+                                   "); try other options or another prompt, and tell the site's "
+                                   "operator if it keeps happening.");
     failure.retryable = false;
   }
   return failure;
@@ -252,12 +280,14 @@ provider_failure classify_error_response(unsigned status, std::string_view body,
                                          std::optional<std::string_view> should_retry,
                                          const error_context& context, util::sys_time now) {
   const error_body parsed = parse_error_body(body);
+  std::string detail = answer_detail(status, parsed, body, context);
   if (auto permanent = permanent_failure(status, parsed, context)) {
     return provider_failure{std::move(*permanent), false,
-                            parse_retry_after(retry_after_ms, retry_after, now)};
+                            parse_retry_after(retry_after_ms, retry_after, now), std::move(detail)};
   }
   auto failure = transient_failure(status, parsed, context,
                                    parse_retry_after(retry_after_ms, retry_after, now));
+  failure.detail = std::move(detail);
   if (failure.error.kind == error_kind::rate_limited && !failure.retryable) return failure;
   if (should_retry == "false") failure.retryable = false;
   if (should_retry == "true") failure.retryable = true;

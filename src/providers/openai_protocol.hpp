@@ -1,5 +1,6 @@
 // The OpenAI Images API wire format (also spoken by Azure OpenAI and OpenAI-compatible servers):
-// request bodies, response parsing, error classification and retry timing. Pure; thread-safe.
+// request bodies, response parsing, where image links may lead, error classification and retry
+// timing. Pure; thread-safe.
 #pragma once
 
 #include <chrono>
@@ -39,20 +40,34 @@ struct generation_answer {
 // malformed `usage` is ignored (the answer's images are still good).
 [[nodiscard]] outcome<generation_answer> parse_generation_response(std::string_view body);
 
+// Where an image link of an answer may be fetched from. The provider's own server (the scheme, host
+// and port of its configured base URL) is trusted as the generation call is: a local server may
+// well be on loopback or a private network. Any other link must be https, and is fetched from
+// public addresses only (the HTTP client checks them after DNS). Anything else is refused.
+enum class link_reach { provider_server, public_only, refused };
+[[nodiscard]] link_reach image_link_reach(std::string_view link,
+                                          std::string_view provider_base_url);
+
 struct provider_failure {
-  app_error error;
+  app_error error;  // fixed words per case; only a content-policy refusal carries the provider's
   bool retryable = false;
   std::optional<std::chrono::milliseconds> retry_after;
+  std::string detail;  // for the log: the status and what the provider said (which may be anything)
 };
 
 struct error_context {
   std::string_view provider_label;  // "OpenAI", "Azure OpenAI", ...
-  std::string_view key_setting;     // "OPENAI_API_KEY", ...
+  std::string_view key_setting;     // "OPENAI_API_KEY", ... (named in the log, not to callers)
   std::string_view model;
 };
 
+// The longest content-policy reason passed on to callers (one line, API keys masked).
+constexpr std::size_t max_policy_reason_bytes = 300;
+
 // Maps a non-2xx answer to our error vocabulary (content policy → 422, auth → 502, rate → 429,
-// 5xx → 502/503) and says whether it may be retried and after how long.
+// 5xx → 502/503) and says whether it may be retried and after how long. Callers hear fixed words,
+// decided by the status and the error code; the provider's own words go to `detail`, except the
+// reason of a content-policy refusal, which users need to rephrase.
 [[nodiscard]] provider_failure classify_error_response(
     unsigned status, std::string_view body, std::optional<std::string_view> retry_after_ms,
     std::optional<std::string_view> retry_after, std::optional<std::string_view> should_retry,

@@ -7,8 +7,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <random>
 
+#include "net/address_scope.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
+#include "util/redact.hpp"
 #include "util/text.hpp"
 
 namespace visionary::providers {
@@ -23,6 +25,12 @@ double jitter01() {
 std::string seconds_text(std::chrono::milliseconds d) {
   return std::to_string((d.count() + 999) / 1000);
 }
+
+// Whatever became of an image link, callers hear the same: which hosts and ports answer, and how,
+// is for the log.
+constexpr std::string_view unusable_link_message =
+    "The provider's image link could not be used; try again, and tell the site's operator if it "
+    "keeps happening.";
 
 }  // namespace
 
@@ -53,39 +61,35 @@ std::string openai_provider::label() const {
   return "The provider";
 }
 
-boost::asio::awaitable<outcome<std::string>> openai_provider::download(
-    const std::string& url, const std::string& request_id) {
-  auto parsed = boost::urls::parse_uri(url);
-  if (!parsed || (parsed->scheme_id() != boost::urls::scheme::https &&
-                  parsed->scheme_id() != boost::urls::scheme::http)) {
-    co_return make_error(error_kind::provider_error,
-                         label() + " returned an image link that is not http(s).");
-  }
+net::http_request openai_provider::image_request(const std::string& url, link_reach reach,
+                                                 const std::string& request_id) const {
   net::http_request request;
   request.method = "GET";
   request.url = url;
   request.timeout = std::chrono::milliseconds{60'000};
   request.max_response_bytes = settings_.max_image_bytes;
   request.headers = {{"Accept", "image/*"}, {"X-Request-Id", request_id}};
-  auto response = co_await client_.send(std::move(request));
-  if (!response) {
-    spdlog::warn("[{}] downloading a generated image failed: {}", request_id,
-                 response.error().message);
-    co_return provider_error_from(response.error(),
-                                  {"Downloading the generated image timed out.",
-                                   "The generated image is larger than the allowed size.",
-                                   "The generated image could not be downloaded; try again."});
+  if (reach != link_reach::provider_server) request.address_policy = net::is_public_address;
+  return request;
+}
+
+boost::asio::awaitable<outcome<std::string>> openai_provider::download(
+    const std::string& url, const std::string& request_id) {
+  auto unusable = [&](std::string_view why) {
+    spdlog::warn("[{}] {}: the image link {} was not used: {}", request_id, name(),
+                 loggable(util::redact_url(url), settings_.api_key), why);
+    return make_error(error_kind::provider_error, std::string(unusable_link_message));
+  };
+  const auto reach = image_link_reach(url, settings_.base_url);
+  if (reach == link_reach::refused) {
+    co_return unusable("a link off the provider's own server must be https");
   }
-  if (response->status != 200) {
-    co_return make_error(
-        error_kind::provider_error,
-        "Downloading the generated image failed (HTTP " + std::to_string(response->status) + ").");
-  }
+  auto response = co_await client_.send(image_request(url, reach, request_id));
+  if (!response) co_return unusable(response.error().message);
+  if (response->status != 200) co_return unusable("HTTP " + std::to_string(response->status));
   const auto type = response->header("content-type").value_or("");
   if (!util::starts_with(util::to_lower_ascii(type), "image/")) {
-    co_return make_error(error_kind::provider_error,
-                         label() + " linked to something that is not an image (" +
-                             std::string(type.empty() ? "no content type" : type) + ").");
+    co_return unusable("not an image: content type '" + loggable(type, settings_.api_key) + "'");
   }
   co_return std::move(response->body);
 }
@@ -139,10 +143,12 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::images
   co_return result;
 }
 
-// One failed attempt: the error to report, and how long to wait before the next try (none: stop).
+// One failed attempt: the error to report, how long to wait before the next try (none: stop),
+// and what happened, for the log.
 struct openai_provider::attempt_failure {
   app_error error;
   std::optional<std::chrono::milliseconds> wait;
+  std::string detail;
 };
 
 openai_provider::attempt_failure openai_provider::transport_failed(
@@ -153,9 +159,9 @@ openai_provider::attempt_failure openai_provider::transport_failed(
                 label() + " could not be reached; try again later."});
   // Only a request that never left may be sent again: the provider may have billed one that did.
   if (error.kind != error_kind::provider_unavailable || failure.request_sent) {
-    return {std::move(error), std::nullopt};
+    return {std::move(error), std::nullopt, failure.message};
   }
-  return {std::move(error), backoff_delay(attempt, jitter01())};
+  return {std::move(error), backoff_delay(attempt, jitter01()), failure.message};
 }
 
 openai_provider::attempt_failure openai_provider::answer_failed(const net::http_response& response,
@@ -170,13 +176,18 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
       classify_error_response(response.status, response.body, response.header("retry-after-ms"),
                               response.header("retry-after"), response.header("x-should-retry"),
                               context, std::chrono::system_clock::now());
+  auto detail = loggable(failure.detail, settings_.api_key);
   // Of the answers, only a rate limit proves the provider did no work (and billed nothing); any
   // other failure may have cost money, so the request is not sent twice.
-  if (!failure.retryable || response.status != 429) return {std::move(failure.error), std::nullopt};
+  if (!failure.retryable || response.status != 429) {
+    return {std::move(failure.error), std::nullopt, std::move(detail)};
+  }
   const auto wait = failure.retry_after.value_or(backoff_delay(attempt, jitter01()));
   // A wait longer than allowed: the caller is better off knowing now.
-  if (wait > settings_.max_retry_wait) return {std::move(failure.error), std::nullopt};
-  return {std::move(failure.error), wait};
+  if (wait > settings_.max_retry_wait) {
+    return {std::move(failure.error), std::nullopt, std::move(detail)};
+  }
+  return {std::move(failure.error), wait, std::move(detail)};
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::generate(
@@ -196,8 +207,7 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::genera
     const auto failed =
         response ? answer_failed(*response, attempt) : transport_failed(response.error(), attempt);
     spdlog::warn("[{}] {} attempt {} failed: {} ({})", request.request_id, name(), attempt + 1,
-                 response ? "HTTP " + std::to_string(response->status) : response.error().message,
-                 error_code(failed.error.kind));
+                 failed.detail, error_code(failed.error.kind));
     if (!failed.wait || attempt >= settings_.max_retries) co_return failed.error;
     boost::asio::steady_timer timer(executor, *failed.wait);
     co_await timer.async_wait(boost::asio::use_awaitable);

@@ -49,6 +49,8 @@ class openai_provider final : public core::image_provider {
                                               int attempt) const;
   boost::asio::awaitable<outcome<std::string>> download(const std::string& url,
                                                         const std::string& request_id);
+  [[nodiscard]] net::http_request image_request(const std::string& url, link_reach reach,
+                                                const std::string& request_id) const;
   std::string endpoint() const;
   std::string label() const;
 

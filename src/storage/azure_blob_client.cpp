@@ -131,13 +131,12 @@ net::http_request azure_blob_client::signed_request(const call_spec& spec) const
 }
 
 // What a final failed answer means to our callers, decided on its status and x-ms-error-code.
-app_error azure_blob_client::failure_error(const azure_failure& failure,
-                                           const call_spec& spec) const {
+app_error azure_blob_client::failure_error(const azure_failure& failure) const {
   if (failure.status == 404 && failure.code == "ContainerNotFound") {
-    return make_error(
-        error_kind::storage_unavailable,
-        "The storage container '" + spec.container +
-            "' no longer exists; an administrator must restart the server to re-create it.");
+    // Callers learn what is wrong and who can fix it; the call's log line names the container.
+    return make_error(error_kind::storage_unavailable,
+                      "The storage container no longer exists; the site's operator must restart "
+                      "the server to re-create it.");
   }
   if (failure.status == 404) return make_error(error_kind::not_found, "No such file.");
   // A wrong key: Azure says AuthenticationFailed, Azurite AuthorizationFailure (which Azure also
@@ -189,7 +188,7 @@ boost::asio::awaitable<outcome<net::http_response>> azure_blob_client::call(call
       if (!retryable_status(failure.status) || last) {
         spdlog::warn("Azure Storage {} in {} answered {} {} (request id {})", spec.method,
                      spec.container, failure.status, failure.code, failure.request_id);
-        co_return failure_error(failure, spec);
+        co_return failure_error(failure);
       }
     }
     boost::asio::steady_timer timer(executor,

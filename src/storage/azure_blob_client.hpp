@@ -61,7 +61,7 @@ class azure_blob_client {
   };
   boost::asio::awaitable<outcome<net::http_response>> call(call_spec spec);
   [[nodiscard]] net::http_request signed_request(const call_spec& spec) const;
-  [[nodiscard]] app_error failure_error(const azure_failure& failure, const call_spec& spec) const;
+  [[nodiscard]] app_error failure_error(const azure_failure& failure) const;
 
   azure_storage_account account_;
   net::http_client& http_;

@@ -1,5 +1,6 @@
 // Redaction of credentials from text that is logged or shown: query parameters that carry a
-// credential (sig, code, key, token, ...) and the user:password part of URLs. Pure; thread-safe.
+// credential (sig, code, key, token, ...), the user:password part of URLs, and API keys quoted in
+// other text. Pure; thread-safe.
 #pragma once
 
 #include <string>
@@ -16,5 +17,11 @@ namespace visionary::util {
 
 // Also drops the user:password@ part: "http://u:p@host/v1?key=k" → "http://***@host/v1?key=***".
 [[nodiscard]] std::string redact_url(std::string_view url);
+
+// Words that look like API keys ("sk-" and what follows, as OpenAI-style keys and a provider's
+// masked quotes of them begin) become "sk-***"; `secret`, when given (4 characters or more),
+// becomes
+// "***" wherever it appears: "bad key sk-pr...Wq7Z" → "bad key sk-***".
+[[nodiscard]] std::string redact_secrets(std::string_view text, std::string_view secret = {});
 
 }  // namespace visionary::util

@@ -1,5 +1,6 @@
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace visionary::util {
@@ -105,6 +106,55 @@ std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
   std::size_t end = max_bytes;
   while (end > 0 && (std::uint8_t(text[end]) & 0xC0) == 0x80) --end;
   return text.substr(0, end);
+}
+
+namespace {
+
+// Code points that would break a line or reorder the text shown around them.
+bool is_layout_control(std::uint32_t code) {
+  return code < 0x20 || (code >= 0x7F && code <= 0x9F) || code == 0x200E || code == 0x200F ||
+         (code >= 0x2028 && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069);
+}
+
+// Bytes in the UTF-8 sequence a lead byte starts (1 for ASCII and for bytes that lead nothing).
+std::size_t sequence_length(unsigned char lead) {
+  if ((lead & 0xE0) == 0xC0) return 2;
+  if ((lead & 0xF0) == 0xE0) return 3;
+  if ((lead & 0xF8) == 0xF0) return 4;
+  return 1;
+}
+
+// The code point of one valid UTF-8 sequence.
+std::uint32_t code_point(std::string_view sequence) {
+  const auto lead = std::uint8_t(sequence[0]);
+  if (sequence.size() == 1) return lead;
+  std::uint32_t code = lead & (0x7F >> sequence.size());
+  for (std::size_t k = 1; k < sequence.size(); ++k) code = (code << 6) | (sequence[k] & 0x3F);
+  return code;
+}
+
+}  // namespace
+
+std::string single_line(std::string_view text, std::size_t max_bytes) {
+  constexpr std::string_view ellipsis = "\u2026";
+  const bool cut = text.size() > max_bytes;
+  const auto kept =
+      utf8_prefix(text, cut ? max_bytes - std::min(max_bytes, ellipsis.size()) : max_bytes);
+  std::string line;
+  line.reserve(kept.size() + ellipsis.size());
+  for (std::size_t i = 0; i < kept.size();) {
+    const auto piece = kept.substr(i, sequence_length(std::uint8_t(kept[i])));
+    if (!is_valid_utf8(piece)) {
+      line += '?';
+      ++i;
+      continue;
+    }
+    line += is_layout_control(code_point(piece)) ? std::string_view(" ") : piece;
+    i += piece.size();
+  }
+  line = std::string(trim(line));
+  if (cut) line += ellipsis;
+  return line;
 }
 
 std::string_view trim(std::string_view text) {

@@ -1,4 +1,4 @@
-// Text helpers: UTF-8 validation, percent-encoding, trimming and ASCII slugs.
+// Text helpers: UTF-8 validation, one-line excerpts, percent-encoding, trimming and ASCII slugs.
 // Pure functions; thread-safe.
 #pragma once
 
@@ -17,6 +17,12 @@ namespace visionary::util {
 [[nodiscard]] std::u32string utf8_code_points(std::string_view text);
 // Longest prefix of at most max_bytes bytes that ends on a code point boundary.
 [[nodiscard]] std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
+// Text from elsewhere (a provider's words) made fit for one line of a message or a log: control
+// characters (C0, DEL, C1, line and paragraph separators, bidirectional controls) become spaces,
+// bytes that are not UTF-8 become '?', outer spaces go, and at most max_bytes bytes remain (cut on
+// a code point boundary; a cut ends in "…").
+[[nodiscard]] std::string single_line(std::string_view text, std::size_t max_bytes);
 
 // Unicode-aware trim of ASCII whitespace plus NBSP/ideographic space at both ends.
 [[nodiscard]] std::string_view trim(std::string_view text);

@@ -461,6 +461,8 @@ export async function startFakeOpenAI(options = {}) {
       }
       case 'url': {
         const items = Array.from({ length: call.n }, () => {
+          // link: answer with this address instead of one of the fake's own files.
+          if (behaviour.link !== undefined) return { url: behaviour.link };
           const id = randomBytes(12).toString('hex');
           files.set(id, { ...behaviour, png: pngForSize(call.size) });
           return { url: `${origin}/files/${id}.png` };
@@ -529,7 +531,7 @@ export async function startFakeOpenAI(options = {}) {
         // Real image URLs point at Azure Blob Storage, which answers errors in XML.
         const code = spec.fileStatus === 404 ? 'BlobNotFound' : http.STATUS_CODES[spec.fileStatus]?.replace(/\s/g, '') ?? 'Error';
         const xml = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>The fake was told to answer ${spec.fileStatus}.</Message></Error>`;
-        return send(res, spec.fileStatus, xml, { 'content-type': 'application/xml' });
+        return send(res, spec.fileStatus, xml, { 'content-type': 'application/xml', ...spec.fileHeaders });
       }
       const contentType = spec.fileContentType ?? 'image/png';
       if (spec.fileBytes !== undefined) return streamBytes(res, spec.fileBytes, contentType, spec.fileChunked);

@@ -264,6 +264,19 @@ describe('fake OpenAI', () => {
       assert.match(await res.text(), /<Code>BlobNotFound<\/Code>/);
     });
 
+    test('file status with extra headers (a redirect)', async () => {
+      const res = await fetch(await generateUrl({ fileStatus: 302, fileHeaders: { location: 'http://127.0.0.2:9/x' } }), { redirect: 'manual' });
+      assert.equal(res.status, 302);
+      assert.equal(res.headers.get('location'), 'http://127.0.0.2:9/x');
+    });
+
+    test('link: the answer names the given address instead of a file of the fake', async () => {
+      fake.enqueue({ kind: 'url', link: 'http://127.0.0.2:9/latest/meta-data/' });
+      const res = await call(fake, { prompt: 'p', model: 'dall-e-3' });
+      assert.equal(res.status, 200);
+      assert.equal(res.json.data[0].url, 'http://127.0.0.2:9/latest/meta-data/');
+    });
+
     test('unknown file → 404', async () => {
       assert.equal((await fetch(`${fake.origin}/files/00ff.png`)).status, 404);
     });

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { startFakeA1111 } from '../fakes/fake_a1111.mjs';
-import { api, assertError, assertImage, generate, listStored, registerSecret, runBinary, startServer } from '../support/server.mjs';
+import {
+  api, assertError, assertImage, generate, listStored, logOf, registerSecret, runBinary, startServer,
+} from '../support/server.mjs';
 
 const AUTH = 'artist:s3cret-passw0rd';
 registerSecret('s3cret-passw0rd');
@@ -45,21 +47,25 @@ test('automatic1111: txt2img with size and batch, Basic auth, images stored', as
   assert.equal(sent.body.batch_size, 2);
 });
 
-test('automatic1111: wrong credentials and server errors are clear, nothing stored', async (t) => {
+test('automatic1111: wrong credentials → the visitor is told to tell the operator, the log names the setting', async (t) => {
   const { server } = await setUp(t, { auth: 'artist:wrong-password' });
   const before = listStored(server.dataDir);
   const refused = await generate(server.url, { prompt: 'x' });
-  assertError(refused, 502, 'provider_error');
-  assert.match(refused.json.error.message, /VISIONARY_A1111_AUTH/);
+  const error = assertError(refused, 502, 'provider_error');
+  assert.match(error.message, /credentials/);
+  assert.match(error.message, /operator/);
+  assert.doesNotMatch(error.message, /VISIONARY_A1111_AUTH|artist/, 'no setting or user name for visitors');
+  assert.match(await logOf(server, error.requestId, /HTTP 401/), /VISIONARY_A1111_AUTH/);
   assert.deepEqual(listStored(server.dataDir), before);
 });
 
-test('automatic1111: out of memory on the GPU server is a 503 with its reason', async (t) => {
+test('automatic1111: out of memory on the GPU server is a 503 with a fixed message; its reason is logged', async (t) => {
   const { server } = await setUp(t, { behaviour: 'error' });
   const before = listStored(server.dataDir);
   const failed = await generate(server.url, { prompt: 'x' });
-  assertError(failed, 503, 'provider_unavailable');
-  assert.match(failed.json.error.message, /CUDA out of memory/);
+  const error = assertError(failed, 503, 'provider_unavailable');
+  assert.doesNotMatch(failed.text, /CUDA|OutOfMemory|GiB/, 'the server\'s own words stay in the log');
+  assert.match(await logOf(server, error.requestId, /HTTP 500/), /CUDA out of memory/);
   assert.deepEqual(listStored(server.dataDir), before);
 });
 

@@ -2,16 +2,20 @@
 // kind of failure maps onto the public error codes without storing anything.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 
 import {
-  api, assertError, assertImage, closedPort, generate, listStored, PNG_SIGNATURE, pngTextChunks, registerSecret, startFake, startApi,
+  api, assertError, assertImage, closedPort, generate, listStored, logOf, PNG_SIGNATURE, pngTextChunks, registerSecret, startFake,
+  startApi,
 } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
 const API_KEY = 'sk-fake-0123456789abcdefghijKLMN';
 const WRONG_KEY = 'sk-wrong-9876543210zyxwvutsrqPONM';
+const ADMIN_TOKEN = 'admin-token-provider-0123456789abcdef';
 registerSecret(API_KEY);
 registerSecret(WRONG_KEY);
+registerSecret(ADMIN_TOKEN);
 
 async function openaiServer(t, { env = {}, fake: fakeOptions = {} } = {}) {
   const fake = await startFake(t, { apiKey: API_KEY, ...fakeOptions });
@@ -132,14 +136,16 @@ for (const [kind, reason] of [
   });
 }
 
-test('wrong API key → 502 provider_error naming OPENAI_API_KEY, key not revealed', { timeout: TIMEOUT }, async (t) => {
+test('wrong API key → 502 provider_error for the operator, OPENAI_API_KEY named in the log, key not revealed', { timeout: TIMEOUT }, async (t) => {
   const { fake, server } = await openaiServer(t, { env: { OPENAI_API_KEY: WRONG_KEY } });
   const res = await expectNothingStored(server, () => generate(server.url, { prompt: 'a fox' }));
   const error = assertError(res, 502, 'provider_error');
-  assert.ok(error.message.includes('OPENAI_API_KEY'), `message names OPENAI_API_KEY: ${error.message}`);
-  assert.match(error.message, /^OpenAI rejected the server's API key/, 'the message names the provider');
+  assert.match(error.message, /^OpenAI refused this server's credentials/, 'the message names the provider');
+  assert.match(error.message, /operator/, 'and who can fix it');
+  assert.match(await logOf(server, error.requestId, /HTTP 401/), /OPENAI_API_KEY/, 'the log names the setting');
   assert.ok(!res.text.includes(WRONG_KEY) && !res.text.includes(API_KEY), 'no key in the body');
   assert.ok(!res.text.includes(WRONG_KEY.slice(-8)), 'not even the end of the key');
+  assert.ok(!server.output().includes(WRONG_KEY.slice(-4)), 'nor in the log, where the provider\'s quote of it is masked');
   assert.equal(fake.requests.length, 1, 'a rejected key is not retried');
   assert.equal(fake.requests[0].headers.authorization, `Bearer ${WRONG_KEY}`);
 });
@@ -290,4 +296,95 @@ test('openai-compatible via the fake: its own sizes, Bearer key, b64 answer → 
   assertImage(res.json.images[0], { prompt: 'a local fox', width: 512, height: 512, provider: 'openai-compatible' });
   assert.equal(fake.requests[0].headers.authorization, `Bearer ${API_KEY}`);
   assert.equal(fake.requests[0].body.size, '512x512');
+});
+
+// ---------------------------------------------------------------- image links (SSRF)
+
+/** A server on an internal address that must never be reached: it counts every connection. */
+async function internalServer(t, host) {
+  const server = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"AccessKeyId":"ASIA-internal","SecretAccessKey":"internal-secret"}');
+  });
+  let contacts = 0;
+  server.on('connection', () => {
+    contacts += 1;
+  });
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, resolve);
+  });
+  t.after(() => new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  }));
+  return { port: server.address().port, get contacts() { return contacts; } };
+}
+
+// The provider runs on loopback here, so its own links (the 'url answer' test above) show that a
+// local provider's server is used as configured; every link elsewhere has to be https to a public
+// address, checked on the addresses its host resolves to.
+test('image links elsewhere must be https to a public address: internal servers are never contacted, and the answer says nothing about them', { timeout: TIMEOUT }, async (t) => {
+  const metadata = await internalServer(t, '127.0.0.2');
+  const local = await internalServer(t, '127.0.0.1');
+  const { fake, server } = await openaiServer(t, { env: { VISIONARY_DAILY_BUDGET_USD: '10', VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN } });
+  const metadataLink = `http://127.0.0.2:${metadata.port}/latest/meta-data/iam/security-credentials/`;
+  const behaviours = [
+    ['plain http to another host', { kind: 'url', link: metadataLink }, `127.0.0.2:${metadata.port}`],
+    ['https to a loopback address', { kind: 'url', link: `https://127.0.0.2:${metadata.port}/latest/meta-data/` }, `127.0.0.2:${metadata.port}`],
+    ['https to a name that resolves to loopback', { kind: 'url', link: `https://localhost:${local.port}/latest/meta-data/` }, `localhost:${local.port}`],
+    ['https to an IPv4-mapped loopback address', { kind: 'url', link: `https://[::ffff:127.0.0.2]:${metadata.port}/latest/meta-data/` }, `[::ffff:127.0.0.2]:${metadata.port}`],
+    ['the provider\'s own link redirecting inside', { kind: 'url', fileStatus: 302, fileHeaders: { location: metadataLink } }, '/files/'],
+  ];
+  const messages = new Set();
+  for (const [what, behaviour, logged] of behaviours) {
+    fake.enqueue(behaviour);
+    const res = await expectNothingStored(server, () => generate(server.url, { prompt: `a linked image: ${what}` }));
+    assert.equal(metadata.contacts, 0, `${what}: the server on 127.0.0.2 was never contacted`);
+    assert.equal(local.contacts, 0, `${what}: the server on 127.0.0.1 behind "localhost" was never contacted`);
+    const error = assertError(res, 502, 'provider_error');
+    for (const hidden of ['127.0.0', 'localhost', '::ffff', String(metadata.port), String(local.port), 'meta-data', 'http', 'ASIA']) {
+      assert.ok(!res.text.includes(hidden), `${what}: the answer does not mention ${hidden}: ${res.text}`);
+    }
+    messages.add(error.message);
+    const log = await logOf(server, error.requestId, /image link/);
+    assert.ok(log.includes(logged), `${what}: the log names the link:\n${log}`);
+  }
+  assert.equal(messages.size, 1, `one message whatever became of the link: ${[...messages].join(' | ')}`);
+  assert.equal(fake.requests.length, behaviours.length, 'a refused link is not a reason to generate again');
+  const quota = await api(server.url, '/api/quota', { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  assert.equal(quota.status, 200, quota.text);
+  assert.equal(quota.json.budget.spentUsd, 0, 'nothing is charged for an image that was not stored');
+  assert.equal(quota.json.budget.reservedUsd, 0, 'nothing stays reserved');
+});
+
+// ---------------------------------------------------------------- provider error text
+
+// What a provider says may quote keys, internal addresses or anything else: callers get fixed
+// words per case, the operator gets the detail in the log under the request id.
+test('provider error text never reaches the caller; the log has it under the request id', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t, { env: { VISIONARY_PROVIDER_RETRIES: '0' } });
+  const leak = 'Key sk-proj-...Wq7Z is not valid for the gateway at 10.1.2.3:8443 (trace 7f3a9c)';
+  const json = (status, code) => ({ kind: 'status', status, body: { error: { message: leak, type: 'invalid_request_error', param: null, code } } });
+  const cases = [
+    ['400 invalid_value', json(400, 'invalid_value'), 502, 'provider_error'],
+    ['401 invalid_api_key', json(401, 'invalid_api_key'), 502, 'provider_error'],
+    ['403', json(403, null), 502, 'provider_error'],
+    ['409', json(409, null), 502, 'provider_error'],
+    ['429', json(429, 'rate_limit_exceeded'), 429, 'rate_limited'],
+    ['500', json(500, null), 502, 'provider_error'],
+    ['503 from a proxy (HTML)', { kind: 'status', status: 503, body: `<html><body>upstream ${leak}</body></html>`, headers: { 'content-type': 'text/html' } }, 503, 'provider_unavailable'],
+  ];
+  for (const [what, behaviour, status, code] of cases) {
+    fake.enqueue(behaviour);
+    const res = await expectNothingStored(server, () => generate(server.url, { prompt: `a leaky provider: ${what}` }));
+    const error = assertError(res, status, code);
+    for (const hidden of ['10.1.2.3', '8443', 'sk-proj', 'Wq7Z', '7f3a9c', 'gateway']) {
+      assert.ok(!res.text.includes(hidden), `${what}: the answer does not carry "${hidden}": ${res.text}`);
+    }
+    const log = await logOf(server, error.requestId, /10\.1\.2\.3/);
+    assert.ok(log.includes('7f3a9c'), `${what}: the log has the provider's words:\n${log}`);
+    assert.ok(!log.includes('Wq7Z'), `${what}: key-like words are masked in the log:\n${log}`);
+  }
+  assert.ok(!server.output().includes(API_KEY), 'the configured key is never logged');
 });

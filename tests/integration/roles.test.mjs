@@ -7,7 +7,7 @@ import { test } from 'node:test';
 
 import { startAzurite, uniqueContainer } from '../support/azurite.mjs';
 import {
-  api, assertError, closedPort, generate, registerSecret, startCustomHandler, startRole, waitFor,
+  api, assertError, closedPort, generate, logOf, registerSecret, startCustomHandler, startRole, waitFor,
 } from '../support/server.mjs';
 
 const KEY = 'fk-0123456789abcdef-secret';
@@ -86,8 +86,10 @@ test('web: a wrong function key is a server-side problem, not the visitor\'s', a
   const functions = await startFunctions(t);
   const web = await startRole('web', { t, env: { VISIONARY_FUNCTIONS_URL: functions.url, VISIONARY_FUNCTIONS_KEY: 'fk-not-the-right-key-at-all' } });
   const answer = await api(web.url, '/api/getImages');
-  assertError(answer, 503, 'backend_unavailable');
-  assert.match(answer.json.error.message, /VISIONARY_FUNCTIONS_KEY/);
+  const error = assertError(answer, 503, 'backend_unavailable');
+  assert.match(error.message, /operator/);
+  assert.doesNotMatch(error.message, /VISIONARY_FUNCTIONS_KEY/, 'settings are for the log, not for visitors');
+  assert.match(await logOf(web, error.requestId, /function key/), /VISIONARY_FUNCTIONS_KEY/);
 });
 
 test('web: backend down gives a clear 503, and it recovers when the backend is back', async (t) => {

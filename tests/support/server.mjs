@@ -56,6 +56,16 @@ export async function waitFor(fn, { timeoutMs = 10_000, intervalMs = 20, what = 
   }
 }
 
+/**
+ * The lines of server.output() logged under request id `requestId` that match `pattern`, joined;
+ * waits for at least one, since the log arrives through a pipe after the answer.
+ */
+export async function logOf(server, requestId, pattern) {
+  const lines = () => server.output().split('\n').filter((line) => line.includes(`[${requestId}]`) && pattern.test(line));
+  await waitFor(() => lines().length > 0, { what: `a log line of request ${requestId} matching ${pattern}` });
+  return lines().join('\n');
+}
+
 /** A loopback port that nothing listens on (bound, then released). */
 export async function closedPort() {
   const server = net.createServer();

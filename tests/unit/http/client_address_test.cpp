@@ -5,6 +5,7 @@
 namespace {
 
 using namespace visionary::http;
+using visionary::util::address_range;
 namespace ip = boost::asio::ip;
 
 std::vector<address_range> ranges(std::string_view text) {

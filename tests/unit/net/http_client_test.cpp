@@ -1,6 +1,7 @@
 // http_client against a small HTTP/1.1 server on loopback run by the test: keep-alive connections
 // are reused, a connection the server closed meanwhile is replaced transparently for idempotent
-// requests, and limits and refused connections come back as transport errors.
+// requests, limits and refused connections come back as transport errors, and an address policy
+// refuses resolved addresses (and pooled connections) before anything is sent.
 #include "net/http_client.hpp"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,8 @@
 #include <boost/beast/http.hpp>
 #include <future>
 #include <thread>
+
+#include "net/address_scope.hpp"
 
 namespace {
 
@@ -44,6 +47,7 @@ class loopback_server {
     return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) +
            std::string(path);
   }
+  std::string port() const { return std::to_string(acceptor_.local_endpoint().port()); }
   int accepted() const { return accepted_.load(); }
 
  private:
@@ -147,6 +151,60 @@ TEST(HttpClient, RefusedConnectionAndBadUrlsAreErrors) {
   auto bad = send(io, client, get("ftp://127.0.0.1/x"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().kind, transport_failure::invalid_url);
+}
+
+TEST(HttpClient, OriginNamesSchemeHostAndPort) {
+  using visionary::net::origin_of;
+  EXPECT_EQ(origin_of("https://API.Example.com/v1/x?y=1"), "https://api.example.com:443");
+  EXPECT_EQ(origin_of("HTTP://127.0.0.1:8080/v1"), "http://127.0.0.1:8080");
+  EXPECT_EQ(origin_of("http://user:password@host/"), "http://host:80");
+  EXPECT_EQ(origin_of("https://[::1]:8443/"), "https://[::1]:8443");
+  EXPECT_EQ(origin_of("ftp://host/"), std::nullopt);
+  EXPECT_EQ(origin_of("not a url"), std::nullopt);
+}
+
+TEST(HttpClient, AddressPolicyRefusesResolvedAddressesBeforeConnecting) {
+  loopback_server server(100);
+  asio::io_context io;
+  http_client client;
+  auto request = get(server.url());
+  std::vector<std::string> judged;
+  request.address_policy = [&judged](const asio::ip::address& address) {
+    judged.push_back(address.to_string());
+    return false;
+  };
+  auto refused = send(io, client, std::move(request));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, transport_failure::destination_refused);
+  EXPECT_FALSE(refused.error().request_sent);
+  EXPECT_EQ(judged, std::vector<std::string>{"127.0.0.1"});
+  // A host name is judged by what it resolves to: "localhost" is loopback, never public.
+  auto by_name = get("http://localhost:" + server.port() + "/");
+  by_name.address_policy = visionary::net::is_public_address;
+  auto refused_by_name = send(io, client, std::move(by_name));
+  ASSERT_FALSE(refused_by_name);
+  EXPECT_EQ(refused_by_name.error().kind, transport_failure::destination_refused);
+  EXPECT_EQ(server.accepted(), 0);
+  EXPECT_EQ(client.connections_opened(), 0u);
+}
+
+TEST(HttpClient, AddressPolicyAlsoJudgesPooledConnections) {
+  loopback_server server(100);
+  asio::io_context io;
+  http_client client;
+  ASSERT_TRUE(send(io, client, get(server.url())));
+  auto allowed = get(server.url());
+  allowed.address_policy = [](const asio::ip::address& address) { return address.is_loopback(); };
+  auto reused = send(io, client, std::move(allowed));
+  ASSERT_TRUE(reused) << reused.error().message;
+  EXPECT_EQ(client.connections_opened(), 1u) << "an allowed peer's connection is reused";
+  auto refused = get(server.url());
+  refused.address_policy = [](const asio::ip::address&) { return false; };
+  auto answer = send(io, client, std::move(refused));
+  ASSERT_FALSE(answer);
+  EXPECT_EQ(answer.error().kind, transport_failure::destination_refused);
+  EXPECT_EQ(client.connections_opened(), 1u) << "nor is a new one opened";
+  EXPECT_EQ(server.accepted(), 1);
 }
 
 }  // namespace

@@ -218,16 +218,56 @@ TEST(OpenAiErrors, AzureContentFilterIsContentPolicy) {
   EXPECT_EQ(inner_only.error.kind, error_kind::content_policy_violation);
 }
 
-TEST(OpenAiErrors, RejectedKeyNamesTheSettingAndNeverEchoesTheKey) {
+TEST(OpenAiErrors, RejectedKeyTellsCallersToTellTheOperatorAndTheLogNamesTheSetting) {
   for (unsigned status : {401u, 403u}) {
     const auto f = classify(status, bad_key_body);
     EXPECT_EQ(f.error.kind, error_kind::provider_error);
-    EXPECT_NE(f.error.message.find("OPENAI_API_KEY"), std::string::npos) << f.error.message;
+    EXPECT_NE(f.error.message.find("operator"), std::string::npos) << f.error.message;
+    EXPECT_EQ(f.error.message.find("OPENAI_API_KEY"), std::string::npos) << f.error.message;
     EXPECT_EQ(f.error.message.find("sk-"), std::string::npos) << f.error.message;
     EXPECT_EQ(f.error.message.find("****"), std::string::npos) << f.error.message;
     EXPECT_EQ(f.error.message.find("Incorrect API key"), std::string::npos) << f.error.message;
+    EXPECT_NE(f.detail.find("OPENAI_API_KEY"), std::string::npos) << f.detail;
+    EXPECT_NE(f.detail.find("Incorrect API key"), std::string::npos) << f.detail;
     EXPECT_FALSE(f.retryable);
   }
+}
+
+// A provider may quote anything: parts of keys, internal addresses. Callers hear fixed words
+// whatever the status; the detail (for the log) keeps what was said.
+TEST(OpenAiErrors, TheProvidersWordsGoOnlyToTheDetail) {
+  const std::string leak = "key sk-proj-...Wq7Z refused by the gateway at 10.1.2.3:8443";
+  const std::string json_body = R"({"error":{"message":")" + leak +
+                                R"(","type":"invalid_request_error","code":"invalid_value"}})";
+  const std::string html_body = "<html><body>upstream " + leak + "</body></html>";
+  for (unsigned status : {400u, 401u, 403u, 404u, 408u, 409u, 422u, 429u, 500u, 502u, 503u}) {
+    for (const auto& body : {json_body, html_body}) {
+      const auto f = classify(status, body);
+      for (const char* hidden : {"10.1.2.3", "8443", "sk-", "Wq7Z", "gateway", "html"}) {
+        EXPECT_EQ(f.error.message.find(hidden), std::string::npos)
+            << status << ": " << f.error.message;
+      }
+      EXPECT_NE(f.detail.find("HTTP " + std::to_string(status)), std::string::npos) << f.detail;
+      EXPECT_NE(f.detail.find("10.1.2.3"), std::string::npos) << f.detail;
+    }
+  }
+}
+
+TEST(OpenAiErrors, AContentPolicyReasonIsOneShortLineWithoutKeys) {
+  const std::string reason = R"(Rejected\n\u001b[31mby the safety system; key sk-abc123XYZ )" +
+                             std::string(1000, 'x') + " end";
+  const auto f = classify(
+      400, R"({"error":{"code":"content_policy_violation","message":")" + reason + R"("}})");
+  EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
+  const std::string prefix = "OpenAI refused this prompt: ";
+  ASSERT_EQ(f.error.message.rfind(prefix, 0), 0u) << f.error.message;
+  EXPECT_LE(f.error.message.size(), prefix.size() + max_policy_reason_bytes);
+  EXPECT_NE(f.error.message.find("Rejected  [31mby the safety system; key sk-***"),
+            std::string::npos)
+      << f.error.message;
+  EXPECT_EQ(f.error.message.find("abc123XYZ"), std::string::npos);
+  EXPECT_EQ(f.error.message.find(" end"), std::string::npos) << "cut at the limit";
+  for (const char c : f.error.message) EXPECT_GE(static_cast<unsigned char>(c), 0x20);
 }
 
 TEST(OpenAiErrors, RateLimitIsRetryableAfterHeader) {
@@ -298,8 +338,41 @@ TEST(OpenAiErrors, OtherClientErrors) {
       400,
       R"({"error":{"message":"Invalid value: '999x999'.","type":"invalid_request_error","param":"size","code":"invalid_value"}})");
   EXPECT_EQ(bad_size.error.kind, error_kind::provider_error);
-  EXPECT_NE(bad_size.error.message.find("Invalid value: '999x999'."), std::string::npos);
+  EXPECT_NE(bad_size.error.message.find("HTTP 400"), std::string::npos) << bad_size.error.message;
+  EXPECT_EQ(bad_size.error.message.find("999x999"), std::string::npos) << bad_size.error.message;
+  EXPECT_NE(bad_size.detail.find("invalid_value"), std::string::npos) << bad_size.detail;
+  EXPECT_NE(bad_size.detail.find("Invalid value: '999x999'."), std::string::npos);
   EXPECT_FALSE(bad_size.retryable);
+}
+
+// --- image links -------------------------------------------------------------------------------
+
+TEST(ImageLinks, TheProvidersOwnServerAsConfiguredElseHttpsOnly) {
+  const std::string local = "http://127.0.0.1:8080/v1";
+  EXPECT_EQ(image_link_reach("http://127.0.0.1:8080/files/a.png", local),
+            link_reach::provider_server);
+  EXPECT_EQ(image_link_reach("HTTP://127.0.0.1:8080/files/a.png", local),
+            link_reach::provider_server);
+  EXPECT_EQ(image_link_reach("http://127.0.0.1:8081/a.png", local), link_reach::refused)
+      << "another port is another server";
+  EXPECT_EQ(image_link_reach("http://localhost:8080/a.png", local), link_reach::refused);
+  EXPECT_EQ(image_link_reach("http://127.0.0.2:8080/latest/meta-data/", local),
+            link_reach::refused);
+  EXPECT_EQ(image_link_reach("https://127.0.0.2/a.png", local), link_reach::public_only)
+      << "addresses are judged after DNS, by the HTTP client";
+  EXPECT_EQ(image_link_reach("https://files.example.com/a.png?sig=1", local),
+            link_reach::public_only);
+  for (const char* refused : {"file:///etc/passwd", "gopher://127.0.0.1:8080/", "not a link", ""}) {
+    EXPECT_EQ(image_link_reach(refused, local), link_reach::refused) << refused;
+  }
+  const std::string cloud = "https://api.openai.com/v1";
+  EXPECT_EQ(image_link_reach("https://API.openai.com/v1/files/a", cloud),
+            link_reach::provider_server);
+  EXPECT_EQ(
+      image_link_reach("https://oaidalleapiprodscus.blob.core.windows.net/p/img.png?sig=x", cloud),
+      link_reach::public_only);
+  EXPECT_EQ(image_link_reach("http://api.openai.com/v1/files/a", cloud), link_reach::refused)
+      << "plain http, even to the provider's host name";
 }
 
 // --- retry timing ------------------------------------------------------------------------------

@@ -23,4 +23,17 @@ TEST(Redact, UrlsLoseUserinfoToo) {
   EXPECT_EQ(redact_url("https://host/path@not-userinfo"), "https://host/path@not-userinfo");
 }
 
+TEST(Redact, KeyLikeWordsAndTheSecretAreMasked) {
+  EXPECT_EQ(redact_secrets("Incorrect API key provided: sk-proj-ab****Wq7Z. See docs."),
+            "Incorrect API key provided: sk-*** See docs.");
+  EXPECT_EQ(redact_secrets("key sk-proj-...Wq7Z at 10.1.2.3"), "key sk-*** at 10.1.2.3");
+  EXPECT_EQ(redact_secrets("sk-"), "sk-***");
+  EXPECT_EQ(redact_secrets("task-force desk-lamp"), "task-force desk-lamp") << "whole words only";
+  EXPECT_EQ(redact_secrets("azure key 0123abcd0123abcd rejected", "0123abcd0123abcd"),
+            "azure key *** rejected");
+  EXPECT_EQ(redact_secrets("user:pw@x user:pw", "user:pw"), "***@x ***");
+  EXPECT_EQ(redact_secrets("a b c", "b"), "a b c") << "too short to be told from ordinary text";
+  EXPECT_EQ(redact_secrets("nothing to hide", ""), "nothing to hide");
+}
+
 }  // namespace

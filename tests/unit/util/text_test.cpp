@@ -250,4 +250,22 @@ TEST(ContentTypeForName, KnowsImagesAndAssetsCaseInsensitively) {
   EXPECT_EQ(content_type_for_name("png"), "application/octet-stream");
 }
 
+TEST(Text, SingleLineReplacesControlsAndCutsOnACodePoint) {
+  EXPECT_EQ(single_line("  plain words  ", 100), "plain words");
+  EXPECT_EQ(single_line("line 1\nline 2\r\n\tend", 100), "line 1 line 2   end");
+  EXPECT_EQ(single_line("bell\a esc\x1b[31m del\x7f", 100), "bell  esc [31m del");
+  EXPECT_EQ(single_line("c1\xC2\x85 ls\xE2\x80\xA8 rlo\xE2\x80\xAE ok", 100), "c1  ls  rlo  ok");
+  EXPECT_EQ(single_line(std::string("nul\0end", 7), 100), "nul end");
+  EXPECT_EQ(single_line("caf\xC3\xA9 \xE6\x97\xA5", 100), "caf\xC3\xA9 \xE6\x97\xA5")
+      << "other text is kept as it is";
+  EXPECT_EQ(single_line("bad \xFF\xC3 utf8", 100), "bad ?? utf8");
+  EXPECT_EQ(single_line("abcdefghij", 10), "abcdefghij");
+  EXPECT_EQ(single_line("abcdefghijk", 10), "abcdefg\xE2\x80\xA6")
+      << "cut: 7 bytes and the ellipsis";
+  EXPECT_EQ(single_line("abcdef\xE6\x97\xA5xyz", 10), "abcdef\xE2\x80\xA6")
+      << "never half a code point";
+  EXPECT_LE(single_line(std::string(5000, 'x'), 300).size(), 300u);
+  EXPECT_EQ(single_line("", 10), "");
+}
+
 }  // namespace
