@@ -24,7 +24,7 @@ struct server::connection {
   connection(tcp::socket socket, std::uint64_t number) : stream(std::move(socket)), id(number) {
     boost::system::error_code ec;
     const auto remote = stream.socket().remote_endpoint(ec);
-    if (!ec) peer = canonical(remote.address());
+    if (!ec) peer = util::canonical(remote.address());
   }
   beast::tcp_stream stream;
   const std::uint64_t id;
@@ -241,8 +241,9 @@ asio::awaitable<void> server::accept_loop() {
 // starts serving it; a connection that finds every place working is closed at once.
 void server::admit(tcp::socket socket) {
   auto conn = std::make_shared<connection>(std::move(socket), next_connection_id_++);
-  const bool uncapped = std::any_of(options_.uncapped_peers.begin(), options_.uncapped_peers.end(),
-                                    [&](const address_range& r) { return r.contains(conn->peer); });
+  const bool uncapped =
+      std::any_of(options_.uncapped_peers.begin(), options_.uncapped_peers.end(),
+                  [&](const util::address_range& r) { return r.contains(conn->peer); });
   const auto client = resolve_client(conn->peer, {}, {}, false);
   std::vector<std::shared_ptr<connection>> evicted;
   {

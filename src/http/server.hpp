@@ -42,7 +42,7 @@ struct server_options {
   std::size_t min_body_rate = 16 * 1024;
   std::chrono::seconds write_timeout{60};
   connection_caps caps;
-  std::vector<address_range> uncapped_peers;  // trusted proxies: no per-client cap
+  std::vector<util::address_range> uncapped_peers;  // trusted proxies: no per-client cap
   // After a refused request the rest of its body is read and dropped (up to these bounds) so
   // that a client that sends everything before reading still gets the answer, not a reset.
   std::size_t linger_bytes = 16 * 1024 * 1024;
