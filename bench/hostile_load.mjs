@@ -2,21 +2,24 @@
 // Hostile traffic against `visionary serve`, measured on this machine with real processes on
 // loopback. Each case starts its own server (fresh data dir) and, where a provider is needed, the
 // repository's fake OpenAI (tests/fakes/fake_openai.mjs) in this process:
-//   1. 2,000 idle + 2,000 slow-body connections (header with Content-Length 65536, then 65,535
-//      bytes, never the last one), (a) all from 127.0.0.1, (b) spread over 400 addresses
-//      127.0.x.y: /api/health latency from 127.0.0.1 before and during, server RSS, how many
-//      attacker connections the server closed (at once, and by its deadlines within 16 s);
-//   2. 1,000 clients that request a ~1.26 MB image from /blobs/... and never read: RSS growth,
-//      and how much of the answers the server had handed to the kernel (ss);
+//   1. idle and slow-body connections (a slow body: header with Content-Length 65536, then
+//      65,535 bytes, never the last one) at the default caps: (a) 2,000 + 2,000 from 127.0.0.1,
+//      (b) the same spread over 400 addresses 127.0.x.y (10 each, under the per-client cap),
+//      (c) 9,000 slow bodies over 900 addresses, past the total cap (the worst case for memory):
+//      /api/health from 127.0.0.1 before and during (200 sequential, a new connection each),
+//      server RSS, how many attacker connections the server closed at a cap and by its deadlines;
+//   2. paused readers of an image from /blobs/...: 1,000 of a 1.26 MB one (it fits whole in
+//      loopback's kernel buffers) and 200 of a 9.4 MB one (it does not): RSS growth, and how much
+//      of the answers sits in kernel buffers vs. not yet written by the server (ss);
 //   3. descriptor exhaustion: the server under `prlimit --nofile=256:256` with
-//      VISIONARY_MAX_CONNECTIONS=5000, 400 connections that reconnect when closed, held 15 s:
-//      server CPU, log lines per second, /api/health during and after;
+//      VISIONARY_MAX_CONNECTIONS=5000, 400 connections (40 addresses) that reconnect when closed,
+//      held 15 s: server CPU, log lines per second, /api/health during and after;
 //   4. 1,000 simultaneous POST /api/generateImage, the provider answering after 2 s: default
-//      limits from 127.0.0.1, no limits from 127.0.0.1, no limits spread over 125 addresses:
-//      answers by status, peak RSS (VmHWM), threads;
+//      limits and no limits, each from 127.0.0.1 and over 125 addresses (8 each): answers by
+//      status, provider calls, peak RSS (VmHWM), threads;
 //   5. a decompression bomb (8192x8192 16-bit RGBA PNG of zeros, 0.5 MB compressed, 512 MiB
-//      decoded) returned by the provider: answer, peak RSS growth; then with the pixel limit
-//      raised so that it is decoded, for contrast.
+//      decoded) returned by the provider, at the default pixel limit and at its maximum; for
+//      contrast, images the limits let through (4096x4096 and 8192x8192 8-bit RGBA of zeros).
 // Figures come from /proc/PID/status (VmRSS, VmHWM, Threads) and /proc/PID/stat (utime+stime).
 //
 // Usage: node bench/hostile_load.mjs [build-dir | binary]
@@ -58,7 +61,7 @@ if (openFileLimit().soft < NEEDED_FDS && !process.env.HOSTILE_REEXEC) {
 
 function binaryFrom(arg) {
   const candidate = arg || process.env.VISIONARY_BIN || path.join(root, 'build');
-  return fs.statSync(candidate).isDirectory() ? path.join(candidate, 'visionary') : candidate;
+  return fs.statSync(candidate, { throwIfNoEntry: false })?.isDirectory() ? path.join(candidate, 'visionary') : candidate;
 }
 const BINARY = path.resolve(binaryFrom(process.argv[2]));
 if (!fs.existsSync(BINARY)) {
@@ -148,12 +151,20 @@ function cpuSeconds(pid) {
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
 }
 
+/** Resets VmHWM to the current RSS (Linux >= 4.0), so a peak can be taken per phase. */
+function resetPeak(pid) {
+  fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+}
+
 /** Samples status every intervalMs until stop() and returns maxima (kB, threads). */
 function sampler(pid, intervalMs = 50) {
-  const max = { rss: 0, threads: 0 };
+  const max = { rss: 0, threads: 0, timeline: [] }; // timeline: [seconds, RSS kB] once a second
+  const started = Date.now();
   const take = () => {
     try {
       const s = procStatus(pid);
+      const second = Math.floor((Date.now() - started) / 1000);
+      if (max.timeline.length === 0 || max.timeline.at(-1)[0] < second) max.timeline.push([second, s.rss]);
       max.rss = Math.max(max.rss, s.rss);
       max.threads = Math.max(max.threads, s.threads);
     } catch {
@@ -279,6 +290,18 @@ async function healthSeries(origin, n, timeoutMs = 10_000) {
 
 const fmtHealth = (h) =>
   `p50 ${fmtMs(h.p50)}, p99 ${fmtMs(h.p99)}, max ${fmtMs(h.max)}${h.failed ? `, failed ${h.failed} ${JSON.stringify(h.errors)}` : ''}`;
+
+/** The server's own count of connections closed at a cap, by reason (needs VISIONARY_METRICS=1,
+ * which only adds the /metrics route: the counters exist either way). */
+async function shedCounts(origin) {
+  const r = await request(origin, '/metrics', { localAddress: '127.0.9.9' });
+  const counts = {};
+  for (const m of String(r.body ?? '').matchAll(/^visionary_http_connections_shed_total\{reason="([^"]+)"\} (\S+)$/gm)) {
+    counts[m[1]] = Number(m[2]);
+  }
+  return counts;
+}
+const fmtShed = (c) => Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
 
 // ---------------------------------------------------------------- attacker connections
 
@@ -430,7 +453,7 @@ async function section1() {
     { label: '1c', what: '9000 slow-body, 900 addresses (10 each)', idle: 0, slow: 9000, perAddress: 10 },
   ];
   for (const c of cases) {
-    const server = await startServer({});
+    const server = await startServer({ env: { VISIONARY_METRICS: '1' } });
     const before = await healthSeries(server.origin, 200);
     const idle = procStatus(server.pid);
     const attack = new Attack(server.port);
@@ -456,83 +479,101 @@ async function section1() {
     const held = watchRss.stop();
     const end = procStatus(server.pid);
     const stillOpen = attack.open;
+    const shed = await shedCounts(server.origin);
     attack.destroyAll();
     await server.stop();
     const peak = Math.max(end.hwm, held.rss, rssOpened, after.rss);
+    // A lifetime under 9 s is a close at a cap (the deadlines are 10 s and 14 s).
+    const all = [...attack.lifetimes.idle, ...attack.lifetimes.slowBody];
+    const atCap = all.filter((ms) => ms < 9000).length;
     const life = (kind) => {
-      const l = attack.lifetimes[kind];
-      return l.length ? `${l.length} ${kind} after ${(percentile(l, 50) / 1000).toFixed(1)} s median (max ${(Math.max(...l) / 1000).toFixed(1)} s)` : null;
+      const l = attack.lifetimes[kind].filter((ms) => ms >= 9000);
+      return l.length ? `${l.length} ${kind === 'idle' ? 'idle' : 'slow-body'} after ${(percentile(l, 50) / 1000).toFixed(1)} s median (max ${(Math.max(...l) / 1000).toFixed(1)} s)` : null;
     };
+    const deadlines = [life('idle'), life('slowBody')].filter(Boolean).join('; ') || 'none';
     log(`-- ${c.label}: ${c.what}`);
     log(`opened ${total} in ${openedMs} ms (failed connects: ${attack.failedConnects}); closed by the server while opening: ${closedAtOpen}; open when health began: ${openAtHealth}`);
     log(`health before: ${fmtHealth(before)}`);
     log(`health during: ${fmtHealth(during)}`);
     log(`RSS idle ${fmtMB(idle.rss)}, with the connections ${fmtMB(rssOpened)}, after health ${fmtMB(after.rss)}, highest while held ${fmtMB(held.rss)}, VmHWM ${fmtMB(end.hwm)}; RSS once all were closed ${fmtMB(end.rss)}`);
-    log(`closed by the server: ${closedAfterHealth} by the end of the health series, ${attack.closedByServer} in all (still open at the end: ${stillOpen}); lifetimes: ${[life('idle'), life('slowBody')].filter(Boolean).join('; ')}`);
+    log(`closed by the server: ${closedAfterHealth} by the end of the health series, ${attack.closedByServer} in all (still open at the end: ${stillOpen}); at a cap (within 9 s): ${atCap}; by deadline: ${deadlines}; the server's count at a cap: ${fmtShed(shed)}`);
     record(c.label, `${c.what}: health p50 / p99 before → during`, `${fmtMs(before.p50)} / ${fmtMs(before.p99)} → ${fmtMs(during.p50)} / ${fmtMs(during.p99)}${during.failed ? `, ${during.failed} failed` : ''}`, 'all answered');
-    record(c.label, `attacker connections open during health; closed by server at once`, `${openAtHealth}; ${closedAtOpen + (closedAfterHealth - closedAtOpen)}`);
-    record(c.label, `closed by deadlines (median lifetime)`, [life('idle'), life('slowBody')].filter(Boolean).join('; ').replace(/ \(max[^)]*\)/g, '') || '-');
+    record(c.label, `closed by the server: at a cap / by deadline`, `${atCap} / ${all.length - atCap} of ${total} (${deadlines.replace(/ \(max[^)]*\)/g, '')})`);
     record(c.label, `RSS idle → peak (growth); once all closed`, `${fmtMB(idle.rss)} → ${fmtMB(peak)} (+${fmtMB(peak - idle.rss)}); ${fmtMB(end.rss)}`, 'bounded');
   }
 }
 
 async function section2() {
-  log('== 2. 1,000 clients request a ~1.25 MB image and never read');
+  log('== 2. clients that request a large image from /blobs/... and never read');
+  // Loopback's kernel buffers take about 1.26 MB per connection (the sender's queue grows to
+  // ~1.1 MB, the paused reader's to 128 KB): the 1.26 MB image fits there whole, so the second case
+  // sends a 9.4 MB one, of which the server must still hold most back (200 readers: ~0.9 GB of
+  // kernel buffers, below this machine's tcp_mem pressure mark of 1.5 GB).
+  const cases = [
+    { label: '2a', width: 700, height: 600, readers: 1000, perAddress: 8 },
+    { label: '2b', width: 2048, height: 1536, readers: 200, perAddress: 8 },
+  ];
   const fake = await startFakeOpenAI({});
   try {
-    const image = noisePng(700, 600);
-    fake.setDefault(b64Answer(image));
-    const server = await startServer({ env: { ...NO_LIMITS, ...providerEnv(fake) } });
-    const made = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('a noisy picture'), timeoutMs: 60_000 });
-    if (made.status !== 201) throw new Error(`generation failed: ${made.status ?? made.error} ${made.body}`);
-    const { url, bytes } = JSON.parse(made.body).images[0];
-    const whole = await request(server.origin, url, { timeoutMs: 30_000 });
-    if (whole.status !== 200 || whole.body.length !== bytes) throw new Error(`GET ${url}: ${whole.status} ${whole.body?.length}`);
-    const before = procStatus(server.pid);
-    const attack = new Attack(server.port);
-    const get = `GET ${url} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
-    const started = Date.now();
-    // 8 per address (125 addresses): below the per-client cap, so every one is served.
-    await eachLimited(Array.from({ length: 1000 }, (_, i) => i), 200, (i) =>
-      attack.connect({ kind: get, localAddress: spreadAddress(i, 8), pause: true }));
-    const openedMs = Date.now() - started;
-    // Wait (bounded) until what the server has queued in the kernel stops growing.
-    const queued = () => {
-      const out = execFileSync('ss', ['-tnH', 'state', 'established', `( sport = :${server.port} )`], { timeout: 10_000 }).toString();
-      const rows = out.trim() ? out.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)) : [];
-      const clientOut = execFileSync('ss', ['-tnH', 'state', 'established', `( dport = :${server.port} )`], { timeout: 10_000 }).toString();
-      const clientRows = clientOut.trim() ? clientOut.trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number)) : [];
-      return {
-        serverSendQ: rows.reduce((a, r) => a + r[1], 0),
-        clientRecvQ: clientRows.reduce((a, r) => a + r[0], 0),
-        serverSockets: rows.length,
-        clientRecvQs: clientRows.map((r) => r[0]),
-        serverSendQs: rows.map((r) => r[1]),
+    for (const c of cases) {
+      fake.setDefault(b64Answer(noisePng(c.width, c.height)));
+      const server = await startServer({ env: { ...NO_LIMITS, ...providerEnv(fake) } });
+      const made = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('a noisy picture'), timeoutMs: 60_000 });
+      if (made.status !== 201) throw new Error(`generation failed: ${made.status ?? made.error} ${made.body}`);
+      const { url, bytes } = JSON.parse(made.body).images[0];
+      const whole = await request(server.origin, url, { timeoutMs: 30_000 });
+      if (whole.status !== 200 || whole.body.length !== bytes) throw new Error(`GET ${url}: ${whole.status} ${whole.body?.length}`);
+      await sleep(300);
+      resetPeak(server.pid); // the generation's own peak is not the readers'
+      const before = procStatus(server.pid);
+      const attack = new Attack(server.port);
+      const get = `GET ${url} HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`;
+      const started = Date.now();
+      // 8 per address: below the per-client cap, so every one is served.
+      await eachLimited(Array.from({ length: c.readers }, (_, i) => i), 200, (i) =>
+        attack.connect({ kind: get, localAddress: spreadAddress(i, c.perAddress), pause: true }));
+      const openedMs = Date.now() - started;
+      const ssRows = (filter) => {
+        const out = execFileSync('ss', ['-tnH', 'state', 'established', filter], { timeout: 10_000 }).toString().trim();
+        return out ? out.split('\n').map((l) => l.trim().split(/\s+/).map(Number)) : [];
       };
-    };
-    let q = queued();
-    for (let i = 0; i < 15; i++) {
-      await sleep(1000);
-      const next = queued();
-      const stable = next.serverSendQ === q.serverSendQ && next.clientRecvQ === q.clientRecvQ;
-      q = next;
-      if (stable) break;
+      const queued = () => {
+        const serverRows = ssRows(`( sport = :${server.port} )`); // Recv-Q Send-Q ...
+        const clientRows = ssRows(`( dport = :${server.port} )`);
+        return {
+          serverSendQs: serverRows.map((r) => r[1]),
+          clientRecvQs: clientRows.map((r) => r[0]),
+          serverSendQ: serverRows.reduce((a, r) => a + r[1], 0),
+          clientRecvQ: clientRows.reduce((a, r) => a + r[0], 0),
+        };
+      };
+      // Wait (bounded) until the queues stop growing.
+      let q = queued();
+      for (let i = 0; i < 15; i++) {
+        await sleep(1000);
+        const next = queued();
+        const stable = next.serverSendQ === q.serverSendQ && next.clientRecvQ === q.clientRecvQ;
+        q = next;
+        if (stable) break;
+      }
+      const held = procStatus(server.pid);
+      const health = await healthSeries(server.origin, 50);
+      const after = procStatus(server.pid);
+      const fds = fs.readdirSync(`/proc/${server.pid}/fd`).length;
+      const inKernel = q.serverSendQ + q.clientRecvQ;
+      const answered = c.readers * bytes; // bodies only
+      const heldBack = Math.max(0, answered - inKernel);
+      attack.destroyAll();
+      await server.stop();
+      const mb = (b) => `${(b / 1e6).toFixed(1)} MB`;
+      log(`-- ${c.label}: image ${bytes} bytes (${c.width}x${c.height} noise); ${c.readers} paused readers opened in ${openedMs} ms (${c.perAddress} per address), closed by the server while held: ${attack.closedByServer}; server descriptors ${fds}`);
+      log(`RSS before ${fmtMB(before.rss)}, held ${fmtMB(held.rss)}, after health ${fmtMB(after.rss)}, VmHWM ${fmtMB(after.hwm)} (growth to VmHWM +${fmtMB(after.hwm - before.rss)})`);
+      log(`kernel buffers hold ${mb(inKernel)} of the ${mb(answered)} of bodies (server send queues ${mb(q.serverSendQ)}, median ${(percentile(q.serverSendQs, 50) / 1e3).toFixed(0)} KB; readers' receive queues ${mb(q.clientRecvQ)}, median ${(percentile(q.clientRecvQs, 50) / 1e3).toFixed(0)} KB); not yet written by the server: ~${mb(heldBack)}`);
+      log(`health during: ${fmtHealth(health)}`);
+      record(c.label, `${c.readers} paused readers of a ${mb(bytes)} image: RSS before → held (VmHWM growth)`, `${fmtMB(before.rss)} → ${fmtMB(held.rss)} (+${fmtMB(after.hwm - before.rss)})`, '< +64 MB');
+      record(c.label, `bodies in kernel buffers / not yet written by the server`, `${mb(inKernel)} / ~${mb(heldBack)} of ${mb(answered)}`);
+      record(c.label, `health p50 / p99 during (50)`, `${fmtMs(health.p50)} / ${fmtMs(health.p99)}${health.failed ? `, ${health.failed} failed` : ''}`);
     }
-    const held = procStatus(server.pid);
-    const health = await healthSeries(server.origin, 50);
-    const after = procStatus(server.pid);
-    const inKernel = q.serverSendQ + q.clientRecvQ;
-    const answerBytes = 1000 * (bytes + 300); // + header, roughly
-    attack.destroyAll();
-    await server.stop();
-    log(`image ${bytes} bytes; 1000 paused readers opened in ${openedMs} ms (8 per address, 125 addresses), closed by the server while held: ${attack.closedByServer}`);
-    log(`RSS before ${fmtMB(before.rss)}, held ${fmtMB(held.rss)}, after health ${fmtMB(after.rss)}, VmHWM ${fmtMB(after.hwm)} (growth to VmHWM +${fmtMB(after.hwm - before.rss)})`);
-    log(`kernel buffers hold ${(inKernel / 1e6).toFixed(1)} MB of the ${(answerBytes / 1e6).toFixed(0)} MB answered (server send queues ${(q.serverSendQ / 1e6).toFixed(1)} MB over ${q.serverSockets} sockets, client receive queues ${(q.clientRecvQ / 1e6).toFixed(1)} MB; median per connection ${(percentile(q.serverSendQs, 50) / 1e3).toFixed(0)} KB + ${(percentile(q.clientRecvQs, 50) / 1e3).toFixed(0)} KB)`);
-    log(`health during: ${fmtHealth(health)}`);
-    record('2', `image size; readers held`, `${(bytes / 1e6).toFixed(2)} MB; 1000 (closed by server: ${attack.closedByServer})`);
-    record('2', `RSS before → held (VmHWM growth)`, `${fmtMB(before.rss)} → ${fmtMB(held.rss)} (+${fmtMB(after.hwm - before.rss)})`, '< +64 MB');
-    record('2', `unsent answer bytes queued in kernel (server send + client receive)`, `${(inKernel / 1e6).toFixed(0)} MB of ${(answerBytes / 1e6).toFixed(0)} MB`);
-    record('2', `health p50 / p99 during (50)`, `${fmtMs(health.p50)} / ${fmtMs(health.p99)}${health.failed ? `, ${health.failed} failed` : ''}`);
   } finally {
     await fake.close();
   }
@@ -556,6 +597,7 @@ async function section3() {
   const cpu = cpuSeconds(server.pid) - cpu0;
   const window = server.lines.slice(lines0);
   const failures = server.lines.filter((l) => /accepting connections failed/.test(l.text));
+  const failuresHeld = window.filter((l) => /accepting connections failed/.test(l.text)).length;
   const reconnects = attack.reconnects;
   const closed = attack.closedByServer;
   const health1 = await duringHealth;
@@ -572,7 +614,7 @@ async function section3() {
   log(`health during (started 1 s in, deadline 13 s): ${health1.status === 200 ? `200 in ${fmtMs(health1.ms)}` : `${health1.status ?? health1.error} after ${fmtMs(health1.ms)}`}`);
   log(`health after release: first ${first.status ?? first.error} in ${fmtMs(first.ms)} (${Date.now() - released} ms after release incl. series); then 50: ${fmtHealth(after)}; server descriptors then ${fdCount}, RSS ${fmtMB(status.rss)}`);
   record('3', 'server CPU while held (15 s)', `${((100 * cpu) / wall).toFixed(1)} % of one core`);
-  record('3', 'log lines per second while held', `${(window.length / wall).toFixed(2)} (${failures.length} "accepting connections failed" lines)`);
+  record('3', 'log lines per second while held', `${(window.length / wall).toFixed(2)} (${window.length} lines, ${failuresHeld} of them "accepting connections failed"; ${failures.length} such lines in all)`);
   record('3', 'health during (one request, 1 s in)', health1.status === 200 ? `200 in ${fmtMs(health1.ms)}` : `${health1.status ?? health1.error} after ${fmtMs(health1.ms)}`);
   record('3', 'health after release: first / p50 / p99', `${first.status === 200 ? fmtMs(first.ms) : first.error ?? first.status} / ${fmtMs(after.p50)} / ${fmtMs(after.p99)}${after.failed ? `, ${after.failed} failed` : ''}`);
 }
@@ -584,12 +626,19 @@ async function section4() {
     fake.setDefault({ kind: 'slow', delayMs: 2000, then: 'b64' });
     const cases = [
       { label: '4a default limits, 127.0.0.1', env: {}, spread: false },
-      { label: '4b no limits, 127.0.0.1', env: NO_LIMITS, spread: false },
-      { label: '4c no limits, 125 addresses', env: NO_LIMITS, spread: true },
+      { label: '4b default limits, 125 addresses', env: {}, spread: true },
+      { label: '4c no limits, 127.0.0.1', env: NO_LIMITS, spread: false },
+      { label: '4d no limits, 125 addresses', env: NO_LIMITS, spread: true },
     ];
     for (const c of cases) {
-      const server = await startServer({ env: { ...c.env, ...providerEnv(fake) } });
+      const server = await startServer({ env: { ...c.env, ...providerEnv(fake), VISIONARY_METRICS: '1' } });
       await sleep(300);
+      const idleThreads = procStatus(server.pid).threads;
+      // One generation first (from an address the burst does not use), so that the pools that a
+      // first generation starts are counted before the burst, not as growth under it.
+      const warm = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('warm-up'), localAddress: '127.0.9.9', timeoutMs: 30_000 });
+      if (warm.status !== 201) throw new Error(`warm-up generation: ${warm.status ?? warm.error}`);
+      fake.reset();
       const before = procStatus(server.pid);
       const watch = sampler(server.pid, 50);
       const started = Date.now();
@@ -606,6 +655,7 @@ async function section4() {
       const peak = watch.stop();
       await sleep(2000);
       const after = procStatus(server.pid);
+      const shed = await shedCounts(server.origin);
       await server.stop();
       const counts = {};
       for (const r of results) {
@@ -614,12 +664,33 @@ async function section4() {
       }
       const other = results.filter((r) => r.status !== 201 && r.status !== 429).length;
       const ms201 = results.filter((r) => r.status === 201).map((r) => r.ms);
-      log(`-- ${c.label}: ${JSON.stringify(counts)} in ${(wall / 1000).toFixed(1)} s; 201 p50 ${fmtMs(percentile(ms201, 50))}, max ${fmtMs(Math.max(...ms201))}`);
-      log(`RSS before ${fmtMB(before.rss)}, VmHWM ${fmtMB(after.hwm)}, after ${fmtMB(after.rss)}; threads before ${before.threads}, peak ${peak.threads}, after ${after.threads}`);
       const s = c.label.slice(0, 2);
+      log(`-- ${c.label}: ${JSON.stringify(counts)} in ${(wall / 1000).toFixed(1)} s; 201 p50 ${fmtMs(percentile(ms201, 50))}, max ${fmtMs(Math.max(...ms201))}`);
+      log(`RSS before ${fmtMB(before.rss)}, VmHWM ${fmtMB(after.hwm)}, after ${fmtMB(after.rss)}; threads idle ${idleThreads}, after one generation ${before.threads}, peak ${peak.threads}, after ${after.threads}`);
+      log(`RSS over time: ${peak.timeline.filter(([t]) => t % 5 === 0).map(([t, kb]) => `${t} s ${MB(kb).toFixed(0)}`).join(', ')} MB`);
       record(s, `${c.label.slice(3)}: 201 / 429 / other`, `${counts['201'] ?? 0} / ${counts['429'] ?? 0} / ${other}${other ? ` ${JSON.stringify(Object.fromEntries(Object.entries(counts).filter(([k]) => k !== '201' && k !== '429')))}` : ''}`, 'other = 0');
+      const samples = new Map(); // one error message per status other than 201
+      for (const r of results) {
+        if (r.status && r.status !== 201 && !samples.has(r.status)) {
+          try {
+            const e = JSON.parse(r.body).error;
+            samples.set(r.status, `${e.code}: ${e.message}`);
+          } catch {
+            samples.set(r.status, String(r.body).slice(0, 200));
+          }
+        }
+      }
+      for (const [status, message] of samples) {
+        const ms = results.filter((r) => r.status === status).map((r) => r.ms);
+        log(`e.g. ${status} ${message} (${ms.length}, answered after p50 ${fmtMs(percentile(ms, 50))}, max ${fmtMs(Math.max(...ms))})`);
+        if (status !== 429) record(s, `HTTP ${status}: ${message.split(':')[0]}`, `${ms.length}, answered after ${(percentile(ms, 50) / 1000).toFixed(1)} s median`);
+      }
+      const providerCalls = fake.requests.length;
+      const unsettled = server.lines.filter((l) => /could not settle/.test(l.text)).length;
+      log(`provider calls: ${providerCalls}; ledger settlements that failed ("could not settle"): ${unsettled}; connections closed at a cap (server's count): ${fmtShed(shed)}`);
+      record(s, 'provider calls; failed ledger settlements; closed at a cap (server)', `${providerCalls}; ${unsettled}; ${fmtShed(shed)}`);
       record(s, 'peak RSS (VmHWM)', fmtMB(after.hwm), '≤ 150 MB');
-      record(s, 'threads before / peak / after', `${before.threads} / ${peak.threads} / ${after.threads}`, 'flat');
+      record(s, 'threads idle / after one generation / peak / after', `${idleThreads} / ${before.threads} / ${peak.threads} / ${after.threads}`, 'flat');
     }
   } finally {
     await fake.close();

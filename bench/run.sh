@@ -11,7 +11,9 @@
 #   6. the added latency of the web -> functions hop (wrk, side by side with functions direct);
 #   7. cost control: admission and the ledger's reserve + settle (filesystem store and Azurite)
 #      beside the generation overhead, GET /api/getImages throughput and POST /api/generateImage
-#      latency with the limits on and off.
+#      latency with the limits on and off;
+#   8. hostile traffic (bench/hostile_load.mjs): idle and slow-body connections, paused readers of
+#      large images, descriptor exhaustion, 1,000 simultaneous generations, a decompression bomb.
 # Usage: bench/run.sh [build-dir]     (`make bench` builds first)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -63,7 +65,7 @@ latency() {  # url label
   wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
 }
 
-sections="${BENCH_SECTIONS:-1 2 3 4 5 6 7}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
+sections="${BENCH_SECTIONS:-1 2 3 4 5 6 7 8}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -201,4 +203,10 @@ echo "-- POST /api/generateImage (demo provider, 1024x1024), $generations sequen
 echo "limits on:  p50 $on_p50 ms, p90 $on_p90 ms, non-201: $on_bad"
 echo "limits off: p50 $off_p50 ms, p90 $off_p90 ms, non-201: $off_bad"
 echo "ratio of medians on : off = $(awk -v a="$on_p50" -v b="$off_p50" 'BEGIN { printf "%.3f", a / b }')"
+fi
+
+if want 8; then
+echo "== 8. hostile traffic"
+# Starts its own servers and fake provider; re-runs itself under `prlimit --nofile=20000` if needed.
+node "$root/bench/hostile_load.mjs" "$build"
 fi
