@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing VisionaryAI needs on Debian 12, only when it is missing:
-# the compiler toolchain and libraries (apt) and the npm packages of the test suites (npm ci).
+# the compiler toolchains (g++, and clang with libFuzzer for fuzz/) and libraries (apt) and the npm
+# packages of the test suites (npm ci).
 # Safe to run again; it does nothing when everything is present.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ packages=(
   libssl-dev openssl ca-certificates libvips-dev libpugixml-dev libspdlog-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium wrk clang-format prometheus
+  clang libfuzzer-14-dev libclang-rt-14-dev
 )
 missing=()
 for package in "${packages[@]}"; do

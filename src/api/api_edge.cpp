@@ -1,15 +1,13 @@
 #include "api/api_edge.hpp"
 
 #include <algorithm>
-#include <boost/json.hpp>
-#include <cmath>
 
+#include "api/request_json.hpp"
 #include "core/naming.hpp"
 #include "util/text.hpp"
 
 namespace visionary::api {
 
-namespace json = boost::json;
 namespace bhttp = boost::beast::http;
 
 namespace {
@@ -28,54 +26,9 @@ http::http_outcome<core::generation_input> parse_generation_body(const http::req
         http::http_error_kind::unsupported_media_type,
         "Send the request as JSON with the header Content-Type: application/json.");
   }
-  boost::system::error_code ec;
-  const json::value body = json::parse(message.body(), ec);
-  if (ec) return make_error(error_kind::invalid_request, "The request body is not valid JSON.");
-  if (!body.is_object()) {
-    return make_error(error_kind::invalid_request,
-                      "The request body must be a JSON object such as {\"prompt\": \"...\"}.");
-  }
-  core::generation_input input;
-  for (const auto& [key, value] : body.as_object()) {
-    auto text_field = [&](std::optional<std::string>& target) -> outcome<void> {
-      if (value.is_null()) return {};
-      if (!value.is_string()) {
-        return make_error(error_kind::invalid_request,
-                          "The field '" + std::string(key) + "' must be a string.");
-      }
-      target = std::string(value.as_string());
-      return {};
-    };
-    outcome<void> field_ok;
-    if (key == "prompt") {
-      if (!value.is_string())
-        return make_error(error_kind::invalid_request, "The field 'prompt' must be a string.");
-      input.prompt = std::string(value.as_string());
-    } else if (key == "size") {
-      field_ok = text_field(input.size);
-    } else if (key == "quality") {
-      field_ok = text_field(input.quality);
-    } else if (key == "style") {
-      field_ok = text_field(input.style);
-    } else if (key == "n") {
-      if (value.is_int64()) {
-        input.n = value.as_int64();
-      } else if (value.is_uint64()) {
-        input.n = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), 1u << 30));
-      } else if (value.is_double() && std::trunc(value.as_double()) == value.as_double() &&
-                 std::abs(value.as_double()) < 1e9) {
-        input.n = std::int64_t(value.as_double());  // 2.0 is a whole number too
-      } else if (!value.is_null()) {
-        return make_error(error_kind::invalid_request, "The field 'n' must be a whole number.");
-      }
-    } else {
-      return make_error(error_kind::invalid_request,
-                        "Unknown field '" + std::string(key) +
-                            "'. Accepted fields: prompt, size, quality, style, n.");
-    }
-    if (!field_ok) return http::http_error(field_ok.error());
-  }
-  return input;
+  auto input = parse_generation_json(message.body());
+  if (!input) return http::http_error(input.error());
+  return std::move(*input);
 }
 
 outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message) {

@@ -44,7 +44,7 @@ std::string inverted_millis(util::sys_time t) {
 std::optional<util::sys_time> time_from_inverted(std::string_view digits) {
   if (digits.size() != 13 || !all_digits(digits)) return std::nullopt;
   const auto value = util::parse_number<std::int64_t>(digits);
-  if (!value) return std::nullopt;
+  if (!value || inverted_base - *value > util::max_unix_millis) return std::nullopt;
   return util::from_unix_millis(inverted_base - *value);
 }
 

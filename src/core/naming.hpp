@@ -29,6 +29,7 @@ struct image_names {
 };
 
 [[nodiscard]] std::string inverted_millis(util::sys_time t);
+// nullopt unless 13 digits of a time from 1970 to util::max_year.
 [[nodiscard]] std::optional<util::sys_time> time_from_inverted(std::string_view digits);
 [[nodiscard]] image_names make_image_names(util::sys_time created, std::string_view prompt,
                                            std::string_view token);

@@ -1,5 +1,6 @@
 #include "imaging/png_text.hpp"
 
+#include <algorithm>
 #include <array>
 
 namespace visionary::imaging {
@@ -33,6 +34,20 @@ constexpr std::array<std::uint32_t, 256> make_crc_table() {
 
 constexpr auto crc_table = make_crc_table();
 
+// The PNG rule for keywords: 1 to 79 printable Latin-1 bytes (32-126, 161-255), no leading,
+// trailing or consecutive spaces. A NUL would end the keyword early, so the text could not be found
+// by its keyword again.
+bool is_png_keyword(std::string_view keyword) {
+  if (keyword.empty() || keyword.size() > 79 || keyword.front() == ' ' || keyword.back() == ' ' ||
+      keyword.find("  ") != std::string_view::npos) {
+    return false;
+  }
+  return std::all_of(keyword.begin(), keyword.end(), [](char c) {
+    const auto b = std::uint8_t(c);
+    return (b >= 32 && b <= 126) || b >= 161;
+  });
+}
+
 }  // namespace
 
 bool has_png_signature(std::string_view bytes) {
@@ -50,7 +65,7 @@ std::optional<std::string> insert_png_itxt(std::string_view png, std::string_vie
   // Signature (8) + IHDR chunk (4 length + 4 type + 13 data + 4 crc).
   constexpr std::size_t ihdr_end = 8 + 25;
   if (!has_png_signature(png) || png.size() < ihdr_end || read_u32(png, 8) != 13 ||
-      png.substr(12, 4) != "IHDR" || keyword.empty() || keyword.size() > 79) {
+      png.substr(12, 4) != "IHDR" || !is_png_keyword(keyword)) {
     return std::nullopt;
   }
   std::string chunk = "iTXt";

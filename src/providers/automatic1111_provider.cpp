@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "providers/automatic1111_protocol.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
 #include "util/text.hpp"
@@ -26,25 +27,6 @@ std::string build_txt2img_body(const core::generation_request& request,
         false;  // switching checkpoints back and forth is slow
   }
   return json::serialize(body);
-}
-
-outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body) {
-  auto bad = [](std::string what) {
-    return make_error(
-        error_kind::provider_error,
-        "The AUTOMATIC1111 server sent an answer that could not be understood (" + what + ").");
-  };
-  boost::system::error_code ec;
-  const auto value = json::parse(body, ec);
-  if (ec || !value.is_object()) return bad("not a JSON object");
-  const auto* images = value.as_object().if_contains("images");
-  if (!images || !images->is_array() || images->as_array().empty()) return bad("no images");
-  std::vector<std::string> out;
-  for (const auto& image : images->as_array()) {
-    if (!image.is_string()) return bad("an image is not a string");
-    out.emplace_back(image.as_string());
-  }
-  return out;
 }
 
 automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
@@ -99,19 +81,9 @@ boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider:
                                    "The AUTOMATIC1111 server cannot be reached; try again later."});
   }
   if (response->status != 200) co_return answer_failed(*response, request.request_id);
-  auto encoded = parse_txt2img_response(response->body);
-  if (!encoded) co_return encoded.error();
-  std::vector<core::generated_image> images;
-  for (const auto& text : *encoded) {
-    // Some servers prefix a data URL; the base64 starts after the comma.
-    const auto comma = text.find(',');
-    auto bytes = util::base64_decode(comma == std::string::npos ? text : text.substr(comma + 1));
-    if (!bytes)
-      co_return make_error(error_kind::provider_error,
-                           "The AUTOMATIC1111 server sent image data that is not valid base64.");
-    images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
-  }
-  co_return core::generation_result{std::move(images), std::nullopt};
+  auto images = parse_txt2img_images(response->body);
+  if (!images) co_return images.error();
+  co_return core::generation_result{std::move(*images), std::nullopt};
 }
 
 }  // namespace visionary::providers

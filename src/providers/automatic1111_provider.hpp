@@ -9,6 +9,7 @@
 
 #include "core/ports/image_provider.hpp"
 #include "net/http_client.hpp"
+#include "providers/automatic1111_protocol.hpp"
 
 namespace visionary::providers {
 
@@ -22,8 +23,6 @@ struct automatic1111_settings {
 // The txt2img request body for a generation ("WxH" size, n as batch_size).
 [[nodiscard]] std::string build_txt2img_body(const core::generation_request& request,
                                              const std::string& checkpoint);
-// The base64 PNGs of a txt2img answer; provider_error when it is not one.
-[[nodiscard]] outcome<std::vector<std::string>> parse_txt2img_response(std::string_view body);
 
 class automatic1111_provider final : public core::image_provider {
  public:

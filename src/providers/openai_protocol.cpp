@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cmath>
 
-#include "net/http_client.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/redact.hpp"
 #include "util/text.hpp"
@@ -109,13 +108,6 @@ outcome<generation_answer> parse_generation_response(std::string_view body) {
     items.push_back(std::move(item));
   }
   return answer;
-}
-
-link_reach image_link_reach(std::string_view link, std::string_view provider_base_url) {
-  const auto origin = net::origin_of(link);
-  if (!origin) return link_reach::refused;
-  if (origin == net::origin_of(provider_base_url)) return link_reach::provider_server;
-  return util::starts_with(*origin, "https://") ? link_reach::public_only : link_reach::refused;
 }
 
 std::optional<std::chrono::milliseconds> parse_retry_after(

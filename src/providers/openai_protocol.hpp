@@ -11,6 +11,7 @@
 
 #include "core/ports/image_provider.hpp"
 #include "core/provider_kind.hpp"
+#include "providers/image_link_reach.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
@@ -39,14 +40,6 @@ struct generation_answer {
 // provider_error for malformed JSON, a missing data array or items without b64_json/url. A
 // malformed `usage` is ignored (the answer's images are still good).
 [[nodiscard]] outcome<generation_answer> parse_generation_response(std::string_view body);
-
-// Where an image link of an answer may be fetched from. The provider's own server (the scheme, host
-// and port of its configured base URL) is trusted as the generation call is: a local server may
-// well be on loopback or a private network. Any other link must be https, and is fetched from
-// public addresses only (the HTTP client checks them after DNS). Anything else is refused.
-enum class link_reach { provider_server, public_only, refused };
-[[nodiscard]] link_reach image_link_reach(std::string_view link,
-                                          std::string_view provider_base_url);
 
 struct provider_failure {
   app_error error;  // fixed words per case; only a content-policy refusal carries the provider's

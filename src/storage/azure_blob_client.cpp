@@ -9,6 +9,7 @@
 #include <charconv>
 #include <pugixml.hpp>
 
+#include "storage/azure_listing.hpp"
 #include "storage/sas.hpp"
 #include "storage/shared_key.hpp"
 #include "util/text.hpp"
@@ -18,11 +19,6 @@ namespace visionary::storage {
 namespace {
 
 constexpr int max_attempts = 3;
-
-std::string quoted(std::string_view etag) {
-  if (!etag.empty() && etag.front() == '"') return std::string(etag);
-  return "\"" + std::string(etag) + "\"";
-}
 
 bool retryable_status(unsigned status) {
   return status == 500 || status == 503 || status == 502 || status == 504;
@@ -34,7 +30,7 @@ core::blob_properties properties_from_headers(std::string name,
   p.name = std::move(name);
   p.content_type =
       std::string(response.header("Content-Type").value_or("application/octet-stream"));
-  p.etag = quoted(response.header("ETag").value_or(""));
+  p.etag = quoted_etag(response.header("ETag").value_or(""));
   if (auto modified = response.header("Last-Modified")) {
     p.last_modified = util::parse_rfc1123(*modified).value_or(util::sys_time{});
   }
@@ -57,35 +53,6 @@ std::string azure_error_code(const net::http_response& response) {
     if (auto code = document.child("Error").child("Code")) return code.text().as_string();
   }
   return {};
-}
-
-outcome<core::blob_page> parse_list_blobs(std::string_view xml) {
-  pugi::xml_document document;
-  if (!document.load_buffer(xml.data(), xml.size())) {
-    return make_error(error_kind::storage_error, "Azure Storage sent a listing that is not XML");
-  }
-  const auto results = document.child("EnumerationResults");
-  if (!results)
-    return make_error(error_kind::storage_error, "Azure Storage sent an unexpected listing");
-  core::blob_page page;
-  for (auto blob : results.child("Blobs").children("Blob")) {
-    core::blob_properties p;
-    p.name = blob.child("Name").text().as_string();
-    const auto props = blob.child("Properties");
-    p.size = util::parse_number<std::uint64_t>(props.child("Content-Length").text().as_string())
-                 .value_or(0);
-    p.content_type = props.child("Content-Type").text().as_string();
-    p.etag = quoted(props.child("Etag").text().as_string());
-    p.last_modified = util::parse_rfc1123(props.child("Last-Modified").text().as_string())
-                          .value_or(util::sys_time{});
-    for (auto entry : blob.child("Metadata").children()) {
-      p.metadata[util::to_lower_ascii(entry.name())] = entry.text().as_string();
-    }
-    page.items.push_back(std::move(p));
-  }
-  const std::string next = results.child("NextMarker").text().as_string();
-  if (!next.empty()) page.next_marker = next;
-  return page;
 }
 
 azure_blob_client::azure_blob_client(azure_storage_account account, net::http_client& http)

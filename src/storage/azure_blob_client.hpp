@@ -12,6 +12,7 @@
 
 #include "core/ports/blob_store.hpp"
 #include "net/http_client.hpp"
+#include "storage/azure_listing.hpp"
 #include "storage/connection_string.hpp"
 
 namespace visionary::storage {
@@ -24,8 +25,6 @@ struct azure_failure {
   std::string request_id;
 };
 
-// Parses a List Blobs answer (EnumerationResults XML) into a page.
-[[nodiscard]] outcome<core::blob_page> parse_list_blobs(std::string_view xml);
 // The error code of a failed answer: the x-ms-error-code header, else <Error><Code>.
 [[nodiscard]] std::string azure_error_code(const net::http_response& response);
 

@@ -454,27 +454,15 @@ std::optional<core::blob_properties> fs_blob_store::find(std::string_view name) 
 
 core::signed_link fs_blob_store::read_link(std::string_view name, std::string_view content_type,
                                            util::sys_time expires_at) const {
-  blob_sas_values v;
-  v.account = options_.account;
-  v.container = options_.container;
-  v.blob = name;
-  v.expires_on = util::format_iso_seconds(expires_at);
-  v.protocol = "https,http";
-  v.content_type = content_type;
-  const std::string sig = sign_blob_sas(options_.signing_key, v);
-  return core::signed_link{options_.link_prefix + "/" + options_.container + "/" +
-                               util::percent_encode_path(name) + "?" + blob_sas_query(v, sig),
-                           expires_at};
+  const site_link_signer signer{options_.signing_key, options_.account, options_.link_prefix,
+                                options_.container};
+  return core::signed_link{site_read_link(signer, name, content_type, expires_at), expires_at};
 }
 
 outcome<core::link_grant> fs_blob_store::verify_link(
     std::string_view container, std::string_view name,
     const std::vector<std::pair<std::string, std::string>>& query, util::sys_time now) const {
-  auto values =
-      verify_blob_read_sas(options_.signing_key, options_.account, container, name, query, now);
-  if (!values) return values.error();
-  return core::link_grant{util::parse_iso_utc(values->expires_on).value_or(now),
-                          std::move(values->content_type)};
+  return verify_read_link(options_.signing_key, options_.account, container, name, query, now);
 }
 
 }  // namespace visionary::storage

@@ -142,4 +142,28 @@ outcome<blob_sas_values> verify_blob_read_sas(
   return v;
 }
 
+std::string site_read_link(const site_link_signer& signer, std::string_view blob,
+                           std::string_view content_type, util::sys_time expires_at) {
+  blob_sas_values v;
+  v.account = signer.account;
+  v.container = signer.container;
+  v.blob = blob;
+  v.expires_on = util::format_iso_seconds(expires_at);
+  v.protocol = "https,http";
+  v.content_type = content_type;
+  const std::string sig = sign_blob_sas(signer.key, v);
+  return std::string(signer.prefix) + "/" + std::string(signer.container) + "/" +
+         util::percent_encode_path(blob) + "?" + blob_sas_query(v, sig);
+}
+
+outcome<core::link_grant> verify_read_link(
+    std::string_view key, std::string_view account, std::string_view container,
+    std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
+    util::sys_time now) {
+  auto values = verify_blob_read_sas(key, account, container, blob, query, now);
+  if (!values) return values.error();
+  return core::link_grant{util::parse_iso_utc(values->expires_on).value_or(now),
+                          std::move(values->content_type)};
+}
+
 }  // namespace visionary::storage

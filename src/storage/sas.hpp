@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ports/link_serving_store.hpp"
 #include "util/error.hpp"
 #include "util/time.hpp"
 
@@ -39,6 +40,24 @@ struct blob_sas_values {
 // Checks a presented SAS (decoded query parameters) for reading exactly account/container/blob.
 // On success returns the signed values (e.g. rscc/rsct to honour); forbidden otherwise.
 [[nodiscard]] outcome<blob_sas_values> verify_blob_read_sas(
+    std::string_view key, std::string_view account, std::string_view container,
+    std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
+    util::sys_time now);
+
+// The site-relative read link the filesystem store hands out, signed for https and http:
+// "{prefix}/{container}/{blob, percent-encoded}?{blob_sas_query}".
+struct site_link_signer {
+  std::string_view key;
+  std::string_view account;
+  std::string_view prefix;  // "/blobs"
+  std::string_view container;
+};
+[[nodiscard]] std::string site_read_link(const site_link_signer& signer, std::string_view blob,
+                                         std::string_view content_type, util::sys_time expires_at);
+
+// verify_blob_read_sas, then what the link grants: reading until its expiry, answered with its
+// signed content type. The filesystem store checks the links it hands out with this.
+[[nodiscard]] outcome<core::link_grant> verify_read_link(
     std::string_view key, std::string_view account, std::string_view container,
     std::string_view blob, const std::vector<std::pair<std::string, std::string>>& query,
     util::sys_time now);

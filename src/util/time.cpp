@@ -1,5 +1,6 @@
 #include "util/time.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -22,7 +23,12 @@ bool parse_int(std::string_view text, int& out) {
   return value.has_value();
 }
 
+static_assert(sys_days{year{max_year + 1} / January / 1}.time_since_epoch() ==
+              milliseconds{max_unix_millis + 1});
+
 std::optional<sys_time> make_time(int year, int month, int day, int hour, int minute, int second) {
+  // Checked first: beyond max_year the sum below would overflow sys_time's nanoseconds.
+  if (year < min_year || year > max_year) return std::nullopt;
   const year_month_day ymd{std::chrono::year{year}, std::chrono::month{unsigned(month)},
                            std::chrono::day{unsigned(day)}};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60 || hour < 0 || minute < 0 ||
@@ -39,7 +45,7 @@ std::int64_t unix_millis(sys_time t) {
 }
 
 sys_time from_unix_millis(std::int64_t millis) {
-  return sys_time{milliseconds{millis}};
+  return sys_time{milliseconds{std::clamp<std::int64_t>(millis, 0, max_unix_millis)}};
 }
 
 std::string format_rfc3339_millis(sys_time t) {

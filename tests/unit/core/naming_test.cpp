@@ -59,6 +59,15 @@ TEST(Naming, TimeFromInvertedRejectsMalformed) {
   }
 }
 
+// "0000000000000" is a time in 2286, beyond what the clock holds: refused, not overflowed.
+TEST(Naming, TimeFromInvertedRefusesTimesBeyondTheClock) {
+  EXPECT_EQ(time_from_inverted("0000000000000"), std::nullopt);
+  EXPECT_EQ(time_from_inverted("0785353599999"), std::nullopt);  // 2262-01-01T00:00:00Z
+  const auto last = time_from_inverted("0785353600000");         // 2261-12-31T23:59:59.999Z
+  ASSERT_TRUE(last.has_value());
+  EXPECT_EQ(visionary::util::unix_millis(*last), visionary::util::max_unix_millis);
+}
+
 TEST(Naming, MakeImageNamesShape) {
   const auto names = make_image_names(sample, "A red fox. Oil painting_with #hash?", "k3j4h5g6m2");
   EXPECT_EQ(names.id, "8204438487654-k3j4h5g6m2");

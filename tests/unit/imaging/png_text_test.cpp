@@ -110,6 +110,22 @@ TEST(PngText, InsertRejectsNonPngAndBadKeywords) {
   EXPECT_EQ(insert_png_itxt(no_ihdr, "visionary", "x"), std::nullopt);
 }
 
+// Found by the png_text fuzz target: a keyword with a NUL was accepted, and the text it carried
+// could not be found again by that keyword.
+TEST(PngText, InsertRefusesKeywordsThatAreNotPngKeywords) {
+  const std::string png = make_png(8, 8, false);
+  for (const std::string& bad :
+       {std::string("Soft\0ware", 9), std::string("a\nb"), std::string(" lead"),
+        std::string("trail "), std::string("two  spaces"), std::string("\x7f"),
+        std::string("\xa0")}) {
+    EXPECT_EQ(insert_png_itxt(png, bad, "x"), std::nullopt) << bad;
+  }
+  const std::string latin1 = "caf\xe9 prompt";
+  const auto with_text = insert_png_itxt(png, latin1, "x");
+  ASSERT_TRUE(with_text.has_value());
+  EXPECT_EQ(find_png_text(*with_text, latin1), "x");
+}
+
 TEST(PngText, FindWorksOnPrefixOfLargePng) {
   const std::string png = make_png(512, 512, true);
   ASSERT_GT(png.size(), 256u * 1024u);

@@ -49,4 +49,23 @@ TEST(Txt2ImgResponse, ReturnsEveryImageAndRejectsOtherShapes) {
   }
 }
 
+TEST(Txt2ImgImages, DecodesEveryImageSkippingADataUrlPrefix) {
+  auto images = visionary::providers::parse_txt2img_images(
+      R"({"images":["aGVsbG8=","data:image/png;base64,d29ybGQ="]})");
+  ASSERT_TRUE(images) << images.error().message;
+  ASSERT_EQ(images->size(), 2u);
+  EXPECT_EQ((*images)[0].bytes, "hello");
+  EXPECT_EQ((*images)[1].bytes, "world");
+  EXPECT_EQ((*images)[1].revised_prompt, std::nullopt);
+}
+
+TEST(Txt2ImgImages, RefusesAnswersThatAreNotImages) {
+  for (const char* bad : {"not json", R"({"images":[]})", R"({"images":["not base64!"]})",
+                          R"({"images":["aGVsbG8=","data:,a"]})"}) {
+    auto images = visionary::providers::parse_txt2img_images(bad);
+    ASSERT_FALSE(images) << bad;
+    EXPECT_EQ(images.error().kind, error_kind::provider_error) << bad;
+  }
+}
+
 }  // namespace

@@ -404,6 +404,14 @@ TEST(RetryAfter, HttpDateRelativeToNow) {
             std::optional<std::chrono::milliseconds>(0ms));
 }
 
+// An HTTP date beyond the clock's range (year 9999) used to overflow it; it is no advice now.
+TEST(RetryAfter, DatesBeyondTheClockAreIgnored) {
+  EXPECT_EQ(parse_retry_after(std::nullopt, "Fri, 31 Dec 9999 23:59:59 GMT", fixed_now),
+            std::nullopt);
+  EXPECT_EQ(parse_retry_after(std::nullopt, "Sat, 01 Jan 2262 00:00:00 GMT", fixed_now),
+            std::nullopt);
+}
+
 TEST(RetryAfter, GarbageIsIgnored) {
   for (const char* bad : {"", "soon", "-1", "2s", "nan", "inf", "Tue, 24 Nov 2026"}) {
     EXPECT_EQ(parse_retry_after(std::nullopt, std::string_view(bad), fixed_now), std::nullopt)

@@ -97,6 +97,29 @@ TEST(AzureListing, MalformedOrUnexpectedXmlIsAnError) {
   }
 }
 
+// A Last-Modified beyond the clock's range (year 9999) used to overflow it; it now reads as unknown
+// (the epoch), like any other unreadable date.
+TEST(AzureListing, DatesBeyondTheClockReadAsUnknown) {
+  const auto page = parse_list_blobs(
+      R"(<EnumerationResults><Blobs><Blob><Name>a.png</Name><Properties>)"
+      R"(<Last-Modified>Fri, 31 Dec 9999 23:59:59 GMT</Last-Modified><Etag>0x1</Etag>)"
+      R"(</Properties></Blob></Blobs></EnumerationResults>)");
+  ASSERT_TRUE(page.has_value()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].last_modified, visionary::util::sys_time{});
+}
+
+// Text between the metadata elements names no metadata entry.
+TEST(AzureListing, MetadataIsReadFromElementsOnly) {
+  const auto page =
+      parse_list_blobs(R"(<EnumerationResults><Blobs><Blob><Name>a.png</Name>)"
+                       R"(<Metadata>stray text<Model>dall-e-3</Model><!-- note --></Metadata>)"
+                       R"(</Blob></Blobs></EnumerationResults>)");
+  ASSERT_TRUE(page.has_value()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].metadata, (visionary::core::blob_metadata{{"model", "dall-e-3"}}));
+}
+
 http_response response(unsigned status, visionary::net::header_list headers, std::string body) {
   http_response r;
   r.status = status;

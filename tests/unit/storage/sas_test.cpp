@@ -311,6 +311,16 @@ TEST(VerifyBlobReadSas, RejectsUnknownSignedFields) {
   }
 }
 
+// A signed expiry or start in year 9999 is beyond the clock: a refused link, not an overflow.
+TEST(VerifyBlobReadSas, RefusesDatesBeyondTheClock) {
+  auto far = link_values();
+  far.expires_on = "9999-12-31T23:59:59Z";
+  expect_forbidden(signed_query(far));
+  auto late_start = link_values();
+  late_start.starts_on = "9999-01-01T00:00:00Z";
+  expect_forbidden(signed_query(late_start));
+}
+
 TEST(VerifyBlobReadSas, HonoursStartTime) {
   auto v = link_values();
   v.starts_on = visionary::util::format_iso_seconds(now - 1min);

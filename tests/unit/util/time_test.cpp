@@ -113,4 +113,33 @@ TEST(Time, RejectsMalformedRfc1123) {
   }
 }
 
+// Years past 2261 do not fit the nanosecond clock (it ends in April 2262): a SAS expiry or a
+// Last-Modified of year 9999 used to overflow it. They are invalid values now, as are years
+// before 1970.
+TEST(Time, RefusesYearsOutsideTheClocksRange) {
+  for (const char* bad : {"9999-12-31T23:59:59Z", "2262-04-12T00:00:00Z", "2262-01-01T00:00:00Z",
+                          "1969-12-31T23:59:59Z", "0000-01-01T00:00:00Z"}) {
+    EXPECT_EQ(parse_iso_utc(bad), std::nullopt) << bad;
+  }
+  for (const char* bad : {"Fri, 31 Dec 9999 23:59:59 GMT", "Sat, 01 Jan 2262 00:00:00 GMT",
+                          "Wed, 31 Dec 1969 23:59:59 GMT"}) {
+    EXPECT_EQ(parse_rfc1123(bad), std::nullopt) << bad;
+  }
+}
+
+TEST(Time, AcceptsTheLastInstantOfYear2261) {
+  const auto last = from_unix_millis(max_unix_millis);
+  EXPECT_EQ(parse_iso_utc("2261-12-31T23:59:59.999Z"), std::optional<sys_time>(last));
+  EXPECT_EQ(format_rfc3339_millis(last), "2261-12-31T23:59:59.999Z");
+  EXPECT_EQ(parse_rfc1123(format_rfc1123(last)), std::optional<sys_time>(last - 999ms));
+  EXPECT_EQ(parse_iso_utc("1970-01-01T00:00:00Z"), std::optional<sys_time>(from_unix_millis(0)));
+}
+
+TEST(Time, FromUnixMillisClampsToTheSupportedYears) {
+  EXPECT_EQ(from_unix_millis(max_unix_millis + 1), from_unix_millis(max_unix_millis));
+  EXPECT_EQ(from_unix_millis(INT64_MAX), from_unix_millis(max_unix_millis));
+  EXPECT_EQ(from_unix_millis(-1), from_unix_millis(0));
+  EXPECT_EQ(from_unix_millis(INT64_MIN), from_unix_millis(0));
+}
+
 }  // namespace

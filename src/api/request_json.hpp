@@ -1,0 +1,16 @@
+// The JSON body of POST /api/generateImage read into the fields of a generation request: JSON
+// syntax, the accepted field names and their types. Pure function; thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "core/validation.hpp"
+#include "util/error.hpp"
+
+namespace visionary::api {
+
+// invalid_request for text that is not a JSON object, unknown fields and fields of the wrong type.
+// The values themselves are checked by core::validate_generation.
+[[nodiscard]] outcome<core::generation_input> parse_generation_json(std::string_view body);
+
+}  // namespace visionary::api
