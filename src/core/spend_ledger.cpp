@@ -192,6 +192,7 @@ boost::asio::awaitable<outcome<ledger_day>> spend_ledger::update(const std::stri
                                                                  util::sys_time now,
                                                                  Change change) {
   auto executor = co_await boost::asio::this_coro::executor;
+  auto turn = co_await changes_.acquire();  // races are left to other replicas
   for (int attempt = 0; attempt < max_write_attempts; ++attempt) {
     auto loaded = co_await load(day);
     if (!loaded) co_return loaded.error();

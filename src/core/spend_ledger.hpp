@@ -1,8 +1,9 @@
 // spend_ledger: the day's money and images, shared by every replica through the blob store. One
 // JSON blob per day holds what was spent, what is reserved by generations still running, and how
 // many images each client made; every change is a read-modify-write made safe by a conditional
-// write (If-Match / create-if-absent), retried when another replica got there first.
-// Thread-safe: holds no mutable state of its own.
+// write (If-Match / create-if-absent), retried when another replica got there first. Within one
+// replica, changes take turns, so that many generations at once do not race each other.
+// Thread-safe.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "core/ports/blob_store.hpp"
+#include "util/async_lock.hpp"
 #include "util/time.hpp"
 
 namespace visionary::core {
@@ -115,6 +117,7 @@ class spend_ledger {
 
   blob_store& store_;
   ledger_settings settings_;
+  util::async_lock changes_;  // one read-modify-write of the ledger at a time in this replica
 };
 
 // JSON form of a day, as stored (also read by tests and the admin API).

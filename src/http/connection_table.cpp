@@ -5,13 +5,22 @@
 namespace visionary::http {
 
 connection_table::admission connection_table::admit(id connection, const std::string& client,
-                                                    bool uncapped) {
+                                                    bool uncapped,
+                                                    const replaceable_fn& replaceable,
+                                                    time_point now) {
   admission result;
-  if (!uncapped && !make_room_for_client(client, result)) return result;
-  if (!make_room_in_total(result)) return result;
+  if (!uncapped && !make_room_for_client(client, replaceable, now, result)) {
+    result.refused_by = refusal::client_cap;
+    return result;
+  }
+  if (!make_room_in_total(replaceable, result)) {
+    result.refused_by = refusal::total_cap;
+    return result;
+  }
   auto& e = entries_[connection];
   e.client = client;
   e.uncapped = uncapped;
+  e.admitted_at = now;
   if (!uncapped) ++clients_[client].open;
   mark_waiting(connection, e);
   result.admitted = true;
@@ -45,7 +54,9 @@ std::vector<connection_table::id> connection_table::hold_buffered(id connection,
 
 void connection_table::finish_work(id connection) {
   const auto it = entries_.find(connection);
-  if (it != entries_.end() && it->second.working) mark_waiting(connection, it->second);
+  if (it == entries_.end() || !it->second.working) return;
+  it->second.answered_before = true;
+  mark_waiting(connection, it->second);
 }
 
 void connection_table::remove(id connection) {
@@ -61,21 +72,38 @@ void connection_table::remove(id connection) {
   entries_.erase(it);
 }
 
-// At the client's cap: its own longest-waiting connection makes way, or the new one is refused.
-bool connection_table::make_room_for_client(const std::string& client, admission& result) {
+// At the client's cap: its own longest-waiting replaceable connection makes way, or the new one
+// is refused.
+bool connection_table::make_room_for_client(const std::string& client,
+                                            const replaceable_fn& replaceable, time_point now,
+                                            admission& result) {
   if (caps_.max_per_client == 0) return true;
   const auto it = clients_.find(client);
   if (it == clients_.end() || it->second.open < caps_.max_per_client) return true;
-  if (it->second.waiting.empty()) return false;
-  evict(it->second.waiting.front(), result);
-  return true;
+  return evict_first_replaceable(it->second.waiting, replaceable, now - caps_.fresh_grace, result);
 }
 
-bool connection_table::make_room_in_total(admission& result) {
+bool connection_table::make_room_in_total(const replaceable_fn& replaceable, admission& result) {
   if (entries_.size() < caps_.max_total) return true;
-  if (waiting_.empty()) return false;
-  evict(waiting_.front(), result);
-  return true;
+  return evict_first_replaceable(waiting_, replaceable, std::nullopt, result);
+}
+
+bool connection_table::evict_first_replaceable(
+    const std::list<id>& oldest_first, const replaceable_fn& replaceable,
+    std::optional<time_point> fresh_unless_admitted_before, admission& result) {
+  std::size_t examined = 0;
+  for (const id candidate : oldest_first) {
+    if (examined++ == max_replacement_candidates) break;
+    const auto& e = entries_.at(candidate);
+    const bool fresh = !e.answered_before && e.buffered == 0 && fresh_unless_admitted_before &&
+                       e.admitted_at > *fresh_unless_admitted_before;
+    if (fresh) continue;
+    if (!replaceable || replaceable(candidate)) {
+      evict(candidate, result);  // invalidates the iteration, which ends here
+      return true;
+    }
+  }
+  return false;
 }
 
 void connection_table::mark_waiting(id connection, entry& e) {

@@ -48,6 +48,8 @@ http_only_info info_of(http_error_kind kind) {
     case http_error_kind::invalid_function_key:   return {"invalid_function_key", 401};
     case http_error_kind::backend_unavailable:    return {"backend_unavailable", 503};
     case http_error_kind::backend_timeout:        return {"backend_timeout", 504};
+    case http_error_kind::too_many_connections:   return {"too_many_connections", 429};
+    case http_error_kind::server_at_capacity:     return {"server_at_capacity", 503};
       // clang-format on
   }
   return {"internal_error", 500};

@@ -20,6 +20,8 @@ enum class http_error_kind {
   invalid_function_key,  // functions role: missing or wrong x-functions-key
   backend_unavailable,   // web role: the functions backend
   backend_timeout,
+  too_many_connections,  // this client has as many connections open as the server allows it
+  server_at_capacity,    // the server has as many connections open as it allows in all
 };
 
 struct http_error {

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include <spdlog/spdlog.h>
+#include <sys/ioctl.h>
 
 #include <algorithm>
 #include <array>
@@ -19,21 +20,37 @@ using asio::ip::tcp;
 
 // How much one read takes while waiting for the next request to start.
 constexpr std::size_t first_read_bytes = 4096;
+// Connections refused at a cap are answered (429 or 503) rather than reset, as many at once as
+// an eighth of the connection cap (at least 16; past that they are just closed), each within this
+// time and reading at most these bytes.
+constexpr std::size_t turning_away_share = 8;
+constexpr std::size_t min_turning_away = 16;
+constexpr std::chrono::seconds turn_away_time{2};
+constexpr std::size_t turn_away_drain_bytes = 64 * 1024;
 
 struct server::connection {
-  connection(tcp::socket socket, std::uint64_t number) : stream(std::move(socket)), id(number) {
+  connection(tcp::socket socket, std::uint64_t number)
+      : stream(std::move(socket)), id(number), descriptor(stream.socket().native_handle()) {
     boost::system::error_code ec;
     const auto remote = stream.socket().remote_endpoint(ec);
     if (!ec) peer = util::canonical(remote.address());
   }
   beast::tcp_stream stream;
   const std::uint64_t id;
+  const int descriptor;  // for a look at its receive queue from the accepting thread
   boost::asio::ip::address peer;
   bool busy = false;          // touched only on the connection's strand
   bool unread_input = false;  // a refused request left body bytes unread (strand only)
 };
 
 namespace {
+
+// Whether a request has arrived on the connection that its strand has not read yet: such a
+// connection is about to work, so a cap must not close it as if it were idle.
+bool request_unread(int descriptor) {
+  int queued = 0;
+  return ::ioctl(descriptor, FIONREAD, &queued) == 0 && queued > 0;
+}
 
 // Signed links and function keys are credentials: keep them out of the log.
 std::string loggable_target(std::string_view target) {
@@ -249,7 +266,11 @@ void server::admit(tcp::socket socket) {
   {
     std::lock_guard lock(connections_mutex_);
     if (stopping_) return;
-    auto admission = table_.admit(conn->id, client, uncapped);
+    const auto replaceable = [this](connection_table::id id) {
+      return !request_unread(connections_.at(id)->descriptor);
+    };
+    auto admission =
+        table_.admit(conn->id, client, uncapped, replaceable, std::chrono::steady_clock::now());
     for (const auto id : admission.evicted) {
       evicted.push_back(std::move(connections_.at(id)));
       connections_.erase(id);
@@ -257,7 +278,8 @@ void server::admit(tcp::socket socket) {
     count_shed(admission.evicted.size(), "replaced");
     if (!admission.admitted) {
       if (options_.metrics != nullptr) options_.metrics->connections_shed.with({"refused"}).inc();
-      return;  // conn's socket closes as it goes out of scope
+      turn_away(std::move(conn), admission.refused_by);
+      return;
     }
     connections_.emplace(conn->id, conn);
     if (options_.metrics != nullptr) options_.metrics->open_connections.add(1);
@@ -275,6 +297,40 @@ void server::admit(tcp::socket socket) {
     }
     forget(conn);
   });
+}
+
+// Tells a refused connection why (429: its client's cap, 503: the server's) and closes it; when
+// too many are being told already, it is just closed (its socket goes with the last reference).
+void server::turn_away(std::shared_ptr<connection> conn, connection_table::refusal why) {
+  const auto most = std::max(min_turning_away, options_.caps.max_total / turning_away_share);
+  if (turning_away_.fetch_add(1) >= most) {
+    turning_away_.fetch_sub(1);
+    return;
+  }
+  auto executor = conn->stream.get_executor();
+  asio::co_spawn(executor, answer_refusal(std::move(conn), why),
+                 [this](std::exception_ptr) { turning_away_.fetch_sub(1); });
+}
+
+asio::awaitable<void> server::answer_refusal(std::shared_ptr<connection> conn,
+                                             connection_table::refusal why) {
+  const bool client_cap = why == connection_table::refusal::client_cap;
+  http_error error(
+      client_cap ? http_error_kind::too_many_connections : http_error_kind::server_at_capacity,
+      client_cap ? "Your address has as many connections open as the server allows; close some "
+                   "or retry in a moment."
+                 : "The server has as many connections open as it allows; retry in a moment.");
+  error.retry_after_seconds = 1;
+  const auto request_id = util::hex_encode(util::random_bytes(8));
+  auto answer = plain_error(std::move(error), request_id);
+  decorate(answer, request_id, false);
+  conn->stream.expires_after(turn_away_time);
+  auto [ec, n] =
+      co_await beast_http::async_write(conn->stream, answer, asio::as_tuple(asio::use_awaitable));
+  if (ec) co_return;
+  boost::system::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  co_await drain(*conn, turn_away_drain_bytes, turn_away_time);  // so that closing sends no reset
 }
 
 // Open connections closed to make room, by why; refused ones were never counted as open.
@@ -408,7 +464,7 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
   conn->busy = false;
   boost::system::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  if (conn->unread_input) co_await linger(*conn);
+  if (conn->unread_input) co_await drain(*conn, options_.linger_bytes, options_.linger_time);
 }
 
 // Waits for the first byte of the next request (or finds it already buffered); false when the
@@ -425,11 +481,12 @@ asio::awaitable<bool> server::await_request(connection& conn, beast::flat_buffer
 
 // Reads and drops what a refused request still sends, so that closing does not reset the
 // connection before the client has read its answer. Bounded in bytes and time.
-asio::awaitable<void> server::linger(connection& conn) {
-  std::array<char, 16 * 1024> sink;
+asio::awaitable<void> server::drain(connection& conn, std::size_t max_bytes,
+                                    std::chrono::seconds max_time) {
+  std::array<char, 4096> sink;  // small: many refused connections may drain at once
   std::size_t drained = 0;
-  conn.stream.expires_after(options_.linger_time);
-  while (drained < options_.linger_bytes) {
+  conn.stream.expires_after(max_time);
+  while (drained < max_bytes) {
     auto [ec, n] = co_await conn.stream.async_read_some(asio::buffer(sink),
                                                         asio::as_tuple(asio::use_awaitable));
     if (ec) break;

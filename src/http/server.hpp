@@ -1,7 +1,8 @@
 // server: the HTTP/1.1 listener on Boost.Beast and C++20 coroutines. A strand per connection,
 // keep-alive, connection caps (in all and per client; see connection_table), a deadline on every
 // read and write (headers quickly, bodies at a minimum rate), header and body limits, a lingering
-// close after a refused body, a request id on every response, back-off when descriptors run out,
+// close after a refused body, a short 429/503 (not a reset) for a connection no cap has room for,
+// a request id on every response, back-off when descriptors run out,
 // and graceful stop (in-flight requests finish, idle connections close, new ones are refused).
 // start() and stop() may be called from any thread.
 #pragma once
@@ -75,7 +76,11 @@ class server {
   boost::asio::awaitable<void> serve(std::shared_ptr<connection> conn);
   boost::asio::awaitable<bool> await_request(connection& conn, boost::beast::flat_buffer& buffer,
                                              std::chrono::seconds timeout);
-  boost::asio::awaitable<void> linger(connection& conn);
+  void turn_away(std::shared_ptr<connection> conn, connection_table::refusal why);
+  boost::asio::awaitable<void> answer_refusal(std::shared_ptr<connection> conn,
+                                              connection_table::refusal why);
+  boost::asio::awaitable<void> drain(connection& conn, std::size_t max_bytes,
+                                     std::chrono::seconds max_time);
   [[nodiscard]] std::chrono::seconds body_deadline(const request_parser& parser) const;
   boost::asio::awaitable<boost::system::error_code> read_body(connection& conn,
                                                               boost::beast::flat_buffer& buffer,
@@ -102,6 +107,7 @@ class server {
   connection_table table_;  // guarded by connections_mutex_
   std::unordered_map<std::uint64_t, std::shared_ptr<connection>> connections_;  // same
   std::uint64_t next_connection_id_ = 0;                                        // same
+  std::atomic<std::size_t> turning_away_{0};  // refused connections still being answered
 };
 
 }  // namespace visionary::http

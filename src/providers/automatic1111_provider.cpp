@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "providers/answer_limits.hpp"
 #include "providers/automatic1111_protocol.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
@@ -65,6 +66,7 @@ boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider:
   http.url = settings_.base_url + "/sdapi/v1/txt2img";
   http.body = build_txt2img_body(request, settings_.checkpoint);
   http.timeout = settings_.timeout;
+  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
   http.headers = {{"Content-Type", "application/json"},
                   {"Accept", "application/json"},
                   {"X-Request-Id", request.request_id}};

@@ -18,6 +18,7 @@ struct automatic1111_settings {
   std::string auth;        // "user:pass" for --api-auth, empty for none
   std::string checkpoint;  // sd_model_checkpoint to use; empty: whatever the server has loaded
   std::chrono::milliseconds timeout{180'000};
+  std::size_t max_image_bytes = 50 * 1024 * 1024;  // one PNG of the answer, before base64
 };
 
 // The txt2img request body for a generation ("WxH" size, n as batch_size).

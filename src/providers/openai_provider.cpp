@@ -8,6 +8,7 @@
 #include <random>
 
 #include "net/address_scope.hpp"
+#include "providers/answer_limits.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
 #include "util/redact.hpp"
@@ -101,9 +102,7 @@ net::http_request openai_provider::generation_call(const core::generation_reques
   http.url = endpoint();
   http.body = body;
   http.timeout = settings_.timeout;
-  // base64 inflates by 4/3; n images per answer.
-  http.max_response_bytes =
-      settings_.max_image_bytes * 4 / 3 * std::size_t(std::max(1, request.n)) + 65536;
+  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
   http.headers = {{"Content-Type", "application/json"},
                   {"Accept", "application/json"},
                   {"X-Request-Id", request.request_id}};

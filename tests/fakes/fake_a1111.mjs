@@ -12,12 +12,33 @@ function send(res, status, body) {
   res.end(text);
 }
 
+export const HUGE_ANSWER_BYTES = 200 * 1024 * 1024;
+
+// {"images": ["AAAA…"]} of `total` bytes, written as the client takes it (never held whole).
+function sendHuge(res, total) {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  const piece = Buffer.alloc(1024 * 1024, 'A');
+  let left = total;
+  const pump = () => {
+    while (left > 0) {
+      left -= piece.length;
+      if (!res.write(piece)) return res.once('drain', pump);
+    }
+    res.end('"]}');
+    return undefined;
+  };
+  res.on('error', () => {});
+  res.write('{"images": ["');
+  pump();
+}
+
 function validationError(loc, msg, type) {
   return { detail: [{ loc: ['body', ...loc], msg, type }] };
 }
 
 /**
- * options: { auth: 'user:pass' | undefined, behaviour: 'ok' | 'error' | 'slow' }
+ * options: { auth: 'user:pass' | undefined, behaviour: 'ok' | 'error' | 'slow' | 'huge' }
+ * 'huge' answers with an image string of HUGE_ANSWER_BYTES, streamed as the client reads it.
  * Resolves to { url, requests, setBehaviour(b), close() }.
  */
 export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000 } = {}) {
@@ -51,6 +72,7 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000 } 
         }
       }
       const answer = () => {
+        if (current === 'huge') return sendHuge(res, HUGE_ANSWER_BYTES);
         if (current === 'error') {
           return send(res, 500, { error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' });
         }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { test } from 'node:test';
 
-import { api, assertError, listStored, startFake, startServer } from '../support/server.mjs';
+import { api, assertError, listStored, startFake, startServer, waitFor } from '../support/server.mjs';
 
 /** Opens a TCP connection and resolves once it is established; `ended` settles when it closes. */
 function connect(port, { host = '127.0.0.1', localAddress } = {}) {
@@ -56,16 +56,56 @@ test('at the connection cap, new clients replace idle ones and /api/health still
   assert.ok(still.length <= 8, `${still.length} idle connections kept past the cap of 8`);
 });
 
-test('one client at its cap replaces only its own idle connections', async (t) => {
+test('one client at its cap is refused with a 429; other clients are untouched', async (t) => {
   const server = await startServer({ t, env: { VISIONARY_MAX_CONNECTIONS_PER_CLIENT: '4' } });
   const bystander = await connect(server.port, { localAddress: '127.0.0.1' });
   const greedy = await openIdle(server.port, 20, { localAddress: '127.0.0.2', host: '127.0.0.1' });
   t.after(() => [bystander, ...greedy].forEach((s) => s.destroy()));
-  await Promise.all(greedy.slice(0, 16).map((s) => s.ended));
-  assert.ok(greedy.slice(16).every((s) => !s.destroyed), 'the newest four are kept');
+  // Its four fresh connections are kept (the header deadline ends them); the sixteen beyond the
+  // cap are told why and closed.
+  await Promise.all(greedy.slice(4).map((s) => s.ended));
+  for (const s of greedy.slice(4)) assert.match(s.received, /^HTTP\/1\.1 429 [^]*"too_many_connections"/);
+  assert.ok(greedy.slice(0, 4).every((s) => !s.destroyed), 'the first four are kept');
   // The bystander's idle connection was never touched: it still gets answers.
   const answer = await getOver(bystander, '/api/health');
   assert.match(answer, /^HTTP\/1\.1 200/);
+  // Once one of the greedy client's connections has been answered and waits idle, a newcomer
+  // from the same address replaces it.
+  assert.match(await getOver(greedy[0], '/api/health'), /^HTTP\/1\.1 200/);
+  const newcomer = await connect(server.port, { localAddress: '127.0.0.2', host: '127.0.0.1' });
+  t.after(() => newcomer.destroy());
+  await greedy[0].ended;
+  assert.match(await getOver(newcomer, '/api/health'), /^HTTP\/1\.1 200/);
+});
+
+test('a client whose every connection is working is told so with a 429, not a reset', async (t) => {
+  const apiKey = 'sk-caps-0123456789abcdefghij';
+  const fake = await startFake(t, { apiKey, defaultBehaviour: { kind: 'held' } });
+  const server = await startServer({
+    t,
+    env: { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: fake.url, VISIONARY_MAX_CONNECTIONS_PER_CLIENT: '2' },
+  });
+  const from = { localAddress: '127.0.0.2', host: '127.0.0.1' };
+  const working = await openIdle(server.port, 2, from);
+  t.after(() => working.forEach((s) => s.destroy()));
+  const body = JSON.stringify({ prompt: 'held by the provider' });
+  for (const s of working) {
+    s.write(`POST /api/generateImage HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  }
+  await waitFor(() => fake.heldCount === 2, { what: 'both generations to reach the provider' });
+
+  const third = await connect(server.port, from);
+  third.write('GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n');
+  await third.ended;
+  const [head, json] = third.received.split('\r\n\r\n');
+  assert.match(head, /^HTTP\/1\.1 429 /, third.received || 'the connection was closed without an answer');
+  assert.match(head, /\r\nretry-after: 1(\r\n|$)/i);
+  assert.match(head, /\r\nconnection: close(\r\n|$)/i);
+  assert.equal(JSON.parse(json).error.code, 'too_many_connections');
+  // Another address is not affected, and the working connections still get their images.
+  assert.equal((await api(server.url, '/api/health')).status, 200);
+  fake.release();
+  await Promise.all(working.map((s) => waitFor(() => /^HTTP\/1\.1 201 /.test(s.received), { what: 'a 201' })));
 });
 
 test('a header sent a line at a time and a body trickled byte by byte are cut off early', { timeout: 60_000 }, async (t) => {

@@ -69,6 +69,16 @@ test('automatic1111: out of memory on the GPU server is a 503 with a fixed messa
   assert.deepEqual(listStored(server.dataDir), before);
 });
 
+test('automatic1111: an answer larger than its images can be is cut off with a fixed message', async (t) => {
+  const { fake, server } = await setUp(t, { behaviour: 'huge' });
+  const before = listStored(server.dataDir);
+  const failed = await generate(server.url, { prompt: 'x' });
+  const error = assertError(failed, 502, 'provider_error');
+  assert.match(error.message, /larger than allowed/);
+  assert.equal(fake.requests.length, 1);
+  assert.deepEqual(listStored(server.dataDir), before);
+});
+
 test('automatic1111: slow server hits the provider timeout (504)', async (t) => {
   const { server } = await setUp(t, { behaviour: 'slow', env: { VISIONARY_PROVIDER_TIMEOUT: 1 } });
   assertError(await generate(server.url, { prompt: 'x' }), 504, 'provider_timeout');

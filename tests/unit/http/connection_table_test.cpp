@@ -42,11 +42,18 @@ TEST(ConnectionTable, KeepAliveReturnMakesAConnectionTheNewestWaiter) {
   EXPECT_EQ(table.admit(3, "a", false).evicted, ids{2});
 }
 
+// An idle keep-alive: admitted, one request answered, waiting for the next.
+void admit_answered(connection_table& table, connection_table::id c, const std::string& client) {
+  ASSERT_TRUE(table.admit(c, client, false).admitted);
+  ASSERT_TRUE(table.start_work(c));
+  table.finish_work(c);
+}
+
 TEST(ConnectionTable, PerClientCapEvictsOnlyThatClientsConnections) {
   connection_table table(connection_caps{10, 2});
-  ASSERT_TRUE(table.admit(1, "victim", false).admitted);
-  ASSERT_TRUE(table.admit(2, "greedy", false).admitted);
-  ASSERT_TRUE(table.admit(3, "greedy", false).admitted);
+  admit_answered(table, 1, "victim");
+  admit_answered(table, 2, "greedy");
+  admit_answered(table, 3, "greedy");
   const auto more = table.admit(4, "greedy", false);
   EXPECT_TRUE(more.admitted);
   EXPECT_EQ(more.evicted, ids{2});
@@ -55,6 +62,73 @@ TEST(ConnectionTable, PerClientCapEvictsOnlyThatClientsConnections) {
   ASSERT_TRUE(table.start_work(4));
   EXPECT_FALSE(table.admit(5, "greedy", false).admitted) << "both of its connections are working";
   EXPECT_TRUE(table.admit(6, "other", false).admitted);
+}
+
+TEST(ConnectionTable, AtItsCapAClientsBurstIsRefusedRatherThanClosingItsFreshConnections) {
+  connection_table table(connection_caps{10, 2});
+  ASSERT_TRUE(table.admit(1, "a", false).admitted);
+  ASSERT_TRUE(table.admit(2, "a", false).admitted);
+  const auto third = table.admit(3, "a", false);
+  EXPECT_FALSE(third.admitted);
+  EXPECT_EQ(third.refused_by, connection_table::refusal::client_cap);
+  EXPECT_TRUE(third.evicted.empty());
+  // One still sending its request may be replaced, like an idle keep-alive.
+  EXPECT_TRUE(table.hold_buffered(1, 100).empty());
+  EXPECT_EQ(table.admit(4, "a", false).evicted, ids{1});
+}
+
+TEST(ConnectionTable, AConnectionSilentPastTheGraceIsReplacedByItsOwnClient) {
+  using std::chrono::milliseconds;
+  connection_table table(connection_caps{10, 2, 1 << 20, milliseconds(2000)});
+  const connection_table::time_point start{};
+  ASSERT_TRUE(table.admit(1, "a", false, {}, start).admitted);
+  ASSERT_TRUE(table.admit(2, "a", false, {}, start + milliseconds(500)).admitted);
+  EXPECT_FALSE(table.admit(3, "a", false, {}, start + milliseconds(1999)).admitted);
+  const auto later = table.admit(4, "a", false, {}, start + milliseconds(2001));
+  EXPECT_TRUE(later.admitted);
+  EXPECT_EQ(later.evicted, ids{1}) << "1 has been silent for 2.001 s, 2 only for 1.501 s";
+}
+
+TEST(ConnectionTable, AConnectionWhoseRequestHasArrivedIsNotReplaced) {
+  connection_table table(connection_caps{10, 3});
+  for (connection_table::id c = 1; c <= 3; ++c) admit_answered(table, c, "a");
+  // 1 and 2 have requests waiting to be read; 3 is idle.
+  const auto only_idle = [](connection_table::id c) { return c == 3; };
+  const auto fourth = table.admit(4, "a", false, only_idle);
+  EXPECT_TRUE(fourth.admitted);
+  EXPECT_EQ(fourth.evicted, ids{3});
+  const auto none = [](connection_table::id) { return false; };
+  const auto fifth = table.admit(5, "a", false, none);
+  EXPECT_FALSE(fifth.admitted);
+  EXPECT_EQ(fifth.refused_by, connection_table::refusal::client_cap);
+  EXPECT_TRUE(fifth.evicted.empty());
+  EXPECT_EQ(table.size(), 3u);
+}
+
+TEST(ConnectionTable, RefusalSaysWhichCapWasReached) {
+  connection_table table(connection_caps{2, 0});
+  ASSERT_TRUE(table.admit(1, "a", false).admitted);
+  ASSERT_TRUE(table.admit(2, "b", false).admitted);
+  const auto none = [](connection_table::id) { return false; };
+  const auto third = table.admit(3, "c", false, none);
+  EXPECT_FALSE(third.admitted);
+  EXPECT_EQ(third.refused_by, connection_table::refusal::total_cap);
+  EXPECT_EQ(table.admit(4, "c", false).refused_by, connection_table::refusal::none);
+}
+
+TEST(ConnectionTable, ReplacementLooksAtABoundedNumberOfCandidates) {
+  const auto bound = connection_table::max_replacement_candidates;
+  connection_table table(connection_caps{bound + 1, 0});
+  for (connection_table::id c = 1; c <= bound + 1; ++c)
+    ASSERT_TRUE(table.admit(c, "a", false).admitted);
+  std::size_t asked = 0;
+  // Only the newest is replaceable, and it lies past the bound: the newcomer is refused.
+  const auto newest_only = [&](connection_table::id c) {
+    ++asked;
+    return c == bound + 1;
+  };
+  EXPECT_FALSE(table.admit(100, "b", false, newest_only).admitted);
+  EXPECT_EQ(asked, bound);
 }
 
 TEST(ConnectionTable, UncappedClientsCountOnlyInTheTotal) {

@@ -785,18 +785,21 @@ TEST_P(BlobStoreContract, ConditionalWritesHonourEtagAndAbsence) {
   EXPECT_EQ(run(store_->get(name, std::nullopt))->bytes, "{\"v\":3}");
 }
 
-// Forty generations race for a budget that covers ten: every reservation is a read-modify-write
-// of one blob, so only optimistic concurrency keeps the total within the budget.
+// Forty generations on two replicas (two ledgers over one store) race for a budget that covers
+// ten: every reservation is a read-modify-write of one blob, so only optimistic concurrency keeps
+// the total within the budget.
 TEST_P(BlobStoreContract, ConcurrentReservationsNeverExceedTheBudget) {
   core::ledger_settings settings;
   settings.daily_budget_usd = 1.0;
   settings.client_daily_images = 0;
   core::spend_ledger ledger(*store_, settings);
+  core::spend_ledger other_replica(*store_, settings);
   const auto now = std::chrono::system_clock::now();
   std::vector<std::future<outcome<core::reservation>>> racing;
   for (int i = 0; i < 40; ++i) {
+    auto& replica = i % 2 == 0 ? ledger : other_replica;
     racing.push_back(asio::co_spawn(runner_.io(),
-                                    ledger.reserve("client-" + std::to_string(i), 1, 0.1, now),
+                                    replica.reserve("client-" + std::to_string(i), 1, 0.1, now),
                                     asio::use_future));
   }
   runner_.io().restart();
@@ -822,6 +825,33 @@ TEST_P(BlobStoreContract, ConcurrentReservationsNeverExceedTheBudget) {
   ASSERT_TRUE(day.has_value());
   EXPECT_EQ(day->reservations.size(), 10u);
   EXPECT_NEAR(day->reserved_usd(), 1.0, 1e-9);
+}
+
+// Hundreds of generations at once on one replica: its own updates take turns instead of racing
+// each other for the blob, so none gives up as "too busy" and all are recorded.
+TEST_P(BlobStoreContract, ManyReservationsAtOnceOnOneReplicaAreAllGranted) {
+  core::ledger_settings settings;
+  settings.client_daily_images = 0;
+  core::spend_ledger ledger(*store_, settings);
+  const auto now = std::chrono::system_clock::now();
+  constexpr int many = 300;
+  std::vector<std::future<outcome<core::reservation>>> at_once;
+  for (int i = 0; i < many; ++i) {
+    at_once.push_back(asio::co_spawn(runner_.io(),
+                                     ledger.reserve("client-" + std::to_string(i), 1, 0.01, now),
+                                     asio::use_future));
+  }
+  runner_.io().restart();
+  runner_.io().run_for(operation_deadline);
+  for (auto& result : at_once) {
+    ASSERT_EQ(result.wait_for(0s), std::future_status::ready);
+    const auto reserved = result.get();
+    EXPECT_TRUE(reserved.has_value()) << reserved.error().message;
+  }
+  const auto stored =
+      run(store_->get(core::spend_ledger::blob_name(ledger.day_of(now)), std::nullopt));
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(core::ledger_day_from_json(stored->bytes)->reservations.size(), std::size_t(many));
 }
 
 TEST_P(BlobStoreContract, SettlingReplacesTheReservationByWhatWasSpent) {
