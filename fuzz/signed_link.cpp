@@ -10,6 +10,7 @@
 #include "api/blob_path.hpp"
 #include "core/link_policy.hpp"
 #include "fuzz_check.hpp"
+#include "http/query.hpp"
 #include "storage/sas.hpp"
 #include "util/text.hpp"
 
@@ -17,22 +18,11 @@ namespace {
 
 using namespace visionary;
 using fuzz::require;
-using query_list = std::vector<std::pair<std::string, std::string>>;
+using http::query_list;
 
 const storage::site_link_signer signer{"fuzz signing key, 32 bytes long.", "visionary", "/blobs",
                                        "images"};
 const util::sys_time now = util::from_unix_millis(1'795'561'512'000);  // 2026-11-24T23:05:12Z
-
-// Decoded query parameters as the router hands them over ('+' stays '+').
-query_list decoded_query(const boost::urls::url_view& url) {
-  query_list out;
-  for (const auto& param : url.encoded_params()) {
-    auto key = util::percent_decode(std::string_view(param.key.data(), param.key.size()));
-    auto value = util::percent_decode(std::string_view(param.value.data(), param.value.size()));
-    if (key && value) out.emplace_back(std::move(*key), std::move(*value));
-  }
-  return out;
-}
 
 struct presented_link {
   std::string container;
@@ -48,7 +38,7 @@ std::optional<presented_link> parse_target(std::string_view target) {
   if (!util::starts_with(path, "/blobs/")) return std::nullopt;
   auto split = api::split_blob_path(path.substr(7));
   if (!split) return std::nullopt;
-  return presented_link{split->first, split->second, decoded_query(*url)};
+  return presented_link{split->first, split->second, http::decode_query(*url)};
 }
 
 outcome<core::link_grant> verify(const presented_link& link, std::string_view name,

@@ -85,18 +85,18 @@ bool connection_table::make_room_for_client(const std::string& client,
 
 bool connection_table::make_room_in_total(const replaceable_fn& replaceable, admission& result) {
   if (entries_.size() < caps_.max_total) return true;
-  return evict_first_replaceable(waiting_, replaceable, std::nullopt, result);
+  return evict_first_replaceable(waiting_, replaceable, time_point::max(), result);
 }
 
-bool connection_table::evict_first_replaceable(
-    const std::list<id>& oldest_first, const replaceable_fn& replaceable,
-    std::optional<time_point> fresh_unless_admitted_before, admission& result) {
+bool connection_table::evict_first_replaceable(const std::list<id>& oldest_first,
+                                               const replaceable_fn& replaceable,
+                                               time_point fresh_since, admission& result) {
   std::size_t examined = 0;
   for (const id candidate : oldest_first) {
     if (examined++ == max_replacement_candidates) break;
     const auto& e = entries_.at(candidate);
-    const bool fresh = !e.answered_before && e.buffered == 0 && fresh_unless_admitted_before &&
-                       e.admitted_at > *fresh_unless_admitted_before;
+    // Kept: admitted after fresh_since and has neither sent anything nor been answered yet.
+    const bool fresh = !e.answered_before && e.buffered == 0 && e.admitted_at > fresh_since;
     if (fresh) continue;
     if (!replaceable || replaceable(candidate)) {
       evict(candidate, result);  // invalidates the iteration, which ends here

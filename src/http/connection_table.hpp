@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <functional>
 #include <list>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -87,8 +86,7 @@ class connection_table {
                             time_point now, admission& result);
   bool make_room_in_total(const replaceable_fn& replaceable, admission& result);
   bool evict_first_replaceable(const std::list<id>& oldest_first, const replaceable_fn& replaceable,
-                               std::optional<time_point> fresh_unless_admitted_before,
-                               admission& result);
+                               time_point fresh_since, admission& result);
   void mark_waiting(id connection, entry& e);
   void unmark_waiting(entry& e);
   void evict(id connection, admission& result);

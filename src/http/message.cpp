@@ -4,19 +4,10 @@
 
 #include <boost/json.hpp>
 
-#include "util/text.hpp"
-
 namespace visionary::http {
 
 query_list request_context::query() const {
-  query_list out;
-  // Decode by hand: Boost.URL's params() turns '+' into a space, which would corrupt signatures.
-  for (const auto& param : url.encoded_params()) {
-    auto key = util::percent_decode(std::string_view(param.key.data(), param.key.size()));
-    auto value = util::percent_decode(std::string_view(param.value.data(), param.value.size()));
-    if (key && value) out.emplace_back(std::move(*key), std::move(*value));
-  }
-  return out;
+  return decode_query(url);
 }
 
 std::optional<std::string> request_context::query_value(std::string_view name) const {

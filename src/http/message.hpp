@@ -14,13 +14,13 @@
 #include <vector>
 
 #include "http/http_error.hpp"
+#include "http/query.hpp"
 
 namespace visionary::http {
 
 namespace beast_http = boost::beast::http;
 using request = beast_http::request<beast_http::string_body>;
 using response = beast_http::response<beast_http::string_body>;
-using query_list = std::vector<std::pair<std::string, std::string>>;
 
 struct request_context {
   const request& message;
