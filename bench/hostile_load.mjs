@@ -19,14 +19,16 @@
 //      status, provider calls, peak RSS (VmHWM), threads;
 //   5. a decompression bomb (8192x8192 16-bit RGBA PNG of zeros, 0.5 MB compressed, 512 MiB
 //      decoded) returned by the provider, at the default pixel limit and at its maximum; for
-//      contrast, images the limits let through (4096x4096 and 8192x8192 8-bit RGBA of zeros).
+//      contrast, images the limits let through (4096x4096 and 8192x8192 8-bit RGBA of zeros);
+//   6. 100 sequential GETs of a thumbnail from /blobs/... (timed by curl) before and while 32
+//      generations of a 2048x1536 image run at once (the image pool busy): p50 and p99.
 // Figures come from /proc/PID/status (VmRSS, VmHWM, Threads) and /proc/PID/stat (utime+stime).
 //
 // Usage: node bench/hostile_load.mjs [build-dir | binary]
 //   default binary: $VISIONARY_BIN, else <repo>/build/visionary. HOSTILE_SECTIONS="1 3" runs
 //   only some sections. Needs ~12,000 descriptors for itself: re-runs itself under
 //   `prlimit --nofile=20000` when its limit is lower. Node 20, built-ins only.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -68,7 +70,7 @@ if (!fs.existsSync(BINARY)) {
   console.error(`no binary at ${BINARY}`);
   process.exit(2);
 }
-const sections = (process.env.HOSTILE_SECTIONS ?? '1 2 3 4 5').split(/\s+/).filter(Boolean);
+const sections = (process.env.HOSTILE_SECTIONS ?? '1 2 3 4 5 6').split(/\s+/).filter(Boolean);
 const want = (n) => sections.includes(String(n));
 
 // ---------------------------------------------------------------- cleanup
@@ -739,13 +741,62 @@ async function section5() {
   }
 }
 
+async function section6() {
+  log('== 6. a thumbnail from /blobs/... while generations flood the image pool');
+  // Every generation decodes a 2048x1536 noise PNG, makes its thumbnail and re-encodes it: image
+  // work that runs on the image pool, while /blobs is served from the I/O threads.
+  const fake = await startFakeOpenAI({});
+  try {
+    fake.setDefault(b64Answer(noisePng(2048, 1536)));
+    const server = await startServer({ env: { ...NO_LIMITS, ...providerEnv(fake) } });
+    const made = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody('a noisy picture'), timeoutMs: 60_000 });
+    if (made.status !== 201) throw new Error(`generation failed: ${made.status ?? made.error} ${made.body}`);
+    const thumbnail = JSON.parse(made.body).images[0].thumbnailUrl;
+    // Timed by curl itself: this process also serves the fake provider's answers, and its own
+    // event loop stalls under the flood would otherwise count as the server's.
+    const curlGet = () => new Promise((resolve) => {
+      execFile('curl', ['-s', '-o', '/dev/null', '-m', '30', '-w', '%{http_code} %{time_total}', `${server.origin}${thumbnail}`],
+        (error, stdout) => resolve(String(stdout).split(' ')));
+    });
+    const series = async (n) => {
+      const ms = [];
+      let failed = 0;
+      for (let i = 0; i < n; i++) {
+        const [status, seconds] = await curlGet();
+        if (status === '200') ms.push(Number(seconds) * 1000);
+        else failed++;
+      }
+      return { p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), failed, errors: {} };
+    };
+    const before = await series(100);
+    let flooding = true;
+    let generated = 0;
+    const flood = Array.from({ length: 32 }, async (_, i) => {
+      while (flooding) {
+        const r = await request(server.origin, '/api/generateImage', { method: 'POST', body: generateBody(`flood ${i}`), localAddress: spreadAddress(i, 1), timeoutMs: 120_000 });
+        if (r.status === 201) generated++;
+      }
+    });
+    await until(() => generated >= 1, 60_000, 'the flood to produce an image');
+    const during = await series(100);
+    flooding = false;
+    await Promise.all(flood);
+    await server.stop();
+    log(`thumbnail GET before: ${fmtHealth(before)}`);
+    log(`thumbnail GET during 32 generations at once: ${fmtHealth(during)} (${generated} images made meanwhile)`);
+    record('6', 'thumbnail GET p50 / p99 before → during 32 generations', `${fmtMs(before.p50)} / ${fmtMs(before.p99)} → ${fmtMs(during.p50)} / ${fmtMs(during.p99)}${during.failed ? `, ${during.failed} failed` : ''}`, 'not starved');
+  } finally {
+    await fake.close();
+  }
+}
+
 // ---------------------------------------------------------------- main
 
 const loadavg = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 log(`== machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model.trim()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB; load ${loadavg()}`);
 log(`== binary: ${BINARY} (${fs.statSync(BINARY).mtime.toISOString()})`);
 const began = Date.now();
-for (const [n, run] of [[1, section1], [2, section2], [3, section3], [4, section4], [5, section5]]) {
+for (const [n, run] of [[1, section1], [2, section2], [3, section3], [4, section4], [5, section5], [6, section6]]) {
   if (!want(n)) continue;
   const t = Date.now();
   await run();
