@@ -23,7 +23,7 @@ class fixed_image_provider final : public core::image_provider {
       : png_(std::move(png)),
         capabilities_(core::capabilities_for(core::provider_kind::demo, "fixed")) {}
   boost::asio::awaitable<outcome<core::generation_result>> generate(
-      const core::generation_request&) override {
+      const core::generation_request&, core::generation_watch&) override {
     co_return core::generation_result{{{png_, std::nullopt}}, std::nullopt};
   }
   std::string_view name() const override { return "fixed"; }

@@ -5,6 +5,7 @@
 
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
+#include "api/job_routes.hpp"
 #include "core/link_policy.hpp"
 #include "core/naming.hpp"
 #include "core/suggestions.hpp"
@@ -45,8 +46,8 @@ handler_task generate_image(const api_services& services, request_context& ctx) 
   request->request_id = ctx.request_id;
   auto idempotency_key = parse_idempotency_key(ctx.message);
   if (!idempotency_key) co_return idempotency_key.error();
-  auto images = co_await services.generation.generate(std::move(*request),
-                                                      std::move(*idempotency_key), ctx.client);
+  auto images = co_await services.jobs.generate(std::move(*request), std::move(*idempotency_key),
+                                                ctx.client);
   if (!images) co_return images.error();
   co_return http::json_response(bhttp::status::created,
                                 json::object{{"images", images_json(*images)}});
@@ -99,6 +100,7 @@ handler_task delete_image(const api_services& services, request_context& ctx) {
     co_return allowed.error();
   auto removed = co_await services.gallery.remove(id);
   if (!removed) co_return removed.error();
+  services.feed.image_deleted(id);
   http::response res{bhttp::status::no_content, 11};
   res.set(bhttp::field::cache_control, "no-store");
   co_return res;
@@ -125,12 +127,14 @@ handler_task site_config(const api_services& services) {
       {"linkLifetimeSeconds",
        std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
       {"maxBodyBytes", services.max_body_bytes}};
+  json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
   co_return http::json_response(bhttp::status::ok, json::object{{"provider", provider.name()},
                                                                 {"model", provider.model()},
                                                                 {"offline", provider.offline()},
                                                                 {"label", label},
                                                                 {"options", options_json(caps)},
-                                                                {"limits", std::move(limits)}});
+                                                                {"limits", std::move(limits)},
+                                                                {"jobs", std::move(jobs)}});
 }
 
 json::value optional_count(int value) {
@@ -263,6 +267,7 @@ void add_api_routes(http::router& routes, const api_services& services) {
   routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
   routes.add(verb::get, "/api/quota", with_services(quota));
   routes.add(verb::get, "/api/admin/usage", with_services(admin_usage));
+  add_job_routes(routes, services);
 }
 
 }  // namespace visionary::api

@@ -5,8 +5,10 @@
 #include <chrono>
 #include <string>
 
+#include "core/gallery_feed.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
+#include "core/job_service.hpp"
 #include "core/ports/image_provider.hpp"
 #include "http/router.hpp"
 
@@ -15,6 +17,8 @@ namespace visionary::api {
 struct api_services {
   core::gallery_service& gallery;
   core::generation_service& generation;
+  core::job_service& jobs;
+  core::gallery_feed& feed;
   core::cost_control& costs;
   const core::image_provider& provider;
   std::string storage_kind;
@@ -22,6 +26,8 @@ struct api_services {
   std::size_t max_body_bytes;
   std::string admin_token;  // empty: deleting is disabled
   std::chrono::steady_clock::time_point started_at;
+  // False where answers cannot stream (an Azure Functions host buffers them): the UI polls.
+  bool events = true;
 };
 
 void add_api_routes(http::router& routes, const api_services& services);

@@ -18,13 +18,17 @@ using verb = bhttp::verb;
 
 namespace {
 
-constexpr std::array<std::string_view, 6> forwarded_request_headers = {
-    "Content-Type", "Accept", "Authorization", "Range", "If-None-Match", "Idempotency-Key"};
-constexpr std::array<std::string_view, 10> forwarded_response_headers = {
+constexpr std::array<std::string_view, 7> forwarded_request_headers = {
+    "Content-Type",  "Accept",          "Authorization", "Range", "If-None-Match",
+    "Idempotency-Key", "Last-Event-ID"};
+constexpr std::array<std::string_view, 12> forwarded_response_headers = {
     "Content-Type",  "Cache-Control", "ETag",
     "Last-Modified", "Accept-Ranges", "Content-Range",
     "Retry-After",   "Allow",         "Cross-Origin-Resource-Policy",
-    "Vary"};
+    "Vary",          "Location",      "X-Accel-Buffering"};
+// An event stream is relayed for at most this long; the browser then reconnects (EventSource
+// does so by itself, with Last-Event-ID).
+constexpr std::chrono::hours event_stream_limit{1};
 
 // The backend's own error code when it refuses our function key.
 bool is_functions_key_rejection(const net::http_response& response) {
@@ -37,6 +41,18 @@ bool is_functions_key_rejection(const net::http_response& response) {
   return !(code && code->is_string() && code->as_string() != "invalid_function_key");
 }
 
+// What the web tier checks of a generation before passing it on: the body's shape and the widest
+// prompt any model accepts (the model's own limit is checked by the backend).
+http::http_outcome<void> check_generation_edge(const http::request_context& ctx) {
+  auto input = parse_generation_body(ctx.message);
+  if (!input) return input.error();
+  if (!input->prompt)
+    return http::http_error(make_error(error_kind::invalid_request, "The field 'prompt' is required."));
+  if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt)
+    return http::http_error(prompt.error());
+  return {};
+}
+
 class forwarder {
  public:
   forwarder(net::http_client& client, backend_settings settings)
@@ -46,9 +62,12 @@ class forwarder {
 
   // Image bytes are passed on as they arrive instead of being held: the answer becomes a streamer
   // that the connection runs once the handler has returned.
-  http::handler_result relay(http::request_context& ctx, std::string target) const {
+  http::handler_result relay(http::request_context& ctx, std::string target,
+                             std::optional<std::chrono::milliseconds> timeout = {}) const {
+    auto outgoing = outgoing_request(ctx, target);
+    if (timeout) outgoing.timeout = *timeout;
     http::body_streamer streamer =
-        [this, outgoing = outgoing_request(ctx, target), request_id = ctx.request_id](
+        [this, outgoing = std::move(outgoing), request_id = ctx.request_id](
             http::body_writer& writer) mutable -> boost::asio::awaitable<http::http_outcome<void>> {
       bool header_written = false;
       outgoing.on_header = [&](const net::http_response& head) -> boost::asio::awaitable<bool> {
@@ -156,15 +175,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
 
   routes.add(verb::post, "/api/generateImage",
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               auto input = parse_generation_body(ctx.message);
-               if (!input) co_return input.error();
-               if (!input->prompt)
-                 co_return make_error(error_kind::invalid_request,
-                                      "The field 'prompt' is required.");
-               // The model's own limit is checked by the backend; this is the widest any model
-               // accepts.
-               if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt)
-                 co_return prompt.error();
+               if (auto checked = check_generation_edge(ctx); !checked) co_return checked.error();
                if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
@@ -182,6 +193,27 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   };
   routes.add(verb::get, "/api/images/{id}", by_id);
   routes.add(verb::delete_, "/api/images/{id}", by_id);
+  // Jobs: the same edge checks as a generation, then the backend decides.
+  routes.add(verb::post, "/api/jobs",
+             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto checked = check_generation_edge(ctx); !checked) co_return checked.error();
+               co_return co_await backend->forward(ctx);
+             });
+  routes.add(verb::get, "/api/jobs/{id}", pass);
+  routes.add(verb::delete_, "/api/jobs/{id}", pass);
+  // Event streams pass through piece by piece, never held.
+  auto events = [backend](http::request_context& ctx) {
+    return backend->relay(ctx, std::string(ctx.message.target()),
+                          std::chrono::milliseconds(event_stream_limit));
+  };
+  routes.add(verb::get, "/api/jobs/{id}/events",
+             [events](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               co_return events(ctx);
+             });
+  routes.add(verb::get, "/api/events",
+             [events](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               co_return events(ctx);
+             });
   routes.add(verb::get, "/api/config", pass);
   routes.add(verb::get, "/api/quota", pass);
   routes.add(verb::get, "/api/admin/usage", pass);

@@ -98,7 +98,8 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
                                                     net::http_client& client) {
   switch (c.provider) {
     case core::provider_kind::demo:
-      return std::make_unique<providers::demo_provider>(pool);
+      return std::make_unique<providers::demo_provider>(
+          pool, std::chrono::milliseconds(c.demo_stage_ms));
     case core::provider_kind::automatic1111:
       return std::make_unique<providers::automatic1111_provider>(
           providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
@@ -135,6 +136,8 @@ struct backend {
   std::unique_ptr<core::gallery_service> gallery;
   std::unique_ptr<core::owned_cost_control> costs;
   std::unique_ptr<core::generation_service> generation;
+  std::unique_ptr<core::gallery_feed> feed;
+  std::unique_ptr<core::job_service> jobs;
   std::unique_ptr<api::api_services> services;
 };
 
@@ -191,9 +194,20 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
       std::string(b.provider->name()), c.model, &registry);
   b.generation = std::make_unique<core::generation_service>(
       *b.provider, *b.store, *b.gallery, b.costs->get(), image_pool, c.max_image_pixels);
+  // Other replicas write to a shared store: watch its head for their images.
+  b.feed = std::make_unique<core::gallery_feed>(
+      io.get_executor(), *b.store, *b.gallery,
+      core::feed_settings{c.storage == storage_kind::azure, std::chrono::milliseconds(2000), 256});
+  core::job_settings jobs;
+  jobs.concurrency = provider_concurrency_for(c);
+  jobs.max_jobs = std::size_t(c.max_jobs);
+  jobs.heartbeat_interval = std::chrono::seconds(c.job_heartbeat_seconds);
+  b.jobs = std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery,
+                                               *b.store, *b.feed, image_pool, jobs);
   b.services = std::make_unique<api::api_services>(api::api_services{
-      *b.gallery, *b.generation, b.costs->get(), *b.provider, std::string(b.store->kind()),
-      c.max_prompt_chars, c.max_body_bytes, c.admin_token, started_at});
+      *b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
+      std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes, c.admin_token,
+      started_at, c.events});
   return b;
 }
 
@@ -296,11 +310,11 @@ http::server_options server_options_for(const config& c) {
 
 // SIGINT/SIGTERM once: in-flight requests finish, then run() returns; a second one stops at once.
 void stop_on_signals(boost::asio::signal_set& signals, http::server& server,
-                     boost::asio::io_context& io) {
+                     boost::asio::io_context& io, backend* parts) {
   // Once every connection has finished, the signal set is the only work left: drop it.
   server.on_drained(
       [&signals] { boost::asio::post(signals.get_executor(), [&signals] { signals.cancel(); }); });
-  signals.async_wait([&signals, &server, &io](boost::system::error_code ec, int signal) {
+  signals.async_wait([&signals, &server, &io, parts](boost::system::error_code ec, int signal) {
     if (ec) return;
     spdlog::info("received {}, finishing in-flight requests (send it again to stop at once)",
                  signal == SIGINT ? "SIGINT" : "SIGTERM");
@@ -308,6 +322,11 @@ void stop_on_signals(boost::asio::signal_set& signals, http::server& server,
       if (!again) io.stop();
     });
     server.stop();
+    // Event streams end and queued jobs are told they will not run; running ones finish.
+    if (parts != nullptr) {
+      parts->jobs->stop();
+      parts->feed->stop();
+    }
   });
 }
 
@@ -352,7 +371,11 @@ int run(const config& c) {
     return 1;
   }
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
-  stop_on_signals(signals, server, io);
+  stop_on_signals(signals, server, io, parts ? &*parts : nullptr);
+  if (parts) {
+    parts->jobs->start();
+    parts->feed->start();
+  }
   announce(c, port);
 
   std::vector<std::thread> workers;

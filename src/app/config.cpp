@@ -150,6 +150,32 @@ void add_limit_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_PRICES_FILE");
 }
 
+// Options of the job queue (serve, functions).
+void add_job_options(CLI::App& cmd, config& c) {
+  cmd.add_option("--provider-concurrency", c.provider_concurrency,
+                 "Provider calls at once per replica; more jobs wait in line (0: by provider: "
+                 "AUTOMATIC1111 1, demo 2, OpenAI and Azure 8)")
+      ->envname("VISIONARY_PROVIDER_CONCURRENCY")
+      ->capture_default_str();
+  cmd.add_option("--max-jobs", c.max_jobs, "Jobs queued and running per replica")
+      ->envname("VISIONARY_MAX_JOBS")
+      ->capture_default_str();
+  cmd.add_option("--job-heartbeat", c.job_heartbeat_seconds,
+                 "Seconds between a replica's heartbeats; a job whose replica misses three reads "
+                 "as interrupted")
+      ->envname("VISIONARY_JOB_HEARTBEAT_SECONDS")
+      ->capture_default_str();
+  cmd.add_option("--events", c.events,
+                 "Serve live events (SSE); false where the host buffers answers (Azure Functions "
+                 "custom handlers with enableForwardingHttpRequest), so the UI polls")
+      ->envname("VISIONARY_EVENTS")
+      ->capture_default_str();
+  cmd.add_option("--demo-stage-ms", c.demo_stage_ms,
+                 "Milliseconds each of the demo's preview stages is shown (0: none)")
+      ->envname("VISIONARY_DEMO_STAGE_MS")
+      ->capture_default_str();
+}
+
 // Options of the roles that serve the web UI (serve, web).
 void add_ui_options(CLI::App& cmd, config& c) {
   cmd.add_option("--web-root", c.web_root,
@@ -168,6 +194,7 @@ parse_result parse_command_line(int argc, char** argv) {
   add_listener_options(*serve, c);
   add_backend_options(*serve, c);
   add_limit_options(*serve, c);
+  add_job_options(*serve, c);
   add_ui_options(*serve, c);
 
   auto* functions = app.add_subcommand(
@@ -177,6 +204,7 @@ parse_result parse_command_line(int argc, char** argv) {
   add_listener_options(*functions, c);
   add_backend_options(*functions, c);
   add_limit_options(*functions, c);
+  add_job_options(*functions, c);
   functions
       ->add_option("--functions-key", c.functions_key,
                    "Key every /api call must carry in x-functions-key or ?code=")
@@ -419,12 +447,36 @@ void validate_backend_limits(const config& c, std::vector<std::string>& problems
   if (c.provider_max_retries < 0 || c.provider_max_retries > 10) {
     problems.push_back("--provider-retries must be between 0 and 10");
   }
+  if (c.provider_concurrency < 0 || c.provider_concurrency > 10000) {
+    problems.push_back("--provider-concurrency must be between 0 and 10000");
+  }
+  if (c.max_jobs < 1 || c.max_jobs > 100000) {
+    problems.push_back("--max-jobs must be between 1 and 100000");
+  }
+  if (c.job_heartbeat_seconds < 1 || c.job_heartbeat_seconds > 300) {
+    problems.push_back("--job-heartbeat must be between 1 and 300 seconds");
+  }
+  if (c.demo_stage_ms < 0 || c.demo_stage_ms > 10000) {
+    problems.push_back("--demo-stage-ms must be between 0 and 10000");
+  }
   if (c.admin_token.size() > 0 && c.admin_token.size() < 16) {
     problems.push_back("VISIONARY_ADMIN_TOKEN must be at least 16 characters long");
   }
 }
 
 }  // namespace
+
+int provider_concurrency_for(const config& c) {
+  if (c.provider_concurrency > 0) return c.provider_concurrency;
+  switch (c.provider) {
+    case core::provider_kind::automatic1111: return 1;
+    case core::provider_kind::demo: return 2;
+    case core::provider_kind::openai:
+    case core::provider_kind::azure_openai:
+    case core::provider_kind::openai_compatible: break;
+  }
+  return 8;
+}
 
 std::vector<std::string> finalize_and_validate(config& c) {
   std::vector<std::string> problems;
@@ -524,6 +576,9 @@ std::string describe(const config& c) {
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
       << " bytes, images " << c.max_image_pixels << " pixels, provider timeout "
       << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries << "\n"
+      << "  jobs:        " << provider_concurrency_for(c) << " at once, " << c.max_jobs
+      << " per replica, heartbeat " << c.job_heartbeat_seconds << "s, events "
+      << (c.events ? "on" : "off (clients poll)") << "\n"
       << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
   return out.str();
 }

@@ -64,6 +64,13 @@ struct config {
 
   bool metrics = false;  // serve GET /metrics
 
+  // Jobs (see README "Live jobs").
+  int provider_concurrency = 0;  // 0: by provider kind (provider_concurrency_for)
+  int max_jobs = 2000;
+  int job_heartbeat_seconds = 10;
+  bool events = true;
+  int demo_stage_ms = 250;
+
   std::size_t max_body_bytes = 64 * 1024;
   int max_connections = 0;               // 0: sized from the descriptor limit at start-up
   int max_connections_per_client = 128;  // 0: no per-client cap
@@ -90,6 +97,10 @@ struct parse_result {
 
 // The budget a paid provider gets unless VISIONARY_DAILY_BUDGET_USD says otherwise.
 inline constexpr double default_paid_daily_budget_usd = 5;
+
+// Provider calls at once per replica: the setting, or what suits the provider (an AUTOMATIC1111
+// server renders one image at a time; the demo paints on this machine's cores).
+[[nodiscard]] int provider_concurrency_for(const config& c);
 
 // Multi-line effective configuration with every secret masked.
 [[nodiscard]] std::string describe(const config& c);

@@ -108,25 +108,41 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::s
   co_return records;
 }
 
-// Admission, the provider's answer, the stored images, and the ledger settled at what was billed:
-// a refused or failed generation costs only what the provider reported (nothing, for a failure).
-boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::generate_paid(
+boost::asio::awaitable<outcome<spend_permit>> generation_service::admit(
     const generation_request& request, std::string_view client) {
-  auto permit = co_await costs_.admit(request, client);
-  if (!permit) co_return permit.error();
-  auto generated = co_await provider_.generate(request);
+  co_return co_await costs_.admit(request, client);
+}
+
+boost::asio::awaitable<void> generation_service::release(spend_permit permit) {
+  co_await costs_.settle(std::move(permit), 0, 0, false);
+}
+
+// The provider's answer, the stored images, and the ledger settled at what was billed: a refused,
+// cancelled or failed generation costs only what the provider reported (nothing, for a failure).
+boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::run_paid(
+    const generation_request& request, spend_permit permit, generation_watch& watch) {
+  auto generated = co_await provider_.generate(request, watch);
+  if (generated && watch.cancelled())
+    generated = make_error(error_kind::cancelled, "The generation was cancelled.");
   if (generated && generated->images.empty()) {
     generated = make_error(error_kind::provider_error, "The image provider returned no image.");
   }
   if (!generated) {
-    co_await costs_.settle(std::move(*permit), 0, 0, true);
+    co_await costs_.settle(std::move(permit), 0, 0, generated.error().kind != error_kind::cancelled);
     co_return generated.error();
   }
   const double cost = costs_.cost_of(request, generated->images.size(), generated->usage);
   auto records = co_await store_all(request, *generated, cost);
   // The provider billed the answer even when storing it failed.
-  co_await costs_.settle(std::move(*permit), cost, records ? int(records->size()) : 0, !records);
+  co_await costs_.settle(std::move(permit), cost, records ? int(records->size()) : 0, !records);
   co_return records;
+}
+
+boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::run(
+    const generation_request& request, spend_permit permit, generation_watch& watch) {
+  auto records = co_await run_paid(request, std::move(permit), watch);
+  if (!records) co_return records.error();
+  co_return present_all(std::move(*records));
 }
 
 std::vector<image_view> generation_service::present_all(std::vector<image_record> records) const {
@@ -148,8 +164,8 @@ boost::asio::awaitable<std::vector<image_view>> generation_service::find_all(
 }
 
 // With a key: one generation per key, however many requests carry it at once or later.
-boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate_once(
-    const generation_request& request, const std::string& key, std::string_view client) {
+boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::once(
+    const generation_request& request, const std::string& key, producer produce) {
   co_await idempotency_.sweep(std::chrono::system_clock::now());
   const std::string fingerprint = request_fingerprint(request);
   auto claim = co_await idempotency_.claim(key, fingerprint);
@@ -164,24 +180,27 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::gen
   }
   if (!claim) co_return claim.error();
   if (!claim->owned) co_return co_await find_all(claim->earlier_ids);
-  auto records = co_await generate_paid(request, client);
-  if (!records) {
+  auto views = co_await produce();
+  if (!views) {
     co_await idempotency_.abandon(*claim);
-    co_return records.error();
+    co_return views.error();
   }
-  auto views = present_all(std::move(*records));
   std::vector<std::string> ids;
-  for (const auto& view : views) ids.push_back(view.record.id);
+  for (const auto& view : *views) ids.push_back(view.record.id);
   co_await idempotency_.complete(*claim, ids);
   co_return views;
 }
 
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
     generation_request request, std::optional<std::string> idempotency_key, std::string client) {
-  if (idempotency_key) co_return co_await generate_once(request, *idempotency_key, client);
-  auto records = co_await generate_paid(request, client);
-  if (!records) co_return records.error();
-  co_return present_all(std::move(*records));
+  auto direct = [this, &request, &client]() -> boost::asio::awaitable<outcome<std::vector<image_view>>> {
+    auto permit = co_await admit(request, client);
+    if (!permit) co_return permit.error();
+    unwatched watch;
+    co_return co_await run(request, std::move(*permit), watch);
+  };
+  if (idempotency_key) co_return co_await once(request, *idempotency_key, direct);
+  co_return co_await direct();
 }
 
 }  // namespace visionary::core

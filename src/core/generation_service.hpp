@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <functional>
 
 #include "core/cost_control.hpp"
 #include "core/gallery_service.hpp"
@@ -29,13 +30,32 @@ class generation_service {
       core::generation_request request, std::optional<std::string> idempotency_key,
       std::string client);
 
+  // The same Idempotency-Key rules around any way of producing the images (e.g. through a job).
+  using producer = std::function<boost::asio::awaitable<outcome<std::vector<image_view>>>()>;
+  [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> once(
+      const core::generation_request& request, const std::string& idempotency_key,
+      producer produce);
+
+  // The two halves of a generation, for callers that admit first and run later (the job queue):
+  // admission refuses before anything is spent; run() calls the provider, stores what it made,
+  // and settles the permit (a cancelled or failed run costs only what the provider billed).
+  [[nodiscard]] boost::asio::awaitable<outcome<spend_permit>> admit(
+      const core::generation_request& request, std::string_view client);
+  [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> run(
+      const core::generation_request& request, spend_permit permit, generation_watch& watch);
+
+  // Gives back an admitted permit that never ran (a job cancelled in the queue): nothing spent.
+  boost::asio::awaitable<void> release(spend_permit permit);
+
+  [[nodiscard]] const image_provider& provider() const { return provider_; }
+
  private:
   struct image_usage {
     double cost_usd = 0;               // this image's share of the answer's cost
     std::optional<token_usage> usage;  // the answer's usage
   };
-  boost::asio::awaitable<outcome<std::vector<image_record>>> generate_paid(
-      const generation_request& request, std::string_view client);
+  boost::asio::awaitable<outcome<std::vector<image_record>>> run_paid(
+      const generation_request& request, spend_permit permit, generation_watch& watch);
   [[nodiscard]] image_record new_record(const generation_request& request,
                                         const generated_image& image) const;
   boost::asio::awaitable<outcome<image_record>> store_image(const generation_request& request,
@@ -44,8 +64,6 @@ class generation_service {
                                                             std::vector<std::string>& written);
   boost::asio::awaitable<outcome<std::vector<image_record>>> store_all(
       const generation_request& request, generation_result& answer, double cost_usd);
-  boost::asio::awaitable<outcome<std::vector<image_view>>> generate_once(
-      const generation_request& request, const std::string& key, std::string_view client);
   [[nodiscard]] std::vector<image_view> present_all(std::vector<image_record> records) const;
   boost::asio::awaitable<std::vector<image_view>> find_all(const std::vector<std::string>& ids);
   boost::asio::awaitable<void> roll_back(const std::vector<std::string>& blob_names);

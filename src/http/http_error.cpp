@@ -29,6 +29,9 @@ unsigned status_of(error_kind kind) {
     case error_kind::provider_unavailable:     return 503;
     case error_kind::storage_unavailable:      return 503;
     case error_kind::provider_timeout:         return 504;
+    case error_kind::cancelled:                return 409;
+    case error_kind::interrupted:              return 503;
+    case error_kind::queue_full:               return 503;
       // clang-format on
   }
   return 500;

@@ -153,6 +153,29 @@ outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view t
   return result;
 }
 
+outcome<std::string> make_preview_webp(std::string_view bytes, std::uint64_t max_pixels) {
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  if (loader == nullptr || format_of_loader(loader) == "other" || format_of_loader(loader) == "gif") {
+    vips_error_clear();
+    return make_error(error_kind::provider_error, "The preview is not a supported image.");
+  }
+  image_ptr header(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", nullptr));
+  if (!header) return make_error(error_kind::provider_error, "The preview is damaged.");
+  const auto pixels = std::uint64_t(vips_image_get_width(header.get())) *
+                      std::uint64_t(vips_image_get_height(header.get()));
+  if (pixels == 0 || pixels > max_pixels ||
+      decoded_bytes(header.get()) > max_pixels * rgba_bytes_per_pixel) {
+    return make_error(error_kind::provider_error, "The preview is too large.");
+  }
+  VipsImage* thumb_raw = nullptr;
+  if (vips_thumbnail_image(header.get(), &thumb_raw, preview_side, "height", preview_side, "size",
+                           VIPS_SIZE_DOWN, nullptr) != 0) {
+    return make_error(error_kind::provider_error, "The preview is damaged: " + take_vips_error());
+  }
+  image_ptr thumb(thumb_raw);
+  return save(thumb.get(), true);
+}
+
 outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width, int height) {
   if (width <= 0 || height <= 0 || rgb.size() != std::size_t(width) * std::size_t(height) * 3) {
     return make_error(error_kind::internal_error, "RGB buffer does not match its dimensions");

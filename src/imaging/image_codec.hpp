@@ -41,6 +41,13 @@ inline constexpr std::uint64_t default_max_image_pixels = 4096ull * 4096ull;
     std::string_view bytes, std::string_view text_keyword, std::string_view text,
     std::uint64_t max_pixels = default_max_image_pixels);
 
+inline constexpr int preview_side = 256;
+
+// A small WebP of an in-between picture (a job's live preview), at most preview_side on each
+// edge; the same format and size checks as prepare_image, without the full-size PNG.
+[[nodiscard]] outcome<std::string> make_preview_webp(
+    std::string_view bytes, std::uint64_t max_pixels = default_max_image_pixels);
+
 // Encodes 8-bit RGB pixels (width*height*3) as PNG.
 [[nodiscard]] outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,
                                                   int height);

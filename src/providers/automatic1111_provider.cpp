@@ -60,7 +60,7 @@ app_error automatic1111_provider::answer_failed(const net::http_response& respon
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
-    const core::generation_request& request) {
+    const core::generation_request& request, core::generation_watch& /*watch*/) {
   net::http_request http;
   http.method = "POST";
   http.url = settings_.base_url + "/sdapi/v1/txt2img";

@@ -30,7 +30,7 @@ class automatic1111_provider final : public core::image_provider {
   automatic1111_provider(automatic1111_settings settings, net::http_client& client);
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
-      const core::generation_request& request) override;
+      const core::generation_request& request, core::generation_watch& watch) override;
   std::string_view name() const override {
     return core::provider_kind_name(core::provider_kind::automatic1111);
   }

@@ -1,5 +1,9 @@
 #include "providers/demo_provider.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 
 #include "imaging/image_codec.hpp"
@@ -8,12 +12,65 @@
 
 namespace visionary::providers {
 
-demo_provider::demo_provider(boost::asio::thread_pool& pool)
+namespace {
+
+// Previews from coarse to fine: the picture as this many blocks across.
+constexpr int preview_stages[] = {8, 24, 64};
+constexpr int stage_count = int(std::size(preview_stages)) + 1;  // the previews, then the picture
+
+// The picture as `blocks` squares across (each the colour at its centre), a tiny PNG.
+outcome<std::string> coarse_preview(const demo_art_image& art, int blocks) {
+  const int w = std::max(1, std::min(blocks, art.width));
+  const int h = std::max(1, w * art.height / art.width);
+  std::vector<std::uint8_t> rgb(std::size_t(w) * std::size_t(h) * 3);
+  for (int y = 0; y < h; ++y) {
+    for (int x = 0; x < w; ++x) {
+      const int sx = (2 * x + 1) * art.width / (2 * w);
+      const int sy = (2 * y + 1) * art.height / (2 * h);
+      const auto* from = &art.rgb[(std::size_t(sy) * art.width + sx) * 3];
+      std::copy(from, from + 3, &rgb[(std::size_t(y) * w + x) * 3]);
+    }
+  }
+  return imaging::encode_png_rgb(rgb, w, h);
+}
+
+}  // namespace
+
+demo_provider::demo_provider(boost::asio::thread_pool& pool, std::chrono::milliseconds stage_time)
     : pool_(pool),
+      stage_time_(stage_time),
       capabilities_(core::capabilities_for(core::provider_kind::demo, "procedural-v1")) {}
 
+// One picture of a batch: rendered, then shown coarse to fine (when anyone watches the stages).
+boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::string& seed_text,
+                                                                   int width, int height, int index,
+                                                                   int count,
+                                                                   core::generation_watch& watch) {
+  auto art = co_await util::run_blocking(pool_, [&]() {
+    return render_demo_art(seed_text, width, height);
+  });
+  if (stage_time_.count() > 0) {
+    boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
+    for (int stage = 0; stage < int(std::size(preview_stages)); ++stage) {
+      auto preview = coarse_preview(art, preview_stages[stage]);
+      if (!preview) co_return preview.error();
+      const int done = index * stage_count + stage + 1;
+      watch.report(core::generation_progress{double(done) / double(count * stage_count), done,
+                                             count * stage_count, std::nullopt,
+                                             std::move(*preview)});
+      pause.expires_after(stage_time_);
+      co_await pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (watch.cancelled())
+        co_return make_error(error_kind::cancelled, "The generation was cancelled.");
+    }
+  }
+  co_return co_await util::run_blocking(pool_, [&]() {
+    return imaging::encode_png_rgb(art.rgb, art.width, art.height);
+  });
+}
+
 boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate(
-    const core::generation_request& request) {
+    const core::generation_request& request, core::generation_watch& watch) {
   int width = 1024, height = 1024;
   if (std::sscanf(request.size.c_str(), "%dx%d", &width, &height) != 2) {
     co_return make_error(error_kind::invalid_request, "Unsupported size.");
@@ -23,10 +80,7 @@ boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate
     // Each picture of a batch gets its own variation; the first one matches a single generation.
     const std::string seed_text =
         i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
-    auto png = co_await util::run_blocking(pool_, [&]() {
-      const auto art = render_demo_art(seed_text, width, height);
-      return imaging::encode_png_rgb(art.rgb, art.width, art.height);
-    });
+    auto png = co_await paint(seed_text, width, height, i, request.n, watch);
     if (!png) co_return png.error();
     images.push_back(core::generated_image{std::move(*png), std::nullopt});
   }

@@ -1,19 +1,25 @@
 // demo_provider: offline procedural art for trying VisionaryAI without an API key. It is not an AI
-// model and says so (offline() is true). Thread-safe: rendering runs on the blocking pool.
+// model and says so (offline() is true). It paints in visible stages (coarse to fine previews), so
+// progress and previews work offline too. Thread-safe: rendering runs on the blocking pool.
 #pragma once
 
 #include <boost/asio/thread_pool.hpp>
+#include <chrono>
 
 #include "core/ports/image_provider.hpp"
 
 namespace visionary::providers {
 
+// How long each of the demo's preview stages is shown; zero paints at once.
+inline constexpr std::chrono::milliseconds default_demo_stage_time{250};
+
 class demo_provider final : public core::image_provider {
  public:
-  explicit demo_provider(boost::asio::thread_pool& pool);
+  explicit demo_provider(boost::asio::thread_pool& pool,
+                         std::chrono::milliseconds stage_time = default_demo_stage_time);
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
-      const core::generation_request& request) override;
+      const core::generation_request& request, core::generation_watch& watch) override;
   std::string_view name() const override {
     return core::provider_kind_name(core::provider_kind::demo);
   }
@@ -22,7 +28,12 @@ class demo_provider final : public core::image_provider {
   const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
+  boost::asio::awaitable<outcome<std::string>> paint(const std::string& seed_text, int width,
+                                                     int height, int index, int count,
+                                                     core::generation_watch& watch);
+
   boost::asio::thread_pool& pool_;
+  std::chrono::milliseconds stage_time_;
   core::model_capabilities capabilities_;
 };
 

@@ -190,7 +190,7 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::generate(
-    const core::generation_request& request) {
+    const core::generation_request& request, core::generation_watch& /*watch*/) {
   const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
   auto executor = co_await boost::asio::this_coro::executor;
   for (int attempt = 0;; ++attempt) {

@@ -29,7 +29,7 @@ class openai_provider final : public core::image_provider {
   openai_provider(openai_provider_settings settings, net::http_client& client);
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
-      const core::generation_request& request) override;
+      const core::generation_request& request, core::generation_watch& watch) override;
   std::string_view name() const override {
     return core::provider_kind_name(provider_kind_of(settings_.flavor));
   }

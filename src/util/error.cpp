@@ -27,6 +27,9 @@ std::string_view error_code(error_kind kind) {
     case error_kind::provider_timeout:         return "provider_timeout";
     case error_kind::storage_unavailable:      return "storage_unavailable";
     case error_kind::storage_error:            return "storage_error";
+    case error_kind::cancelled:                return "cancelled";
+    case error_kind::interrupted:              return "interrupted";
+    case error_kind::queue_full:               return "queue_full";
       // clang-format on
   }
   return "internal_error";

@@ -88,9 +88,12 @@ export const NO_LIMITS = {
   VISIONARY_DAILY_BUDGET_USD: '0',
 };
 
+// The demo paints at once unless a suite about progress asks for its stages.
+const QUICK_DEMO = { VISIONARY_DEMO_STAGE_MS: '0' };
+
 function cleanEnv(env = {}) {
   const base = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.tmpdir() };
-  const out = { ...base, ...NO_LIMITS };
+  const out = { ...base, ...NO_LIMITS, ...QUICK_DEMO };
   for (const [k, v] of Object.entries(env)) {
     if (v === null) delete out[k];
     else if (v !== undefined) out[k] = String(v);

@@ -1,6 +1,7 @@
 // image_provider: the interface every image model backend implements (OpenAI, Azure OpenAI,
-// OpenAI-compatible servers, the offline demo). Implementations are safe for concurrent generate()
-// calls from any executor.
+// OpenAI-compatible servers, the offline demo), and generation_watch, through which a generation
+// reports progress and hears that it was cancelled. Implementations are safe for concurrent
+// generate() calls from any executor.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/model_catalog.hpp"
+#include "util/abort_signal.hpp"
 #include "util/error.hpp"
 
 namespace visionary::core {
@@ -41,12 +43,44 @@ struct generation_result {
   std::optional<token_usage> usage;  // absent when the provider reports none
 };
 
+// How far a running generation is. Every field is optional: a provider reports what it knows.
+struct generation_progress {
+  std::optional<double> fraction;  // 0..1; absent when the provider cannot tell
+  std::optional<int> step;
+  std::optional<int> steps;
+  std::optional<double> eta_seconds;
+  std::string preview;  // an encoded in-between picture (PNG, JPEG or WebP); empty for none
+};
+
+// What a provider talks to while it generates. report() is cheap and may be called from any
+// thread; cancelled() says the user no longer wants the result, and abort() is the signal a
+// provider hands to its outbound calls (or registers its own action on, e.g. an interrupt call).
+class generation_watch {
+ public:
+  virtual ~generation_watch() = default;
+  virtual void report(generation_progress progress) = 0;
+  [[nodiscard]] virtual util::abort_signal& abort() = 0;
+  [[nodiscard]] bool cancelled() { return abort().aborted(); }
+};
+
+// A watch nobody looks at: progress goes nowhere, cancellation never comes.
+class unwatched final : public generation_watch {
+ public:
+  void report(generation_progress) override {}
+  util::abort_signal& abort() override { return never_; }
+
+ private:
+  util::abort_signal never_;
+};
+
 class image_provider {
  public:
   virtual ~image_provider() = default;
 
+  // A cancelled generation answers error_kind::cancelled (or anything else, promptly); its result
+  // is never stored.
   [[nodiscard]] virtual boost::asio::awaitable<outcome<generation_result>> generate(
-      const generation_request& request) = 0;
+      const generation_request& request, generation_watch& watch) = 0;
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...
   [[nodiscard]] virtual std::string_view model() const = 0;
