@@ -405,8 +405,13 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> job_service::generate(
       std::lock_guard lock(mutex_);
       if (auto it = live_.find(submitted->record.id); it != live_.end()) job = it->second;
     }
-    auto ended = job ? co_await wait_for_end(job, std::chrono::hours(24))
-                     : co_await find(submitted->record.id);
+    // No co_await inside ?: — g++ 12 destroys the temporaries of such an expression twice.
+    outcome<job_view> ended = make_error(error_kind::internal_error, "job not followed");
+    if (job) {
+      ended = co_await wait_for_end(job, std::chrono::hours(24));
+    } else {
+      ended = co_await find(submitted->record.id);
+    }
     if (!ended) co_return ended.error();
     if (ended->record.status == job_status::succeeded) co_return std::move(ended->images);
     co_return ended->record.error.value_or(interrupted_error());
