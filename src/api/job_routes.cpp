@@ -147,7 +147,17 @@ stream_task follow_stored(const api_services& services, http::sse_stream& stream
   co_return http::http_outcome<void>{};
 }
 
+// Where answers cannot stream (an Azure Functions host that buffers them) the event routes say
+// so at once instead of holding a connection that would deliver nothing.
+outcome<void> check_events_served(const api_services& services) {
+  if (services.events) return {};
+  return make_error(error_kind::not_found,
+                    "Live events are off on this server; poll GET /api/jobs/{id} and "
+                    "GET /api/getImages instead.");
+}
+
 handler_task job_events(const api_services& services, request_context& ctx) {
+  if (auto served = check_events_served(services); !served) co_return served.error();
   const std::string id = ctx.path_params.at(0);
   auto live = services.jobs.follow(id);
   std::optional<core::job_view> stored;
@@ -221,6 +231,7 @@ stream_task stream_gallery(const api_services& services, http::sse_stream& strea
 }
 
 handler_task gallery_events(const api_services& services, request_context& ctx) {
+  if (auto served = check_events_served(services); !served) co_return served.error();
   const auto resume = resume_point(ctx, services.feed.epoch());
   const bool asked = ctx.message.find("Last-Event-ID") != ctx.message.end();
   http::body_streamer streamer = [&services, resume, asked](http::body_writer& writer) -> stream_task {

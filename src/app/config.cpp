@@ -238,7 +238,13 @@ parse_result parse_command_line(int argc, char** argv) {
   }
   if (functions->parsed()) {
     c.run_role = role::functions;
-    if (custom_handler_port) c.port = *custom_handler_port;
+    if (custom_handler_port) {
+      c.port = *custom_handler_port;
+      // Under an Azure Functions host (enableForwardingHttpRequest) answers are buffered, so an
+      // event stream would never arrive: the UI polls instead, unless VISIONARY_EVENTS says the
+      // host streams (enableProxyingHttpRequest).
+      if (functions->get_option("--events")->count() == 0) c.events = false;
+    }
   } else if (web->parsed()) {
     c.run_role = role::web;
   } else {
@@ -456,8 +462,8 @@ void validate_backend_limits(const config& c, std::vector<std::string>& problems
   if (c.job_heartbeat_seconds < 1 || c.job_heartbeat_seconds > 300) {
     problems.push_back("--job-heartbeat must be between 1 and 300 seconds");
   }
-  if (c.demo_stage_ms < 0 || c.demo_stage_ms > 10000) {
-    problems.push_back("--demo-stage-ms must be between 0 and 10000");
+  if (c.demo_stage_ms < 0 || c.demo_stage_ms > 60000) {
+    problems.push_back("--demo-stage-ms must be between 0 and 60000");
   }
   if (c.admin_token.size() > 0 && c.admin_token.size() < 16) {
     problems.push_back("VISIONARY_ADMIN_TOKEN must be at least 16 characters long");

@@ -39,7 +39,7 @@ void gallery_feed::start() {
 void gallery_feed::stop() {
   stopped_ = true;
   log_.close();
-  if (timer_) boost::asio::post(executor_, [timer = timer_] { timer->cancel(); });
+  wake_watcher();
 }
 
 bool gallery_feed::remember(const std::string& id) {
@@ -64,13 +64,16 @@ void gallery_feed::image_deleted(const std::string& id) {
 }
 
 // Reads the newest blob names down to the newest seen before, and announces the images among them
-// that this replica has not published (made elsewhere), oldest first.
+// that this replica has not published (made elsewhere), oldest first. Image names sort newest
+// first; an empty head means the store held no image.
 boost::asio::awaitable<void> gallery_feed::read_head() {
   ++head_reads_;
   auto page = co_await store_.list(std::string(image_prefix), std::nullopt, 1);
-  if (!page || page->items.empty()) co_return;
-  const std::string newest = page->items.front().name;
-  if (!head_ || newest >= *head_) {
+  if (!page) co_return;
+  const std::string newest = page->items.empty() ? std::string() : page->items.front().name;
+  const bool first_look = !head_;
+  const bool nothing_newer = newest.empty() || (head_ && !head_->empty() && newest >= *head_);
+  if (first_look || nothing_newer) {
     head_ = newest;  // the first look only learns where the head is
     co_return;
   }
@@ -78,7 +81,7 @@ boost::asio::awaitable<void> gallery_feed::read_head() {
   if (!batch) co_return;
   std::vector<std::string> fresh;
   for (const auto& item : batch->items) {
-    if (item.name >= *head_) break;  // names sort newest first: the rest was seen before
+    if (!head_->empty() && item.name >= *head_) break;  // the rest was seen before
     if (auto names = names_from_image_blob(item.name)) fresh.push_back(names->id);
   }
   head_ = newest;
@@ -90,6 +93,10 @@ boost::asio::awaitable<void> gallery_feed::read_head() {
     auto found = co_await gallery_.find(*it);
     if (found) images_created({*found});
   }
+}
+
+void gallery_feed::wake_watcher() {
+  if (timer_) boost::asio::post(executor_, [timer = timer_] { timer->cancel(); });
 }
 
 boost::asio::awaitable<void> gallery_feed::watch() {

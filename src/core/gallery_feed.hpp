@@ -53,7 +53,10 @@ class gallery_feed {
   // Subscribers hold one of these while connected: the watcher runs only while any exists.
   class subscription {
    public:
-    explicit subscription(gallery_feed& feed) : feed_(feed) { ++feed_.subscribers_; }
+    // The first subscriber has the watcher look at once, so it learns where the head is now.
+    explicit subscription(gallery_feed& feed) : feed_(feed) {
+      if (++feed_.subscribers_ == 1) feed_.wake_watcher();
+    }
     ~subscription() { --feed_.subscribers_; }
     subscription(const subscription&) = delete;
     subscription& operator=(const subscription&) = delete;
@@ -68,6 +71,7 @@ class gallery_feed {
  private:
   boost::asio::awaitable<void> watch();
   boost::asio::awaitable<void> read_head();
+  void wake_watcher();
   bool remember(const std::string& id);  // false when already published
 
   boost::asio::any_io_executor executor_;

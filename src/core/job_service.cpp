@@ -517,12 +517,12 @@ void job_service::stop() {
     for (const auto& [id, job] : live_) all.push_back(job);
   }
   for (auto& job : queued) {
+    publish(job, "failed");  // before the streams close: followers learn how it ended
     boost::asio::co_spawn(
         executor_,
         [this, job]() -> boost::asio::awaitable<void> {
           co_await generation_.release(std::move(*job->permit));
           (void)co_await save(job->record);
-          publish(job, "failed");
           forget(job->record.id);
         },
         boost::asio::detached);

@@ -1,10 +1,12 @@
 #include "providers/demo_provider.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
+#include <memory>
 
 #include "imaging/image_codec.hpp"
 #include "providers/demo/demo_art.hpp"
@@ -50,7 +52,11 @@ boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::str
     return render_demo_art(seed_text, width, height);
   });
   if (stage_time_.count() > 0) {
-    boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
+    // A cancel cuts the pause short (on this coroutine's executor, where the timer lives).
+    auto pause = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor);
+    util::abort_registration on_cancel(&watch.abort(), [pause] {
+      boost::asio::post(pause->get_executor(), [pause] { pause->cancel(); });
+    });
     for (int stage = 0; stage < int(std::size(preview_stages)); ++stage) {
       auto preview = coarse_preview(art, preview_stages[stage]);
       if (!preview) co_return preview.error();
@@ -58,8 +64,10 @@ boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::str
       watch.report(core::generation_progress{double(done) / double(count * stage_count), done,
                                              count * stage_count, std::nullopt,
                                              std::move(*preview)});
-      pause.expires_after(stage_time_);
-      co_await pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (watch.cancelled())
+        co_return make_error(error_kind::cancelled, "The generation was cancelled.");
+      pause->expires_after(stage_time_);
+      co_await pause->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
       if (watch.cancelled())
         co_return make_error(error_kind::cancelled, "The generation was cancelled.");
     }

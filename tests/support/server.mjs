@@ -419,9 +419,12 @@ export async function pageThrough(base, limit, { maxPages = 10, onPage } = {}) {
 /** The spending ledger's blobs (bookkeeping, not content: a failed generation still updates it). */
 export const isLedgerFile = (file) => /^(blobs|meta)\/[^/]+\/ledger\//.test(file) || file.startsWith('ledger/');
 
-/** Files under dataDir/blobs and dataDir/meta only (what generations add), without the ledger. */
+/** Job records and replica heartbeats (bookkeeping too: every generation runs as a job). */
+export const isJobFile = (file) => /^(blobs|meta)\/[^/]+\/(jobs|replicas)\//.test(file);
+
+/** Files under dataDir/blobs and dataDir/meta only (what generations add), without bookkeeping. */
 export function listStored(dataDir) {
-  return listFiles(dataDir).filter((f) => (f.startsWith('blobs/') || f.startsWith('meta/')) && !isLedgerFile(f));
+  return listFiles(dataDir).filter((f) => (f.startsWith('blobs/') || f.startsWith('meta/')) && !isLedgerFile(f) && !isJobFile(f));
 }
 
 // ---------------------------------------------------------------- PNG
