@@ -53,7 +53,6 @@ export function JobTile({ entry, onCancel, onRetry, onDismiss }: JobTileProps) {
     >
       <article
         aria-label={`Generation: ${short}`}
-        aria-busy={active}
         className={cn(
           'relative flex aspect-square w-full flex-col justify-end overflow-hidden rounded-xl shadow-sm ring-1',
           active && 'bg-slate-900 text-white ring-slate-900/5',
