@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useSWRConfig } from 'swr';
 import { Header } from '../components/header';
 import { ShieldIcon } from '../components/icons';
 import { cn } from '../lib/cn';
@@ -7,6 +8,9 @@ import { useConfig } from '../features/config/api/get-config';
 import { GALLERY_REFRESH_INTERVAL_MS, usePrependToGallery } from '../features/gallery/api/get-images';
 import { Gallery } from '../features/gallery/components/gallery';
 import { PromptForm, type PromptFormHandle } from '../features/generate/components/prompt-form';
+import { JobList } from '../features/jobs/components/job-list';
+import { useJobs } from '../features/jobs/hooks/use-jobs';
+import { QUOTA_KEY } from '../features/quota/api/get-quota';
 
 /** Re-fetch the gallery at a third of the signed links' lifetime, at most every 10 minutes. */
 function galleryRefreshInterval(linkLifetimeSeconds: number | undefined): number {
@@ -17,6 +21,14 @@ function galleryRefreshInterval(linkLifetimeSeconds: number | undefined): number
 export function App() {
   const config = useConfig();
   const prependToGallery = usePrependToGallery();
+  const { mutate } = useSWRConfig();
+  // Stream job progress and gallery changes only where the server says it can (absent: poll).
+  const liveEvents = config.data ? config.data.jobs?.events === true : config.error ? false : undefined;
+  const refreshQuota = useCallback(() => void mutate(QUOTA_KEY), [mutate]);
+  const jobs = useJobs({ events: liveEvents, onImages: prependToGallery, onSettled: refreshQuota });
+  const { cancel, retry, dismiss } = jobs;
+  const onCancel = useCallback((id: string) => void cancel(id), [cancel]);
+  const onRetry = useCallback((id: string) => void retry(id), [retry]);
   const formRef = useRef<PromptFormHandle>(null);
   const adminButtonRef = useRef<HTMLButtonElement>(null);
   const [view, setView] = useState<'gallery' | 'admin'>('gallery');
@@ -65,9 +77,16 @@ export function App() {
       <main id="main" className="mx-auto max-w-7xl px-4 pt-6 pb-28 sm:px-6 sm:pt-8 lg:px-8">
         {/* Hidden rather than unmounted, so a half-written prompt survives a look at the admin view. */}
         <div className="space-y-10" hidden={view === 'admin'}>
-          <PromptForm ref={formRef} config={config.data} onGenerated={prependToGallery} />
+          <PromptForm ref={formRef} config={config.data} onGenerated={prependToGallery} startJob={jobs.submit} />
           <Gallery
             refreshIntervalMs={galleryRefreshInterval(config.data?.limits.linkLifetimeSeconds)}
+            liveEvents={liveEvents === true}
+            leading={
+              jobs.entries.length > 0 ? (
+                <JobList entries={jobs.entries} onCancel={onCancel} onRetry={onRetry} onDismiss={dismiss} />
+              ) : undefined
+            }
+            leadingActive={jobs.hasActive}
             onUsePrompt={(prompt) => formRef.current?.fillPrompt(prompt)}
             onStartPrompt={() => formRef.current?.focus()}
           />

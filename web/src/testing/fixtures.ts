@@ -1,4 +1,13 @@
-import type { AdminBudget, AdminUsageResponse, ConfigResponse, Image, QuotaResponse, UsageDay } from '../types/api';
+import type {
+  AdminBudget,
+  AdminUsageResponse,
+  ConfigResponse,
+  Image,
+  Job,
+  JobProgress,
+  QuotaResponse,
+  UsageDay,
+} from '../types/api';
 
 let counter = 0;
 
@@ -113,5 +122,28 @@ export function makeUsage({
   return {
     days: makeQuietDays(count).map((day) => (days[day.day] ? makeUsageDay(day.day, days[day.day]) : day)),
     budget,
+  };
+}
+
+/**
+ * A Job as the jobs API sends it: queued at position 1 unless given; `progress` entries merge over
+ * an empty progress (`fraction: null`, no preview).
+ */
+export function makeJob(overrides: Partial<Omit<Job, 'progress'>> & { progress?: Partial<JobProgress> } = {}): Job {
+  const { progress, ...rest } = overrides;
+  const status = rest.status ?? 'queued';
+  return {
+    id: 'job-1',
+    status,
+    prompt: 'A red fox. Oil painting',
+    options: { size: '1024x1024', quality: 'auto', style: 'vivid', n: 1 },
+    createdAt: '2026-12-02T12:00:00.000Z',
+    startedAt: status === 'queued' ? null : '2026-12-02T12:00:01.000Z',
+    finishedAt: status === 'queued' || status === 'running' ? null : '2026-12-02T12:00:09.000Z',
+    queuePosition: status === 'queued' ? 1 : null,
+    images: [],
+    error: null,
+    ...rest,
+    progress: { fraction: null, step: null, steps: null, etaSeconds: null, previewUrl: null, ...progress },
   };
 }

@@ -24,7 +24,10 @@ export type ServerErrorCode =
   | 'storage_error'
   | 'storage_unavailable'
   | 'backend_unavailable'
-  | 'backend_timeout';
+  | 'backend_timeout'
+  | 'cancelled'
+  | 'interrupted'
+  | 'queue_full';
 
 /** `{"error": {...}}` — the one shape of every failure. */
 export interface ErrorBody {
@@ -75,6 +78,49 @@ export interface GetImagesResponse {
   nextCursor: string | null;
 }
 
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What a job was asked for (as the server settled it). */
+export interface JobOptions {
+  size: string | null;
+  quality: string | null;
+  style: string | null;
+  n: number | null;
+}
+
+export interface JobProgress {
+  /** 0..1 when the provider reports it; `null` for "working, no idea how far". */
+  fraction: number | null;
+  step: number | null;
+  steps: number | null;
+  etaSeconds: number | null;
+  /** Usually a small `data:image/webp;base64,...` preview; may be an https or relative link. */
+  previewUrl: string | null;
+}
+
+/** One generation running in the background: `POST /api/jobs`, `GET /api/jobs/{id}`. */
+export interface Job {
+  id: string;
+  status: JobStatus;
+  prompt: string;
+  options: JobOptions;
+  /** ISO 8601 instants. */
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** 1-based while queued, else `null`. */
+  queuePosition: number | null;
+  progress: JobProgress;
+  /** The stored images once it succeeded (the same objects `/api/getImages` lists). */
+  images: Image[];
+  error: { code: ServerErrorCode | (string & {}); message: string } | null;
+}
+
+/** `image.deleted` on `GET /api/events`. */
+export interface ImageDeletedEvent {
+  id: string;
+}
+
 export interface ChoiceOption {
   values: string[];
   default: string;
@@ -102,6 +148,12 @@ export interface ConfigLimits {
   maxBodyBytes: number;
 }
 
+/** How the UI follows generation jobs. */
+export interface ConfigJobs {
+  /** `false` where the deployment cannot stream (Server-Sent Events): poll instead. */
+  events: boolean;
+}
+
 /** `GET /api/config`. */
 export interface ConfigResponse {
   provider: string;
@@ -110,6 +162,8 @@ export interface ConfigResponse {
   label?: string | null;
   options: ConfigOptions;
   limits: ConfigLimits;
+  /** Absent on older servers: treated as `{events: false}`. */
+  jobs?: ConfigJobs;
 }
 
 /** `GET /api/suggestion`. */

@@ -136,31 +136,66 @@ export function useGallery({ refreshIntervalMs = GALLERY_REFRESH_INTERVAL_MS }: 
   };
 }
 
+/** `pages` with `images` put first on page 0, skipping ids already on any page (no refetch). */
+export function insertImages(pages: GetImagesResponse[], images: Image[]): GetImagesResponse[] {
+  const first = pages[0];
+  if (!first) return pages;
+  const known = new Set(flattenPages(pages).map((image) => image.id));
+  const fresh = images.filter((image) => {
+    if (known.has(image.id)) return false;
+    known.add(image.id);
+    return true;
+  });
+  if (fresh.length === 0) return pages;
+  return [{ ...first, imageUrls: [...fresh, ...first.imageUrls] }, ...pages.slice(1)];
+}
+
+/** `pages` without the image `id`; the same array when it is not there. */
+export function removeImage(pages: GetImagesResponse[], id: string): GetImagesResponse[] {
+  if (!pages.some((page) => page?.imageUrls.some((image) => image.id === id))) return pages;
+  return pages.map((page) =>
+    page?.imageUrls.some((image) => image.id === id)
+      ? { ...page, imageUrls: page.imageUrls.filter((image) => image.id !== id) }
+      : page,
+  );
+}
+
+/**
+ * Edits the cached gallery in place, without re-fetching anything: `insert` puts new images at
+ * the top (ids already shown stay where they are), `remove` drops one. Both the list and each
+ * page's own cache entry change, so a later "Load more" does not bring back the old pages.
+ */
+export function useGalleryCache() {
+  const { mutate, cache } = useSWRConfig();
+
+  const update = useCallback(
+    (change: (pages: GetImagesResponse[]) => GetImagesResponse[]) => {
+      const listKey = unstable_serialize(getImagesKey);
+      const pages = cache.get(listKey)?.data as GetImagesResponse[] | undefined;
+      // Nothing loaded yet: the first load will show the current state anyway.
+      if (!pages || pages.length === 0) return;
+      const next = change(pages);
+      if (next === pages) return;
+      let previous: GetImagesResponse | null = null;
+      next.forEach((page, index) => {
+        const key = getImagesKey(index, previous);
+        previous = page;
+        if (key && page && cache.get(key)?.data !== undefined) void mutate(key, page, { revalidate: false });
+      });
+      void mutate<GetImagesResponse[]>(listKey, next, { revalidate: false });
+    },
+    [cache, mutate],
+  );
+
+  const insert = useCallback((images: Image[]) => update((pages) => insertImages(pages, images)), [update]);
+  const remove = useCallback((id: string) => update((pages) => removeImage(pages, id)), [update]);
+  return { insert, remove };
+}
+
 /**
  * Puts freshly generated images at the top of the gallery at once (page 0 of the cached list),
  * without re-fetching anything.
  */
 export function usePrependToGallery() {
-  const { mutate, cache } = useSWRConfig();
-  return useCallback(
-    (newImages: Image[]) => {
-      if (newImages.length === 0) return;
-      const ids = new Set(newImages.map((image) => image.id));
-      const firstKey = getImagesKey(0, null);
-      if (!firstKey) return;
-      const prepend = (page: GetImagesResponse): GetImagesResponse => ({
-        ...page,
-        imageUrls: [...newImages, ...page.imageUrls.filter((image) => !ids.has(image.id))],
-      });
-      // Nothing cached yet: the first load will include the new images anyway.
-      const cachedFirst = cache.get(firstKey)?.data as GetImagesResponse | undefined;
-      if (cachedFirst) void mutate(firstKey, prepend(cachedFirst), { revalidate: false });
-      void mutate<GetImagesResponse[]>(
-        unstable_serialize(getImagesKey),
-        (pages) => (pages && pages.length > 0 && pages[0] ? [prepend(pages[0]), ...pages.slice(1)] : pages),
-        { revalidate: false },
-      );
-    },
-    [cache, mutate],
-  );
+  return useGalleryCache().insert;
 }

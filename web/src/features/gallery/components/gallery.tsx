@@ -4,6 +4,7 @@ import { ImageIcon, RefreshIcon, Spinner, SparklesIcon } from '../../../componen
 import { describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import type { Image } from '../../../types/api';
+import { useGalleryEvents } from '../api/gallery-events';
 import { useGallery } from '../api/get-images';
 import { GalleryTile } from './gallery-tile';
 import { ImageDialog } from './image-dialog';
@@ -14,18 +15,33 @@ export interface GalleryProps {
   /** The empty state's call to action. */
   onStartPrompt?: () => void;
   refreshIntervalMs?: number;
+  /** Follow `GET /api/events` (where the server can stream): new and deleted images appear at once. */
+  liveEvents?: boolean;
+  /** Grid items shown before the images (the tab's running generations), e.g. a `contents` list. */
+  leading?: ReactNode;
+  /** Something in `leading` is still being generated: no "No images yet" meanwhile. */
+  leadingActive?: boolean;
 }
 
-const GRID = 'grid grid-cols-1 gap-4 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4';
+// Dense: a 2×2 newest image after an odd number of leading tiles leaves no hole in two columns.
+const GRID = 'grid grid-flow-row-dense grid-cols-1 gap-4 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4';
 const SKELETON_TILES = 8;
 
 type AfterClose = { kind: 'focus-tile'; id: string } | { kind: 'use-prompt'; prompt: string } | null;
 
 /** The shared gallery: newest first, infinite scroll, details dialog. */
-export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: GalleryProps) {
+export function Gallery({
+  onUsePrompt,
+  onStartPrompt,
+  refreshIntervalMs,
+  liveEvents = false,
+  leading,
+  leadingActive = false,
+}: GalleryProps) {
   const gallery = useGallery(refreshIntervalMs === undefined ? {} : { refreshIntervalMs });
   const { images, error, isLoading, isValidating, isLoadingMore, isRefreshing, hasMore, isEmpty, loadMore, refresh } =
     gallery;
+  useGalleryEvents({ enabled: liveEvents, onReset: refresh });
 
   const [openId, setOpenId] = useState<string | null>(null);
   const tiles = useRef(new Map<string, HTMLButtonElement>());
@@ -88,6 +104,7 @@ export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: Galle
   }, [hasMore, isLoadingMore, error, loadMore, images.length]);
 
   let body: ReactNode;
+  const showList = !(images.length === 0 && (error || isLoading)) && !isEmpty;
   if (images.length === 0 && error) {
     body = (
       <div role="alert" className="rounded-2xl border border-red-200 bg-red-50 p-6 text-center sm:p-10">
@@ -122,6 +139,8 @@ export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: Galle
         </ul>
       </div>
     );
+  } else if (isEmpty && leadingActive) {
+    body = null;
   } else if (isEmpty) {
     body = (
       <div className="rounded-2xl border-2 border-dashed border-slate-300 bg-white p-8 text-center sm:p-12">
@@ -141,22 +160,6 @@ export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: Galle
   } else {
     body = (
       <>
-        <ul className={GRID} aria-label="Generated images">
-          {images.map((image, i) => (
-            <GalleryTile
-              key={image.id}
-              ref={(element) => {
-                if (element) tiles.current.set(image.id, element);
-                else tiles.current.delete(image.id);
-              }}
-              image={image}
-              featured={i === 0}
-              onOpen={openTile}
-              onImageError={onImageError}
-            />
-          ))}
-        </ul>
-
         {error && (
           <div
             role="alert"
@@ -207,6 +210,28 @@ export function Gallery({ onUsePrompt, onStartPrompt, refreshIntervalMs }: Galle
         <p className="hidden text-sm text-slate-600 sm:block">Newest first · hover or focus an image to read its prompt</p>
       </div>
 
+      {/* One grid, always here: the leading tiles and the images flow together (both lists are
+          `contents`), and the leading tiles are not re-created when the images arrive. */}
+      <div className={cn(GRID, 'empty:hidden', !showList && body != null && 'mb-4')}>
+        {leading}
+        {showList && (
+          <ul role="list" className="contents" aria-label="Generated images">
+            {images.map((image, i) => (
+              <GalleryTile
+                key={image.id}
+                ref={(element) => {
+                  if (element) tiles.current.set(image.id, element);
+                  else tiles.current.delete(image.id);
+                }}
+                image={image}
+                featured={i === 0}
+                onOpen={openTile}
+                onImageError={onImageError}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
       {body}
 
       {/* aria-disabled rather than disabled, so keyboard focus stays on the button meanwhile. */}

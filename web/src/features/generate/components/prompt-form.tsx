@@ -12,7 +12,7 @@ import {
 import toast from 'react-hot-toast';
 import { Button } from '../../../components/button';
 import { RefreshIcon, SparklesIcon, Spinner } from '../../../components/icons';
-import { describeError } from '../../../lib/api-client';
+import { ApiError, describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import { countChars, truncate } from '../../../lib/text';
 import type { ChoiceOption, ConfigResponse, GenerateImageRequest, Image } from '../../../types/api';
@@ -41,6 +41,13 @@ export interface PromptFormProps {
   config: ConfigResponse | undefined;
   /** Called with the new images (newest first) after the server answered 201. */
   onGenerated?: (images: Image[]) => void;
+  /**
+   * Runs the generation as a background job instead of waiting for it: resolves `true` once the
+   * server has accepted it (the form is ready for the next prompt at once), `false` when the
+   * server has no jobs API (the form then generates and waits, as without this prop); rejects
+   * with `ApiError` when the server refuses.
+   */
+  startJob?: (request: GenerateImageRequest) => Promise<boolean>;
 }
 
 type ChoiceKey = 'size' | 'quality' | 'style';
@@ -65,11 +72,13 @@ function clamp(value: number, min: number, max: number): number {
 const CHOICE_LABELS: Record<ChoiceKey, string> = { size: 'Size', quality: 'Quality', style: 'Style' };
 
 export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function PromptForm(
-  { config, onGenerated },
+  { config, onGenerated, startJob },
   ref,
 ) {
   const [prompt, setPrompt] = useState('');
-  const [generating, setGenerating] = useState(false);
+  /** `starting`: a job is being handed to the server; `generating`: waiting for the images. */
+  const [busy, setBusy] = useState<'starting' | 'generating' | null>(null);
+  const generating = busy !== null;
   const [choices, setChoices] = useState<Choices>({});
   const generatingRef = useRef(false);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
@@ -131,7 +140,6 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
       const text = raw.trim();
       if (!text || countChars(text) > maxChars || generatingRef.current) return;
       generatingRef.current = true;
-      setGenerating(true);
       clearRefusal();
 
       const request: GenerateImageRequest = { prompt: text };
@@ -140,6 +148,37 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
       if (values.style !== undefined) request.style = values.style;
       if (values.n !== undefined) request.n = values.n;
 
+      // Clear only what was submitted; anything typed meanwhile stays.
+      const clearSubmitted = () => setPrompt((current) => (current.trim() === text ? '' : current));
+
+      if (startJob) {
+        setBusy('starting');
+        let started: boolean | 'refused';
+        try {
+          started = await startJob(request);
+        } catch (error) {
+          started = 'refused';
+          if (error instanceof ApiError && error.code === 'too_many_in_flight') {
+            // Frees up as soon as one of the running jobs finishes: a toast, not a countdown.
+            toast.error(describeError(error), { id: 'too-many-in-flight', duration: 8000 });
+          } else if (!recordRefusal(error, requestKey)) {
+            toast.error(describeError(error), {
+              duration: 8000,
+              ariaProps: { role: 'alert', 'aria-live': 'assertive' },
+            });
+          }
+        }
+        if (started !== false) {
+          if (started === true) clearSubmitted();
+          generatingRef.current = false;
+          setBusy(null);
+          refreshQuota();
+          return;
+        }
+        // No jobs API on this server: generate and wait for the images instead.
+      }
+
+      setBusy('generating');
       const toastId = toast.loading(`Generating “${truncate(text, TOAST_PROMPT_CHARS)}”`);
       try {
         const { images } = await generateImage(request);
@@ -149,8 +188,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
             : 'Your image has been generated!',
           { id: toastId },
         );
-        // Clear only what was submitted; anything typed meanwhile stays.
-        setPrompt((current) => (current.trim() === text ? '' : current));
+        clearSubmitted();
         onGenerated?.(images);
       } catch (error) {
         if (recordRefusal(error, requestKey)) {
@@ -165,7 +203,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         }
       } finally {
         generatingRef.current = false;
-        setGenerating(false);
+        setBusy(null);
         refreshQuota();
       }
     },
@@ -176,6 +214,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
       recordRefusal,
       refreshQuota,
       requestKey,
+      startJob,
       values.n,
       values.quality,
       values.size,
@@ -299,7 +338,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           className="sm:min-w-36"
         >
           {generating ? <Spinner /> : <SparklesIcon className="h-4 w-4" />}
-          {generating ? 'Generating…' : 'Generate'}
+          {busy === 'starting' ? 'Starting…' : busy === 'generating' ? 'Generating…' : 'Generate'}
         </Button>
         <Button
           disabled={generating || limitBlocks || suggestionBusy || !suggestionText}

@@ -1,5 +1,6 @@
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
+import { installFakeEventSource } from '../../../../testing/fake-event-source';
 import { makeImage, makeImages } from '../../../../testing/fixtures';
 import {
   deferred,
@@ -259,5 +260,131 @@ describe('usePrependToGallery', () => {
     expect(tiles()[1]).toBe(oldFirst);
     expect(tiles()[1]).not.toHaveClass('md:col-span-2');
     expect(api.to('/api/getImages')).toHaveLength(1);
+  });
+});
+
+describe('Gallery: live events (/api/events)', () => {
+  function ids(): Array<string | null> {
+    return tiles().map((tile) => tile.getAttribute('data-image-id'));
+  }
+
+  it('puts images made elsewhere first, without re-fetching, and never twice', async () => {
+    const streams = installFakeEventSource();
+    const { api } = setup(() => page(makeImages(2, 'old'), 'next'), { liveEvents: true });
+    await screen.findByRole('img', { name: 'old prompt 1' });
+    const oldFirst = tiles()[0];
+    const events = streams.latest('/api/events');
+    events.open();
+
+    events.emit('image.created', makeImage({ id: 'other-1', prompt: 'From another browser' }), 'ev-1');
+    expect(ids()).toEqual(['other-1', 'old-1', 'old-2']);
+    expect(within(tiles()[0] as HTMLElement).getByRole('img')).toHaveAccessibleName('From another browser');
+    expect(tiles()[0]).toHaveClass('md:col-span-2');
+    expect(tiles()[1]).toBe(oldFirst);
+
+    events.emit('image.created', makeImage({ id: 'other-2' }), 'ev-2');
+    // Repeats (a reconnect, or an image this tab already showed) change nothing.
+    events.emit('image.created', makeImage({ id: 'other-1', prompt: 'From another browser' }), 'ev-1');
+    events.emit('image.created', makeImage({ id: 'old-2' }));
+    // Not an Image: skipped.
+    events.emit('image.created', { id: 'broken' });
+    expect(ids()).toEqual(['other-2', 'other-1', 'old-1', 'old-2']);
+    expect(api.to('/api/getImages')).toHaveLength(1);
+    expect(streams.opened('/api/events')).toHaveLength(1);
+  });
+
+  it('keeps inserted images when the next page is loaded', async () => {
+    const streams = installFakeEventSource();
+    const { user, api } = setup(
+      (request) => (request.query.get('cursor') === 'c2' ? page(makeImages(1, 'p2'), null) : page(makeImages(2, 'p1'), 'c2')),
+      { liveEvents: true },
+    );
+    await screen.findByRole('img', { name: 'p1 prompt 1' });
+    streams.latest('/api/events').emit('image.created', makeImage({ id: 'live' }));
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await screen.findByRole('img', { name: 'p2 prompt 1' });
+    expect(ids()).toEqual(['live', 'p1-1', 'p1-2', 'p2-1']);
+    expect(api.to('/api/getImages')).toHaveLength(2);
+  });
+
+  it('removes deleted images from whichever page holds them, without re-fetching', async () => {
+    const streams = installFakeEventSource();
+    const { user, api } = setup(
+      (request) => (request.query.get('cursor') === 'c2' ? page(makeImages(2, 'p2'), null) : page(makeImages(2, 'p1'), 'c2')),
+      { liveEvents: true },
+    );
+    await screen.findByRole('img', { name: 'p1 prompt 1' });
+    await user.click(screen.getByRole('button', { name: 'Load more' }));
+    await screen.findByRole('img', { name: 'p2 prompt 2' });
+    const events = streams.latest('/api/events');
+
+    events.emit('image.deleted', { id: 'p2-1' });
+    events.emit('image.deleted', { id: 'p1-1' });
+    events.emit('image.deleted', { id: 'never-shown' });
+    expect(ids()).toEqual(['p1-2', 'p2-2']);
+    expect(tiles()[0]).toHaveClass('md:col-span-2');
+    expect(api.to('/api/getImages')).toHaveLength(2);
+  });
+
+  it('loads the gallery again on "reset" (the server could not resume the stream)', async () => {
+    const streams = installFakeEventSource();
+    let call = 0;
+    const { api } = setup(() => page(call++ === 0 ? makeImages(1, 'before') : makeImages(2, 'after')), { liveEvents: true });
+    await screen.findByRole('img', { name: 'before prompt 1' });
+    streams.latest('/api/events').emit('reset', {});
+    expect(await screen.findByRole('img', { name: 'after prompt 2' })).toBeInTheDocument();
+    expect(api.to('/api/getImages')).toHaveLength(2);
+  });
+
+  it('opens no stream without liveEvents, and closes it on unmount', async () => {
+    const streams = installFakeEventSource();
+    const first = setup(() => page(makeImages(1, 'a')));
+    await screen.findByRole('img', { name: 'a prompt 1' });
+    expect(streams.opened('/api/events')).toHaveLength(0);
+    first.unmount();
+
+    const second = setup(() => page(makeImages(1, 'b')), { liveEvents: true });
+    await screen.findByRole('img', { name: 'b prompt 1' });
+    const events = streams.latest('/api/events');
+    expect(events.closed).toBe(false);
+    second.unmount();
+    expect(events.closed).toBe(true);
+  });
+});
+
+describe('Gallery: leading tiles', () => {
+  it('shows them first in the same grid, keeps their elements when the images arrive, and hides "No images yet" while active', async () => {
+    const pending = deferred<Response>();
+    const leading = (
+      <ul role="list" className="contents" aria-label="Running">
+        <li data-testid="lead">running job</li>
+      </ul>
+    );
+    const view = setup(() => pending.promise, { leading, leadingActive: true });
+    const lead = screen.getByTestId('lead');
+    pending.resolve(page(makeImages(1, 'x')));
+    await screen.findByRole('img', { name: 'x prompt 1' });
+    expect(screen.getByTestId('lead')).toBe(lead);
+    const grid = screen.getByRole('list', { name: 'Generated images' }).parentElement as HTMLElement;
+    expect(grid.firstElementChild).toBe(screen.getByRole('list', { name: 'Running' }));
+
+    view.unmount();
+    setup(() => page([]), { leading, leadingActive: true });
+    await waitFor(() => expect(screen.getByRole('region', { name: 'Gallery' })).toHaveAttribute('aria-busy', 'false'));
+    expect(screen.getByTestId('lead')).toBeInTheDocument();
+    expect(screen.queryByText('No images yet')).not.toBeInTheDocument();
+  });
+
+  it('shows "No images yet" below tiles that are no longer active (e.g. a failure)', async () => {
+    setup(() => page([]), {
+      leading: (
+        <ul role="list" className="contents" aria-label="Running">
+          <li data-testid="lead">failed job</li>
+        </ul>
+      ),
+      leadingActive: false,
+    });
+    expect(await screen.findByText('No images yet')).toBeInTheDocument();
+    expect(screen.getByTestId('lead')).toBeInTheDocument();
   });
 });

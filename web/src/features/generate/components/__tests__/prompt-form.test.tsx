@@ -9,7 +9,8 @@ import {
   type FetchHandler,
 } from '../../../../testing/mock-fetch';
 import { renderWithProviders } from '../../../../testing/test-utils';
-import type { ConfigResponse } from '../../../../types/api';
+import { ApiError } from '../../../../lib/api-client';
+import type { ConfigResponse, GenerateImageRequest } from '../../../../types/api';
 import { PromptForm, THINKING_PLACEHOLDER } from '../prompt-form';
 
 const SUGGESTION = 'A lighthouse on a cliff at dusk, watercolor';
@@ -586,3 +587,66 @@ describe('PromptForm: limit refusals (429)', () => {
     expect(limitStatus()).toHaveTextContent('');
   });
 });
+
+describe('PromptForm: as a background job (startJob)', () => {
+  function setupJobs(startJob: (request: GenerateImageRequest) => Promise<boolean>) {
+    const api = mockFetch((request) => {
+      if (request.path === '/api/suggestion') return jsonResponse({ suggestion: SUGGESTION });
+      if (request.path === '/api/generateImage') return jsonResponse({ images: [makeImage({ id: 'sync' })] }, 201);
+      return errorResponse(404, 'not_found', 'No such route.');
+    });
+    const onGenerated = vi.fn();
+    const start = vi.fn(startJob);
+    const view = renderWithProviders(<PromptForm config={makeConfig()} onGenerated={onGenerated} startJob={start} />);
+    const textbox = screen.getByRole('textbox', { name: /describe the image/i });
+    return { api, start, onGenerated, textbox, ...view };
+  }
+
+  it('hands the request over, says "Starting…" meanwhile, then is ready for the next prompt', async () => {
+    const accepted = deferred<boolean>();
+    const { user, textbox, start, api } = setupJobs(() => accepted.promise);
+    await user.type(textbox, '  a fox{Enter}');
+    expect(start).toHaveBeenCalledWith({ prompt: 'a fox', size: '1024x1024', quality: 'auto', style: 'vivid', n: 1 });
+    expect(screen.getByRole('button', { name: 'Starting…' })).toBeDisabled();
+
+    await act(async () => accepted.resolve(true));
+    expect(textbox).toHaveValue('');
+    await user.type(textbox, 'a second fox');
+    expect(screen.getByRole('button', { name: /^generate$/i })).toBeEnabled();
+    // No waiting toast and no success toast: the job's tile says how it goes.
+    expect(screen.queryByText(/^Generating “/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/has been generated/)).not.toBeInTheDocument();
+    expect(api.to('/api/generateImage')).toHaveLength(0);
+  });
+
+  it('a refusal is a toast, but a limit refusal is shown beside Generate; the prompt is kept', async () => {
+    let refusal = errorResponseError(503, 'queue_full', 'The queue is full; try again in a minute.');
+    const { user, textbox } = setupJobs(() => Promise.reject(refusal));
+    await user.type(textbox, 'a fox{Enter}');
+    expect(await screen.findByText('The queue is full; try again in a minute.')).toBeInTheDocument();
+    expect(textbox).toHaveValue('a fox');
+
+    refusal = errorResponseError(429, 'rate_limited', 'Slow down a little.', 12);
+    await user.type(textbox, '{Enter}');
+    await waitFor(() =>
+      expect(screen.getByTestId('limit-notice')).toHaveTextContent(/^Slow down a little\. Try again in (12|11) s\.$/),
+    );
+    expect(screen.getAllByText(/Slow down a little/)).toHaveLength(1); // beside Generate, no toast
+    expect(screen.getByRole('button', { name: /^generate$/i })).toBeDisabled();
+    expect(textbox).toHaveValue('a fox');
+  });
+
+  it('falls back to generating and waiting when the server has no jobs API', async () => {
+    const { user, textbox, start, onGenerated, api } = setupJobs(() => Promise.resolve(false));
+    await user.type(textbox, 'a fox{Enter}');
+    expect(await screen.findByText('Your image has been generated!')).toBeInTheDocument();
+    expect(start).toHaveBeenCalledTimes(1);
+    expect(api.to('/api/generateImage')).toHaveLength(1);
+    expect(onGenerated).toHaveBeenCalledWith([expect.objectContaining({ id: 'sync' })]);
+    expect(textbox).toHaveValue('');
+  });
+});
+
+function errorResponseError(status: number, code: string, message: string, retryAfterSeconds?: number): ApiError {
+  return new ApiError({ status, code, message, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) });
+}

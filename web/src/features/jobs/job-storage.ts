@@ -1,0 +1,73 @@
+// The tab's jobs, remembered in `sessionStorage` so a reload re-attaches to them: the id and what
+// was asked for (Retry re-submits it). Only jobs whose tile is still shown are kept.
+import type { GenerateImageRequest } from '../../types/api';
+
+export const JOBS_STORAGE_KEY = 'visionary.jobs';
+
+/** More would be a bug elsewhere; the newest are kept. */
+const MAX_STORED = 50;
+
+export interface StoredJob {
+  id: string;
+  request: GenerateImageRequest;
+}
+
+function storage(): Storage | null {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+function isRequest(value: unknown): value is GenerateImageRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const { prompt, size, quality, style, n } = value as Record<string, unknown>;
+  const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+  return (
+    typeof prompt === 'string' &&
+    optionalString(size) &&
+    optionalString(quality) &&
+    optionalString(style) &&
+    (n === undefined || typeof n === 'number')
+  );
+}
+
+function isStoredJob(value: unknown): value is StoredJob {
+  if (typeof value !== 'object' || value === null) return false;
+  const { id, request } = value as { id?: unknown; request?: unknown };
+  return typeof id === 'string' && id.length > 0 && isRequest(request);
+}
+
+/** Newest first, as saved; anything unreadable is skipped. */
+export function loadStoredJobs(): StoredJob[] {
+  try {
+    const raw = storage()?.getItem(JOBS_STORAGE_KEY);
+    if (!raw) return [];
+    const parsed = JSON.parse(raw) as unknown;
+    if (!Array.isArray(parsed)) return [];
+    const seen = new Set<string>();
+    return parsed.filter((item): item is StoredJob => {
+      if (!isStoredJob(item) || seen.has(item.id)) return false;
+      seen.add(item.id);
+      return true;
+    });
+  } catch {
+    return [];
+  }
+}
+
+export function saveStoredJobs(jobs: StoredJob[]): void {
+  const store = storage();
+  if (!store) return;
+  try {
+    if (jobs.length === 0) store.removeItem(JOBS_STORAGE_KEY);
+    else
+      store.setItem(
+        JOBS_STORAGE_KEY,
+        JSON.stringify(jobs.slice(0, MAX_STORED).map(({ id, request }) => ({ id, request }))),
+      );
+  } catch {
+    // Full or unavailable: the jobs still run, they just will not survive a reload.
+  }
+}
