@@ -46,8 +46,8 @@ handler_task generate_image(const api_services& services, request_context& ctx) 
   request->request_id = ctx.request_id;
   auto idempotency_key = parse_idempotency_key(ctx.message);
   if (!idempotency_key) co_return idempotency_key.error();
-  auto images = co_await services.jobs.generate(std::move(*request), std::move(*idempotency_key),
-                                                ctx.client);
+  auto images =
+      co_await services.jobs.generate(std::move(*request), std::move(*idempotency_key), ctx.client);
   if (!images) co_return images.error();
   co_return http::json_response(bhttp::status::created,
                                 json::object{{"images", images_json(*images)}});

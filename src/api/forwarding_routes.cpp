@@ -19,8 +19,8 @@ using verb = bhttp::verb;
 namespace {
 
 constexpr std::array<std::string_view, 7> forwarded_request_headers = {
-    "Content-Type",  "Accept",          "Authorization", "Range", "If-None-Match",
-    "Idempotency-Key", "Last-Event-ID"};
+    "Content-Type",  "Accept",          "Authorization", "Range",
+    "If-None-Match", "Idempotency-Key", "Last-Event-ID"};
 constexpr std::array<std::string_view, 12> forwarded_response_headers = {
     "Content-Type",  "Cache-Control", "ETag",
     "Last-Modified", "Accept-Ranges", "Content-Range",
@@ -47,7 +47,8 @@ http::http_outcome<void> check_generation_edge(const http::request_context& ctx)
   auto input = parse_generation_body(ctx.message);
   if (!input) return input.error();
   if (!input->prompt)
-    return http::http_error(make_error(error_kind::invalid_request, "The field 'prompt' is required."));
+    return http::http_error(
+        make_error(error_kind::invalid_request, "The field 'prompt' is required."));
   if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt)
     return http::http_error(prompt.error());
   return {};

@@ -41,9 +41,12 @@ json::value optional_text(const std::optional<std::string>& text) {
 
 std::string_view terminal_event(core::job_status status) {
   switch (status) {
-    case core::job_status::succeeded: return "completed";
-    case core::job_status::cancelled: return "cancelled";
-    default: return "failed";
+    case core::job_status::succeeded:
+      return "completed";
+    case core::job_status::cancelled:
+      return "cancelled";
+    default:
+      return "failed";
   }
 }
 
@@ -85,7 +88,8 @@ boost::asio::awaitable<bool> send_job(http::sse_stream& stream, std::string_view
                                       std::string_view id, const core::job_view& job) {
   const std::string data = json::serialize(job_to_json(job));
   if (!co_await stream.send(name, id, data)) co_return false;
-  if (!core::is_terminal(job.record.status) || name != "state") co_return !core::is_terminal(job.record.status);
+  if (!core::is_terminal(job.record.status) || name != "state")
+    co_return !core::is_terminal(job.record.status);
   co_await stream.send(terminal_event(job.record.status), id, data);
   co_return false;
 }
@@ -95,7 +99,8 @@ boost::asio::awaitable<bool> send_job(http::sse_stream& stream, std::string_view
 stream_task follow_live(const api_services& services, http::sse_stream& stream,
                         core::job_service::live_follow live) {
   std::uint64_t after = live.after;
-  if (!co_await send_job(stream, "state", std::to_string(after), live.now)) co_return http::http_outcome<void>{};
+  if (!co_await send_job(stream, "state", std::to_string(after), live.now))
+    co_return http::http_outcome<void>{};
   for (;;) {
     auto read = live.log->read_after(after);
     if (!read.complete) {
@@ -135,7 +140,7 @@ stream_task follow_stored(const api_services& services, http::sse_stream& stream
     if (now->record.status != job.record.status) {
       job = std::move(*now);
       const auto name = core::is_terminal(job.record.status) ? terminal_event(job.record.status)
-                                                              : std::string_view("state");
+                                                             : std::string_view("state");
       if (!co_await stream.send(name, "", json::serialize(job_to_json(job))) ||
           core::is_terminal(job.record.status)) {
         co_return http::http_outcome<void>{};
@@ -234,7 +239,8 @@ handler_task gallery_events(const api_services& services, request_context& ctx) 
   if (auto served = check_events_served(services); !served) co_return served.error();
   const auto resume = resume_point(ctx, services.feed.epoch());
   const bool asked = ctx.message.find("Last-Event-ID") != ctx.message.end();
-  http::body_streamer streamer = [&services, resume, asked](http::body_writer& writer) -> stream_task {
+  http::body_streamer streamer = [&services, resume,
+                                  asked](http::body_writer& writer) -> stream_task {
     http::sse_stream stream(writer);
     if (!co_await stream.open(reconnect_hint)) co_return http::http_outcome<void>{};
     co_return co_await stream_gallery(services, stream, resume, asked);
@@ -253,25 +259,25 @@ json::value job_to_json(const core::job_view& job) {
       {"step", optional_number(job.progress.step)},
       {"steps", optional_number(job.progress.steps)},
       {"etaSeconds", optional_number(job.progress.eta_seconds)},
-      {"previewUrl", job.progress.preview_url ? json::value(*job.progress.preview_url)
-                                              : json::value(nullptr)}};
+      {"previewUrl",
+       job.progress.preview_url ? json::value(*job.progress.preview_url) : json::value(nullptr)}};
   json::value error = nullptr;
-  if (r.error) error = json::object{{"code", error_code(r.error->kind)}, {"message", r.error->message}};
-  return json::object{
-      {"id", r.id},
-      {"status", core::job_status_name(r.status)},
-      {"prompt", r.request.prompt},
-      {"options", json::object{{"size", r.request.size},
-                               {"quality", optional_text(r.request.quality)},
-                               {"style", optional_text(r.request.style)},
-                               {"n", r.request.n}}},
-      {"createdAt", util::format_rfc3339_millis(r.created_at)},
-      {"startedAt", optional_time(r.started_at)},
-      {"finishedAt", optional_time(r.finished_at)},
-      {"queuePosition", optional_number(job.queue_position)},
-      {"progress", std::move(progress)},
-      {"images", std::move(images)},
-      {"error", std::move(error)}};
+  if (r.error)
+    error = json::object{{"code", error_code(r.error->kind)}, {"message", r.error->message}};
+  return json::object{{"id", r.id},
+                      {"status", core::job_status_name(r.status)},
+                      {"prompt", r.request.prompt},
+                      {"options", json::object{{"size", r.request.size},
+                                               {"quality", optional_text(r.request.quality)},
+                                               {"style", optional_text(r.request.style)},
+                                               {"n", r.request.n}}},
+                      {"createdAt", util::format_rfc3339_millis(r.created_at)},
+                      {"startedAt", optional_time(r.started_at)},
+                      {"finishedAt", optional_time(r.finished_at)},
+                      {"queuePosition", optional_number(job.queue_position)},
+                      {"progress", std::move(progress)},
+                      {"images", std::move(images)},
+                      {"error", std::move(error)}};
 }
 
 void add_job_routes(http::router& routes, const api_services& services) {

@@ -98,8 +98,8 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
                                                     net::http_client& client) {
   switch (c.provider) {
     case core::provider_kind::demo:
-      return std::make_unique<providers::demo_provider>(
-          pool, std::chrono::milliseconds(c.demo_stage_ms));
+      return std::make_unique<providers::demo_provider>(pool,
+                                                        std::chrono::milliseconds(c.demo_stage_ms));
     case core::provider_kind::automatic1111:
       return std::make_unique<providers::automatic1111_provider>(
           providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
@@ -204,10 +204,10 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   jobs.heartbeat_interval = std::chrono::seconds(c.job_heartbeat_seconds);
   b.jobs = std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery,
                                                *b.store, *b.feed, image_pool, jobs);
-  b.services = std::make_unique<api::api_services>(api::api_services{
-      *b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
-      std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes, c.admin_token,
-      started_at, c.events});
+  b.services = std::make_unique<api::api_services>(
+      api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
+                        std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
+                        c.admin_token, started_at, c.events});
   return b;
 }
 

@@ -475,11 +475,14 @@ void validate_backend_limits(const config& c, std::vector<std::string>& problems
 int provider_concurrency_for(const config& c) {
   if (c.provider_concurrency > 0) return c.provider_concurrency;
   switch (c.provider) {
-    case core::provider_kind::automatic1111: return 1;
-    case core::provider_kind::demo: return 2;
+    case core::provider_kind::automatic1111:
+      return 1;
+    case core::provider_kind::demo:
+      return 2;
     case core::provider_kind::openai:
     case core::provider_kind::azure_openai:
-    case core::provider_kind::openai_compatible: break;
+    case core::provider_kind::openai_compatible:
+      break;
   }
   return 8;
 }

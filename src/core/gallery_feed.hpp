@@ -85,9 +85,9 @@ class gallery_feed {
   std::atomic<bool> stopped_{false};
   std::shared_ptr<boost::asio::steady_timer> timer_;
   std::mutex mutex_;
-  std::deque<std::string> recent_;               // guarded by mutex_: ids published, oldest first
-  std::unordered_set<std::string> recent_set_;   // same
-  std::optional<std::string> head_;              // watcher only: the newest blob seen
+  std::deque<std::string> recent_;              // guarded by mutex_: ids published, oldest first
+  std::unordered_set<std::string> recent_set_;  // same
+  std::optional<std::string> head_;             // watcher only: the newest blob seen
 };
 
 }  // namespace visionary::core

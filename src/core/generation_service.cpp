@@ -128,7 +128,8 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::r
     generated = make_error(error_kind::provider_error, "The image provider returned no image.");
   }
   if (!generated) {
-    co_await costs_.settle(std::move(permit), 0, 0, generated.error().kind != error_kind::cancelled);
+    co_await costs_.settle(std::move(permit), 0, 0,
+                           generated.error().kind != error_kind::cancelled);
     co_return generated.error();
   }
   const double cost = costs_.cost_of(request, generated->images.size(), generated->usage);
@@ -193,7 +194,8 @@ boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::onc
 
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::generate(
     generation_request request, std::optional<std::string> idempotency_key, std::string client) {
-  auto direct = [this, &request, &client]() -> boost::asio::awaitable<outcome<std::vector<image_view>>> {
+  auto direct = [this, &request,
+                 &client]() -> boost::asio::awaitable<outcome<std::vector<image_view>>> {
     auto permit = co_await admit(request, client);
     if (!permit) co_return permit.error();
     unwatched watch;

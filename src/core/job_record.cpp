@@ -34,13 +34,13 @@ std::optional<std::string> optional_text(const json::object& o, std::string_view
 
 // The error kinds a stored job can end with, read back by their codes.
 std::optional<error_kind> kind_of_code(std::string_view code) {
-  for (auto kind : {error_kind::invalid_request, error_kind::content_policy_violation,
-                    error_kind::rate_limited, error_kind::too_many_in_flight,
-                    error_kind::daily_quota_exhausted, error_kind::budget_exhausted,
-                    error_kind::internal_error, error_kind::provider_error,
-                    error_kind::provider_unavailable, error_kind::provider_timeout,
-                    error_kind::storage_unavailable, error_kind::storage_error,
-                    error_kind::cancelled, error_kind::interrupted, error_kind::queue_full}) {
+  for (auto kind :
+       {error_kind::invalid_request, error_kind::content_policy_violation, error_kind::rate_limited,
+        error_kind::too_many_in_flight, error_kind::daily_quota_exhausted,
+        error_kind::budget_exhausted, error_kind::internal_error, error_kind::provider_error,
+        error_kind::provider_unavailable, error_kind::provider_timeout,
+        error_kind::storage_unavailable, error_kind::storage_error, error_kind::cancelled,
+        error_kind::interrupted, error_kind::queue_full}) {
     if (error_code(kind) == code) return kind;
   }
   return std::nullopt;
@@ -50,11 +50,16 @@ std::optional<error_kind> kind_of_code(std::string_view code) {
 
 std::string_view job_status_name(job_status status) {
   switch (status) {
-    case job_status::queued: return "queued";
-    case job_status::running: return "running";
-    case job_status::succeeded: return "succeeded";
-    case job_status::failed: return "failed";
-    case job_status::cancelled: return "cancelled";
+    case job_status::queued:
+      return "queued";
+    case job_status::running:
+      return "running";
+    case job_status::succeeded:
+      return "succeeded";
+    case job_status::failed:
+      return "failed";
+    case job_status::cancelled:
+      return "cancelled";
   }
   return "failed";
 }
@@ -104,22 +109,21 @@ std::string job_record_json(const job_record& record) {
   json::array ids;
   for (const auto& id : record.image_ids) ids.emplace_back(id);
   const auto& r = record.request;
-  json::object out{
-      {"id", record.id},
-      {"status", job_status_name(record.status)},
-      {"prompt", r.prompt},
-      {"size", r.size},
-      {"quality", r.quality ? json::value(*r.quality) : json::value(nullptr)},
-      {"style", r.style ? json::value(*r.style) : json::value(nullptr)},
-      {"n", r.n},
-      {"createdAt", util::format_rfc3339_millis(record.created_at)},
-      {"startedAt", optional_time(record.started_at)},
-      {"finishedAt", optional_time(record.finished_at)},
-      {"imageIds", std::move(ids)},
-      {"replica", record.replica}};
+  json::object out{{"id", record.id},
+                   {"status", job_status_name(record.status)},
+                   {"prompt", r.prompt},
+                   {"size", r.size},
+                   {"quality", r.quality ? json::value(*r.quality) : json::value(nullptr)},
+                   {"style", r.style ? json::value(*r.style) : json::value(nullptr)},
+                   {"n", r.n},
+                   {"createdAt", util::format_rfc3339_millis(record.created_at)},
+                   {"startedAt", optional_time(record.started_at)},
+                   {"finishedAt", optional_time(record.finished_at)},
+                   {"imageIds", std::move(ids)},
+                   {"replica", record.replica}};
   if (record.error) {
-    out["error"] = json::object{{"code", error_code(record.error->kind)},
-                                {"message", record.error->message}};
+    out["error"] =
+        json::object{{"code", error_code(record.error->kind)}, {"message", record.error->message}};
   }
   return json::serialize(out);
 }
@@ -127,7 +131,8 @@ std::string job_record_json(const job_record& record) {
 outcome<job_record> parse_job_record(std::string_view text) {
   boost::system::error_code ec;
   const auto value = json::parse(text, ec);
-  if (ec || !value.is_object()) return make_error(error_kind::storage_error, "unreadable job record");
+  if (ec || !value.is_object())
+    return make_error(error_kind::storage_error, "unreadable job record");
   const auto& o = value.as_object();
   job_record record;
   record.id = text_of(o, "id");
@@ -150,9 +155,9 @@ outcome<job_record> parse_job_record(std::string_view text) {
   }
   record.replica = text_of(o, "replica");
   if (const auto* e = o.if_contains("error"); e && e->is_object()) {
-    record.error = make_error(kind_of_code(text_of(e->as_object(), "code"))
-                                  .value_or(error_kind::internal_error),
-                              text_of(e->as_object(), "message"));
+    record.error = make_error(
+        kind_of_code(text_of(e->as_object(), "code")).value_or(error_kind::internal_error),
+        text_of(e->as_object(), "message"));
   }
   return record;
 }

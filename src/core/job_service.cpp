@@ -31,9 +31,12 @@ std::string replica_blob(std::string_view replica) {
 
 std::string_view terminal_event(job_status status) {
   switch (status) {
-    case job_status::succeeded: return "completed";
-    case job_status::cancelled: return "cancelled";
-    default: return "failed";
+    case job_status::succeeded:
+      return "completed";
+    case job_status::cancelled:
+      return "cancelled";
+    default:
+      return "failed";
   }
 }
 
@@ -228,8 +231,8 @@ void job_service::finish(live_job& job, outcome<std::vector<image_view>> result)
   }
   const bool cancelled = result.error().kind == error_kind::cancelled || job.abort.aborted();
   record.status = cancelled ? job_status::cancelled : job_status::failed;
-  record.error = cancelled ? make_error(error_kind::cancelled, "The job was cancelled.")
-                           : result.error();
+  record.error =
+      cancelled ? make_error(error_kind::cancelled, "The job was cancelled.") : result.error();
 }
 
 void job_service::forget(const std::string& id) {
@@ -272,8 +275,8 @@ void job_service::make_preview(std::shared_ptr<live_job> job, std::string bytes)
       std::lock_guard lock(mutex_);
       running = job->record.status == job_status::running;
       if (webp && running) {
-        job->progress.preview_url = std::make_shared<const std::string>(
-            "data:image/webp;base64," + util::base64_encode(*webp));
+        job->progress.preview_url = std::make_shared<const std::string>("data:image/webp;base64," +
+                                                                        util::base64_encode(*webp));
       }
       next = std::move(job->pending_preview);
       job->pending_preview.clear();
@@ -297,7 +300,8 @@ std::optional<job_service::live_follow> job_service::follow(const std::string& i
 }
 
 boost::asio::awaitable<outcome<job_view>> job_service::find(std::string id) {
-  if (!valid_job_id(id)) co_return make_error(error_kind::not_found, "No job has the id '" + id + "'.");
+  if (!valid_job_id(id))
+    co_return make_error(error_kind::not_found, "No job has the id '" + id + "'.");
   {
     std::lock_guard lock(mutex_);
     if (auto it = live_.find(id); it != live_.end()) co_return view_of(*it->second);
@@ -306,7 +310,9 @@ boost::asio::awaitable<outcome<job_view>> job_service::find(std::string id) {
 }
 
 boost::asio::awaitable<outcome<job_view>> job_service::read_stored(const std::string& id) {
-  const auto missing = [&] { return make_error(error_kind::not_found, "No job has the id '" + id + "'."); };
+  const auto missing = [&] {
+    return make_error(error_kind::not_found, "No job has the id '" + id + "'.");
+  };
   auto stored = co_await store_.get(job_blob_name(id), std::nullopt);
   if (!stored) {
     if (stored.error().kind == error_kind::not_found) co_return missing();
@@ -336,7 +342,8 @@ boost::asio::awaitable<job_record> job_service::mark_interrupted(job_record reco
   record.error = interrupted_error();
   record.finished_at = std::chrono::system_clock::now();
   if (auto saved = co_await save(record); !saved)
-    spdlog::warn("job {}: could not record it as interrupted: {}", record.id, saved.error().message);
+    spdlog::warn("job {}: could not record it as interrupted: {}", record.id,
+                 saved.error().message);
   co_return record;
 }
 
@@ -434,7 +441,7 @@ boost::asio::awaitable<bool> job_service::replica_alive(const std::string& repli
   if (!beat_blob) co_return beat_blob.error().kind != error_kind::not_found;  // unsure: alive
   const auto at = util::parse_iso_utc(beat_blob->bytes);
   const auto stale_after = settings_.heartbeat_interval * stale_beats;
-  co_return at && *at + stale_after > std::chrono::system_clock::now();
+  co_return at&&* at + stale_after > std::chrono::system_clock::now();
 }
 
 // Writes this replica's heartbeat when the last one is half an interval old.
@@ -456,8 +463,7 @@ boost::asio::awaitable<void> job_service::beat() {
 boost::asio::awaitable<void> job_service::heartbeat_loop() {
   while (!stopping_) {
     heartbeat_timer_->expires_after(settings_.heartbeat_interval / 2);
-    (void)co_await heartbeat_timer_->async_wait(
-        boost::asio::as_tuple(boost::asio::use_awaitable));
+    (void)co_await heartbeat_timer_->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     bool busy = false;
     {
       std::lock_guard lock(mutex_);

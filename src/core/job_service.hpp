@@ -23,10 +23,10 @@
 namespace visionary::core {
 
 struct job_settings {
-  int concurrency = 4;         // provider calls at once on this replica
+  int concurrency = 4;          // provider calls at once on this replica
   std::size_t max_jobs = 2000;  // queued and running on this replica
   std::chrono::milliseconds heartbeat_interval{10'000};
-  std::chrono::hours retention{24};  // job records are removed after this
+  std::chrono::hours retention{24};      // job records are removed after this
   std::chrono::seconds cancel_wait{10};  // how long DELETE waits for a running job to stop
 };
 
@@ -77,7 +77,7 @@ class job_service {
   struct live_job;
   class job_watch;
 
-  [[nodiscard]] job_view view_of(const live_job& job) const;  // under mutex_
+  [[nodiscard]] job_view view_of(const live_job& job) const;                // under mutex_
   [[nodiscard]] std::optional<int> position_of(const live_job& job) const;  // under mutex_
   void publish(const std::shared_ptr<live_job>& job, std::string name);
   void pump();

@@ -155,7 +155,8 @@ outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view t
 
 outcome<std::string> make_preview_webp(std::string_view bytes, std::uint64_t max_pixels) {
   const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
-  if (loader == nullptr || format_of_loader(loader) == "other" || format_of_loader(loader) == "gif") {
+  if (loader == nullptr || format_of_loader(loader) == "other" ||
+      format_of_loader(loader) == "gif") {
     vips_error_clear();
     return make_error(error_kind::provider_error, "The preview is not a supported image.");
   }

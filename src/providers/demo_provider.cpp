@@ -45,15 +45,15 @@ demo_provider::demo_provider(boost::asio::thread_pool& pool, std::chrono::millis
 
 // One picture of a batch: rendered, then shown coarse to fine (when anyone watches the stages).
 boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::string& seed_text,
-                                                                   int width, int height, int index,
-                                                                   int count,
-                                                                   core::generation_watch& watch) {
-  auto art = co_await util::run_blocking(pool_, [&]() {
-    return render_demo_art(seed_text, width, height);
-  });
+                                                                  int width, int height, int index,
+                                                                  int count,
+                                                                  core::generation_watch& watch) {
+  auto art = co_await util::run_blocking(
+      pool_, [&]() { return render_demo_art(seed_text, width, height); });
   if (stage_time_.count() > 0) {
     // A cancel cuts the pause short (on this coroutine's executor, where the timer lives).
-    auto pause = std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor);
+    auto pause =
+        std::make_shared<boost::asio::steady_timer>(co_await boost::asio::this_coro::executor);
     util::abort_registration on_cancel(&watch.abort(), [pause] {
       boost::asio::post(pause->get_executor(), [pause] { pause->cancel(); });
     });
@@ -72,9 +72,8 @@ boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::str
         co_return make_error(error_kind::cancelled, "The generation was cancelled.");
     }
   }
-  co_return co_await util::run_blocking(pool_, [&]() {
-    return imaging::encode_png_rgb(art.rgb, art.width, art.height);
-  });
+  co_return co_await util::run_blocking(
+      pool_, [&]() { return imaging::encode_png_rgb(art.rgb, art.width, art.height); });
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate(

@@ -27,8 +27,8 @@ class abort_signal {
 
  private:
   mutable std::mutex mutex_;
-  bool aborted_ = false;                      // guarded by mutex_
-  std::uint64_t next_ticket_ = 1;             // same
+  bool aborted_ = false;                     // guarded by mutex_
+  std::uint64_t next_ticket_ = 1;            // same
   std::map<std::uint64_t, action> actions_;  // same
 };
 

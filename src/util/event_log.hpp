@@ -113,10 +113,10 @@ class event_log {
 
   std::size_t capacity_;
   mutable std::mutex mutex_;
-  std::uint64_t last_id_ = 0;                                     // guarded by mutex_
-  std::deque<event> history_;                                     // same
+  std::uint64_t last_id_ = 0;                                      // guarded by mutex_
+  std::deque<event> history_;                                      // same
   std::list<std::shared_ptr<boost::asio::steady_timer>> waiters_;  // same
-  bool closed_ = false;                                           // same
+  bool closed_ = false;                                            // same
 };
 
 }  // namespace visionary::util

@@ -55,7 +55,8 @@ TEST(JobRecord, RoundTripsThroughItsStoredJson) {
 
 TEST(JobRecord, RefusesDamagedRecords) {
   EXPECT_FALSE(parse_job_record("not json"));
-  EXPECT_FALSE(parse_job_record(R"({"id":"x","status":"queued","createdAt":"2026-01-01T00:00:00Z"})"));
+  EXPECT_FALSE(
+      parse_job_record(R"({"id":"x","status":"queued","createdAt":"2026-01-01T00:00:00Z"})"));
   EXPECT_FALSE(parse_job_record(
       R"({"id":"1700000000000-aaaaaaaaaaaaaaaa","status":"odd","createdAt":"2026-01-01T00:00:00Z"})"));
   EXPECT_TRUE(parse_job_record(

@@ -105,8 +105,8 @@ class png_provider final : public core::image_provider {
     capabilities_.size = core::option_values{{"64x48"}, "64x48"};
     capabilities_.max_n = 1;
   }
-  asio::awaitable<outcome<core::generation_result>> generate(
-      const core::generation_request&, core::generation_watch&) override {
+  asio::awaitable<outcome<core::generation_result>> generate(const core::generation_request&,
+                                                             core::generation_watch&) override {
     ++calls;
     std::vector<core::generated_image> out;
     out.push_back(core::generated_image{png_, std::nullopt});

@@ -22,7 +22,9 @@ TEST(AbortSignal, RunsEachRegisteredActionOnce) {
 TEST(AbortSignal, AForgottenActionDoesNotRun) {
   abort_signal signal;
   int runs = 0;
-  { abort_registration scoped(&signal, [&] { ++runs; }); }
+  {
+    abort_registration scoped(&signal, [&] { ++runs; });
+  }
   signal.abort();
   EXPECT_EQ(runs, 0);
 }
