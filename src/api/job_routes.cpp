@@ -174,6 +174,7 @@ handler_task job_events(const api_services& services, request_context& ctx) {
   http::body_streamer streamer = [&services, live = std::move(live), stored = std::move(stored)](
                                      http::body_writer& writer) mutable -> stream_task {
     http::sse_stream stream(writer);
+    core::job_service::follower counted(services.jobs);
     if (!co_await stream.open(reconnect_hint)) co_return http::http_outcome<void>{};
     if (live) co_return co_await follow_live(services, stream, std::move(*live));
     co_return co_await follow_stored(services, stream, std::move(*stored));

@@ -197,13 +197,15 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   // Other replicas write to a shared store: watch its head for their images.
   b.feed = std::make_unique<core::gallery_feed>(
       io.get_executor(), *b.store, *b.gallery,
-      core::feed_settings{c.storage == storage_kind::azure, std::chrono::milliseconds(2000), 256});
+      core::feed_settings{c.storage == storage_kind::azure, std::chrono::milliseconds(2000), 256},
+      b.metrics.get());
   core::job_settings jobs;
   jobs.concurrency = provider_concurrency_for(c);
   jobs.max_jobs = std::size_t(c.max_jobs);
   jobs.heartbeat_interval = std::chrono::seconds(c.job_heartbeat_seconds);
-  b.jobs = std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery,
-                                               *b.store, *b.feed, image_pool, jobs);
+  b.jobs =
+      std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery, *b.store,
+                                          *b.feed, image_pool, jobs, b.metrics.get());
   b.services = std::make_unique<api::api_services>(
       api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
                         std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,

@@ -22,13 +22,17 @@ constexpr int max_head_batch = 50;
 }  // namespace
 
 gallery_feed::gallery_feed(boost::asio::any_io_executor executor, blob_store& store,
-                           gallery_service& gallery, feed_settings settings)
+                           gallery_service& gallery, feed_settings settings,
+                           generation_metrics* metrics)
     : executor_(boost::asio::make_strand(executor)),
       store_(store),
       gallery_(gallery),
       settings_(settings),
+      metrics_(metrics),
       log_(settings.history),
-      epoch_(util::random_token(8)) {}
+      epoch_(util::random_token(8)) {
+  if (metrics_ != nullptr) subscriber_gauge_ = &metrics_->event_subscribers.with({"gallery"});
+}
 
 void gallery_feed::start() {
   if (!settings_.watch_store) return;
@@ -68,6 +72,7 @@ void gallery_feed::image_deleted(const std::string& id) {
 // first; an empty head means the store held no image.
 boost::asio::awaitable<void> gallery_feed::read_head() {
   ++head_reads_;
+  if (metrics_ != nullptr) metrics_->store_head_reads.inc();
   auto page = co_await store_.list(std::string(image_prefix), std::nullopt, 1);
   if (!page) co_return;
   const std::string newest = page->items.empty() ? std::string() : page->items.front().name;

@@ -17,6 +17,7 @@
 #include <unordered_set>
 
 #include "core/gallery_service.hpp"
+#include "core/generation_metrics.hpp"
 #include "util/event_log.hpp"
 
 namespace visionary::core {
@@ -37,7 +38,7 @@ class gallery_feed {
   using events = util::event_log<gallery_change>;
 
   gallery_feed(boost::asio::any_io_executor executor, blob_store& store, gallery_service& gallery,
-               feed_settings settings);
+               feed_settings settings, generation_metrics* metrics = nullptr);
 
   void start();  // the store watcher, when watch_store is set
   void stop();   // ends the watcher and every subscriber's wait
@@ -55,9 +56,13 @@ class gallery_feed {
    public:
     // The first subscriber has the watcher look at once, so it learns where the head is now.
     explicit subscription(gallery_feed& feed) : feed_(feed) {
+      if (feed_.subscriber_gauge_ != nullptr) feed_.subscriber_gauge_->add(1);
       if (++feed_.subscribers_ == 1) feed_.wake_watcher();
     }
-    ~subscription() { --feed_.subscribers_; }
+    ~subscription() {
+      if (feed_.subscriber_gauge_ != nullptr) feed_.subscriber_gauge_->add(-1);
+      --feed_.subscribers_;
+    }
     subscription(const subscription&) = delete;
     subscription& operator=(const subscription&) = delete;
 
@@ -78,6 +83,8 @@ class gallery_feed {
   blob_store& store_;
   gallery_service& gallery_;
   feed_settings settings_;
+  generation_metrics* metrics_;
+  util::gauge* subscriber_gauge_ = nullptr;
   events log_;
   std::string epoch_;
   std::atomic<std::size_t> subscribers_{0};

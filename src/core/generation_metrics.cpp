@@ -25,6 +25,19 @@ generation_metrics::generation_metrics(util::metrics_registry& registry)
                     .with({})),
       storage_operations(registry.counter("visionary_storage_operations_total",
                                           "Blob store operations by outcome",
-                                          {"operation", "outcome"})) {}
+                                          {"operation", "outcome"})),
+      jobs_queued(
+          registry.gauge("visionary_jobs_queued", "Jobs waiting in this replica's queue", {})
+              .with({})),
+      jobs_running(
+          registry.gauge("visionary_jobs_running", "Jobs running on this replica", {}).with({})),
+      event_subscribers(registry.gauge("visionary_event_subscribers",
+                                       "Open Server-Sent Event streams by stream", {"stream"})),
+      store_head_reads(registry
+                           .counter("visionary_store_head_reads_total",
+                                    "Listings of the store's newest image (watching for images "
+                                    "of other replicas)",
+                                    {})
+                           .with({})) {}
 
 }  // namespace visionary::core

@@ -1,5 +1,6 @@
 // generation_metrics: the Prometheus series of generations and money (outcomes by provider and
-// model, images, spend, the budget left, refusals by code, generations running). Thread-safe.
+// model, images, spend, the budget left, refusals by code, generations running), and of jobs and
+// event streams (queued, running, subscribers, reads of the store's head). Thread-safe.
 #pragma once
 
 #include <string>
@@ -18,6 +19,10 @@ struct generation_metrics {
   util::counter_family& refusals;  // code
   util::gauge& in_flight;
   util::counter_family& storage_operations;  // operation, outcome ("ok" or the error code)
+  util::gauge& jobs_queued;
+  util::gauge& jobs_running;
+  util::gauge_family& event_subscribers;  // stream ("job", "gallery")
+  util::counter& store_head_reads;
 };
 
 }  // namespace visionary::core

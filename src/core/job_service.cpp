@@ -75,7 +75,8 @@ class job_service::job_watch final : public generation_watch {
 
 job_service::job_service(boost::asio::any_io_executor executor, generation_service& generation,
                          gallery_service& gallery, blob_store& store, gallery_feed& feed,
-                         boost::asio::thread_pool& image_pool, job_settings settings)
+                         boost::asio::thread_pool& image_pool, job_settings settings,
+                         generation_metrics* metrics)
     : executor_(std::move(executor)),
       generation_(generation),
       gallery_(gallery),
@@ -83,8 +84,16 @@ job_service::job_service(boost::asio::any_io_executor executor, generation_servi
       feed_(feed),
       image_pool_(image_pool),
       settings_(settings),
+      metrics_(metrics),
       replica_(util::random_token(12)) {
   settings_.concurrency = std::max(1, settings_.concurrency);
+  if (metrics_ != nullptr) followers_ = &metrics_->event_subscribers.with({"job"});
+}
+
+void job_service::count_jobs() const {
+  if (metrics_ == nullptr) return;
+  metrics_->jobs_queued.set(double(waiting_.size()));
+  metrics_->jobs_running.set(double(running_));
 }
 
 job_service::~job_service() = default;
@@ -172,6 +181,7 @@ void job_service::pump() {
       for (const auto& job : waiting_)
         if (job->log->waiting() > 0) moved.push_back(job);
     }
+    count_jobs();
   }
   for (const auto& job : moved) publish(job, "progress");
   for (auto& job : to_start) {
@@ -213,6 +223,7 @@ boost::asio::awaitable<void> job_service::run_job(std::shared_ptr<live_job> job)
   {
     std::lock_guard lock(mutex_);
     --running_;
+    count_jobs();
   }
   forget(ended.id);
   pump();
@@ -356,6 +367,7 @@ boost::asio::awaitable<outcome<job_view>> job_service::cancel(std::string id) {
     if (job && job->record.status == job_status::queued) {
       was_queued = true;
       std::erase(waiting_, job);
+      count_jobs();
       job->record.status = job_status::cancelled;
       job->record.finished_at = std::chrono::system_clock::now();
       job->record.error = make_error(error_kind::cancelled, "The job was cancelled.");
@@ -515,6 +527,7 @@ void job_service::stop() {
     std::lock_guard lock(mutex_);
     queued.assign(waiting_.begin(), waiting_.end());
     waiting_.clear();
+    count_jobs();
     for (auto& job : queued) {
       job->record.status = job_status::failed;
       job->record.finished_at = std::chrono::system_clock::now();

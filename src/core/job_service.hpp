@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "core/gallery_feed.hpp"
+#include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
 #include "core/job_record.hpp"
 #include "util/event_log.hpp"
@@ -44,7 +45,8 @@ class job_service {
 
   job_service(boost::asio::any_io_executor executor, generation_service& generation,
               gallery_service& gallery, blob_store& store, gallery_feed& feed,
-              boost::asio::thread_pool& image_pool, job_settings settings);
+              boost::asio::thread_pool& image_pool, job_settings settings,
+              generation_metrics* metrics = nullptr);
   ~job_service();
 
   void start();  // the heartbeat
@@ -68,6 +70,22 @@ class job_service {
     std::shared_ptr<events> log;
   };
   [[nodiscard]] std::optional<live_follow> follow(const std::string& id);
+
+  // Held by each open event stream of a job: counted in visionary_event_subscribers.
+  class follower {
+   public:
+    explicit follower(job_service& jobs) : gauge_(jobs.followers_) {
+      if (gauge_ != nullptr) gauge_->add(1);
+    }
+    ~follower() {
+      if (gauge_ != nullptr) gauge_->add(-1);
+    }
+    follower(const follower&) = delete;
+    follower& operator=(const follower&) = delete;
+
+   private:
+    util::gauge* gauge_;
+  };
 
   [[nodiscard]] bool stopping() const { return stopping_; }
   [[nodiscard]] const std::string& replica() const { return replica_; }
@@ -95,6 +113,7 @@ class job_service {
   boost::asio::awaitable<outcome<job_view>> wait_for_end(std::shared_ptr<live_job> job,
                                                          std::chrono::steady_clock::duration limit);
   void forget(const std::string& id);
+  void count_jobs() const;  // under mutex_
 
   boost::asio::any_io_executor executor_;
   generation_service& generation_;
@@ -103,6 +122,8 @@ class job_service {
   gallery_feed& feed_;
   boost::asio::thread_pool& image_pool_;
   job_settings settings_;
+  generation_metrics* metrics_;
+  util::gauge* followers_ = nullptr;
   std::string replica_;
   std::atomic<bool> stopping_{false};
   std::shared_ptr<boost::asio::steady_timer> heartbeat_timer_;
