@@ -4,83 +4,95 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
 
 import { startFakeOpenAI } from '../fakes/fake_openai.mjs';
 import { api, registerSecret, startServer } from '../support/server.mjs';
+import {
+  artifacts, jobTiles, launchChromium, openPage as openPageIn, promptBox, recordProgress, recordRequests, tileAlts, tiles,
+} from './chromium.mjs';
 
-const artifacts = join(process.env.VISIONARY_BUILD_DIR ?? join(import.meta.dirname, '..', '..', 'build'), 'test-artifacts');
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run'];
 const TRICKY_PROMPT = 'Ein Fuchs. Oil_painting / night? #1 — 日本の夜 café';
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
 });
 
 // A page that records console errors and failed requests, so a test can assert there were none.
-async function openPage(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(url);
-  return { page, context, problems };
+function openPage(url, options) {
+  return openPageIn(browser, url, options);
 }
 
-// Holds the next POST /api/generateImage until release() is called, so the test can observe the
-// loading state for as long as it needs, without timing assumptions.
-async function holdNextGeneration(page) {
+// Holds the next job's event stream (GET /api/jobs/{id}/events) until release() is called, so the
+// test can look at the tile as the server's answer to POST /api/jobs left it, without timing
+// assumptions; the stream then follows the job as usual.
+async function holdNextJobEvents(page) {
   let release;
   const released = new Promise((resolve) => { release = resolve; });
-  await page.route('**/api/generateImage', async (route) => {
+  await page.route(/\/api\/jobs\/[^/]+\/events$/, async (route) => {
     await released;
     await route.continue();
   }, { times: 1 });
   return release;
 }
 
-const tiles = (page) => page.locator('ul[aria-label="Generated images"] > li');
-
-async function tileAlts(page) {
-  return tiles(page).locator('img').evaluateAll((images) => images.map((img) => img.alt));
-}
-
 describe('a new user with the demo provider', () => {
   let server;
   before(async () => {
-    server = await startServer({});
+    // The demo paints in stages, so the generation's tile can be seen on its way.
+    server = await startServer({ env: { VISIONARY_DEMO_STAGE_MS: '800' } });
   });
   after(async () => {
     await server?.stop();
   });
 
   test('generates, browses, opens details and reloads', async () => {
-    const { page, context, problems } = await openPage(server.url);
+    let progress;
+    const { page, context, problems } = await openPage(server.url, {
+      setup: async (p) => {
+        progress = await recordProgress(p);
+      },
+    });
+    const jobPosts = recordRequests(page, 'POST', '/api/jobs');
     try {
       await page.getByText('No images yet').waitFor();
       await page.getByTestId('offline-badge').waitFor();
 
-      const prompt = page.getByRole('textbox', { name: /describe the image/i });
+      const prompt = promptBox(page);
+      const generate = page.getByRole('button', { name: /^generate$/i });
       await prompt.fill(TRICKY_PROMPT);
-      const release = await holdNextGeneration(page);
-      await page.getByRole('button', { name: /^generate$/i }).click();
-      await page.getByText(/Generating “Ein Fuchs/).waitFor();
-      assert.equal(await page.getByRole('button', { name: /^generating/i }).isDisabled(), true,
-        'the Generate button is disabled (and says so) while a generation runs');
+      const release = await holdNextJobEvents(page);
+      await generate.click();
+
+      // The form returns as soon as the server has accepted the job: the prompt box is empty and
+      // free for the next prompt while the generation's tile waits for its first news.
+      const job = jobTiles(page).first();
+      await job.waitFor();
+      assert.match(await job.getAttribute('data-status'), /^(queued|running)$/);
+      assert.match(await job.innerText(), /Ein Fuchs\. Oil_painting \/ night\? #1 — 日本の夜 café/);
+      await page.waitForFunction(() => document.querySelector('textarea[name="prompt"]').value === '');
+      assert.match(await job.getAttribute('data-status'), /^(queued|running)$/, 'the tile still waits');
+      assert.equal(await page.getByRole('button', { name: /^(generating|starting)/i }).count(), 0,
+        'the form does not wait for the image');
+      await prompt.fill('A quiet harbour at dawn');
+      assert.equal(await generate.isEnabled(), true, 'the next prompt can be sent while the first one runs');
+      assert.equal(jobPosts.count, 1);
+      assert.deepEqual(jobPosts.requests[0].body, { prompt: TRICKY_PROMPT, size: '1024x1024', n: 1 });
+      assert.equal(await tiles(page).count(), 0, 'no image card before the image exists');
+
+      // Then it shows how far it is, and becomes the image card.
+      const jobId = await job.getAttribute('data-job-id');
       release();
       await page.getByText('Your image has been generated!').waitFor();
-      assert.equal(await prompt.inputValue(), '', 'the prompt is cleared after success');
-
       await tiles(page).first().waitFor();
+      await jobTiles(page).waitFor({ state: 'detached' });
       assert.deepEqual(await tileAlts(page), [TRICKY_PROMPT]);
+      const shown = await progress.values(jobId);
+      assert.ok(shown.length >= 2 && shown.every((v, i) => v > 0 && v < 100 && (i === 0 || v > shown[i - 1])),
+        `the tile's progress bar filled up on the way: ${shown}`);
 
       // Hovering shows the full prompt, never cut at '.' or '_'.
       await tiles(page).first().hover();
@@ -98,10 +110,11 @@ describe('a new user with the demo provider', () => {
       await dialog.waitFor({ state: 'detached' });
 
       // A second image comes first; the order survives a reload.
-      await prompt.fill('A quiet harbour at dawn');
+      assert.equal(await prompt.inputValue(), 'A quiet harbour at dawn', 'what was typed meanwhile is kept');
       await prompt.press('Enter');
-      await page.getByText('Your image has been generated!').first().waitFor();
       await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li').length === 2);
+      await jobTiles(page).waitFor({ state: 'detached' });
+      assert.equal(jobPosts.count, 2);
       assert.deepEqual(await tileAlts(page), ['A quiet harbour at dawn', TRICKY_PROMPT]);
       await page.reload();
       await page.waitForFunction(() => document.querySelectorAll('ul[aria-label="Generated images"] > li img').length === 2);
@@ -195,10 +208,7 @@ describe('a client with a daily cap of two images', () => {
 
   test('counts the images left and, at the cap, disables Generate and says when more come', async () => {
     const { page, context, problems } = await openPage(server.url);
-    let generations = 0;
-    page.on('request', (request) => {
-      if (request.method() === 'POST' && new URL(request.url()).pathname === '/api/generateImage') generations += 1;
-    });
+    const generations = recordRequests(page, 'POST', '/api/jobs');
     try {
       const prompt = page.getByRole('textbox', { name: /describe the image/i });
       const generate = page.getByRole('button', { name: /^generate$/i });
@@ -235,7 +245,7 @@ describe('a client with a daily cap of two images', () => {
       await prompt.press('Enter');
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'daily-limit.png'), fullPage: true });
-      assert.equal(generations, 2);
+      assert.equal(generations.count, 2);
       assert.equal(await tiles(page).count(), 2);
       assert.deepEqual(problems, []);
     } finally {
@@ -256,18 +266,46 @@ describe('a provider that refuses the prompt', () => {
     await fake?.close();
   });
 
-  test('shows the reason and adds no tile', async () => {
-    const { page, context } = await openPage(server.url);
+  test('shows the reason on the job’s tile, adds no image, and Retry sends the same request again', async () => {
+    const { page, context, problems } = await openPage(server.url);
+    const jobPosts = recordRequests(page, 'POST', '/api/jobs');
     try {
       await page.getByText('No images yet').waitFor();
-      const prompt = page.getByRole('textbox', { name: /describe the image/i });
+      const prompt = promptBox(page);
       await prompt.fill('something the provider refuses');
       await page.getByRole('button', { name: /^generate$/i }).click();
-      await page.getByText(/rejected as a result of our safety system/).waitFor();
+
+      // The server accepted the job, so the prompt box is free again; the job's tile tells why it failed.
+      const failed = jobTiles(page).and(page.locator('[data-status="failed"]'));
+      await failed.waitFor();
+      assert.equal(await prompt.inputValue(), '', 'the prompt is cleared once the server accepted the job');
+      const text = await failed.innerText();
+      assert.match(text, /The provider refused this prompt/);
+      assert.match(text, /rejected as a result of our safety system/);
+      assert.match(text, /something the provider refuses/, 'the tile quotes the prompt');
       assert.equal(await page.getByText('Your image has been generated!').count(), 0);
-      assert.equal(await prompt.inputValue(), 'something the provider refuses', 'the prompt is kept on failure');
       assert.equal(await tiles(page).count(), 0);
       await page.getByText('No images yet').waitFor();
+      const firstId = await failed.getAttribute('data-job-id');
+      assert.equal((await api(server.url, `/api/jobs/${firstId}`)).json.status, 'failed');
+
+      // Retry: a new job for the very same request, in place of the failed one.
+      assert.equal(jobPosts.count, 1);
+      await failed.getByTestId('job-retry').click();
+      await page.waitForFunction((id) => {
+        const tile = document.querySelector('[data-testid="job-tile"]');
+        return tile && tile.dataset.jobId !== id && tile.dataset.status === 'failed';
+      }, firstId);
+      assert.equal(jobPosts.count, 2, 'Retry sends one new POST /api/jobs');
+      assert.deepEqual(jobPosts.requests[1].body, jobPosts.requests[0].body);
+      assert.equal(jobPosts.requests[1].body.prompt, 'something the provider refuses');
+      assert.notEqual(jobPosts.requests[1].headers['idempotency-key'], jobPosts.requests[0].headers['idempotency-key'],
+        'a new job, not the failed one again');
+      assert.equal(await jobTiles(page).count(), 1, 'the new tile replaces the failed one');
+      assert.deepEqual(fake.requests.map((r) => r.body.prompt), ['something the provider refuses', 'something the provider refuses']);
+      assert.match(await jobTiles(page).innerText(), /rejected as a result of our safety system/);
+      assert.equal(await tiles(page).count(), 0);
+      assert.deepEqual(problems, []);
     } finally {
       await context.close();
     }
