@@ -194,7 +194,7 @@ export function Gallery({
               </Button>
             </>
           ) : (
-            <p className="text-sm text-slate-500">That’s everything — {images.length} images.</p>
+            <p className="text-sm text-slate-500">That’s everything — {images.length} {images.length === 1 ? 'image' : 'images'}.</p>
           )}
         </div>
       </>

@@ -91,6 +91,7 @@ describe('JobTile', () => {
     const tile = screen.getByTestId('job-tile');
     expect(tile).toHaveAttribute('data-job-id', 'job-9');
     expect(within(tile).getByRole('status')).toHaveTextContent('Reconnecting…');
+    expect(tile).toHaveAttribute('data-status', 'reconnecting');
     expect(tile).toHaveTextContent(REQUEST.prompt);
     expect(within(tile).getByTestId('job-cancel')).toBeEnabled();
   });

@@ -48,7 +48,7 @@ export function JobTile({ entry, onCancel, onRetry, onDismiss }: JobTileProps) {
     <li
       className="list-none"
       data-testid="job-tile"
-      data-status={job?.status ?? 'queued'}
+      data-status={job?.status ?? 'reconnecting'}
       data-job-id={id}
     >
       <article
