@@ -82,15 +82,14 @@ handler_task cancel_job(const api_services& services, request_context& ctx) {
   co_return job_response(bhttp::status::ok, *job);
 }
 
-// Sends the job's state, and its terminal event when it has ended; false when the stream should
-// stop (ended, or the client left).
-boost::asio::awaitable<bool> send_job(http::sse_stream& stream, std::string_view name,
-                                      std::string_view id, const core::job_view& job) {
+// Sends the job as it is now ("state"), then its terminal event when it has ended; false when the
+// stream should stop (the job ended, or the client left).
+boost::asio::awaitable<bool> send_state(http::sse_stream& stream, std::string_view id,
+                                        const core::job_view& job) {
   const std::string data = json::serialize(job_to_json(job));
-  if (!co_await stream.send(name, id, data)) co_return false;
-  if (!core::is_terminal(job.record.status) || name != "state")
-    co_return !core::is_terminal(job.record.status);
-  co_await stream.send(terminal_event(job.record.status), id, data);
+  if (!co_await stream.send("state", id, data)) co_return false;
+  if (!core::is_terminal(job.record.status)) co_return true;
+  (void)co_await stream.send(terminal_event(job.record.status), id, data);
   co_return false;
 }
 
@@ -99,15 +98,20 @@ boost::asio::awaitable<bool> send_job(http::sse_stream& stream, std::string_view
 stream_task follow_live(const api_services& services, http::sse_stream& stream,
                         core::job_service::live_follow live) {
   std::uint64_t after = live.after;
-  if (!co_await send_job(stream, "state", std::to_string(after), live.now))
+  if (!co_await send_state(stream, std::to_string(after), live.now))
     co_return http::http_outcome<void>{};
   for (;;) {
     auto read = live.log->read_after(after);
     if (!read.complete) {
+      // Behind the history: the job as it is now instead (from the store once it has ended).
       auto again = services.jobs.follow(live.now.record.id);
-      if (!again) co_return http::http_outcome<void>{};
+      if (!again) {
+        auto ended = co_await services.jobs.find(live.now.record.id);
+        if (ended) (void)co_await send_state(stream, "", *ended);
+        co_return http::http_outcome<void>{};
+      }
       after = again->after;
-      if (!co_await send_job(stream, "state", std::to_string(after), again->now))
+      if (!co_await send_state(stream, std::to_string(after), again->now))
         co_return http::http_outcome<void>{};
       continue;
     }
@@ -131,7 +135,7 @@ stream_task follow_live(const api_services& services, http::sse_stream& stream,
 stream_task follow_stored(const api_services& services, http::sse_stream& stream,
                           core::job_view job) {
   boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
-  if (!co_await send_job(stream, "state", "", job)) co_return http::http_outcome<void>{};
+  if (!co_await send_state(stream, "", job)) co_return http::http_outcome<void>{};
   while (!services.jobs.stopping()) {
     pause.expires_after(remote_job_poll);
     co_await pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
