@@ -83,6 +83,7 @@ providers::openai_provider_settings openai_settings(const config& c) {
   settings.max_retries = c.provider_max_retries;
   settings.base_url = c.openai_base_url;
   settings.api_key = c.openai_api_key;
+  settings.partial_images = c.openai_partial_images;
   if (c.provider == core::provider_kind::openai_compatible) {
     settings.flavor = providers::openai_flavor::compatible;
   } else if (c.provider == core::provider_kind::azure_openai) {
@@ -94,6 +95,16 @@ providers::openai_provider_settings openai_settings(const config& c) {
   return settings;
 }
 
+providers::automatic1111_settings a1111_settings(const config& c) {
+  providers::automatic1111_settings settings;
+  settings.base_url = c.a1111_url;
+  settings.auth = c.a1111_auth;
+  settings.checkpoint = c.model;
+  settings.timeout = std::chrono::seconds(c.provider_timeout_seconds);
+  settings.progress_interval = std::chrono::milliseconds(c.a1111_progress_ms);
+  return settings;
+}
+
 std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio::thread_pool& pool,
                                                     net::http_client& client) {
   switch (c.provider) {
@@ -101,10 +112,7 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
       return std::make_unique<providers::demo_provider>(pool,
                                                         std::chrono::milliseconds(c.demo_stage_ms));
     case core::provider_kind::automatic1111:
-      return std::make_unique<providers::automatic1111_provider>(
-          providers::automatic1111_settings{c.a1111_url, c.a1111_auth, c.model,
-                                            std::chrono::seconds(c.provider_timeout_seconds)},
-          client);
+      return std::make_unique<providers::automatic1111_provider>(a1111_settings(c), client);
     case core::provider_kind::openai:
     case core::provider_kind::azure_openai:
     case core::provider_kind::openai_compatible:

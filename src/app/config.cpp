@@ -97,6 +97,11 @@ void add_backend_options(CLI::App& cmd, config& c) {
                  "Azure OpenAI api-version")
       ->envname("AZURE_OPENAI_API_VERSION")
       ->capture_default_str();
+  cmd.add_option("--openai-partial-images", c.openai_partial_images,
+                 "Partial images (previews) a GPT image generation streams on OpenAI and Azure "
+                 "OpenAI, 0 to 3 (each costs about 100 output tokens)")
+      ->envname("VISIONARY_OPENAI_PARTIAL_IMAGES")
+      ->capture_default_str();
   cmd.add_option("--a1111-url", c.a1111_url,
                  "AUTOMATIC1111-compatible server (for --provider automatic1111)")
       ->envname("VISIONARY_A1111_URL")
@@ -104,6 +109,11 @@ void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--a1111-auth", c.a1111_auth,
                  "user:pass for an AUTOMATIC1111 server started with --api-auth")
       ->envname("VISIONARY_A1111_AUTH");
+  cmd.add_option("--a1111-progress-ms", c.a1111_progress_ms,
+                 "Milliseconds between progress (and preview) polls of a running AUTOMATIC1111 "
+                 "generation (0: no polling)")
+      ->envname("VISIONARY_A1111_PROGRESS_MS")
+      ->capture_default_str();
   cmd.add_option("--provider-timeout", c.provider_timeout_seconds,
                  "Seconds to wait for one provider answer")
       ->envname("VISIONARY_PROVIDER_TIMEOUT")
@@ -438,6 +448,17 @@ void validate_trusted_proxies(config& c, std::vector<std::string>& problems) {
   c.trusted_proxy_ranges = std::move(*ranges);
 }
 
+// How providers report progress: streamed partial images, polled AUTOMATIC1111 progress.
+void validate_progress_options(const config& c, std::vector<std::string>& problems) {
+  if (c.openai_partial_images < 0 || c.openai_partial_images > 3) {
+    problems.push_back("VISIONARY_OPENAI_PARTIAL_IMAGES must be between 0 and 3");
+  }
+  if (c.a1111_progress_ms != 0 && (c.a1111_progress_ms < 50 || c.a1111_progress_ms > 60000)) {
+    problems.push_back(
+        "VISIONARY_A1111_PROGRESS_MS must be 0 (no polling) or between 50 and 60000");
+  }
+}
+
 void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
@@ -453,6 +474,7 @@ void validate_backend_limits(const config& c, std::vector<std::string>& problems
   if (c.provider_max_retries < 0 || c.provider_max_retries > 10) {
     problems.push_back("--provider-retries must be between 0 and 10");
   }
+
   if (c.provider_concurrency < 0 || c.provider_concurrency > 10000) {
     problems.push_back("--provider-concurrency must be between 0 and 10000");
   }
@@ -498,6 +520,7 @@ std::vector<std::string> finalize_and_validate(config& c) {
   validate_provider(c, problems);
   validate_storage(c, problems);
   validate_backend_limits(c, problems);
+  validate_progress_options(c, problems);
   validate_cost_limits(c, problems);
   return problems;
 }
@@ -554,15 +577,16 @@ std::string describe(const config& c) {
   if (c.provider == core::provider_kind::openai ||
       c.provider == core::provider_kind::openai_compatible) {
     out << "  openai:      " << util::redact_url(c.openai_base_url) << ", key "
-        << mask_secret(c.openai_api_key) << "\n";
+        << mask_secret(c.openai_api_key) << ", partial images " << c.openai_partial_images << "\n";
   }
   if (c.provider == core::provider_kind::automatic1111) {
     out << "  a1111:       " << util::redact_url(c.a1111_url) << ", auth "
-        << mask_secret(c.a1111_auth) << "\n";
+        << mask_secret(c.a1111_auth) << ", progress every " << c.a1111_progress_ms << " ms\n";
   }
   if (c.provider == core::provider_kind::azure_openai) {
     out << "  azure:       " << util::redact_url(c.azure_openai_endpoint) << " (api-version "
-        << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key) << "\n";
+        << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key)
+        << ", partial images " << c.openai_partial_images << "\n";
   }
   if (c.storage == storage_kind::azure) {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ssl.hpp>
@@ -27,6 +28,18 @@ struct http_client::connection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls;
   asio::ip::address peer;  // the address connected to, checked again when the connection is reused
   std::chrono::steady_clock::time_point idle_since;
+  [[nodiscard]] beast::tcp_stream& socket() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+};
+
+// How an abort signal reaches an exchange: the signal's action (on any thread) marks the hook
+// fired and posts, to the executor the exchange runs on, a call of whatever stops the step in
+// progress (a resolver's cancel, a socket's close). The action may run after the exchange ended,
+// so it holds the hook by shared_ptr; every member but `fired` is touched on that executor only.
+struct http_client::abort_hook {
+  explicit abort_hook(asio::any_io_executor on) : executor(std::move(on)) {}
+  asio::any_io_executor executor;
+  std::atomic<bool> fired{false};
+  std::function<void()> stop_step;  // empty between steps and once the exchange is over
 };
 
 namespace {
@@ -36,6 +49,40 @@ constexpr std::size_t max_idle_per_origin = 16;
 
 transport_error fail(transport_failure kind, std::string message) {
   return transport_error{kind, std::move(message)};
+}
+
+using abort_hook = http_client::abort_hook;
+
+transport_error aborted_error(bool request_sent) {
+  auto error = fail(transport_failure::aborted, "the request was aborted");
+  error.request_sent = request_sent;
+  return error;
+}
+
+// While it lives, an abort stops the current step with `stop` (called on the exchange's executor).
+class abort_step {
+ public:
+  abort_step(abort_hook& hook, std::function<void()> stop) : hook_(hook) {
+    hook_.stop_step = std::move(stop);
+  }
+  ~abort_step() { hook_.stop_step = nullptr; }
+  abort_step(const abort_step&) = delete;
+  abort_step& operator=(const abort_step&) = delete;
+  // Checked once the step is armed: an abort that came before is seen here, a later one stops it.
+  [[nodiscard]] bool aborted() const { return hook_.fired; }
+
+ private:
+  abort_hook& hook_;
+};
+
+// The action registered with a request's abort signal.
+util::abort_signal::action abort_action(std::shared_ptr<abort_hook> hook) {
+  return [hook = std::move(hook)] {
+    hook->fired = true;
+    asio::post(hook->executor, [hook] {
+      if (hook->stop_step) hook->stop_step();
+    });
+  };
 }
 
 // Where an exchange failed: a request that never left may be sent again, even a POST.
@@ -286,15 +333,18 @@ boost::system::result<std::vector<tcp::endpoint>, transport_error> permitted(
 }
 
 asio::awaitable<boost::system::result<tcp::resolver::results_type, transport_error>> resolve(
-    const destination& to, deadline_point deadline) {
+    const destination& to, deadline_point deadline, abort_hook& hook) {
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   asio::steady_timer timer(executor, deadline);
+  abort_step step(hook, [&resolver] { resolver.cancel(); });
+  if (step.aborted()) co_return aborted_error(false);
   auto resolved =
       co_await (resolver.async_resolve(to.host, to.port, asio::as_tuple(asio::use_awaitable)) ||
                 timer.async_wait(asio::as_tuple(asio::use_awaitable)));
   if (resolved.index() == 1)
     co_return fail(transport_failure::timeout, "timed out resolving " + to.host);
+  if (step.aborted()) co_return aborted_error(false);
   auto [resolve_ec, endpoints] = std::get<0>(resolved);
   if (resolve_ec) {
     co_return fail(transport_failure::resolve_failed,
@@ -349,28 +399,39 @@ void http_client::keep_for_reuse(const std::string& origin, std::unique_ptr<conn
 }
 
 asio::awaitable<boost::system::result<std::unique_ptr<http_client::connection>, transport_error>>
-http_client::connect(const destination& to, const http_request& request, deadline_point deadline) {
-  auto resolved = co_await resolve(to, deadline);
+http_client::connect(const destination& to, const http_request& request, deadline_point deadline,
+                     abort_hook& hook) {
+  auto resolved = co_await resolve(to, deadline, hook);
   if (!resolved) co_return resolved.error();
   auto endpoints = permitted(*resolved, to, request);
   if (!endpoints) co_return endpoints.error();
   beast::tcp_stream stream(co_await asio::this_coro::executor);
   stream.expires_at(deadline);
-  auto [connect_ec, endpoint] =
-      co_await stream.async_connect(*endpoints, asio::as_tuple(asio::use_awaitable));
-  if (connect_ec == beast::error::timeout) {
-    co_return fail(transport_failure::timeout, "timed out connecting to " + to.host);
-  }
-  if (connect_ec) {
-    co_return fail(transport_failure::connect_failed,
-                   "cannot connect to " + to.host_header + ": " + connect_ec.message());
+  tcp::endpoint endpoint;
+  {
+    abort_step step(hook, [&stream] { stream.close(); });
+    if (step.aborted()) co_return aborted_error(false);
+    auto [connect_ec, connected] =
+        co_await stream.async_connect(*endpoints, asio::as_tuple(asio::use_awaitable));
+    if (step.aborted()) co_return aborted_error(false);
+    if (connect_ec == beast::error::timeout) {
+      co_return fail(transport_failure::timeout, "timed out connecting to " + to.host);
+    }
+    if (connect_ec) {
+      co_return fail(transport_failure::connect_failed,
+                     "cannot connect to " + to.host_header + ": " + connect_ec.message());
+    }
+    endpoint = connected;
   }
   auto conn = std::make_unique<connection>();
   conn->peer = endpoint.address();
   if (to.tls) {
     load_trust_store();
     conn->tls.emplace(std::move(stream), tls_);
-    if (auto shaken = co_await handshake(*conn->tls, to.host); !shaken) co_return shaken.error();
+    abort_step step(hook, [&conn] { conn->socket().close(); });
+    auto shaken = co_await handshake(*conn->tls, to.host);
+    if (step.aborted()) co_return aborted_error(false);
+    if (!shaken) co_return shaken.error();
   } else {
     conn->plain.emplace(std::move(stream));
   }
@@ -383,20 +444,35 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
   auto to = parse_destination(request.url);
   if (!to) co_return to.error();
   const auto deadline = std::chrono::steady_clock::now() + request.timeout;
+  auto hook = std::make_shared<abort_hook>(co_await asio::this_coro::executor);
+  util::abort_registration registration(request.abort, abort_action(hook));
+  if (!registration.active()) co_return aborted_error(false);
+  co_return co_await attempt(*to, request, deadline, *hook);
+}
 
+asio::awaitable<transport_result> http_client::attempt(const destination& to,
+                                                       const http_request& request,
+                                                       deadline_point deadline, abort_hook& hook) {
   // A pooled connection first; if the server closed it meanwhile, retry once on a fresh one
   // (a POST only when it never left: its effect must not happen twice).
   for (int attempt = 0; attempt < 2; ++attempt) {
-    std::unique_ptr<connection> conn = attempt == 0 ? take_idle(to->origin) : nullptr;
+    std::unique_ptr<connection> conn = attempt == 0 ? take_idle(to.origin) : nullptr;
     // A pooled connection may lead somewhere this request must not go: a fresh one decides.
     if (conn && request.address_policy && !request.address_policy(conn->peer)) conn.reset();
     const bool reused = conn != nullptr;
     if (!conn) {
-      auto connected = co_await connect(*to, request, deadline);
+      auto connected = co_await connect(to, request, deadline, hook);
       if (!connected) co_return connected.error();
       conn = std::move(*connected);
     }
-    auto out = co_await exchange_on(*conn, request, *to, deadline);
+    exchange_outcome out;
+    {
+      abort_step step(hook, [&conn] { conn->socket().close(); });
+      if (step.aborted()) co_return aborted_error(false);
+      out = co_await exchange_on(*conn, request, to, deadline);
+      // Aborted, even if the answer made it: the connection may be closed, so it is dropped.
+      if (step.aborted()) co_return aborted_error(out.stage != exchange_stage::sending);
+    }
     if (out.abandoned) {
       auto stopped = fail(transport_failure::protocol_error, "the receiver stopped the relay");
       stopped.request_sent = true;
@@ -409,7 +485,7 @@ asio::awaitable<transport_result> http_client::send(http_request request) {
         continue;
       co_return from_code(out.ec, out.stage);
     }
-    if (out.keep_alive) keep_for_reuse(to->origin, std::move(conn));
+    if (out.keep_alive) keep_for_reuse(to.origin, std::move(conn));
     co_return std::move(out.response);
   }
   co_return fail(transport_failure::protocol_error, "the connection closed unexpectedly");

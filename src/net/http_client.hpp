@@ -1,8 +1,10 @@
 // http_client: a small asynchronous HTTP/1.1 client for outbound calls (image providers, image
 // downloads, Azure Storage), plain or TLS with SNI, certificate and host name verification, one
 // deadline for the whole exchange, a response size cap, a keep-alive pool per origin, and an
-// optional policy on the addresses a request may connect to.
-// Thread-safe: send() may run concurrently on any executor.
+// optional policy on the addresses a request may connect to, and an optional abort signal.
+// Thread-safe: send() may run concurrently on any executor. A request with an abort signal must be
+// sent from a coroutine whose executor runs one handler at a time (a strand, or an io_context run
+// by one thread): the signal's action stops the exchange by posting to that executor.
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,6 +22,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "util/abort_signal.hpp"
 
 namespace visionary::net {
 
@@ -43,6 +47,10 @@ struct http_request {
   // DNS, so a name cannot be re-pointed between a check and the connection) and on the peer of a
   // pooled connection. Unset: anywhere. No address allowed: destination_refused.
   std::function<bool(const boost::asio::ip::address&)> address_policy;
+  // Stops the exchange promptly once it fires, at whatever step (resolving, connecting, writing,
+  // waiting for or reading the answer): send() then answers `aborted`, and the connection is
+  // closed, never pooled. The signal must outlive send(). Unset: never aborted.
+  util::abort_signal* abort = nullptr;
 };
 
 struct http_response {
@@ -62,6 +70,7 @@ enum class transport_failure {
   response_too_large,
   protocol_error,
   destination_refused,  // the host resolved only to addresses the request's address_policy refuses
+  aborted,              // the request's abort signal fired
 };
 
 struct transport_error {
@@ -95,11 +104,16 @@ class http_client {
   [[nodiscard]] std::size_t connections_opened() const;
 
   struct connection;  // one open plain or TLS connection (defined in http_client.cpp)
+  struct abort_hook;  // how an abort signal reaches the step in progress (http_client.cpp)
 
  private:
   using deadline_point = std::chrono::steady_clock::time_point;
   boost::asio::awaitable<boost::system::result<std::unique_ptr<connection>, transport_error>>
-  connect(const destination& to, const http_request& request, deadline_point deadline);
+  connect(const destination& to, const http_request& request, deadline_point deadline,
+          abort_hook& hook);
+  boost::asio::awaitable<transport_result> attempt(const destination& to,
+                                                   const http_request& request,
+                                                   deadline_point deadline, abort_hook& hook);
   void keep_for_reuse(const std::string& origin, std::unique_ptr<connection> conn);
   void load_trust_store();
   std::unique_ptr<connection> take_idle(const std::string& origin);

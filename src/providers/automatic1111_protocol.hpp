@@ -1,7 +1,8 @@
-// Reading an AUTOMATIC1111 txt2img answer: the JSON text into decoded images, or an error value.
-// Pure functions; thread-safe.
+// Reading AUTOMATIC1111 answers: a txt2img answer into decoded images, a progress answer into how
+// far the running job is; malformed answers are error values. Pure functions; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,5 +19,20 @@ namespace visionary::providers {
 // provider_error when the answer is not one or an image is not valid base64.
 [[nodiscard]] outcome<std::vector<core::generated_image>> parse_txt2img_images(
     std::string_view body);
+
+// GET /sdapi/v1/progress: how far the server's current job is (the server's, not a request's: it
+// runs one job at a time).
+struct a1111_progress {
+  double fraction = 0;                // `progress`, 0..1
+  std::optional<int> step;            // state.sampling_step
+  std::optional<int> steps;           // state.sampling_steps
+  std::optional<double> eta_seconds;  // eta_relative
+  std::string current_image;          // base64 of the picture so far (a data-URL prefix
+                                      // removed); empty when there is none
+  bool busy = false;                  // a job runs (state.job_count > 0, or progress under way)
+};
+
+// provider_error when the answer is not a progress object.
+[[nodiscard]] outcome<a1111_progress> parse_progress_response(std::string_view body);
 
 }  // namespace visionary::providers

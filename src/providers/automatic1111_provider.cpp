@@ -2,6 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <cstdio>
 
@@ -39,6 +45,63 @@ automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
+// The progress poll of one generation, shared by generate() and the poll on the same strand.
+struct automatic1111_provider::progress_poll {
+  explicit progress_poll(const boost::asio::any_io_executor& executor)
+      : pause(executor), ended(executor, std::chrono::steady_clock::time_point::max()) {}
+  util::abort_signal stop;          // ends the poll, and the progress call in flight
+  boost::asio::steady_timer pause;  // between polls
+  boost::asio::steady_timer ended;  // cancelled when the poll returns
+  bool running = false;             // the poll has not returned yet
+  std::string last_image;           // the current_image last shown
+};
+
+namespace {
+
+// While it lives the poll runs; when it goes (even by an exception), generate() hears it.
+class poll_running {
+ public:
+  explicit poll_running(bool& running, boost::asio::steady_timer& ended)
+      : running_(running), ended_(ended) {}
+  ~poll_running() {
+    running_ = false;
+    ended_.cancel();
+  }
+  poll_running(const poll_running&) = delete;
+  poll_running& operator=(const poll_running&) = delete;
+
+ private:
+  bool& running_;
+  boost::asio::steady_timer& ended_;
+};
+
+constexpr std::chrono::milliseconds interrupt_timeout{10'000};
+constexpr std::chrono::milliseconds min_progress_timeout{5'000};
+
+}  // namespace
+
+net::http_request automatic1111_provider::call(std::string method, std::string path) const {
+  net::http_request http;
+  http.method = std::move(method);
+  http.url = settings_.base_url + path;
+  http.headers = {{"Accept", "application/json"}};
+  if (!settings_.auth.empty())
+    http.headers.emplace_back("Authorization", "Basic " + util::base64_encode(settings_.auth));
+  return http;
+}
+
+net::http_request automatic1111_provider::txt2img_call(const core::generation_request& request,
+                                                       util::abort_signal& abort) const {
+  auto http = call("POST", "/sdapi/v1/txt2img");
+  http.body = build_txt2img_body(request, settings_.checkpoint);
+  http.timeout = settings_.timeout;
+  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
+  http.abort = &abort;
+  http.headers.emplace_back("Content-Type", "application/json");
+  http.headers.emplace_back("X-Request-Id", request.request_id);
+  return http;
+}
+
 // A refusal or failure of the server: callers hear fixed words, the log gets the server's own (422
 // carries FastAPI validation details, 500 the webui's error text, e.g. out of memory).
 app_error automatic1111_provider::answer_failed(const net::http_response& response,
@@ -59,33 +122,110 @@ app_error automatic1111_provider::answer_failed(const net::http_response& respon
           "); try again later, and tell the site's operator if it keeps happening.");
 }
 
-boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
-    const core::generation_request& request, core::generation_watch& /*watch*/) {
-  net::http_request http;
-  http.method = "POST";
-  http.url = settings_.base_url + "/sdapi/v1/txt2img";
-  http.body = build_txt2img_body(request, settings_.checkpoint);
-  http.timeout = settings_.timeout;
-  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
-  http.headers = {{"Content-Type", "application/json"},
-                  {"Accept", "application/json"},
-                  {"X-Request-Id", request.request_id}};
-  if (!settings_.auth.empty())
-    http.headers.emplace_back("Authorization", "Basic " + util::base64_encode(settings_.auth));
-
-  auto response = co_await client_.send(std::move(http));
+outcome<core::generation_result> automatic1111_provider::result_of(
+    const net::transport_result& response, const std::string& request_id) const {
   if (!response) {
-    spdlog::warn("[{}] automatic1111 call failed: {}", request.request_id,
-                 response.error().message);
-    co_return provider_error_from(response.error(),
-                                  {"The AUTOMATIC1111 server did not answer in time.",
-                                   "The AUTOMATIC1111 server sent an answer larger than allowed.",
-                                   "The AUTOMATIC1111 server cannot be reached; try again later."});
+    spdlog::warn("[{}] automatic1111 call failed: {}", request_id, response.error().message);
+    return provider_error_from(response.error(),
+                               {"The AUTOMATIC1111 server did not answer in time.",
+                                "The AUTOMATIC1111 server sent an answer larger than allowed.",
+                                "The AUTOMATIC1111 server cannot be reached; try again later."});
   }
-  if (response->status != 200) co_return answer_failed(*response, request.request_id);
+  if (response->status != 200) return answer_failed(*response, request_id);
   auto images = parse_txt2img_images(response->body);
-  if (!images) co_return images.error();
-  co_return core::generation_result{std::move(*images), std::nullopt};
+  if (!images) return images.error();
+  return core::generation_result{std::move(*images), std::nullopt};
+}
+
+// ------------------------------------------------------------------ progress
+
+// Asks for the server's progress every interval until stopped; a failed poll is only logged.
+boost::asio::awaitable<void> automatic1111_provider::poll_progress(
+    std::shared_ptr<progress_poll> poll, core::generation_watch& watch, std::string request_id) {
+  poll_running running(poll->running, poll->ended);
+  while (!poll->stop.aborted()) {
+    poll->pause.expires_after(settings_.progress_interval);
+    (void)co_await poll->pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    if (poll->stop.aborted()) break;
+    auto http = call("GET", "/sdapi/v1/progress?skip_current_image=false");
+    http.timeout = std::max(settings_.progress_interval, min_progress_timeout);
+    http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, 1);
+    http.abort = &poll->stop;
+    auto response = co_await client_.send(std::move(http));
+    if (poll->stop.aborted()) break;
+    if (!response || response->status != 200) {
+      spdlog::debug(
+          "[{}] automatic1111 progress poll failed: {}", request_id,
+          response ? "HTTP " + std::to_string(response->status) : response.error().message);
+      continue;
+    }
+    auto now = parse_progress_response(response->body);
+    if (!now) {
+      spdlog::debug("[{}] automatic1111 progress: {}", request_id, now.error().message);
+      continue;
+    }
+    report(*poll, *now, watch);
+  }
+}
+
+// Passes the server's progress on while a job runs; a picture only when it changed.
+void automatic1111_provider::report(progress_poll& poll, const a1111_progress& now,
+                                    core::generation_watch& watch) const {
+  if (!now.busy) return;
+  core::generation_progress progress;
+  progress.fraction = now.fraction;
+  progress.step = now.step;
+  progress.steps = now.steps;
+  progress.eta_seconds = now.eta_seconds;
+  if (!now.current_image.empty() && now.current_image != poll.last_image) {
+    if (auto bytes = util::base64_decode(now.current_image)) {
+      progress.preview = std::move(*bytes);
+      poll.last_image = now.current_image;
+    }
+  }
+  watch.report(std::move(progress));
+}
+
+// Ends the poll and waits until it has returned (it refers to the generation's watch).
+boost::asio::awaitable<void> automatic1111_provider::stop_polling(progress_poll& poll) {
+  poll.stop.abort();
+  poll.pause.cancel();
+  if (poll.running) {
+    (void)co_await poll.ended.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+}
+
+// Stops the server's current job (the cancelled generation's: the call had reached it).
+boost::asio::awaitable<void> automatic1111_provider::interrupt(const std::string& request_id) {
+  auto http = call("POST", "/sdapi/v1/interrupt");
+  http.timeout = interrupt_timeout;
+  http.headers.emplace_back("X-Request-Id", request_id);
+  auto response = co_await client_.send(std::move(http));
+  if (!response || response->status != 200) {
+    spdlog::warn("[{}] automatic1111 interrupt failed: {}", request_id,
+                 response ? "HTTP " + std::to_string(response->status) : response.error().message);
+    co_return;
+  }
+  spdlog::info("[{}] automatic1111 interrupted the cancelled generation", request_id);
+}
+
+boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
+    const core::generation_request& request, core::generation_watch& watch) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto poll = std::make_shared<progress_poll>(executor);
+  if (settings_.progress_interval.count() > 0) {
+    poll->running = true;
+    boost::asio::co_spawn(executor, poll_progress(poll, watch, request.request_id),
+                          boost::asio::detached);
+  }
+  auto http = txt2img_call(request, watch.abort());
+  auto response = co_await client_.send(std::move(http));
+  co_await stop_polling(*poll);
+  if (!response && response.error().kind == net::transport_failure::aborted) {
+    if (response.error().request_sent) co_await interrupt(request.request_id);
+    co_return make_error(error_kind::cancelled, "The generation was cancelled.");
+  }
+  co_return result_of(response, request.request_id);
 }
 
 }  // namespace visionary::providers

@@ -1,10 +1,13 @@
 // automatic1111_provider: image generation through an AUTOMATIC1111-compatible API
 // (stable-diffusion-webui started with --api, or servers that mirror it, such as
-// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img. Thread-safe: immutable settings and a
-// thread-safe HTTP client.
+// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img, while it runs GET /sdapi/v1/progress for
+// progress and previews, and on cancellation POST /sdapi/v1/interrupt. Thread-safe: immutable
+// settings and a thread-safe HTTP client; generate() must run on a strand (the job service runs
+// each job on one), which its progress poll shares.
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 
 #include "core/ports/image_provider.hpp"
@@ -18,7 +21,8 @@ struct automatic1111_settings {
   std::string auth;        // "user:pass" for --api-auth, empty for none
   std::string checkpoint;  // sd_model_checkpoint to use; empty: whatever the server has loaded
   std::chrono::milliseconds timeout{180'000};
-  std::size_t max_image_bytes = 50 * 1024 * 1024;  // one PNG of the answer, before base64
+  std::size_t max_image_bytes = 50 * 1024 * 1024;     // one PNG of the answer, before base64
+  std::chrono::milliseconds progress_interval{1000};  // between progress polls; 0: none
 };
 
 // The txt2img request body for a generation ("WxH" size, n as batch_size).
@@ -39,8 +43,19 @@ class automatic1111_provider final : public core::image_provider {
   const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
+  struct progress_poll;
+  [[nodiscard]] net::http_request call(std::string method, std::string path) const;
+  [[nodiscard]] net::http_request txt2img_call(const core::generation_request& request,
+                                               util::abort_signal& abort) const;
   [[nodiscard]] app_error answer_failed(const net::http_response& response,
                                         const std::string& request_id) const;
+  [[nodiscard]] outcome<core::generation_result> result_of(const net::transport_result& response,
+                                                           const std::string& request_id) const;
+  boost::asio::awaitable<void> poll_progress(std::shared_ptr<progress_poll> poll,
+                                             core::generation_watch& watch, std::string request_id);
+  void report(progress_poll& poll, const a1111_progress& now, core::generation_watch& watch) const;
+  static boost::asio::awaitable<void> stop_polling(progress_poll& poll);
+  boost::asio::awaitable<void> interrupt(const std::string& request_id);
 
   automatic1111_settings settings_;
   net::http_client& client_;

@@ -25,8 +25,12 @@ core::provider_kind provider_kind_of(openai_flavor flavor) {
   return core::provider_kind::openai;
 }
 
+bool is_gpt_image_model(std::string_view model) {
+  return model.starts_with("gpt-image");
+}
+
 std::string build_generation_body(const core::generation_request& request, std::string_view model,
-                                  openai_flavor flavor) {
+                                  openai_flavor flavor, std::optional<int> partial_images) {
   json::object body;
   // Azure names the deployment in the path; its classic API ignores a model field.
   if (flavor != openai_flavor::azure || model.starts_with("gpt-image")) body["model"] = model;
@@ -38,6 +42,10 @@ std::string build_generation_body(const core::generation_request& request, std::
   if (model.starts_with("dall-e")) body["response_format"] = "b64_json";
   if (!request.request_id.empty() && flavor == openai_flavor::openai) {
     body["user"] = "visionary";  // a stable end-user tag helps OpenAI's abuse monitoring
+  }
+  if (partial_images) {
+    body["stream"] = true;
+    body["partial_images"] = *partial_images;
   }
   return json::serialize(body);
 }
@@ -284,6 +292,129 @@ provider_failure classify_error_response(unsigned status, std::string_view body,
   if (should_retry == "false") failure.retryable = false;
   if (should_retry == "true") failure.retryable = true;
   return failure;
+}
+
+// ------------------------------------------------------------------ streamed answers
+
+bool sse_reader::feed(std::string_view piece, std::vector<sse_event>& completed) {
+  if (failed_) return false;
+  while (!piece.empty()) {
+    if (after_cr_ && piece.front() == '\n') piece.remove_prefix(1);  // the LF of a CRLF
+    after_cr_ = false;
+    const auto end = piece.find_first_of("\r\n");
+    if (end == std::string_view::npos) {
+      line_.append(piece);
+      failed_ = line_.size() + event_.data.size() > max_event_bytes_;
+      return !failed_;
+    }
+    line_.append(piece.substr(0, end));
+    after_cr_ = piece[end] == '\r';
+    piece.remove_prefix(end + 1);
+    failed_ = !take_line(line_, completed);
+    line_.clear();
+    if (failed_) return false;
+  }
+  return true;
+}
+
+// One whole line: a blank one ends the event, "field: value" adds to it.
+bool sse_reader::take_line(std::string_view line, std::vector<sse_event>& completed) {
+  if (line.empty()) {
+    if (has_data_) completed.push_back(std::move(event_));
+    event_ = sse_event{};
+    has_data_ = false;
+    return true;
+  }
+  if (line.front() == ':') return true;  // a comment (keepalive)
+  const auto colon = line.find(':');
+  const std::string_view field = line.substr(0, colon);
+  std::string_view value = colon == std::string_view::npos ? "" : line.substr(colon + 1);
+  if (value.starts_with(' ')) value.remove_prefix(1);
+  if (field == "event") {
+    event_.name = value.empty() ? "message" : std::string(value);
+  } else if (field == "data") {
+    if (has_data_) event_.data += '\n';
+    event_.data += value;
+    has_data_ = true;
+  }
+  return event_.data.size() <= max_event_bytes_;
+}
+
+namespace {
+
+app_error bad_stream(std::string_view what) {
+  return make_error(
+      error_kind::provider_error,
+      "The image provider sent a stream that could not be understood (" + std::string(what) + ").");
+}
+
+bool is_partial_image_event(std::string_view type) {
+  return type == "image_generation.partial_image" || type == "image_edit.partial_image";
+}
+
+bool is_completed_event(std::string_view type) {
+  return type == "image_generation.completed" || type == "image_edit.completed";
+}
+
+// The event's type: its `event:` name, else the "type" of its JSON.
+std::string_view stream_event_type(const sse_event& event, const json::object& data) {
+  if (event.name != "message") return event.name;
+  const auto* type = data.if_contains("type");
+  return type && type->is_string() ? std::string_view(type->as_string()) : std::string_view();
+}
+
+}  // namespace
+
+outcome<image_stream_event> parse_image_stream_event(const sse_event& event) {
+  image_stream_event parsed;
+  boost::system::error_code ec;
+  const json::value value = json::parse(event.data, ec);
+  const bool image_event = is_partial_image_event(event.name) || is_completed_event(event.name);
+  if (ec || !value.is_object()) {
+    if (image_event) return bad_stream("an image event is not JSON");
+    return parsed;  // "[DONE]" and other events that are not ours
+  }
+  const auto& o = value.as_object();
+  if (o.contains("error") || event.name == "error") {
+    parsed.type = image_stream_event::kind::error;
+    parsed.error_data = event.data;
+    return parsed;
+  }
+  const auto type = stream_event_type(event, o);
+  if (!is_partial_image_event(type) && !is_completed_event(type)) return parsed;
+  const auto* b64 = o.if_contains("b64_json");
+  if (!b64 || !b64->is_string() || b64->as_string().empty()) {
+    return bad_stream("an image event carries no image");
+  }
+  parsed.b64_json = std::string(b64->as_string());
+  if (is_completed_event(type)) {
+    parsed.type = image_stream_event::kind::completed;
+    parsed.usage = parse_usage(o);
+    return parsed;
+  }
+  parsed.type = image_stream_event::kind::partial_image;
+  const auto* index = o.if_contains("partial_image_index");
+  if (index && index->is_int64())
+    parsed.partial_index = int(std::clamp<std::int64_t>(index->as_int64(), 0, 1000));
+  return parsed;
+}
+
+provider_failure classify_stream_error(std::string_view data, const error_context& context) {
+  const error_body parsed = parse_error_body(data);
+  std::string detail = "stream error";
+  if (!parsed.code.empty()) detail += " " + parsed.code;
+  if (!parsed.type.empty()) detail += " (" + parsed.type + ")";
+  detail += ": ";
+  detail += parsed.message.empty() ? data.substr(0, max_logged_answer_bytes) : parsed.message;
+  if (is_content_policy_code(parsed.code)) {
+    return provider_failure{*permanent_failure(400, parsed, context), false, std::nullopt,
+                            std::move(detail)};
+  }
+  auto error = make_error(error_kind::provider_error,
+                          std::string(context.provider_label) +
+                              " stopped while making the image; try again, and tell the site's "
+                              "operator if it keeps happening.");
+  return provider_failure{std::move(error), false, std::nullopt, std::move(detail)};
 }
 
 }  // namespace visionary::providers

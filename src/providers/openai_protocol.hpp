@@ -1,9 +1,11 @@
 // The OpenAI Images API wire format (also spoken by Azure OpenAI and OpenAI-compatible servers):
-// request bodies, response parsing, where image links may lead, error classification and retry
-// timing. Pure; thread-safe.
+// request bodies, response parsing (whole answers and streamed ones, through an incremental
+// Server-Sent Events reader), where image links may lead, error classification and retry timing.
+// Pure functions are thread-safe; an sse_reader belongs to one answer being read.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,10 +23,16 @@ enum class openai_flavor { openai, azure, compatible };
 
 [[nodiscard]] core::provider_kind provider_kind_of(openai_flavor flavor);
 
+// True for the GPT image models (gpt-image-1, -mini, 1.5, 2, chatgpt-image-latest), which answer
+// b64_json only and can stream partial images; false for DALL-E and other servers' models.
+[[nodiscard]] bool is_gpt_image_model(std::string_view model);
+
 // JSON body for POST .../images/generations. GPT image models get no response_format (they reject
-// it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires.
+// it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires. With
+// partial_images set the answer is asked for as a stream with that many partial images (0..3).
 [[nodiscard]] std::string build_generation_body(const core::generation_request& request,
-                                                std::string_view model, openai_flavor flavor);
+                                                std::string_view model, openai_flavor flavor,
+                                                std::optional<int> partial_images = std::nullopt);
 
 struct image_item {
   std::optional<std::string> b64_json;
@@ -73,5 +81,55 @@ constexpr std::size_t max_policy_reason_bytes = 300;
 
 // 0.5 s × 2^attempt capped at 8 s, minus up to 25 % jitter (jitter01 in [0, 1)).
 [[nodiscard]] std::chrono::milliseconds backoff_delay(int attempt, double jitter01);
+
+// ------------------------------------------------------------------ streamed answers
+
+// One event of a text/event-stream answer.
+struct sse_event {
+  std::string name = "message";  // the `event:` field, "message" when there is none
+  std::string data;              // the `data:` lines, joined by "\n"
+};
+
+// Reads a text/event-stream answer as it arrives: feed() takes any piece of it (an event, or even
+// a line end, may be split anywhere) and appends the events it completed. Lines end in LF, CRLF
+// or CR; comments (":...") and other fields (id, retry) are skipped. An event (or a line) larger
+// than max_event_bytes fails the reader, which then stays failed.
+class sse_reader {
+ public:
+  explicit sse_reader(std::size_t max_event_bytes) : max_event_bytes_(max_event_bytes) {}
+  // False when the answer broke the size limit.
+  [[nodiscard]] bool feed(std::string_view piece, std::vector<sse_event>& completed);
+
+ private:
+  bool take_line(std::string_view line, std::vector<sse_event>& completed);
+
+  std::size_t max_event_bytes_;
+  std::string line_;       // the line read so far
+  bool after_cr_ = false;  // the last piece ended in CR: an LF next belongs to it
+  sse_event event_;        // the event read so far
+  bool has_data_ = false;  // event_ has had a data line
+  bool failed_ = false;
+};
+
+// What one event of a streamed image answer says.
+struct image_stream_event {
+  enum class kind { partial_image, completed, error, other };
+  kind type = kind::other;
+  std::string b64_json;                    // partial_image and completed
+  int partial_index = 0;                   // partial_image
+  std::optional<core::token_usage> usage;  // completed, as a whole answer's usage is read
+  std::string error_data;                  // error: the frame's JSON, for classify_stream_error
+};
+
+// Reads image_generation.partial_image / .completed (and image_edit.*) events, and any frame whose
+// JSON has an "error" key; other events (and a "[DONE]" marker) are `other`. provider_error when
+// an image event is not JSON or carries no image.
+[[nodiscard]] outcome<image_stream_event> parse_image_stream_event(const sse_event& event);
+
+// An error frame received mid-stream: a content-policy refusal maps as it does in a whole answer
+// (content_policy_violation with the provider's reason); anything else is a provider_error that is
+// not retried (the provider may have billed the partial images already).
+[[nodiscard]] provider_failure classify_stream_error(std::string_view data,
+                                                     const error_context& context);
 
 }  // namespace visionary::providers

@@ -2,9 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <memory>
 #include <random>
 
 #include "net/address_scope.hpp"
@@ -33,7 +36,122 @@ constexpr std::string_view unusable_link_message =
     "The provider's image link could not be used; try again, and tell the site's operator if it "
     "keeps happening.";
 
+// What a relay callback answers: go on reading, or stop.
+boost::asio::awaitable<bool> go_on(bool more) {
+  co_return more;
+}
+
+// Waits before another attempt; a cancellation ends the wait at once.
+boost::asio::awaitable<void> pause(std::chrono::milliseconds wait, util::abort_signal& abort) {
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto timer = std::make_shared<boost::asio::steady_timer>(executor, wait);
+  util::abort_signal::action wake = [timer, executor] {
+    boost::asio::post(executor, [timer] { timer->cancel(); });
+  };
+  util::abort_registration cancelled(&abort, std::move(wake));
+  if (!cancelled.active()) co_return;
+  (void)co_await timer->async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
 }  // namespace
+
+// One streamed call as it arrives: a text/event-stream answer is read event by event (partial
+// images go to the watch as previews, the completed event is the image); any other answer (an
+// error status, or a server that answered in one piece) is kept whole, to be read as before.
+class openai_provider::stream_call {
+ public:
+  stream_call(const openai_provider& provider, core::generation_watch& watch)
+      : provider_(provider),
+        watch_(watch),
+        reader_(base64_answer_limit(provider.settings_.max_image_bytes, 1)),
+        label_(provider.label()) {}
+
+  // Reads the answer of `http` through this call.
+  void attach(net::http_request& http) {
+    http.on_header = [this](const net::http_response& head) { return go_on(on_header(head)); };
+    http.on_body = [this](std::string_view piece) { return go_on(on_body(piece)); };
+  }
+  [[nodiscard]] bool started() const { return streaming_; }
+  [[nodiscard]] std::string take_body() { return std::move(body_); }
+
+  std::optional<core::generation_result> completed;  // the image, once its event arrived
+  std::optional<provider_failure> failure;           // an error frame or an unreadable stream
+
+ private:
+  bool on_header(const net::http_response& head) {
+    const auto type = util::to_lower_ascii(head.header("content-type").value_or(""));
+    streaming_ = head.status >= 200 && head.status < 300 && type.starts_with("text/event-stream");
+    return true;
+  }
+
+  bool on_body(std::string_view piece) {
+    if (!streaming_) {
+      body_.append(piece);
+      return true;
+    }
+    std::vector<sse_event> events;
+    if (!reader_.feed(piece, events)) {
+      fail(make_error(error_kind::provider_error,
+                      label_ + " sent a stream event larger than allowed."),
+           "an event beyond the size limit");
+      return false;
+    }
+    for (const auto& event : events) {
+      if (!on_event(event)) return false;
+    }
+    return true;
+  }
+
+  bool on_event(const sse_event& event) {
+    auto parsed = parse_image_stream_event(event);
+    if (!parsed) {
+      fail(parsed.error(), parsed.error().message);
+      return false;
+    }
+    using kind = image_stream_event::kind;
+    if (parsed->type == kind::error) {
+      const error_context context{label_, "", provider_.settings_.model};
+      failure = classify_stream_error(parsed->error_data, context);
+      return false;
+    }
+    if (parsed->type == kind::other) return true;
+    auto bytes = util::base64_decode(parsed->b64_json);
+    if (!bytes) {
+      fail(make_error(error_kind::provider_error,
+                      label_ + " sent image data that is not valid base64."),
+           "an image event with invalid base64");
+      return false;
+    }
+    if (parsed->type == kind::partial_image) {
+      report_partial(parsed->partial_index, std::move(*bytes));
+      return true;
+    }
+    if (!completed) completed.emplace();
+    completed->images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
+    completed->usage = parsed->usage;
+    return true;
+  }
+
+  // Partial image i of n is (i + 1) / (n + 1) of the way; the completed image is the rest.
+  void report_partial(int index, std::string preview) {
+    const int asked = provider_.settings_.partial_images;
+    core::generation_progress progress;
+    if (asked > 0) progress.fraction = double(std::min(index, asked - 1) + 1) / double(asked + 1);
+    progress.preview = std::move(preview);
+    watch_.report(std::move(progress));
+  }
+
+  void fail(app_error error, std::string detail) {
+    failure = provider_failure{std::move(error), false, std::nullopt, std::move(detail)};
+  }
+
+  const openai_provider& provider_;
+  core::generation_watch& watch_;
+  sse_reader reader_;
+  std::string label_;
+  bool streaming_ = false;
+  std::string body_;
+};
 
 openai_provider::openai_provider(openai_provider_settings settings, net::http_client& client)
     : settings_(std::move(settings)),
@@ -63,8 +181,10 @@ std::string openai_provider::label() const {
 }
 
 net::http_request openai_provider::image_request(const std::string& url, link_reach reach,
-                                                 const std::string& request_id) const {
+                                                 const std::string& request_id,
+                                                 util::abort_signal& abort) const {
   net::http_request request;
+  request.abort = &abort;
   request.method = "GET";
   request.url = url;
   request.timeout = std::chrono::milliseconds{60'000};
@@ -75,7 +195,7 @@ net::http_request openai_provider::image_request(const std::string& url, link_re
 }
 
 boost::asio::awaitable<outcome<std::string>> openai_provider::download(
-    const std::string& url, const std::string& request_id) {
+    const std::string& url, const std::string& request_id, util::abort_signal& abort) {
   auto unusable = [&](std::string_view why) {
     spdlog::warn("[{}] {}: the image link {} was not used: {}", request_id, name(),
                  loggable(util::redact_url(url), settings_.api_key), why);
@@ -85,7 +205,7 @@ boost::asio::awaitable<outcome<std::string>> openai_provider::download(
   if (reach == link_reach::refused) {
     co_return unusable("a link off the provider's own server must be https");
   }
-  auto response = co_await client_.send(image_request(url, reach, request_id));
+  auto response = co_await client_.send(image_request(url, reach, request_id, abort));
   if (!response) co_return unusable(response.error().message);
   if (response->status != 200) co_return unusable("HTTP " + std::to_string(response->status));
   const auto type = response->header("content-type").value_or("");
@@ -95,16 +215,27 @@ boost::asio::awaitable<outcome<std::string>> openai_provider::download(
   co_return std::move(response->body);
 }
 
+bool openai_provider::streams(const core::generation_request& request) const {
+  // Compatible servers (LocalAI, sd.cpp) do not stream images. How a stream interleaves the
+  // images of a batch is not documented, so a batch is asked for in one piece.
+  return settings_.flavor != openai_flavor::compatible && is_gpt_image_model(settings_.model) &&
+         request.n == 1;
+}
+
 net::http_request openai_provider::generation_call(const core::generation_request& request,
-                                                   const std::string& body) const {
+                                                   const std::string& body, bool streamed,
+                                                   util::abort_signal& abort) const {
   net::http_request http;
   http.method = "POST";
   http.url = endpoint();
   http.body = body;
   http.timeout = settings_.timeout;
-  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
+  http.abort = &abort;
+  // A stream carries the partial images besides the image itself.
+  const int images = request.n * (streamed ? settings_.partial_images + 1 : 1);
+  http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, images);
   http.headers = {{"Content-Type", "application/json"},
-                  {"Accept", "application/json"},
+                  {"Accept", streamed ? "text/event-stream" : "application/json"},
                   {"X-Request-Id", request.request_id}};
   if (settings_.flavor == openai_flavor::azure) {
     http.headers.emplace_back("api-key", settings_.api_key);
@@ -116,7 +247,7 @@ net::http_request openai_provider::generation_call(const core::generation_reques
 
 // The images of a successful answer: inline base64, or links downloaded one by one.
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::images_of(
-    std::string_view body, const std::string& request_id) {
+    std::string_view body, const std::string& request_id, util::abort_signal& abort) {
   auto answer = parse_generation_response(body);
   if (!answer) co_return answer.error();
   core::generation_result result;
@@ -133,7 +264,7 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::images
       }
       image.bytes = std::move(*bytes);
     } else {
-      auto bytes = co_await download(*item.url, request_id);
+      auto bytes = co_await download(*item.url, request_id, abort);
       if (!bytes) co_return bytes.error();
       image.bytes = std::move(*bytes);
     }
@@ -189,14 +320,49 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
   return {std::move(failure.error), wait, std::move(detail)};
 }
 
+// How a streamed call ended: its image, its error frame, a cancellation, or a stream cut short.
+// Nothing of a stream that began is retried: the provider may have billed it.
+outcome<core::generation_result> openai_provider::stream_outcome(
+    stream_call& call, const net::transport_result& response, const std::string& request_id) const {
+  if (call.failure) {
+    spdlog::warn("[{}] {} stream failed: {} ({})", request_id, name(),
+                 loggable(call.failure->detail, settings_.api_key),
+                 error_code(call.failure->error.kind));
+    return call.failure->error;
+  }
+  if (call.completed) {
+    spdlog::info("[{}] {} streamed {} image(s)", request_id, name(), call.completed->images.size());
+    return std::move(*call.completed);
+  }
+  if (!response && response.error().kind == net::transport_failure::aborted) {
+    spdlog::info("[{}] {} stream stopped: the generation was cancelled", request_id, name());
+    return transport_failed(response.error(), 0).error;
+  }
+  const auto failure = response ? std::string("the answer ended") : response.error().message;
+  spdlog::warn("[{}] {} stream ended before the image was complete: {}", request_id, name(),
+               failure);
+  if (!response && response.error().kind == net::transport_failure::timeout) {
+    return transport_failed(response.error(), 0).error;
+  }
+  return make_error(error_kind::provider_error,
+                    label() + "'s stream ended before the image was complete; try again.");
+}
+
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::generate(
-    const core::generation_request& request, core::generation_watch& /*watch*/) {
-  const std::string body = build_generation_body(request, settings_.model, settings_.flavor);
-  auto executor = co_await boost::asio::this_coro::executor;
+    const core::generation_request& request, core::generation_watch& watch) {
+  const bool streamed = streams(request);
+  const std::string body =
+      build_generation_body(request, settings_.model, settings_.flavor,
+                            streamed ? std::optional<int>(settings_.partial_images) : std::nullopt);
   for (int attempt = 0;; ++attempt) {
-    auto response = co_await client_.send(generation_call(request, body));
+    stream_call stream(*this, watch);
+    auto http = generation_call(request, body, streamed, watch.abort());
+    if (streamed) stream.attach(http);
+    auto response = co_await client_.send(std::move(http));
+    if (stream.started()) co_return stream_outcome(stream, response, request.request_id);
+    if (response && streamed) response->body = stream.take_body();
     if (response && response->status >= 200 && response->status < 300) {
-      auto result = co_await images_of(response->body, request.request_id);
+      auto result = co_await images_of(response->body, request.request_id, watch.abort());
       if (result) {
         spdlog::info("[{}] {} answered with {} image(s) after {} attempt(s)", request.request_id,
                      name(), result->images.size(), attempt + 1);
@@ -205,11 +371,12 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::genera
     }
     const auto failed =
         response ? answer_failed(*response, attempt) : transport_failed(response.error(), attempt);
-    spdlog::warn("[{}] {} attempt {} failed: {} ({})", request.request_id, name(), attempt + 1,
-                 failed.detail, error_code(failed.error.kind));
+    const bool cancelled = failed.error.kind == error_kind::cancelled;
+    spdlog::log(cancelled ? spdlog::level::info : spdlog::level::warn,
+                "[{}] {} attempt {} failed: {} ({})", request.request_id, name(), attempt + 1,
+                failed.detail, error_code(failed.error.kind));
     if (!failed.wait || attempt >= settings_.max_retries) co_return failed.error;
-    boost::asio::steady_timer timer(executor, *failed.wait);
-    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_await pause(*failed.wait, watch.abort());
   }
 }
 

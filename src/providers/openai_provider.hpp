@@ -1,6 +1,9 @@
 // openai_provider: image generation over the OpenAI Images API, Azure OpenAI deployments and
 // OpenAI-compatible local servers (LocalAI, stable-diffusion.cpp), with bounded retries that honour
-// retry-after. Thread-safe: holds only immutable settings and a thread-safe HTTP client.
+// retry-after. GPT image models on OpenAI and Azure stream their answer: partial images are
+// reported as previews while the image is made, and a cancelled generation stops the call.
+// Thread-safe: holds only immutable settings and a thread-safe HTTP client; generate() must run on
+// a strand (the job service runs each job on one).
 #pragma once
 
 #include <chrono>
@@ -22,6 +25,9 @@ struct openai_provider_settings {
   int max_retries = 2;
   std::chrono::milliseconds max_retry_wait{20'000};
   std::size_t max_image_bytes = 50 * 1024 * 1024;
+  // Partial images a streamed generation asks for (0..3); GPT image models on OpenAI and Azure
+  // stream, other models and OpenAI-compatible servers answer in one piece.
+  int partial_images = 2;
 };
 
 class openai_provider final : public core::image_provider {
@@ -39,18 +45,27 @@ class openai_provider final : public core::image_provider {
 
  private:
   struct attempt_failure;
+  class stream_call;
+  [[nodiscard]] bool streams(const core::generation_request& request) const;
   [[nodiscard]] net::http_request generation_call(const core::generation_request& request,
-                                                  const std::string& body) const;
+                                                  const std::string& body, bool streamed,
+                                                  util::abort_signal& abort) const;
   boost::asio::awaitable<outcome<core::generation_result>> images_of(std::string_view body,
-                                                                     const std::string& request_id);
+                                                                     const std::string& request_id,
+                                                                     util::abort_signal& abort);
+  [[nodiscard]] outcome<core::generation_result> stream_outcome(
+      stream_call& call, const net::transport_result& response,
+      const std::string& request_id) const;
   [[nodiscard]] attempt_failure transport_failed(const net::transport_error& failure,
                                                  int attempt) const;
   [[nodiscard]] attempt_failure answer_failed(const net::http_response& response,
                                               int attempt) const;
   boost::asio::awaitable<outcome<std::string>> download(const std::string& url,
-                                                        const std::string& request_id);
+                                                        const std::string& request_id,
+                                                        util::abort_signal& abort);
   [[nodiscard]] net::http_request image_request(const std::string& url, link_reach reach,
-                                                const std::string& request_id) const;
+                                                const std::string& request_id,
+                                                util::abort_signal& abort) const;
   std::string endpoint() const;
   std::string label() const;
 

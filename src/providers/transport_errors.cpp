@@ -18,6 +18,8 @@ app_error provider_error_from(const net::transport_error& failure,
                         "operator.");
     case net::transport_failure::destination_refused:
       return make_error(error_kind::provider_error, texts.unreachable);
+    case net::transport_failure::aborted:
+      return make_error(error_kind::cancelled, "The generation was cancelled.");
     case net::transport_failure::resolve_failed:
     case net::transport_failure::connect_failed:
     case net::transport_failure::tls_failed:

@@ -20,7 +20,8 @@ struct transport_failure_texts {
 };
 
 // timeout → provider_timeout; too large, an invalid URL or a refused destination →
-// provider_error; anything else → provider_unavailable, the only kind worth retrying.
+// provider_error; aborted (the user cancelled) → cancelled; anything else → provider_unavailable,
+// the only kind worth retrying.
 [[nodiscard]] app_error provider_error_from(const net::transport_error& failure,
                                             const transport_failure_texts& texts);
 

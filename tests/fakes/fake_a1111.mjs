@@ -1,12 +1,15 @@
 // A fake AUTOMATIC1111 (stable-diffusion-webui --api) server on loopback for the test suite:
 // POST /sdapi/v1/txt2img answers like the real API ({images: [base64 PNG], parameters, info}),
 // with its validation (422 {detail: [...]}) and error (500 {error, detail, body, errors}) shapes and
-// optional HTTP Basic auth (--api-auth user:pass). Only node: built-ins.
+// optional HTTP Basic auth (--api-auth user:pass). A txt2img can also run over sampling steps, while
+// GET /sdapi/v1/progress tells how far it is (with the picture so far) and POST /sdapi/v1/interrupt
+// ends it early, as the real server does [protocols §7]. Only node: built-ins.
 import http from 'node:http';
 
 import { encodePng } from './fake_openai.mjs';
 
 function send(res, status, body) {
+  if (res.destroyed) return; // the client went away (an aborted call)
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
@@ -27,7 +30,6 @@ function sendHuge(res, total) {
     res.end('"]}');
     return undefined;
   };
-  res.on('error', () => {});
   res.write('{"images": ["');
   pump();
 }
@@ -36,73 +38,158 @@ function validationError(loc, msg, type) {
   return { detail: [{ loc: ['body', ...loc], msg, type }] };
 }
 
+// The picture after `step` sampling steps: a small real PNG, a little larger at each step.
+const previews = new Map();
+function previewPng(step) {
+  if (!previews.has(step)) previews.set(step, encodePng(8 + step, 8 + step).toString('base64'));
+  return previews.get(step);
+}
+
+// What GET /sdapi/v1/progress says about the running job (null when idle).
+function progressOf(job, skipImage) {
+  const state = { skipped: false, interrupted: job?.interrupted ?? false, job: job ? 'task(fake)' : '', job_count: job ? 1 : 0,
+    job_timestamp: job?.timestamp ?? '0', job_no: 0, sampling_step: job?.step ?? 0, sampling_steps: job?.steps ?? 0 };
+  if (!job) return { progress: 0, eta_relative: 0, state, current_image: null, textinfo: null };
+  return {
+    progress: job.step / job.steps,
+    eta_relative: ((job.steps - job.step) * job.stepMs) / 1000,
+    state,
+    current_image: job.step > 0 && !skipImage ? previewPng(job.step) : null,
+    textinfo: null,
+  };
+}
+
+function parseTxt2img(chunks) {
+  let body;
+  try {
+    body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    return { error: validationError([], 'JSON decode error', 'value_error.jsondecode') };
+  }
+  if (typeof body.prompt !== 'string') return { body, error: validationError(['prompt'], 'str type expected', 'type_error.str') };
+  const size = { width: body.width ?? 512, height: body.height ?? 512, batch: body.batch_size ?? 1 };
+  for (const [name, value] of [['width', size.width], ['height', size.height], ['batch_size', size.batch]]) {
+    if (!Number.isInteger(value) || value < 1) {
+      return { body, error: validationError([name], 'value is not a valid integer', 'type_error.integer') };
+    }
+  }
+  return { body, size };
+}
+
 /**
- * options: { auth: 'user:pass' | undefined, behaviour: 'ok' | 'error' | 'slow' | 'huge' }
+ * options: { auth: 'user:pass' | undefined, behaviour: 'ok' | 'error' | 'slow' | 'huge' | 'steps',
+ *            delayMs (slow: the wait, 5000), steps (steps: sampling steps, 5), stepMs (each, 200) }
  * 'huge' answers with an image string of HUGE_ANSWER_BYTES, streamed as the client reads it.
- * Resolves to { url, requests, setBehaviour(b), close() }.
+ * 'steps' runs the txt2img over `steps` steps of `stepMs`: progress advances, with a preview per
+ * step; an interrupt makes it answer at once with the picture it had. A client that leaves does not
+ * stop it (the real server renders on), only an interrupt does.
+ * Resolves to { url, requests (txt2img), progressPolls, interrupts ({headers}), running (the job
+ * or null), setBehaviour(b), close() }.
  */
-export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000 } = {}) {
+export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, steps = 5, stepMs = 200 } = {}) {
   let current = behaviour;
+  let job = null;
   const requests = [];
+  const progressPolls = [];
+  const interrupts = [];
   const timers = new Set();
+  const after = (ms, fn) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+    return timer;
+  };
+
+  function answerTxt2img(res, body, { width, height, batch }) {
+    if (current === 'huge') return sendHuge(res, HUGE_ANSWER_BYTES);
+    if (current === 'error') {
+      return send(res, 500, { error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' });
+    }
+    const png = encodePng(width, height).toString('base64');
+    return send(res, 200, {
+      images: Array.from({ length: batch }, () => png),
+      parameters: body,
+      info: JSON.stringify({ prompt: body.prompt, seed: 1234, width, height, sd_model_name: 'v1-5-pruned-emaonly' }),
+    });
+  }
+
+  // Renders step by step; the answer comes at the last step or at an interrupt.
+  function runSteps(res, body, size) {
+    const run = { step: 0, steps, stepMs, interrupted: false, timestamp: String(Date.now()), timer: null };
+    run.finish = () => {
+      clearTimeout(run.timer);
+      timers.delete(run.timer);
+      if (job === run) job = null;
+      answerTxt2img(res, body, size);
+    };
+    const tick = () => {
+      run.step += 1;
+      if (run.step >= run.steps) return run.finish();
+      run.timer = after(stepMs, tick);
+      return undefined;
+    };
+    job = run;
+    run.timer = after(stepMs, tick);
+  }
+
+  function txt2img(res, chunks) {
+    const { body, size, error } = parseTxt2img(chunks);
+    if (body !== undefined) requests.push({ headers: res.req.headers, body });
+    if (error) return send(res, 422, error);
+    if (current === 'steps') return runSteps(res, body, size);
+    if (current === 'slow') return void after(delayMs, () => answerTxt2img(res, body, size));
+    return answerTxt2img(res, body, size);
+  }
+
+  function route(req, res, chunks) {
+    const url = new URL(req.url, 'http://fake');
+    const known = (req.method === 'POST' && ['/sdapi/v1/txt2img', '/sdapi/v1/interrupt'].includes(url.pathname)) ||
+      (req.method === 'GET' && url.pathname === '/sdapi/v1/progress');
+    if (!known) return send(res, 404, { detail: 'Not Found' });
+    if (auth && req.headers.authorization !== `Basic ${Buffer.from(auth).toString('base64')}`) {
+      res.setHeader('www-authenticate', 'Basic');
+      return send(res, 401, { detail: 'Incorrect username or password.' });
+    }
+    if (url.pathname === '/sdapi/v1/progress') {
+      progressPolls.push({ headers: req.headers, query: Object.fromEntries(url.searchParams) });
+      return send(res, 200, progressOf(job, url.searchParams.get('skip_current_image') === 'true'));
+    }
+    if (url.pathname === '/sdapi/v1/interrupt') {
+      interrupts.push({ headers: req.headers });
+      if (job) {
+        job.interrupted = true;
+        job.finish();
+      }
+      return send(res, 200, {});
+    }
+    return txt2img(res, chunks);
+  }
+
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('error', () => {});
-    req.on('end', () => {
-      if (req.method !== 'POST' || req.url !== '/sdapi/v1/txt2img') return send(res, 404, { detail: 'Not Found' });
-      if (auth && req.headers.authorization !== `Basic ${Buffer.from(auth).toString('base64')}`) {
-        res.setHeader('www-authenticate', 'Basic');
-        return send(res, 401, { detail: 'Incorrect username or password.' });
-      }
-      let body;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return send(res, 422, validationError([], 'JSON decode error', 'value_error.jsondecode'));
-      }
-      requests.push({ headers: req.headers, body });
-      if (typeof body.prompt !== 'string') return send(res, 422, validationError(['prompt'], 'str type expected', 'type_error.str'));
-      const width = body.width ?? 512;
-      const height = body.height ?? 512;
-      const batch = body.batch_size ?? 1;
-      for (const [name, value] of [['width', width], ['height', height], ['batch_size', batch]]) {
-        if (!Number.isInteger(value) || value < 1) {
-          return send(res, 422, validationError([name], 'value is not a valid integer', 'type_error.integer'));
-        }
-      }
-      const answer = () => {
-        if (current === 'huge') return sendHuge(res, HUGE_ANSWER_BYTES);
-        if (current === 'error') {
-          return send(res, 500, { error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' });
-        }
-        const png = encodePng(width, height).toString('base64');
-        send(res, 200, {
-          images: Array.from({ length: batch }, () => png),
-          parameters: body,
-          info: JSON.stringify({ prompt: body.prompt, seed: 1234, width, height, sd_model_name: 'v1-5-pruned-emaonly' }),
-        });
-      };
-      if (current === 'slow') {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          answer();
-        }, delayMs);
-        timers.add(timer);
-      } else {
-        answer();
-      }
-    });
+    res.on('error', () => {});
+    req.on('end', () => route(req, res, chunks));
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${server.address().port}`,
     requests,
+    progressPolls,
+    interrupts,
+    get running() {
+      return job;
+    },
     setBehaviour(b) {
       current = b;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+      job = null;
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     },

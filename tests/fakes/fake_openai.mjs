@@ -1,6 +1,7 @@
 // Fake OpenAI Images API (and Azure OpenAI) for the test suite. It listens on loopback and answers
-// like the real services (status, headers, JSON bodies, errors), driven by queued "behaviours".
-// Facts used here: /work/shared/reference/protocols.md §1. Only node: built-ins.
+// like the real services (status, headers, JSON bodies, errors, and Server-Sent Events streams of
+// partial images when a GPT image request says `stream: true`), driven by queued "behaviours".
+// Facts used here: /work/shared/reference/protocols.md §1 and §7. Only node: built-ins.
 //
 // CLI: node fake_openai.mjs [--port 0] [--host 127.0.0.1] [--api-key sk-test-key] [--mode b64|'{"kind":...}']
 //      prints "fake-openai listening on http://HOST:PORT/v1" and serves until SIGTERM/SIGINT.
@@ -92,7 +93,7 @@ const GPT_ONLY_PARAMS = {
   output_format: enumOf('png', 'jpeg', 'webp'),
   output_compression: intIn(0, 100),
   moderation: enumOf('low', 'auto'),
-  stream: { type: 'boolean' }, // accepted but ignored: the fake never streams
+  stream: { type: 'boolean' }, // true: the answer is an event stream (see stream() below)
   partial_images: intIn(0, 3),
 };
 const GPT_IMAGE = {
@@ -315,9 +316,17 @@ const AZURE_DEPLOYMENT_NOT_FOUND = {
 
 // ---------------------------------------------------------------- behaviours
 
+// 'b64' streams when the request asks for it; 'stream_error' and 'stream_cut' stream some partial
+// images, then send an error frame or cut the connection. Stream options (on any of the three):
+//   partials           partial images the fake sends at most (default: the fake's partialImages, 3)
+//   eventDelayMs       pause before each event (default: the fake's streamDelayMs, 0)
+//   firstEventDelayMs  pause before the first event (default: eventDelayMs)
+//   afterPartials      stream_error / stream_cut: partial images before the end (default 1)
+//   error              stream_error: the frame's error object (default: a moderation refusal)
 const KINDS = new Set([
   'b64', 'url', 'content_policy', 'moderation_blocked', 'azure_content_filter', 'rate_limit', 'insufficient_quota',
   'server_error', 'overloaded', 'slow', 'held', 'malformed_json', 'not_image', 'empty_data', 'status',
+  'stream_error', 'stream_cut',
 ]);
 
 /** Accepts 'kind' or {kind, ...}; throws on unknown kinds so a typo fails the test that made it. */
@@ -374,6 +383,33 @@ const FIXED_ANSWERS = {
 
 // Roughly OpenAI's published output-token counts per image (square; rectangles cost 1.5x).
 const OUTPUT_TOKENS = { low: 272, medium: 1056, high: 4160 };
+// Each streamed partial image costs about this many output tokens more [protocols §7].
+const PARTIAL_IMAGE_TOKENS = 100;
+
+/** What a GPT image answer echoes about the image: background, output_format, quality, size. */
+function imageFacts(call) {
+  const { body } = call;
+  return {
+    background: body.background === 'transparent' ? 'transparent' : 'opaque',
+    output_format: 'png', // the fake only ever encodes PNG
+    quality: !body.quality || body.quality === 'auto' ? 'medium' : body.quality,
+    size: call.size === 'auto' ? '1024x1024' : call.size,
+  };
+}
+
+/** The usage of `images` images (and `partials` streamed partial images) of a GPT image answer. */
+function usageOf(call, images, partials = 0) {
+  const { quality, size } = imageFacts(call);
+  const inputTokens = Math.ceil(call.body.prompt.length / 4);
+  const perImage = OUTPUT_TOKENS[quality] * (size === '1024x1024' ? 1 : 1.5);
+  const outputTokens = images * perImage + partials * PARTIAL_IMAGE_TOKENS;
+  return {
+    input_tokens: inputTokens,
+    output_tokens: outputTokens,
+    total_tokens: inputTokens + outputTokens,
+    input_tokens_details: { image_tokens: 0, text_tokens: inputTokens },
+  };
+}
 
 function imagesResponse(call, items) {
   const { body, model, azure } = call;
@@ -383,27 +419,29 @@ function imagesResponse(call, items) {
     ...(azure && { content_filter_results: CONTENT_FILTER_SAFE, prompt_filter_results: CONTENT_FILTER_SAFE }),
   }));
   const response = { created: Math.floor(Date.now() / 1000), data };
-  if (isGptImage(model)) {
-    const size = call.size === 'auto' ? '1024x1024' : call.size;
-    const quality = !body.quality || body.quality === 'auto' ? 'medium' : body.quality;
-    const inputTokens = Math.ceil(body.prompt.length / 4);
-    const perImage = OUTPUT_TOKENS[quality] * (size === '1024x1024' ? 1 : 1.5);
-    const outputTokens = items.length * perImage;
-    Object.assign(response, {
-      background: body.background === 'transparent' ? 'transparent' : 'opaque',
-      output_format: 'png', // the fake only ever encodes PNG
-      quality,
-      size,
-      usage: {
-        input_tokens: inputTokens,
-        output_tokens: outputTokens,
-        total_tokens: inputTokens + outputTokens,
-        input_tokens_details: { image_tokens: 0, text_tokens: inputTokens },
-      },
-    });
-  }
+  if (isGptImage(model)) Object.assign(response, imageFacts(call), { usage: usageOf(call, items.length) });
   return response;
 }
+
+/** Partial image `index` of a streamed answer: a real PNG, coarse first (1/16, 1/8, 1/4 of the size). */
+function partialPng(size, index) {
+  const key = `${size}#${index}`;
+  if (!pngCache.has(key)) {
+    const [width, height] = (size === 'auto' ? '1024x1024' : size).split('x').map(Number);
+    const shift = Math.max(2, 4 - index);
+    pngCache.set(key, encodePng(Math.max(1, width >> shift), Math.max(1, height >> shift)));
+  }
+  return pngCache.get(key);
+}
+
+const sseFrame = (name, data) => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+
+const STREAM_REFUSAL = {
+  type: 'image_generation_user_error',
+  code: 'moderation_blocked',
+  message: 'Your request was rejected by the safety system. safety_violations=[violence].',
+  param: null,
+};
 
 // ---------------------------------------------------------------- server
 
@@ -423,7 +461,12 @@ function baseHeaders(azure) {
 
 export async function startFakeOpenAI(options = {}) {
   // tls: {key, cert} (PEM) serves HTTPS instead of HTTP, to exercise the client's certificate checks.
-  const { apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' }, tls } = options;
+  // partialImages: streamed partial images at most (what a request asks for, up to this);
+  // streamDelayMs: the pause before each streamed event unless a behaviour says otherwise.
+  const {
+    apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' }, tls,
+    partialImages = 3, streamDelayMs = 0,
+  } = options;
   let fallback = normaliseBehaviour(defaultBehaviour);
   const queue = [];
   const requests = [];
@@ -451,11 +494,48 @@ export async function startFakeOpenAI(options = {}) {
     res.end(payload);
   }
 
+  // Answers as Server-Sent Events: partial images one by one, then `end` ('completed', 'error' or
+  // 'cut'), each after its pause; a client that leaves (or close()) stops the stream.
+  function stream(call, behaviour, end) {
+    const { res, headers, body } = call;
+    let partials = Math.min(body.partial_images ?? 0, behaviour.partials ?? partialImages);
+    if (end !== 'completed') partials = Math.min(partials, behaviour.afterPartials ?? 1);
+    const pause = behaviour.eventDelayMs ?? streamDelayMs;
+    const created = Math.floor(Date.now() / 1000);
+    const facts = imageFacts(call);
+    const events = Array.from({ length: partials }, (_, index) => () =>
+      res.write(sseFrame('image_generation.partial_image', {
+        type: 'image_generation.partial_image', b64_json: partialPng(call.size, index).toString('base64'),
+        created_at: created, ...facts, partial_image_index: index,
+      })));
+    events.push(() => {
+      if (end === 'cut') return void res.destroy();
+      if (end === 'error') {
+        return void res.end(sseFrame('error', { type: 'error', error: behaviour.error ?? STREAM_REFUSAL }));
+      }
+      res.end(sseFrame('image_generation.completed', {
+        type: 'image_generation.completed', b64_json: pngForSize(call.size).toString('base64'),
+        created_at: created, ...facts, usage: usageOf(call, 1, partials),
+      }));
+    });
+    res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    res.flushHeaders();
+    let next = 0;
+    const step = () => {
+      if (res.destroyed) return;
+      events[next++]();
+      if (next < events.length) later(res, pause, step);
+    };
+    later(res, behaviour.firstEventDelayMs ?? pause, step);
+  }
+
   function perform(behaviour, call) {
     const { res, headers } = call;
     const reply = (status, body, extra = {}) => send(res, status, body, { ...headers, ...extra });
+    const streamed = call.body.stream === true;
     switch (behaviour.kind) {
       case 'b64': {
+        if (streamed) return stream(call, behaviour, 'completed');
         const b64 = pngForSize(call.size).toString('base64');
         return reply(200, imagesResponse(call, Array.from({ length: call.n }, () => ({ b64_json: b64 }))));
       }
@@ -488,6 +568,13 @@ export async function startFakeOpenAI(options = {}) {
       case 'held':
         held.push(() => perform(behaviour.then, call));
         return undefined;
+      case 'stream_error': {
+        if (streamed) return stream(call, behaviour, 'error');
+        return reply(400, { error: behaviour.error ?? STREAM_REFUSAL });
+      }
+      case 'stream_cut':
+        if (streamed) return stream(call, behaviour, 'cut');
+        return void res.destroy();
       case 'status': {
         const custom = Object.fromEntries(Object.entries(behaviour.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
         return reply(behaviour.status, behaviour.body ?? '', custom);

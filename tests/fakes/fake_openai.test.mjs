@@ -68,6 +68,19 @@ function nextRequestHandled() {
   });
 }
 
+// The events of a text/event-stream body: [{event, data (parsed JSON)}].
+function sseEvents(text) {
+  return text
+    .split('\n\n')
+    .filter((frame) => frame.trim() !== '')
+    .map((frame) => {
+      const lines = frame.split('\n');
+      const event = lines.find((l) => l.startsWith('event: '))?.slice('event: '.length);
+      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice('data: '.length)).join('\n');
+      return { event, data: JSON.parse(data) };
+    });
+}
+
 function assertOpenAIError(res, status, fields) {
   assert.equal(res.status, status, res.text);
   assert.deepEqual(Object.keys(res.json.error).sort(), ['code', 'message', 'param', 'type']);
@@ -500,6 +513,124 @@ describe('fake OpenAI', () => {
       } finally {
         aborter.abort(); // lets a broken close() finish instead of hanging the run
       }
+    });
+  });
+
+  describe('streaming', () => {
+    const streamed = (extra = {}) => ({ prompt: 'a streamed fox', model: 'gpt-image-1', stream: true, partial_images: 2, ...extra });
+
+    test('partial images, then the completed image with usage; the request is recorded', async () => {
+      const res = await call(fake, streamed());
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8');
+      assert.equal(res.headers.get('content-length'), null);
+      assert.match(res.headers.get('x-request-id'), /^req_[0-9a-f]{32}$/);
+      assert.ok(!res.text.split('\n').some((line) => line.startsWith(':')), 'no keepalive comments');
+      const events = sseEvents(res.text);
+      assert.deepEqual(events.map((e) => e.event), [
+        'image_generation.partial_image', 'image_generation.partial_image', 'image_generation.completed',
+      ]);
+      assert.deepEqual(events.map((e) => e.data.type), events.map((e) => e.event), 'type repeats the event name');
+      assert.deepEqual(events.slice(0, 2).map((e) => e.data.partial_image_index), [0, 1]);
+      assert.deepEqual(pngOfItem(events[0].data), { width: 64, height: 64 });
+      assert.deepEqual(pngOfItem(events[1].data), { width: 128, height: 128 });
+      const completed = events[2].data;
+      assert.deepEqual(pngOfItem(completed), { width: 1024, height: 1024 });
+      assert.equal(completed.partial_image_index, undefined);
+      assert.equal(completed.size, '1024x1024');
+      assert.equal(completed.output_format, 'png');
+      assert.equal(completed.usage.output_tokens, 1056 + 2 * 100, 'each partial costs 100 output tokens');
+      assert.equal(completed.usage.input_tokens, Math.ceil('a streamed fox'.length / 4));
+      assert.equal(fake.requests[0].body.stream, true);
+      assert.equal(fake.requests[0].body.partial_images, 2);
+    });
+
+    test('partial_images 0 gives one completed event; a behaviour can send fewer partials than asked', async () => {
+      const none = sseEvents((await call(fake, streamed({ partial_images: 0 }))).text);
+      assert.deepEqual(none.map((e) => e.event), ['image_generation.completed']);
+      assert.equal(none[0].data.usage.output_tokens, 1056);
+      fake.enqueue({ kind: 'b64', partials: 1 });
+      const fewer = sseEvents((await call(fake, streamed({ partial_images: 3 }))).text);
+      assert.deepEqual(fewer.map((e) => e.event), ['image_generation.partial_image', 'image_generation.completed']);
+    });
+
+    test('a fake started with partialImages and streamDelayMs paces its events', async () => {
+      const own = await startFakeOpenAI({ apiKey: KEY, partialImages: 1, streamDelayMs: 40 });
+      try {
+        const started = performance.now();
+        const events = sseEvents((await call(own, streamed())).text);
+        assert.equal(events.length, 2, 'one partial (the fake\'s cap), then the image');
+        assert.ok(performance.now() - started >= 75, 'two pauses of 40 ms');
+      } finally {
+        await own.close();
+      }
+    });
+
+    test('firstEventDelayMs: the first partial at once, the rest held back', async () => {
+      fake.enqueue({ kind: 'b64', firstEventDelayMs: 0, eventDelayMs: 60_000 });
+      const aborter = new AbortController();
+      const res = await fetch(fake.origin + '/v1/images/generations', {
+        method: 'POST', signal: aborter.signal, headers: { 'content-type': 'application/json', ...AUTH },
+        body: JSON.stringify(streamed()),
+      });
+      const reader = res.body.getReader();
+      let text = '';
+      while (!text.includes('\n\n')) text += Buffer.from((await reader.read()).value).toString();
+      assert.equal(sseEvents(text)[0].event, 'image_generation.partial_image');
+      aborter.abort();
+    });
+
+    test('stream_error: a partial image, then an error frame, then the answer ends', async () => {
+      fake.enqueue({ kind: 'stream_error' });
+      const res = await call(fake, streamed());
+      assert.equal(res.status, 200);
+      const events = sseEvents(res.text);
+      assert.deepEqual(events.map((e) => e.event), ['image_generation.partial_image', 'error']);
+      assert.equal(events[1].data.error.code, 'moderation_blocked');
+      assert.equal(events[1].data.error.type, 'image_generation_user_error');
+      fake.enqueue({ kind: 'stream_error', afterPartials: 0, error: { type: 'server_error', code: null, message: 'boom' } });
+      const custom = sseEvents((await call(fake, streamed())).text);
+      assert.deepEqual(custom.map((e) => e.event), ['error']);
+      assert.equal(custom[0].data.error.message, 'boom');
+    });
+
+    test('stream_cut: a partial image, then the connection is cut before the image', async () => {
+      fake.enqueue({ kind: 'stream_cut' });
+      const res = await fetch(fake.origin + '/v1/images/generations', {
+        method: 'POST', headers: { 'content-type': 'application/json', ...AUTH }, body: JSON.stringify(streamed()),
+      });
+      assert.equal(res.status, 200);
+      let text = '';
+      const failure = await (async () => {
+        try {
+          for await (const chunk of res.body) text += Buffer.from(chunk).toString();
+          return null;
+        } catch (error) {
+          return error;
+        }
+      })();
+      assert.ok(failure, 'reading the body fails');
+      assert.deepEqual(sseEvents(text).map((e) => e.event), ['image_generation.partial_image']);
+    });
+
+    test('without stream: true the same behaviours answer in one piece; dall-e models refuse stream', async () => {
+      const whole = await call(fake, { prompt: 'p', model: 'gpt-image-1', partial_images: 2 });
+      assert.equal(whole.headers.get('content-type'), 'application/json');
+      assert.equal(whole.json.data.length, 1);
+      fake.enqueue({ kind: 'stream_error' });
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'gpt-image-1' }), 400, { code: 'moderation_blocked' });
+      assertOpenAIError(await call(fake, { prompt: 'p', model: 'dall-e-3', stream: true }), 400, {
+        param: 'stream', code: 'unknown_parameter',
+      });
+    });
+
+    test('Azure deployments stream the same events', async () => {
+      const res = await call(fake, { prompt: 'p', stream: true, partial_images: 1 }, {
+        headers: { 'api-key': KEY }, path: '/openai/deployments/gpt-image-1/images/generations?api-version=2025-04-01-preview',
+      });
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.headers.get('apim-request-id'), /^[0-9a-f-]{36}$/);
+      assert.deepEqual(sseEvents(res.text).map((e) => e.event), ['image_generation.partial_image', 'image_generation.completed']);
     });
   });
 

@@ -33,6 +33,8 @@ async function openaiServer(t, env = {}, options = {}) {
     ...options,
     env: {
       VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url,
+      // Streamed partial images cost output tokens of their own; these prices are of whole images.
+      VISIONARY_OPENAI_PARTIAL_IMAGES: '0',
       VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN, ...env,
     },
   });

@@ -1,7 +1,8 @@
 // http_client against a small HTTP/1.1 server on loopback run by the test: keep-alive connections
 // are reused, a connection the server closed meanwhile is replaced transparently for idempotent
 // requests, limits and refused connections come back as transport errors, and an address policy
-// refuses resolved addresses (and pooled connections) before anything is sent.
+// refuses resolved addresses (and pooled connections) before anything is sent, and an abort
+// signal stops an exchange at once, at whatever step, from any thread.
 #include "net/http_client.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <future>
 #include <thread>
 
@@ -25,6 +27,7 @@ using visionary::net::http_client;
 using visionary::net::http_request;
 using visionary::net::transport_failure;
 using visionary::net::transport_result;
+using visionary::util::abort_signal;
 
 // Serves "hello <n>" on every request; closes each connection after `requests_per_connection`
 // answers. Counts the connections it accepted. Runs on its own thread until destroyed.
@@ -84,6 +87,85 @@ class loopback_server {
   std::atomic<int> accepted_{0};
   std::thread thread_;
 };
+
+// Reads each request, then runs the test's script for it on the server's own thread: the script
+// writes what it likes (or nothing) and may wait for the test to open the gate (at most 30 s, the
+// answer a client would otherwise wait for). One connection at a time; a connection ends with
+// its script. Opens the gate and stops when destroyed.
+class scripted_server {
+ public:
+  using script = std::function<void(int request_number, tcp::socket& socket)>;
+  explicit scripted_server(script answer)
+      : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}),
+        answer_(std::move(answer)),
+        gate_(opened_.get_future().share()) {
+    thread_ = std::thread([this] { run(); });
+  }
+  ~scripted_server() {
+    stopping_ = true;
+    open_gate();
+    boost::system::error_code ignored;
+    tcp::socket poke(io_);
+    poke.connect(acceptor_.local_endpoint(), ignored);
+    thread_.join();
+  }
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port()) + "/";
+  }
+  void open_gate() {
+    if (!gate_open_.exchange(true)) opened_.set_value();
+  }
+  // Blocks the server's thread until the test opens the gate.
+  void wait_at_gate() const { gate_.wait_for(std::chrono::seconds{30}); }
+  // Set once a request has been read and its script is about to run.
+  std::shared_future<void> request_arrived() const { return arrived_future_; }
+
+ private:
+  void run() {
+    int number = 0;
+    while (!stopping_) {
+      tcp::socket socket(io_);
+      boost::system::error_code ec;
+      acceptor_.accept(socket, ec);
+      if (ec || stopping_) return;
+      beast::flat_buffer buffer;
+      http::request<http::string_body> request;
+      http::read(socket, buffer, request, ec);
+      if (ec) continue;
+      if (!arrived_set_.exchange(true)) arrived_.set_value();
+      answer_(++number, socket);
+      socket.shutdown(tcp::socket::shutdown_both, ec);
+    }
+  }
+
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  script answer_;
+  std::promise<void> opened_;
+  std::shared_future<void> gate_;
+  std::atomic<bool> gate_open_{false};
+  std::promise<void> arrived_;
+  std::shared_future<void> arrived_future_ = arrived_.get_future().share();
+  std::atomic<bool> arrived_set_{false};
+  std::atomic<bool> stopping_{false};
+  std::thread thread_;
+};
+
+void write_text(tcp::socket& socket, std::string_view text) {
+  boost::system::error_code ignored;
+  asio::write(socket, asio::buffer(text), ignored);
+}
+
+constexpr std::string_view hello_answer =
+    "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: keep-alive\r\n\r\nhello";
+
+// Fires `signal` from another thread once `ready` is set (or after 10 s, so a broken test ends).
+std::thread abort_when(std::shared_future<void> ready, abort_signal& signal) {
+  return std::thread([ready = std::move(ready), &signal] {
+    ready.wait_for(std::chrono::seconds{10});
+    signal.abort();
+  });
+}
 
 // One io_context for all of a client's calls, as in the server: pooled connections belong to it.
 transport_result send(asio::io_context& io, http_client& client, http_request request) {
@@ -205,6 +287,109 @@ TEST(HttpClient, AddressPolicyAlsoJudgesPooledConnections) {
   EXPECT_EQ(answer.error().kind, transport_failure::destination_refused);
   EXPECT_EQ(client.connections_opened(), 1u) << "nor is a new one opened";
   EXPECT_EQ(server.accepted(), 1);
+}
+
+TEST(HttpClient, AbortBeforeSendingNeverConnects) {
+  loopback_server server(100);
+  asio::io_context io;
+  http_client client;
+  abort_signal signal;
+  signal.abort();
+  auto request = get(server.url());
+  request.abort = &signal;
+  auto response = send(io, client, std::move(request));
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, transport_failure::aborted);
+  EXPECT_FALSE(response.error().request_sent);
+  EXPECT_EQ(server.accepted(), 0);
+  EXPECT_EQ(client.connections_opened(), 0u);
+}
+
+TEST(HttpClient, AbortWhileTheServerDelaysItsAnswerReturnsAtOnce) {
+  scripted_server server([&server](int number, tcp::socket& socket) {
+    if (number == 1) server.wait_at_gate();  // the first answer would take 30 s
+    write_text(socket, hello_answer);
+  });
+  asio::io_context io;
+  http_client client;
+  abort_signal signal;
+  auto request = get(server.url());
+  request.timeout = std::chrono::seconds{30};
+  request.abort = &signal;
+  auto aborter = abort_when(server.request_arrived(), signal);
+  const auto started = std::chrono::steady_clock::now();
+  auto response = send(io, client, std::move(request));
+  const auto took = std::chrono::steady_clock::now() - started;
+  aborter.join();
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, transport_failure::aborted);
+  EXPECT_TRUE(response.error().request_sent);
+  EXPECT_LT(took, std::chrono::seconds{2});
+
+  // The aborted connection was not pooled: the next request opens a new one, and is answered.
+  server.open_gate();
+  auto later = send(io, client, get(server.url()));
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(later->body, "hello");
+  EXPECT_EQ(client.connections_opened(), 2u);
+}
+
+TEST(HttpClient, AbortDuringAStreamedBodyStopsTheRelay) {
+  scripted_server server([&server](int number, tcp::socket& socket) {
+    if (number > 1) return write_text(socket, hello_answer);
+    write_text(socket, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nfirst\r\n");
+    server.wait_at_gate();  // the rest of the body would come 30 s later
+    write_text(socket, "4\r\nlast\r\n0\r\n\r\n");
+  });
+  asio::io_context io;
+  http_client client;
+  abort_signal signal;
+  std::promise<void> first_piece;
+  std::string received;
+  auto request = get(server.url());
+  request.timeout = std::chrono::seconds{30};
+  request.abort = &signal;
+  request.on_header = [](const visionary::net::http_response&) -> asio::awaitable<bool> {
+    co_return true;
+  };
+  request.on_body = [&](std::string_view piece) -> asio::awaitable<bool> {
+    if (received.empty()) first_piece.set_value();
+    received += piece;
+    co_return true;
+  };
+  auto aborter = abort_when(first_piece.get_future().share(), signal);
+  const auto started = std::chrono::steady_clock::now();
+  auto response = send(io, client, std::move(request));
+  const auto took = std::chrono::steady_clock::now() - started;
+  aborter.join();
+  ASSERT_FALSE(response);
+  EXPECT_EQ(response.error().kind, transport_failure::aborted);
+  EXPECT_EQ(received, "first");
+  EXPECT_LT(took, std::chrono::seconds{2});
+
+  server.open_gate();
+  auto later = send(io, client, get(server.url()));
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(later->body, "hello");
+}
+
+TEST(HttpClient, ASignalThatNeverFiresChangesNothing) {
+  loopback_server server(100);
+  asio::io_context io;
+  http_client client;
+  abort_signal signal;
+  for (int i = 1; i <= 2; ++i) {
+    auto request = get(server.url());
+    request.abort = &signal;
+    auto response = send(io, client, std::move(request));
+    ASSERT_TRUE(response) << response.error().message;
+    EXPECT_EQ(response->body, "hello " + std::to_string(i));
+  }
+  EXPECT_EQ(client.connections_opened(), 1u) << "the connection was pooled and reused";
+  signal.abort();  // after the exchanges: nothing is left to stop
+  auto after = send(io, client, get(server.url()));
+  ASSERT_TRUE(after) << after.error().message;
+  EXPECT_EQ(after->body, "hello 3");
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The AUTOMATIC1111 txt2img wire format: request body from a generation request, images from an
-// answer.
+// The AUTOMATIC1111 wire format: txt2img request body from a generation request, images from an
+// answer, and how far a running job is from a progress answer.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -65,6 +65,43 @@ TEST(Txt2ImgImages, RefusesAnswersThatAreNotImages) {
     auto images = visionary::providers::parse_txt2img_images(bad);
     ASSERT_FALSE(images) << bad;
     EXPECT_EQ(images.error().kind, error_kind::provider_error) << bad;
+  }
+}
+
+TEST(ProgressResponse, ReadsFractionStepsEtaAndThePictureSoFar) {
+  auto progress = visionary::providers::parse_progress_response(
+      R"json({"progress":0.45,"eta_relative":3.5,"state":{"skipped":false,"interrupted":false,
+          "job":"task(1)","job_count":1,"job_no":0,"sampling_step":9,"sampling_steps":20},
+          "current_image":"data:image/png;base64,aGVsbG8=","textinfo":null})json");
+  ASSERT_TRUE(progress) << progress.error().message;
+  EXPECT_DOUBLE_EQ(progress->fraction, 0.45);
+  EXPECT_EQ(progress->step, 9);
+  EXPECT_EQ(progress->steps, 20);
+  EXPECT_EQ(progress->eta_seconds, 3.5);
+  EXPECT_EQ(progress->current_image, "aGVsbG8=");
+  EXPECT_TRUE(progress->busy);
+}
+
+TEST(ProgressResponse, AnIdleServerAndMissingOrOddFields) {
+  auto idle = visionary::providers::parse_progress_response(
+      R"({"progress":0.0,"eta_relative":0.0,"state":{"job_count":0,"sampling_step":0,
+          "sampling_steps":0},"current_image":null})");
+  ASSERT_TRUE(idle) << idle.error().message;
+  EXPECT_FALSE(idle->busy);
+  EXPECT_TRUE(idle->current_image.empty());
+  // A server that mirrors the API only in part: what is missing or odd is left out.
+  auto partial = visionary::providers::parse_progress_response(
+      R"({"progress":1.7,"eta_relative":-2,"state":{"sampling_step":"x"}})");
+  ASSERT_TRUE(partial) << partial.error().message;
+  EXPECT_DOUBLE_EQ(partial->fraction, 1.0);
+  EXPECT_EQ(partial->eta_seconds, std::nullopt);
+  EXPECT_EQ(partial->step, std::nullopt);
+  EXPECT_EQ(partial->steps, std::nullopt);
+  EXPECT_TRUE(partial->busy);
+  for (const char* bad : {"not json", "[]", R"({"state":{}})", R"({"progress":"half"})"}) {
+    auto parsed = visionary::providers::parse_progress_response(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().kind, error_kind::provider_error) << bad;
   }
 }
 

@@ -479,4 +479,182 @@ TEST(Backoff, JitterRemovesAtMostAQuarter) {
   EXPECT_EQ(backoff_delay(0, 5.0), 375ms);
 }
 
+// --- streamed answers --------------------------------------------------------------------------
+
+namespace stream_tests {
+
+using visionary::core::token_usage;
+
+// Feeds `text` in pieces of `size` bytes (the last one shorter); the events it completed.
+std::vector<sse_event> read_in_pieces(std::string_view text, std::size_t size,
+                                      std::size_t limit = 1 << 20) {
+  sse_reader reader(limit);
+  std::vector<sse_event> events;
+  for (std::size_t at = 0; at < text.size(); at += size) {
+    EXPECT_TRUE(reader.feed(text.substr(at, size), events)) << "at byte " << at;
+  }
+  return events;
+}
+
+constexpr std::string_view two_events =
+    "event: image_generation.partial_image\r\n"
+    "data: {\"type\":\"image_generation.partial_image\",\"b64_json\":\"aGVsbG8=\","
+    "\"partial_image_index\":0}\r\n"
+    "\r\n"
+    ": a comment, as keepalives are\n"
+    "id: 7\n"
+    "retry: 1000\n"
+    "event:image_generation.completed\n"
+    "data: {\"type\":\"image_generation.completed\",\n"
+    "data: \"b64_json\":\"d29ybGQ=\"}\n"
+    "\n"
+    "data: [DONE]\r\r";
+
+TEST(SseReader, ReadsEventsWhateverTheLineEndsAndPieceBoundaries) {
+  for (std::size_t size : {std::size_t(1), std::size_t(2), std::size_t(3), std::size_t(7),
+                           std::size_t(64), two_events.size()}) {
+    const auto events = read_in_pieces(two_events, size);
+    ASSERT_EQ(events.size(), 3u) << "pieces of " << size;
+    EXPECT_EQ(events[0].name, "image_generation.partial_image");
+    EXPECT_EQ(
+        events[0].data,
+        R"({"type":"image_generation.partial_image","b64_json":"aGVsbG8=","partial_image_index":0})");
+    EXPECT_EQ(events[1].name, "image_generation.completed");
+    EXPECT_EQ(events[1].data,
+              "{\"type\":\"image_generation.completed\",\n\"b64_json\":\"d29ybGQ=\"}")
+        << "data lines are joined by a newline";
+    EXPECT_EQ(events[2].name, "message");
+    EXPECT_EQ(events[2].data, "[DONE]");
+  }
+}
+
+TEST(SseReader, AnEventWithoutDataOrWithoutItsBlankLineIsNotDispatched) {
+  sse_reader reader(1024);
+  std::vector<sse_event> events;
+  ASSERT_TRUE(reader.feed("event: lonely\n\n: only a comment\n\ndata: unfinished\n", events));
+  EXPECT_TRUE(events.empty());
+  ASSERT_TRUE(reader.feed("\n", events));
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data, "unfinished");
+  EXPECT_EQ(events[0].name, "message") << "the name of an event without data does not carry over";
+}
+
+TEST(SseReader, AnEventBeyondTheLimitFailsAndStaysFailed) {
+  sse_reader reader(100);
+  std::vector<sse_event> events;
+  ASSERT_TRUE(reader.feed("data: " + std::string(60, 'a') + "\n", events));
+  EXPECT_FALSE(reader.feed("data: " + std::string(60, 'b') + "\n", events))
+      << "two data lines of one event add up";
+  EXPECT_FALSE(reader.feed("\n", events));
+  EXPECT_TRUE(events.empty());
+
+  sse_reader unending(100);
+  EXPECT_TRUE(unending.feed(std::string(90, 'x'), events));
+  EXPECT_FALSE(unending.feed(std::string(20, 'x'), events)) << "a line with no end is bounded too";
+}
+
+sse_event event_of(std::string name, std::string data) {
+  return sse_event{std::move(name), std::move(data)};
+}
+
+TEST(ImageStreamEvents, PartialImagesCarryTheirIndex) {
+  const auto partial = parse_image_stream_event(event_of(
+      "image_generation.partial_image",
+      R"({"type":"image_generation.partial_image","b64_json":"aGVsbG8=","partial_image_index":1,"size":"1024x1024"})"));
+  ASSERT_TRUE(partial) << partial.error().message;
+  EXPECT_EQ(partial->type, image_stream_event::kind::partial_image);
+  EXPECT_EQ(partial->b64_json, "aGVsbG8=");
+  EXPECT_EQ(partial->partial_index, 1);
+  // Without an event name, the JSON's type decides; edits stream the same way.
+  const auto edit = parse_image_stream_event(
+      event_of("message", R"({"type":"image_edit.partial_image","b64_json":"aGVsbG8="})"));
+  ASSERT_TRUE(edit);
+  EXPECT_EQ(edit->type, image_stream_event::kind::partial_image);
+  EXPECT_EQ(edit->partial_index, 0);
+}
+
+TEST(ImageStreamEvents, CompletedCarriesTheImageAndItsUsageReadAsAWholeAnswersIs) {
+  const auto completed = parse_image_stream_event(event_of(
+      "image_generation.completed",
+      R"({"type":"image_generation.completed","b64_json":"d29ybGQ=","usage":{"input_tokens":50,
+          "output_tokens":4360,"total_tokens":4410,"input_tokens_details":{"text_tokens":40,
+          "image_tokens":10},"output_tokens_details":{"image_tokens":4300,"text_tokens":60}}})"));
+  ASSERT_TRUE(completed) << completed.error().message;
+  EXPECT_EQ(completed->type, image_stream_event::kind::completed);
+  EXPECT_EQ(completed->b64_json, "d29ybGQ=");
+  EXPECT_EQ(completed->usage, (token_usage{40, 10, 4360}));
+  // gpt-image-2 leaves out output_tokens_details: every output token counts.
+  const auto second = parse_image_stream_event(
+      event_of("image_generation.completed",
+               R"({"b64_json":"d29ybGQ=","usage":{"input_tokens":6,"output_tokens":7000,
+          "input_tokens_details":{"text_tokens":6,"image_tokens":0}}})"));
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->usage, (token_usage{6, 0, 7000}));
+}
+
+TEST(ImageStreamEvents, ErrorFramesOtherEventsAndBrokenImageEvents) {
+  const auto error = parse_image_stream_event(
+      event_of("error", R"({"error":{"code":"moderation_blocked","message":"no"}})"));
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->type, image_stream_event::kind::error);
+  const auto unnamed = parse_image_stream_event(event_of("message", R"({"error":{"code":"x"}})"));
+  ASSERT_TRUE(unnamed);
+  EXPECT_EQ(unnamed->type, image_stream_event::kind::error) << "any frame with an error key";
+  for (const auto& other : {event_of("message", "[DONE]"), event_of("ping", "{}"),
+                            event_of("message", R"({"type":"response.other"})")}) {
+    const auto parsed = parse_image_stream_event(other);
+    ASSERT_TRUE(parsed) << other.data;
+    EXPECT_EQ(parsed->type, image_stream_event::kind::other) << other.data;
+  }
+  for (const auto& broken : {event_of("image_generation.completed", "not json"),
+                             event_of("image_generation.completed", R"({"usage":{}})"),
+                             event_of("image_generation.partial_image", R"({"b64_json":""})")}) {
+    const auto parsed = parse_image_stream_event(broken);
+    ASSERT_FALSE(parsed) << broken.data;
+    EXPECT_EQ(parsed.error().kind, error_kind::provider_error);
+  }
+}
+
+TEST(ImageStreamEvents, AStreamedRefusalMapsAsAWholeAnswersDoes) {
+  const error_context context{"OpenAI", "OPENAI_API_KEY", "gpt-image-1"};
+  const auto refused = classify_stream_error(
+      R"({"type":"error","error":{"type":"image_generation_user_error","code":"moderation_blocked",
+          "message":"Your request was rejected by the safety system.","param":null}})",
+      context);
+  EXPECT_EQ(refused.error.kind, error_kind::content_policy_violation);
+  EXPECT_NE(refused.error.message.find("rejected by the safety system"), std::string::npos);
+  EXPECT_FALSE(refused.retryable);
+  const auto filtered = classify_stream_error(
+      R"({"error":{"code":"contentFilter","message":"Generated image was filtered."}})", context);
+  EXPECT_EQ(filtered.error.kind, error_kind::content_policy_violation);
+  const auto other = classify_stream_error(
+      R"({"error":{"type":"server_error","code":null,"message":"secret internals"}})", context);
+  EXPECT_EQ(other.error.kind, error_kind::provider_error);
+  EXPECT_FALSE(other.retryable);
+  EXPECT_EQ(other.error.message.find("secret internals"), std::string::npos);
+  EXPECT_NE(other.detail.find("secret internals"), std::string::npos);
+}
+
+TEST(OpenAiBody, AStreamAsksForItsPartialImages) {
+  const auto streamed =
+      json::parse(build_generation_body(sample_request(), "gpt-image-1", openai_flavor::openai, 2))
+          .as_object();
+  EXPECT_EQ(streamed.at("stream").as_bool(), true);
+  EXPECT_EQ(streamed.at("partial_images").as_int64(), 2);
+  const auto none =
+      json::parse(build_generation_body(sample_request(), "gpt-image-1", openai_flavor::azure, 0))
+          .as_object();
+  EXPECT_EQ(none.at("stream").as_bool(), true);
+  EXPECT_EQ(none.at("partial_images").as_int64(), 0);
+  const auto whole = body_of(sample_request(), "gpt-image-1", openai_flavor::openai);
+  EXPECT_FALSE(whole.contains("stream"));
+  EXPECT_FALSE(whole.contains("partial_images"));
+  EXPECT_TRUE(is_gpt_image_model("gpt-image-1-mini"));
+  EXPECT_TRUE(is_gpt_image_model("gpt-image-2"));
+  EXPECT_FALSE(is_gpt_image_model("dall-e-3"));
+  EXPECT_FALSE(is_gpt_image_model("stable-diffusion"));
+}
+
+}  // namespace stream_tests
+
 }  // namespace
