@@ -125,7 +125,7 @@ async function section1() {
     received.set(prompt, events);
     ends.push(follow(server.origin, `/api/jobs/${job.id}/events`, (name, data, at) => {
       const parsed = JSON.parse(data);
-      events.push({ name, at, status: parsed.status, preview: parsed.progress.previewUrl?.length ?? 0 });
+      events.push({ name, at, status: parsed.status, error: parsed.error?.code, message: parsed.error?.message });
     }));
   });
   const submitted = Date.now() - began;
@@ -149,7 +149,14 @@ async function section1() {
     if (end) completed++;
     if (sentEnd && end) endLatency.push(end.at - sentEnd.at);
   }
-  log(`${JOBS} jobs: submitted in ${submitted} ms, all ended after ${total} ms; ${completed} completed`);
+  const endings = {};
+  for (const events of received.values()) {
+    const last = events.at(-1);
+    const key = last ? `${last.name}${last.error ? ` ${last.error}: ${last.message}` : ''}` : 'no event';
+    endings[key] = (endings[key] ?? 0) + 1;
+  }
+  log(`${JOBS} jobs: submitted in ${submitted} ms, all ended after ${total} ms; endings ${JSON.stringify(endings)}`);
+  for (const line of server.lines.filter((l) => /failed|refused|reset/i.test(l.text)).slice(0, 5)) log(`  server: ${line.text}`);
   record(1, `${JOBS} streaming jobs: completed`, `${completed}/${JOBS} in ${(total / 1000).toFixed(1)} s (submitting took ${(submitted / 1000).toFixed(1)} s)`);
   record(1, 'server RSS idle → peak (VmHWM)', `${fmtMB(idle.rss)} → ${fmtMB(status.hwm)}; threads max ${peak.threads}`);
   record(1, 'preview: provider wrote → subscriber read', `p50 ${fmtMs(percentile(previewLatency, 50))}, p99 ${fmtMs(percentile(previewLatency, 99))} (${previewLatency.length} previews)`);

@@ -188,8 +188,9 @@ bool open_store(const config& c, boost::asio::io_context& io, boost::asio::threa
 // used. Every store operation of the services is counted in `registry`.
 std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
                                      boost::asio::thread_pool& pool,
-                                     boost::asio::thread_pool& image_pool, net::http_client& client,
-                                     util::metrics_registry& registry,
+                                     boost::asio::thread_pool& image_pool,
+                                     boost::asio::thread_pool& preview_pool,
+                                     net::http_client& client, util::metrics_registry& registry,
                                      std::chrono::steady_clock::time_point started_at) {
   backend b;
   if (!open_store(c, io, pool, client, b)) return std::nullopt;
@@ -213,7 +214,7 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   jobs.heartbeat_interval = std::chrono::seconds(c.job_heartbeat_seconds);
   b.jobs =
       std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery, *b.store,
-                                          *b.feed, image_pool, jobs, b.metrics.get());
+                                          *b.feed, preview_pool, jobs, b.metrics.get());
   b.services = std::make_unique<api::api_services>(
       api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
                         std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
@@ -355,6 +356,8 @@ int run(const config& c) {
   boost::asio::thread_pool blocking_pool(std::max(2u, threads));
   // Decoding and painting images: at most this many at once, apart from file serving.
   boost::asio::thread_pool image_pool(std::max(1u, threads / 2));
+  // Making jobs' previews small: one thread, so previews never wait behind full-size images.
+  boost::asio::thread_pool preview_pool(1);
   boost::asio::io_context io{static_cast<int>(threads)};
   net::http_client client(c.ca_file);
 
@@ -365,7 +368,8 @@ int run(const config& c) {
   if (c.run_role == role::web) {
     add_web_routes(c, routes, client);
   } else {
-    parts = build_backend(c, io, blocking_pool, image_pool, client, registry, started_at);
+    parts =
+        build_backend(c, io, blocking_pool, image_pool, preview_pool, client, registry, started_at);
     if (!parts) return 1;
     add_backend_routes(c, routes, *parts);
   }
@@ -394,6 +398,7 @@ int run(const config& c) {
   for (auto& worker : workers) worker.join();
   blocking_pool.join();
   image_pool.join();
+  preview_pool.join();
   spdlog::info("stopped");
   return 0;
 }

@@ -75,14 +75,14 @@ class job_service::job_watch final : public generation_watch {
 
 job_service::job_service(boost::asio::any_io_executor executor, generation_service& generation,
                          gallery_service& gallery, blob_store& store, gallery_feed& feed,
-                         boost::asio::thread_pool& image_pool, job_settings settings,
+                         boost::asio::thread_pool& preview_pool, job_settings settings,
                          generation_metrics* metrics)
     : executor_(std::move(executor)),
       generation_(generation),
       gallery_(gallery),
       store_(store),
       feed_(feed),
-      image_pool_(image_pool),
+      preview_pool_(preview_pool),
       settings_(settings),
       metrics_(metrics),
       replica_(util::random_token(12)) {
@@ -278,25 +278,27 @@ void job_service::on_progress(const std::shared_ptr<live_job>& job, generation_p
 // Previews are made small on the image pool, one at a time per job; only the newest waiting one
 // is kept, so a fast provider cannot queue work faster than it is done.
 void job_service::make_preview(std::shared_ptr<live_job> job, std::string bytes) {
-  boost::asio::post(image_pool_, [this, job = std::move(job), bytes = std::move(bytes)]() mutable {
-    auto webp = imaging::make_preview_webp(bytes);
-    std::string next;
-    bool running = false;
-    {
-      std::lock_guard lock(mutex_);
-      running = job->record.status == job_status::running;
-      if (webp && running) {
-        job->progress.preview_url = std::make_shared<const std::string>("data:image/webp;base64," +
-                                                                        util::base64_encode(*webp));
-      }
-      next = std::move(job->pending_preview);
-      job->pending_preview.clear();
-      job->preview_busy = running && !next.empty();
-    }
-    if (!webp) spdlog::warn("job {}: preview skipped: {}", job->record.id, webp.error().message);
-    if (webp && running) publish(job, "preview");
-    if (running && !next.empty()) make_preview(std::move(job), std::move(next));
-  });
+  boost::asio::post(
+      preview_pool_, [this, job = std::move(job), bytes = std::move(bytes)]() mutable {
+        auto webp = imaging::make_preview_webp(bytes);
+        std::string next;
+        bool running = false;
+        {
+          std::lock_guard lock(mutex_);
+          running = job->record.status == job_status::running;
+          if (webp && running) {
+            job->progress.preview_url = std::make_shared<const std::string>(
+                "data:image/webp;base64," + util::base64_encode(*webp));
+          }
+          next = std::move(job->pending_preview);
+          job->pending_preview.clear();
+          job->preview_busy = running && !next.empty();
+        }
+        if (!webp)
+          spdlog::warn("job {}: preview skipped: {}", job->record.id, webp.error().message);
+        if (webp && running) publish(job, "preview");
+        if (running && !next.empty()) make_preview(std::move(job), std::move(next));
+      });
 }
 
 // ------------------------------------------------------------------ reading and cancelling

@@ -45,7 +45,7 @@ class job_service {
 
   job_service(boost::asio::any_io_executor executor, generation_service& generation,
               gallery_service& gallery, blob_store& store, gallery_feed& feed,
-              boost::asio::thread_pool& image_pool, job_settings settings,
+              boost::asio::thread_pool& preview_pool, job_settings settings,
               generation_metrics* metrics = nullptr);
   ~job_service();
 
@@ -120,7 +120,8 @@ class job_service {
   gallery_service& gallery_;
   blob_store& store_;
   gallery_feed& feed_;
-  boost::asio::thread_pool& image_pool_;
+  // Previews have a pool of their own: they stay live while full-size images queue for decoding.
+  boost::asio::thread_pool& preview_pool_;
   job_settings settings_;
   generation_metrics* metrics_;
   util::gauge* followers_ = nullptr;

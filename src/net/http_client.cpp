@@ -1,5 +1,6 @@
 #include "net/http_client.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
+#include <cerrno>
 #include <stdexcept>
 
 #include "util/text.hpp"
@@ -258,13 +260,31 @@ std::size_t http_client::connections_opened() const {
   return opened_;
 }
 
+namespace {
+
+// True when the peer has not closed an idle connection: a look at the socket without reading or
+// waiting. Bytes waiting on a plain connection are an answer nobody asked for (its next answer
+// would be ambiguous); on TLS they may be the protocol's own records, so only a close counts.
+bool still_open(http_client::connection& conn) {
+  char byte = 0;
+  const auto n = ::recv(conn.socket().socket().native_handle(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n == 0) return false;
+  if (n > 0) return conn.tls.has_value();
+  return errno == EAGAIN || errno == EWOULDBLOCK;
+}
+
+}  // namespace
+
 std::unique_ptr<http_client::connection> http_client::take_idle(const std::string& origin) {
   std::lock_guard lock(mutex_);
   auto it = idle_.find(origin);
   while (it != idle_.end() && !it->second.empty()) {
     auto conn = std::move(it->second.back());
     it->second.pop_back();
-    if (std::chrono::steady_clock::now() - conn->idle_since < max_idle_time) return conn;
+    // A connection the server already closed would fail a request that must not be repeated.
+    if (std::chrono::steady_clock::now() - conn->idle_since < max_idle_time && still_open(*conn)) {
+      return conn;
+    }
   }
   return nullptr;
 }

@@ -521,8 +521,10 @@ export async function startFakeOpenAI(options = {}) {
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     res.flushHeaders();
     let next = 0;
+    const names = [...Array(partials).fill('image_generation.partial_image'), end === 'completed' ? 'image_generation.completed' : end];
     const step = () => {
       if (res.destroyed) return;
+      call.sent.push({ event: names[next], at: Date.now() });
       events[next++]();
       if (next < events.length) later(res, pause, step);
     };
@@ -598,7 +600,9 @@ export async function startFakeOpenAI(options = {}) {
       body = rawBody;
       parsed = false;
     }
-    requests.push({ method: req.method, path: req.url, headers: req.headers, body });
+    // sent: what a streamed answer wrote and when ({event, at: Date.now()}), for latency figures.
+    const recorded = { method: req.method, path: req.url, headers: req.headers, body, sent: [] };
+    requests.push(recorded);
 
     const rejection =
       (azure && !url.searchParams.get('api-version') && AZURE_RESOURCE_NOT_FOUND) ||
@@ -608,7 +612,9 @@ export async function startFakeOpenAI(options = {}) {
     const { model, error } = validateRequest(body, deployment);
     if (error) return send(res, error.status, error.body, headers);
 
-    const call = { res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? MODELS[model].defaultSize };
+    const call = {
+      res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? MODELS[model].defaultSize, sent: recorded.sent,
+    };
     perform(queue.length > 0 ? queue.shift() : fallback, call);
   }
 

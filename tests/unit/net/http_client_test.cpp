@@ -52,6 +52,7 @@ class loopback_server {
   }
   std::string port() const { return std::to_string(acceptor_.local_endpoint().port()); }
   int accepted() const { return accepted_.load(); }
+  int closed() const { return closed_.load(); }
 
  private:
   void run() {
@@ -76,6 +77,7 @@ class loopback_server {
         if (ec) break;
       }
       socket.shutdown(tcp::socket::shutdown_both, ec);
+      ++closed_;
     }
   }
 
@@ -85,6 +87,7 @@ class loopback_server {
   std::size_t body_size_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> accepted_{0};
+  std::atomic<int> closed_{0};
   std::thread thread_;
 };
 
@@ -202,6 +205,24 @@ TEST(HttpClient, ReplacesAConnectionTheServerClosed) {
   http_client client;
   for (int i = 1; i <= 3; ++i) {
     auto response = send(io, client, get(server.url()));
+    ASSERT_TRUE(response) << "request " << i << ": " << response.error().message;
+    EXPECT_EQ(response->body, "hello " + std::to_string(i));
+  }
+  EXPECT_EQ(server.accepted(), 3);
+}
+
+// A POST is never sent twice, so a pooled connection the server has already closed (its idle
+// timeout passed) must be noticed before the POST goes out on it.
+TEST(HttpClient, APostIsNotSentOnAConnectionTheServerAlreadyClosed) {
+  loopback_server server(1);  // announces keep-alive, then hangs up after each answer
+  asio::io_context io;
+  http_client client;
+  for (int i = 1; i <= 3; ++i) {
+    while (server.closed() < i - 1) std::this_thread::yield();  // the hang-up has happened
+    auto request = get(server.url());
+    request.method = "POST";
+    request.body = "{}";
+    auto response = send(io, client, std::move(request));
     ASSERT_TRUE(response) << "request " << i << ": " << response.error().message;
     EXPECT_EQ(response->body, "hello " + std::to_string(i));
   }
