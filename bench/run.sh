@@ -13,7 +13,9 @@
 #      beside the generation overhead, GET /api/getImages throughput and POST /api/generateImage
 #      latency with the limits on and off;
 #   8. hostile traffic (bench/hostile_load.mjs): idle and slow-body connections, paused readers of
-#      large images, descriptor exhaustion, 1,000 simultaneous generations, a decompression bomb.
+#      large images, descriptor exhaustion, 1,000 simultaneous generations, a decompression bomb;
+#   9. live jobs (bench/jobs_load.mjs): 1,000 streaming jobs at once, 1,000 gallery subscribers,
+#      watching a shared store from a second replica.
 # Usage: bench/run.sh [build-dir]     (`make bench` builds first)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -209,4 +211,7 @@ if want 8; then
 echo "== 8. hostile traffic"
 # Starts its own servers and fake provider; re-runs itself under `prlimit --nofile=20000` if needed.
 node "$root/bench/hostile_load.mjs" "$build"
+echo
+echo "== 9. live jobs and event streams"
+node "$root/bench/jobs_load.mjs" "$build"
 fi
