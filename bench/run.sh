@@ -67,7 +67,7 @@ latency() {  # url label
   wrk -t1 -c1 -d10s --latency "$1" | grep -E "Requests/sec|^ +(50|90|99)%|Non-2xx|Socket errors"
 }
 
-sections="${BENCH_SECTIONS:-1 2 3 4 5 6 7 8}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
+sections="${BENCH_SECTIONS:-1 2 3 4 5 6 7 8 9}"   # e.g. BENCH_SECTIONS="5 6" bench/run.sh
 want() { [[ " $sections " == *" $1 "* ]]; }
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
@@ -211,7 +211,9 @@ if want 8; then
 echo "== 8. hostile traffic"
 # Starts its own servers and fake provider; re-runs itself under `prlimit --nofile=20000` if needed.
 node "$root/bench/hostile_load.mjs" "$build"
-echo
+fi
+
+if want 9; then
 echo "== 9. live jobs and event streams"
 node "$root/bench/jobs_load.mjs" "$build"
 fi
