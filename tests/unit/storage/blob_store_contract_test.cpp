@@ -27,6 +27,7 @@
 #include "core/generation_service.hpp"
 #include "core/idempotency.hpp"
 #include "core/image_record.hpp"
+#include "core/job_service.hpp"
 #include "core/link_policy.hpp"
 #include "core/model_catalog.hpp"
 #include "core/naming.hpp"
@@ -986,6 +987,50 @@ TEST_P(BlobStoreContract, ExpiredIdempotencyRecordsAreSweptAndMayBeReused) {
   ASSERT_TRUE(listed.has_value());
   EXPECT_TRUE(listed->items.empty())
       << "gone from the listing (and the embedded store's index) too";
+}
+
+// Job records older than a day are swept when the next job is submitted; younger ones stay, and
+// the new job runs to its end, readable from its record once it is no longer live.
+TEST_P(BlobStoreContract, JobRecordsOlderThanADayAreSweptOnTheNextSubmission) {
+  const auto now = std::chrono::system_clock::now();
+  const auto stored_job = [&](std::chrono::hours age, core::job_status status) {
+    core::job_record record;
+    record.created_at = now - age;
+    record.id = core::make_job_id(record.created_at);
+    record.status = status;
+    record.request.prompt = "an old job";
+    record.request.size = "64x48";
+    put_ok(core::job_blob_name(record.id), core::job_record_json(record), "application/json");
+    return record.id;
+  };
+  const auto expired = stored_job(25h, core::job_status::succeeded);
+  const auto kept = stored_job(1h, core::job_status::failed);
+
+  png_provider provider(make_png(32, 32));
+  core::gallery_service gallery(*store_);
+  core::owned_cost_control costs(*store_, core::unlimited_limits(), core::price_plan{}, "test",
+                                 "free");
+  core::generation_service generation(provider, *store_, gallery, costs.get(), pool_,
+                                      imaging::default_max_image_pixels);
+  core::gallery_feed feed(runner_.io().get_executor(), *store_, gallery, core::feed_settings{});
+  core::job_service jobs(runner_.io().get_executor(), generation, gallery, *store_, feed, pool_,
+                         core::job_settings{});
+  core::generation_request request;
+  request.prompt = "a new job";
+  request.size = "64x48";
+  const auto submitted = run(jobs.submit(request, "local"));  // runs until the job has ended
+  ASSERT_TRUE(submitted.has_value()) << submitted.error().message;
+
+  const auto ended = run(jobs.find(submitted->record.id));
+  ASSERT_TRUE(ended.has_value()) << ended.error().message;
+  EXPECT_EQ(ended->record.status, core::job_status::succeeded);
+  ASSERT_EQ(ended->images.size(), 1u);
+  EXPECT_EQ(run(jobs.find(expired)).error().kind, error_kind::not_found);
+  EXPECT_EQ(run(store_->get(core::job_blob_name(expired), std::nullopt)).error().kind,
+            error_kind::not_found);
+  const auto young = run(jobs.find(kept));
+  ASSERT_TRUE(young.has_value()) << young.error().message;
+  EXPECT_EQ(young->record.status, core::job_status::failed);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, BlobStoreContract,
