@@ -24,6 +24,14 @@ constexpr std::string_view replica_prefix = "replicas/";
 constexpr auto sweep_interval = std::chrono::minutes{10};
 constexpr int sweep_page = 500;
 constexpr auto closed_poll = std::chrono::milliseconds{100};
+constexpr std::string_view cancel_prefix = "cancels/";
+constexpr int cancel_page = 100;
+// How often a replica asking another to cancel reads the job's record for its end.
+constexpr auto remote_cancel_poll = std::chrono::milliseconds{500};
+
+std::string cancel_blob(std::string_view id) {
+  return std::string(cancel_prefix) + std::string(id);
+}
 
 std::string replica_blob(std::string_view replica) {
   return std::string(replica_prefix) + std::string(replica) + ".json";
@@ -360,13 +368,29 @@ boost::asio::awaitable<job_record> job_service::mark_interrupted(job_record reco
   co_return record;
 }
 
+std::shared_ptr<job_service::live_job> job_service::live_job_of(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = live_.find(id);
+  return it == live_.end() ? nullptr : it->second;
+}
+
 boost::asio::awaitable<outcome<job_view>> job_service::cancel(std::string id) {
-  std::shared_ptr<live_job> job;
+  auto job = live_job_of(id);
+  if (!job) co_return co_await cancel_elsewhere(std::move(id));  // ended, elsewhere, or unknown
+  if (co_await stop_live(job)) {
+    std::lock_guard lock(mutex_);
+    co_return view_of(*job);
+  }
+  co_return co_await wait_for_end(job, settings_.cancel_wait);
+}
+
+// A queued job ends here and now (true); a running one has its provider call aborted and ends
+// when the provider has stopped (false).
+boost::asio::awaitable<bool> job_service::stop_live(std::shared_ptr<live_job> job) {
   bool was_queued = false;
   {
     std::lock_guard lock(mutex_);
-    if (auto it = live_.find(id); it != live_.end()) job = it->second;
-    if (job && job->record.status == job_status::queued) {
+    if (job->record.status == job_status::queued) {
       was_queued = true;
       std::erase(waiting_, job);
       count_jobs();
@@ -375,21 +399,54 @@ boost::asio::awaitable<outcome<job_view>> job_service::cancel(std::string id) {
       job->record.error = make_error(error_kind::cancelled, "The job was cancelled.");
     }
   }
-  if (!job) co_return co_await find(std::move(id));  // finished, elsewhere, or unknown
-  if (was_queued) {
-    job->abort.abort();
-    co_await generation_.release(std::move(*job->permit));
-    job->permit.reset();
-    if (auto saved = co_await save(job->record); !saved)
-      spdlog::warn("job {}: could not record its cancellation", id);
-    publish(job, "cancelled");
-    forget(id);
-    pump();  // the places behind it moved up
-    std::lock_guard lock(mutex_);
-    co_return view_of(*job);
-  }
   job->abort.abort();
-  co_return co_await wait_for_end(job, settings_.cancel_wait);
+  if (!was_queued) co_return false;
+  co_await generation_.release(std::move(*job->permit));
+  job->permit.reset();
+  if (auto saved = co_await save(job->record); !saved)
+    spdlog::warn("job {}: could not record its cancellation", job->record.id);
+  publish(job, "cancelled");
+  forget(job->record.id);
+  pump();  // the places behind it moved up
+  co_return true;
+}
+
+// A job another replica runs: a cancel request in the store, which that replica reads with its
+// heartbeat, then its record is watched for the end (bounded by cancel_wait).
+boost::asio::awaitable<outcome<job_view>> job_service::cancel_elsewhere(std::string id) {
+  auto now = co_await find(id);
+  if (!now || is_terminal(now->record.status)) co_return now;
+  if (auto put = co_await store_.put(cancel_blob(id),
+                                     util::format_rfc3339_millis(std::chrono::system_clock::now()),
+                                     "text/plain", {});
+      !put) {
+    co_return put.error();
+  }
+  boost::asio::steady_timer pause(co_await boost::asio::this_coro::executor);
+  const auto deadline = std::chrono::steady_clock::now() + settings_.cancel_wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pause.expires_after(remote_cancel_poll);
+    (void)co_await pause.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto later = co_await find(id);
+    if (!later) co_return later;
+    now = std::move(later);
+    if (is_terminal(now->record.status)) break;
+  }
+  if (is_terminal(now->record.status)) (void)co_await store_.remove(cancel_blob(id));
+  co_return now;
+}
+
+// Cancel requests other replicas left for jobs of this one.
+boost::asio::awaitable<void> job_service::take_cancel_requests() {
+  auto requests = co_await store_.list(std::string(cancel_prefix), std::nullopt, cancel_page);
+  if (!requests) co_return;
+  for (const auto& item : requests->items) {
+    auto job = live_job_of(item.name.substr(cancel_prefix.size()));
+    if (!job) continue;
+    (void)co_await store_.remove(item.name);
+    spdlog::info("job {}: cancelled from another replica", job->record.id);
+    (void)co_await stop_live(job);
+  }
 }
 
 boost::asio::awaitable<outcome<job_view>> job_service::wait_for_end(
@@ -483,7 +540,9 @@ boost::asio::awaitable<void> job_service::heartbeat_loop() {
       std::lock_guard lock(mutex_);
       busy = !live_.empty();
     }
-    if (busy) co_await beat();
+    if (!busy) continue;
+    co_await beat();
+    co_await take_cancel_requests();
   }
 }
 
@@ -505,10 +564,13 @@ boost::asio::awaitable<void> job_service::sweep() {
       (void)co_await store_.remove(item.name);
     }
   }
-  auto beats = co_await store_.list(std::string(replica_prefix), std::nullopt, sweep_page);
-  if (!beats) co_return;
-  for (const auto& item : beats->items)
-    if (item.last_modified < cutoff) (void)co_await store_.remove(item.name);
+  // Heartbeats of replicas long gone, and cancel requests nobody took (their jobs had ended).
+  for (const auto prefix : {replica_prefix, cancel_prefix}) {
+    auto stale = co_await store_.list(std::string(prefix), std::nullopt, sweep_page);
+    if (!stale) continue;
+    for (const auto& item : stale->items)
+      if (item.last_modified < cutoff) (void)co_await store_.remove(item.name);
+  }
 }
 
 // ------------------------------------------------------------------ start and stop

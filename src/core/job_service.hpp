@@ -113,6 +113,10 @@ class job_service {
   boost::asio::awaitable<outcome<job_view>> wait_for_end(std::shared_ptr<live_job> job,
                                                          std::chrono::steady_clock::duration limit);
   void forget(const std::string& id);
+  [[nodiscard]] std::shared_ptr<live_job> live_job_of(const std::string& id) const;
+  boost::asio::awaitable<bool> stop_live(std::shared_ptr<live_job> job);
+  boost::asio::awaitable<outcome<job_view>> cancel_elsewhere(std::string id);
+  boost::asio::awaitable<void> take_cancel_requests();
   void count_jobs() const;  // under mutex_
 
   boost::asio::any_io_executor executor_;

@@ -365,3 +365,22 @@ test('two replicas on one Azurite: a job made on one is read on the other; an im
   assert.ok(created.at - finishedAt <= 3_000, `announced ${created.at - finishedAt} ms after it was made`);
   feedOnTwo.close();
 });
+
+test('two replicas on one Azurite: DELETE on one cancels a job running on the other; nothing is stored', { timeout: TIMEOUT }, async (t) => {
+  const container = uniqueContainer('cancel');
+  const env = {
+    VISIONARY_STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, VISIONARY_CONTAINER: container,
+    VISIONARY_DEMO_STAGE_MS: '30000', VISIONARY_JOB_HEARTBEAT_SECONDS: '1',
+  };
+  const one = await startServer({ t, env });
+  const two = await startServer({ t, env });
+  const job = await submitOk(one.url, { prompt: 'cancelled from elsewhere' });
+  const onOne = await openEvents(one.url, `/api/jobs/${job.id}/events`);
+  await onOne.until((e) => e.event === 'preview', 10_000, 'the job running on replica one');
+  const cancelled = await api(two.url, `/api/jobs/${job.id}`, { method: 'DELETE' });
+  assert.equal(cancelled.status, 200, cancelled.text);
+  assert.equal(cancelled.json.status, 'cancelled');
+  assert.equal((await onOne.until((e) => TERMINAL.has(e.event), 5_000, 'the end on replica one')).event, 'cancelled');
+  assert.deepEqual(await galleryIds(one.url), []);
+  assert.equal((await api(one.url, `/api/jobs/${job.id}`)).json.status, 'cancelled');
+});
