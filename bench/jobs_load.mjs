@@ -48,14 +48,18 @@ const log = (...a) => console.log(...a);
 
 // ---------------------------------------------------------------- an SSE follower
 
-/** Follows an event stream; calls onEvent(name, data, receivedAt) per event. Resolves at its end. */
-function follow(origin, path, onEvent) {
-  return new Promise((resolve) => {
+/**
+ * Opens an event stream and calls onEvent(name, data, receivedAt) for each event. Resolves once the
+ * header arrived (the subscription is in place) with {status, ended (resolves when the server
+ * closes the stream), close()}.
+ */
+function subscribe(origin, path, onEvent) {
+  return new Promise((resolve, reject) => {
     const req = http.get(`${origin}${path}`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
-      if (res.statusCode !== 200) {
-        res.resume();
-        return resolve({ status: res.statusCode });
-      }
+      const ended = new Promise((done) => {
+        res.on('end', done);
+        res.on('error', done);
+      });
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => {
@@ -68,31 +72,7 @@ function follow(origin, path, onEvent) {
           if (name) onEvent(name, data, Date.now());
         }
       });
-      res.on('end', () => resolve({ status: 200 }));
-      res.on('error', () => resolve({ status: 200, error: true }));
-    });
-    req.on('error', (e) => resolve({ error: e.code }));
-  });
-}
-
-/** Opens a stream and resolves once its header arrived (the subscription is in place). */
-function subscribe(origin, path, onEvent) {
-  return new Promise((resolve, reject) => {
-    const req = http.get(`${origin}${path}`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
-      res.setEncoding('utf8');
-      let buffer = '';
-      res.on('data', (chunk) => {
-        buffer += chunk;
-        for (let end; (end = buffer.indexOf('\n\n')) >= 0;) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const name = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (name) onEvent(name, data, Date.now());
-        }
-      });
-      res.on('error', () => {});
-      resolve({ close: () => req.destroy(), status: res.statusCode });
+      resolve({ status: res.statusCode, ended, close: () => req.destroy() });
     });
     req.on('error', reject);
   });
@@ -123,10 +103,11 @@ async function section1() {
     const job = JSON.parse(res.body);
     const events = [];
     received.set(prompt, events);
-    ends.push(follow(server.origin, `/api/jobs/${job.id}/events`, (name, data, at) => {
+    const stream = await subscribe(server.origin, `/api/jobs/${job.id}/events`, (name, data, at) => {
       const parsed = JSON.parse(data);
       events.push({ name, at, status: parsed.status, error: parsed.error?.code, message: parsed.error?.message });
-    }));
+    });
+    ends.push(stream.ended);
   });
   const submitted = Date.now() - began;
   await Promise.all(ends);

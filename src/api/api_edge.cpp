@@ -31,6 +31,17 @@ http::http_outcome<core::generation_input> parse_generation_body(const http::req
   return std::move(*input);
 }
 
+http::http_outcome<core::generation_request> read_generation_request(
+    const http::request_context& context, const core::model_capabilities& capabilities,
+    std::size_t max_prompt_chars) {
+  auto input = parse_generation_body(context.message);
+  if (!input) return input.error();
+  auto request = core::validate_generation(*input, capabilities, max_prompt_chars);
+  if (!request) return http::http_error(request.error());
+  request->request_id = context.request_id;
+  return std::move(*request);
+}
+
 outcome<std::optional<std::string>> parse_idempotency_key(const http::request& message) {
   const auto it = message.find("Idempotency-Key");
   if (it == message.end()) return std::optional<std::string>{};

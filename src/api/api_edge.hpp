@@ -15,6 +15,12 @@ namespace visionary::api {
 [[nodiscard]] http::http_outcome<core::generation_input> parse_generation_body(
     const http::request& message);
 
+// The body of a generation (or job) request, checked against the active model: the request to run,
+// carrying the request's id.
+[[nodiscard]] http::http_outcome<core::generation_request> read_generation_request(
+    const http::request_context& context, const core::model_capabilities& capabilities,
+    std::size_t max_prompt_chars);
+
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.
 [[nodiscard]] outcome<std::optional<std::string>> parse_idempotency_key(
     const http::request& message);

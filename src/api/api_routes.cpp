@@ -38,12 +38,9 @@ json::array images_json(const std::vector<core::image_view>& images) {
 }
 
 handler_task generate_image(const api_services& services, request_context& ctx) {
-  auto input = parse_generation_body(ctx.message);
-  if (!input) co_return input.error();
-  auto request = core::validate_generation(*input, services.provider.capabilities(),
-                                           services.max_prompt_chars);
+  auto request =
+      read_generation_request(ctx, services.provider.capabilities(), services.max_prompt_chars);
   if (!request) co_return request.error();
-  request->request_id = ctx.request_id;
   auto idempotency_key = parse_idempotency_key(ctx.message);
   if (!idempotency_key) co_return idempotency_key.error();
   auto images =

@@ -57,12 +57,9 @@ http::response job_response(bhttp::status status, const core::job_view& job) {
 }
 
 handler_task submit_job(const api_services& services, request_context& ctx) {
-  auto input = parse_generation_body(ctx.message);
-  if (!input) co_return input.error();
-  auto request = core::validate_generation(*input, services.provider.capabilities(),
-                                           services.max_prompt_chars);
+  auto request =
+      read_generation_request(ctx, services.provider.capabilities(), services.max_prompt_chars);
   if (!request) co_return request.error();
-  request->request_id = ctx.request_id;
   auto job = co_await services.jobs.submit(std::move(*request), ctx.client);
   if (!job) co_return job.error();
   auto res = job_response(bhttp::status::accepted, *job);

@@ -57,26 +57,8 @@ void add_listener_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_CA_FILE");
 }
 
-// Options of the roles that generate and store images (serve, functions).
-void add_backend_options(CLI::App& cmd, config& c) {
-  cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
-      ->envname("VISIONARY_DATA_DIR")
-      ->capture_default_str();
-  cmd.add_option("--storage", c.storage_name,
-                 "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
-      ->envname("VISIONARY_STORAGE")
-      ->capture_default_str();
-  cmd.add_option("--azure-storage-connection-string", c.azure_storage_connection_string,
-                 "Azure Storage connection string (for --storage azure)")
-      ->envname("AZURE_STORAGE_CONNECTION_STRING");
-  cmd.add_option("--container", c.container, "Container (bucket) holding the images")
-      ->envname("VISIONARY_CONTAINER")
-      ->capture_default_str();
-  cmd.add_option("--signing-key", c.signing_key,
-                 "Base64 key for signed links (default: generated into the data dir)")
-      ->envname("VISIONARY_SIGNING_KEY");
-  cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
-      ->envname("VISIONARY_ADMIN_TOKEN");
+// Which image provider, and how to reach it (serve, functions).
+void add_provider_options(CLI::App& cmd, config& c) {
   cmd.add_option("--provider", c.provider_name,
                  "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
                  "with a key, else demo)")
@@ -122,6 +104,29 @@ void add_backend_options(CLI::App& cmd, config& c) {
                  "Retries on provider rate limits and outages")
       ->envname("VISIONARY_PROVIDER_RETRIES")
       ->capture_default_str();
+}
+
+// Options of the roles that generate and store images (serve, functions).
+void add_backend_options(CLI::App& cmd, config& c) {
+  cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
+      ->envname("VISIONARY_DATA_DIR")
+      ->capture_default_str();
+  cmd.add_option("--storage", c.storage_name,
+                 "Blob store: fs (embedded, one process) or azure (Azure Blob Storage)")
+      ->envname("VISIONARY_STORAGE")
+      ->capture_default_str();
+  cmd.add_option("--azure-storage-connection-string", c.azure_storage_connection_string,
+                 "Azure Storage connection string (for --storage azure)")
+      ->envname("AZURE_STORAGE_CONNECTION_STRING");
+  cmd.add_option("--container", c.container, "Container (bucket) holding the images")
+      ->envname("VISIONARY_CONTAINER")
+      ->capture_default_str();
+  cmd.add_option("--signing-key", c.signing_key,
+                 "Base64 key for signed links (default: generated into the data dir)")
+      ->envname("VISIONARY_SIGNING_KEY");
+  cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
+      ->envname("VISIONARY_ADMIN_TOKEN");
+  add_provider_options(cmd, c);
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
       ->envname("VISIONARY_MAX_PROMPT_CHARS")
       ->capture_default_str();
@@ -193,6 +198,43 @@ void add_ui_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_WEB_ROOT");
 }
 
+// The backend's own options: its function key and the port an Azure Functions host chooses.
+void add_functions_options(CLI::App& cmd, config& c, std::optional<int>& custom_handler_port) {
+  cmd.add_option("--functions-key", c.functions_key,
+                 "Key every /api call must carry in x-functions-key or ?code=")
+      ->envname("VISIONARY_FUNCTIONS_KEY");
+  cmd.add_option("--custom-handler-port", custom_handler_port,
+                 "Port chosen by the Azure Functions host")
+      ->envname("FUNCTIONS_CUSTOMHANDLER_PORT");
+}
+
+// The web tier's options: the UI, and the backend it forwards to.
+void add_web_options(CLI::App& cmd, config& c) {
+  add_listener_options(cmd, c);
+  add_ui_options(cmd, c);
+  cmd.add_option("--functions-url", c.functions_url,
+                 "Backend base URL, e.g. https://visionary-fn.azurewebsites.net")
+      ->envname("VISIONARY_FUNCTIONS_URL");
+  cmd.add_option("--functions-key", c.functions_key,
+                 "Key added to every backend call (x-functions-key)")
+      ->envname("VISIONARY_FUNCTIONS_KEY");
+  cmd.add_option("--functions-timeout", c.functions_timeout_seconds,
+                 "Seconds to wait for the backend (longer than a slow generation)")
+      ->envname("VISIONARY_FUNCTIONS_TIMEOUT")
+      ->capture_default_str();
+}
+
+void settle_functions_role(const CLI::App& functions, config& c,
+                           const std::optional<int>& custom_handler_port) {
+  c.run_role = role::functions;
+  if (!custom_handler_port) return;
+  c.port = *custom_handler_port;
+  // Under an Azure Functions host (enableForwardingHttpRequest) answers are buffered, so an event
+  // stream would never arrive: the UI polls instead, unless VISIONARY_EVENTS says the host
+  // streams (enableProxyingHttpRequest).
+  if (functions.get_option("--events")->count() == 0) c.events = false;
+}
+
 }  // namespace
 
 parse_result parse_command_line(int argc, char** argv) {
@@ -215,30 +257,12 @@ parse_result parse_command_line(int argc, char** argv) {
   add_backend_options(*functions, c);
   add_limit_options(*functions, c);
   add_job_options(*functions, c);
-  functions
-      ->add_option("--functions-key", c.functions_key,
-                   "Key every /api call must carry in x-functions-key or ?code=")
-      ->envname("VISIONARY_FUNCTIONS_KEY");
   std::optional<int> custom_handler_port;
-  functions
-      ->add_option("--custom-handler-port", custom_handler_port,
-                   "Port chosen by the Azure Functions host")
-      ->envname("FUNCTIONS_CUSTOMHANDLER_PORT");
+  add_functions_options(*functions, c, custom_handler_port);
 
   auto* web = app.add_subcommand(
       "web", "Run the web UI and the API middleware, forwarding /api to the backend");
-  add_listener_options(*web, c);
-  add_ui_options(*web, c);
-  web->add_option("--functions-url", c.functions_url,
-                  "Backend base URL, e.g. https://visionary-fn.azurewebsites.net")
-      ->envname("VISIONARY_FUNCTIONS_URL");
-  web->add_option("--functions-key", c.functions_key,
-                  "Key added to every backend call (x-functions-key)")
-      ->envname("VISIONARY_FUNCTIONS_KEY");
-  web->add_option("--functions-timeout", c.functions_timeout_seconds,
-                  "Seconds to wait for the backend (longer than a slow generation)")
-      ->envname("VISIONARY_FUNCTIONS_TIMEOUT")
-      ->capture_default_str();
+  add_web_options(*web, c);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -247,18 +271,9 @@ parse_result parse_command_line(int argc, char** argv) {
     return parse_result{std::nullopt, printed == 0 ? 0 : 2};
   }
   if (functions->parsed()) {
-    c.run_role = role::functions;
-    if (custom_handler_port) {
-      c.port = *custom_handler_port;
-      // Under an Azure Functions host (enableForwardingHttpRequest) answers are buffered, so an
-      // event stream would never arrive: the UI polls instead, unless VISIONARY_EVENTS says the
-      // host streams (enableProxyingHttpRequest).
-      if (functions->get_option("--events")->count() == 0) c.events = false;
-    }
-  } else if (web->parsed()) {
-    c.run_role = role::web;
+    settle_functions_role(*functions, c, custom_handler_port);
   } else {
-    c.run_role = role::serve;
+    c.run_role = web->parsed() ? role::web : role::serve;
   }
   return parse_result{c, 0};
 }
