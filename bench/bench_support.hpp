@@ -19,21 +19,18 @@ T run_sync(boost::asio::io_context& io, boost::asio::awaitable<T> work) {
 
 class fixed_image_provider final : public core::image_provider {
  public:
-  explicit fixed_image_provider(std::string png)
-      : png_(std::move(png)),
-        capabilities_(core::capabilities_for(core::provider_kind::demo, "fixed")) {}
+  explicit fixed_image_provider(std::string png) : png_(std::move(png)) {}
   boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request&, core::generation_watch&) override {
-    co_return core::generation_result{{{png_, std::nullopt}}, std::nullopt};
+    co_return core::generation_result{{{png_, std::nullopt, std::nullopt}}, std::nullopt};
   }
   std::string_view name() const override { return "fixed"; }
   std::string_view model() const override { return "fixed"; }
+  core::provider_kind kind() const override { return core::provider_kind::demo; }
   bool offline() const override { return true; }
-  const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
   std::string png_;
-  core::model_capabilities capabilities_;
 };
 
 }  // namespace visionary::bench

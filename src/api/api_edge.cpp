@@ -32,11 +32,11 @@ http::http_outcome<core::generation_input> parse_generation_body(const http::req
 }
 
 http::http_outcome<core::generation_request> read_generation_request(
-    const http::request_context& context, const core::model_capabilities& capabilities,
+    const http::request_context& context, const core::model_menu& menu,
     std::size_t max_prompt_chars) {
   auto input = parse_generation_body(context.message);
   if (!input) return input.error();
-  auto request = core::validate_generation(*input, capabilities, max_prompt_chars);
+  auto request = core::validate_generation(*input, menu, max_prompt_chars);
   if (!request) return http::http_error(request.error());
   request->request_id = context.request_id;
   return std::move(*request);

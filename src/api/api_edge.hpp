@@ -18,7 +18,7 @@ namespace visionary::api {
 // The body of a generation (or job) request, checked against the active model: the request to run,
 // carrying the request's id.
 [[nodiscard]] http::http_outcome<core::generation_request> read_generation_request(
-    const http::request_context& context, const core::model_capabilities& capabilities,
+    const http::request_context& context, const core::model_menu& menu,
     std::size_t max_prompt_chars);
 
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.

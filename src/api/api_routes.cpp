@@ -6,6 +6,7 @@
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
 #include "api/job_routes.hpp"
+#include "api/model_json.hpp"
 #include "core/link_policy.hpp"
 #include "core/naming.hpp"
 #include "core/suggestions.hpp"
@@ -25,12 +26,6 @@ namespace {
 
 using handler_task = boost::asio::awaitable<handler_result>;
 
-json::value option_json(const core::option_values& option) {
-  json::array values;
-  for (const auto& v : option.values) values.emplace_back(v);
-  return json::object{{"values", std::move(values)}, {"default", option.default_value}};
-}
-
 json::array images_json(const std::vector<core::image_view>& images) {
   json::array list;
   for (const auto& image : images) list.push_back(image_to_json(image));
@@ -38,8 +33,7 @@ json::array images_json(const std::vector<core::image_view>& images) {
 }
 
 handler_task generate_image(const api_services& services, request_context& ctx) {
-  auto request =
-      read_generation_request(ctx, services.provider.capabilities(), services.max_prompt_chars);
+  auto request = read_generation_request(ctx, services.models, services.max_prompt_chars);
   if (!request) co_return request.error();
   auto idempotency_key = parse_idempotency_key(ctx.message);
   if (!idempotency_key) co_return idempotency_key.error();
@@ -103,17 +97,9 @@ handler_task delete_image(const api_services& services, request_context& ctx) {
   co_return res;
 }
 
-json::object options_json(const core::model_capabilities& caps) {
-  json::object options{{"size", option_json(caps.size)},
-                       {"n", json::object{{"min", 1}, {"max", caps.max_n}, {"default", 1}}}};
-  if (caps.quality) options["quality"] = option_json(*caps.quality);
-  if (caps.style) options["style"] = option_json(*caps.style);
-  return options;
-}
-
 handler_task site_config(const api_services& services) {
   const auto& provider = services.provider;
-  const auto& caps = provider.capabilities();
+  const auto& caps = services.models.default_model().capabilities;
   const std::string label =
       provider.offline() ? "Offline demo — procedural art, not an AI model"
                          : std::string(provider.name()) + " · " + std::string(provider.model());
@@ -125,13 +111,16 @@ handler_task site_config(const api_services& services) {
        std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
       {"maxBodyBytes", services.max_body_bytes}};
   json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
-  co_return http::json_response(bhttp::status::ok, json::object{{"provider", provider.name()},
-                                                                {"model", provider.model()},
-                                                                {"offline", provider.offline()},
-                                                                {"label", label},
-                                                                {"options", options_json(caps)},
-                                                                {"limits", std::move(limits)},
-                                                                {"jobs", std::move(jobs)}});
+  co_return http::json_response(
+      bhttp::status::ok,
+      json::object{{"provider", provider.name()},
+                   {"model", services.models.default_model().name},
+                   {"offline", provider.offline()},
+                   {"label", label},
+                   {"options", options_json(caps, services.max_prompt_chars)},
+                   {"models", models_json(services.models, services.max_prompt_chars)},
+                   {"limits", std::move(limits)},
+                   {"jobs", std::move(jobs)}});
 }
 
 json::value optional_count(int value) {

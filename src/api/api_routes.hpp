@@ -9,6 +9,7 @@
 #include "core/gallery_service.hpp"
 #include "core/generation_service.hpp"
 #include "core/job_service.hpp"
+#include "core/model_menu.hpp"
 #include "core/ports/image_provider.hpp"
 #include "http/router.hpp"
 
@@ -21,6 +22,7 @@ struct api_services {
   core::gallery_feed& feed;
   core::cost_control& costs;
   const core::image_provider& provider;
+  const core::model_menu& models;
   std::string storage_kind;
   std::size_t max_prompt_chars;
   std::size_t max_body_bytes;

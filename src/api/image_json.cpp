@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "core/request_settings.hpp"
+
 namespace visionary::api {
 
 boost::json::value image_to_json(const core::image_view& image) {
@@ -22,6 +24,8 @@ boost::json::value image_to_json(const core::image_view& image) {
   o["contentType"] = r.content_type;
   o["bytes"] = r.bytes;
   o["createdAt"] = util::format_rfc3339_millis(r.created_at);
+  o["settings"] = core::settings_json(r.settings);
+  o["parentId"] = r.parent_id ? boost::json::value(*r.parent_id) : boost::json::value(nullptr);
   return o;
 }
 

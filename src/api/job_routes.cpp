@@ -8,6 +8,7 @@
 
 #include "api/api_edge.hpp"
 #include "api/image_json.hpp"
+#include "core/request_settings.hpp"
 #include "http/sse.hpp"
 
 namespace visionary::api {
@@ -35,8 +36,14 @@ json::value optional_number(const std::optional<int>& value) {
 json::value optional_time(const std::optional<util::sys_time>& t) {
   return t ? json::value(util::format_rfc3339_millis(*t)) : json::value(nullptr);
 }
-json::value optional_text(const std::optional<std::string>& text) {
-  return text ? json::value(*text) : json::value(nullptr);
+// The settings the job was asked for, plus n; size, quality and style are null when unset.
+json::object job_options(const core::generation_request& request) {
+  json::object options = core::settings_json(request);
+  for (const char* key : {"size", "quality", "style"}) {
+    if (!options.contains(key)) options[key] = nullptr;
+  }
+  options["n"] = request.n;
+  return options;
 }
 
 std::string_view terminal_event(core::job_status status) {
@@ -57,8 +64,7 @@ http::response job_response(bhttp::status status, const core::job_view& job) {
 }
 
 handler_task submit_job(const api_services& services, request_context& ctx) {
-  auto request =
-      read_generation_request(ctx, services.provider.capabilities(), services.max_prompt_chars);
+  auto request = read_generation_request(ctx, services.models, services.max_prompt_chars);
   if (!request) co_return request.error();
   auto job = co_await services.jobs.submit(std::move(*request), ctx.client);
   if (!job) co_return job.error();
@@ -269,10 +275,7 @@ json::value job_to_json(const core::job_view& job) {
   return json::object{{"id", r.id},
                       {"status", core::job_status_name(r.status)},
                       {"prompt", r.request.prompt},
-                      {"options", json::object{{"size", r.request.size},
-                                               {"quality", optional_text(r.request.quality)},
-                                               {"style", optional_text(r.request.style)},
-                                               {"n", r.request.n}}},
+                      {"options", job_options(r.request)},
                       {"createdAt", util::format_rfc3339_millis(r.created_at)},
                       {"startedAt", optional_time(r.started_at)},
                       {"finishedAt", optional_time(r.finished_at)},

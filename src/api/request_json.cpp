@@ -14,7 +14,7 @@ app_error invalid(std::string message) {
   return make_error(error_kind::invalid_request, std::move(message));
 }
 
-// size, quality and style: a string, or null for "not given".
+// A text option: a string, or null for "not given".
 outcome<void> read_text_field(std::string_view key, const json::value& value,
                               std::optional<std::string>& target) {
   if (value.is_null()) return {};
@@ -23,20 +23,52 @@ outcome<void> read_text_field(std::string_view key, const json::value& value,
   return {};
 }
 
-// n: a whole number (2.0 is one too), or null; far too large values are kept large, not wrapped.
-outcome<void> read_count_field(const json::value& value, std::optional<std::int64_t>& target) {
+// A whole number (2.0 is one too), or null; far too large values are kept large, not wrapped.
+outcome<void> read_whole_field(std::string_view key, const json::value& value,
+                               std::optional<std::int64_t>& target) {
+  constexpr double largest = 1e12;
   if (value.is_int64()) {
     target = value.as_int64();
   } else if (value.is_uint64()) {
-    target = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), 1u << 30));
+    target = std::int64_t(std::min<std::uint64_t>(value.as_uint64(), std::uint64_t(largest)));
   } else if (value.is_double() && std::trunc(value.as_double()) == value.as_double() &&
-             std::abs(value.as_double()) < 1e9) {
+             std::abs(value.as_double()) < largest) {
     target = std::int64_t(value.as_double());
   } else if (!value.is_null()) {
-    return invalid("The field 'n' must be a whole number.");
+    return invalid("The field '" + std::string(key) + "' must be a whole number.");
   }
   return {};
 }
+
+outcome<void> read_number_field(std::string_view key, const json::value& value,
+                                std::optional<double>& target) {
+  if (value.is_null()) return {};
+  if (!value.is_number()) return invalid("The field '" + std::string(key) + "' must be a number.");
+  target = value.to_number<double>();
+  return {};
+}
+
+using text_slot = std::optional<std::string> core::generation_input::*;
+using whole_slot = std::optional<std::int64_t> core::generation_input::*;
+using number_slot = std::optional<double> core::generation_input::*;
+
+constexpr std::pair<std::string_view, text_slot> text_fields[] = {
+    {"model", &core::generation_input::model},
+    {"size", &core::generation_input::size},
+    {"quality", &core::generation_input::quality},
+    {"style", &core::generation_input::style},
+    {"background", &core::generation_input::background},
+    {"output_format", &core::generation_input::output_format},
+    {"moderation", &core::generation_input::moderation},
+    {"negative_prompt", &core::generation_input::negative_prompt},
+    {"sampler", &core::generation_input::sampler},
+    {"checkpoint", &core::generation_input::checkpoint}};
+constexpr std::pair<std::string_view, whole_slot> whole_fields[] = {
+    {"n", &core::generation_input::n},
+    {"seed", &core::generation_input::seed},
+    {"output_compression", &core::generation_input::output_compression}};
+constexpr std::pair<std::string_view, number_slot> number_fields[] = {
+    {"steps", &core::generation_input::steps}, {"cfg_scale", &core::generation_input::cfg_scale}};
 
 outcome<void> read_field(std::string_view key, const json::value& value,
                          core::generation_input& input) {
@@ -45,12 +77,17 @@ outcome<void> read_field(std::string_view key, const json::value& value,
     input.prompt = std::string(value.as_string());
     return {};
   }
-  if (key == "size") return read_text_field(key, value, input.size);
-  if (key == "quality") return read_text_field(key, value, input.quality);
-  if (key == "style") return read_text_field(key, value, input.style);
-  if (key == "n") return read_count_field(value, input.n);
+  for (const auto& [name, slot] : text_fields) {
+    if (key == name) return read_text_field(key, value, input.*slot);
+  }
+  for (const auto& [name, slot] : whole_fields) {
+    if (key == name) return read_whole_field(key, value, input.*slot);
+  }
+  for (const auto& [name, slot] : number_fields) {
+    if (key == name) return read_number_field(key, value, input.*slot);
+  }
   return invalid("Unknown field '" + std::string(key) +
-                 "'. Accepted fields: prompt, size, quality, style, n.");
+                 "'. Accepted fields: " + std::string(accepted_generation_fields) + ".");
 }
 
 }  // namespace

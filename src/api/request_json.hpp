@@ -9,6 +9,10 @@
 
 namespace visionary::api {
 
+inline constexpr std::string_view accepted_generation_fields =
+    "prompt, model, size, quality, style, background, output_format, output_compression, "
+    "moderation, negative_prompt, seed, steps, cfg_scale, sampler, checkpoint, n";
+
 // invalid_request for text that is not a JSON object, unknown fields and fields of the wrong type.
 // The values themselves are checked by core::validate_generation.
 [[nodiscard]] outcome<core::generation_input> parse_generation_json(std::string_view body);

@@ -184,6 +184,14 @@ bool open_store(const config& c, boost::asio::io_context& io, boost::asio::threa
   return true;
 }
 
+// The price of each model on the menu.
+std::map<std::string, core::price_plan, std::less<>> model_plans(const config& c) {
+  std::map<std::string, core::price_plan, std::less<>> plans;
+  for (const auto& model : c.models->models())
+    plans[model.name] = core::plan_for(c.prices, c.provider, model.name);
+  return plans;
+}
+
 // Opens the store and builds the services on it; nullopt after logging why the store cannot be
 // used. Every store operation of the services is counted in `registry`.
 std::optional<backend> build_backend(const config& c, boost::asio::io_context& io,
@@ -201,6 +209,7 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   b.costs = std::make_unique<core::owned_cost_control>(
       *b.store, cost_limits_for(c), core::plan_for(c.prices, c.provider, c.model),
       std::string(b.provider->name()), c.model, &registry);
+  b.costs->get().set_model_plans(model_plans(c));
   b.generation = std::make_unique<core::generation_service>(
       *b.provider, *b.store, *b.gallery, b.costs->get(), image_pool, c.max_image_pixels);
   // Other replicas write to a shared store: watch its head for their images.
@@ -217,8 +226,8 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
                                           *b.feed, preview_pool, jobs, b.metrics.get());
   b.services = std::make_unique<api::api_services>(
       api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
-                        std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
-                        c.admin_token, started_at, c.events});
+                        *c.models, std::string(b.store->kind()), c.max_prompt_chars,
+                        c.max_body_bytes, c.admin_token, started_at, c.events});
   return b;
 }
 

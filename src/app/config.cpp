@@ -63,8 +63,21 @@ void add_provider_options(CLI::App& cmd, config& c) {
                  "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
                  "with a key, else demo)")
       ->envname("VISIONARY_PROVIDER");
-  cmd.add_option("--model", c.model, "Image model or Azure deployment (default: gpt-image-1)")
+  cmd.add_option("--model", c.model,
+                 "Default image model, or the Azure deployment (default: gpt-image-2)")
       ->envname("VISIONARY_MODEL");
+  cmd.add_option("--models", c.offered_models,
+                 "Models offered to users, comma-separated (default: the catalogue's current "
+                 "OpenAI models; other providers: --model only)")
+      ->envname("VISIONARY_MODELS")
+      ->delimiter(',');
+  cmd.add_option("--catalog-model", c.catalog_model,
+                 "Catalogue entry describing --model when its name does not (an Azure "
+                 "deployment running gpt-image-2: gpt-image-2)")
+      ->envname("VISIONARY_CATALOG_MODEL");
+  cmd.add_option("--models-file", c.models_file,
+                 "JSON file adding or overriding model catalogue entries (see README)")
+      ->envname("VISIONARY_MODELS_FILE");
   cmd.add_option("--openai-api-key", c.openai_api_key, "OpenAI (or compatible server) API key")
       ->envname("OPENAI_API_KEY");
   cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
@@ -332,7 +345,7 @@ void validate_provider_settings(config& c, std::vector<std::string>& problems) {
       if (c.openai_api_key.empty()) {
         problems.push_back("VISIONARY_PROVIDER=openai needs an API key: set OPENAI_API_KEY");
       }
-      if (c.model.empty()) c.model = "gpt-image-1";
+      if (c.model.empty()) c.model = "gpt-image-2";
       return;
     case core::provider_kind::openai_compatible:
       if (c.openai_base_url.empty() || c.openai_base_url == "https://api.openai.com/v1") {
@@ -364,6 +377,39 @@ void validate_provider_settings(config& c, std::vector<std::string>& problems) {
   }
 }
 
+std::optional<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return std::move(text).str();
+}
+
+// The catalogue (with the models file) and the menu of models offered on this server.
+void build_model_menu(config& c, std::vector<std::string>& problems) {
+  auto catalog = core::model_catalog::built_in();
+  if (!c.models_file.empty()) {
+    const auto text = read_text_file(c.models_file);
+    auto extended = text ? core::model_catalog::with_file(catalog, *text)
+                         : outcome<core::model_catalog>(
+                               make_error(error_kind::invalid_request, "the file cannot be read"));
+    if (!extended) {
+      problems.push_back("VISIONARY_MODELS_FILE " + c.models_file + ": " +
+                         extended.error().message);
+      return;
+    }
+    catalog = std::move(*extended);
+  }
+  std::optional<std::string> entry;
+  if (!c.catalog_model.empty()) entry = c.catalog_model;
+  auto menu = core::model_menu::build(catalog, c.provider, c.model, entry, c.offered_models);
+  if (!menu) {
+    problems.push_back("VISIONARY_MODEL: " + menu.error().message);
+    return;
+  }
+  c.models = std::move(*menu);
+}
+
 void validate_provider(config& c, std::vector<std::string>& problems) {
   if (c.provider_name.empty()) c.provider_name = c.openai_api_key.empty() ? "demo" : "openai";
   const auto kind = core::parse_provider_kind(c.provider_name);
@@ -374,6 +420,7 @@ void validate_provider(config& c, std::vector<std::string>& problems) {
   }
   c.provider = *kind;
   validate_provider_settings(c, problems);
+  build_model_menu(c, problems);
 }
 
 void validate_storage(config& c, std::vector<std::string>& problems) {
@@ -396,14 +443,6 @@ void validate_storage(config& c, std::vector<std::string>& problems) {
     problems.push_back("container name '" + c.container +
                        "' is not valid: 3-63 lowercase letters, digits and single hyphens");
   }
-}
-
-std::optional<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return std::move(text).str();
 }
 
 void load_prices(config& c, std::vector<std::string>& problems) {

@@ -9,6 +9,7 @@
 
 #include "core/admission.hpp"
 #include "core/model_catalog.hpp"
+#include "core/model_menu.hpp"
 #include "core/pricing.hpp"
 #include "http/client_address.hpp"
 #include "imaging/image_codec.hpp"
@@ -36,6 +37,10 @@ struct config {
   std::string provider_name;  // empty: openai when an OpenAI key is set, else demo
   core::provider_kind provider = core::provider_kind::demo;  // set by finalize_and_validate
   std::string model;
+  std::string models_file;    // VISIONARY_MODELS_FILE: catalogue entries added or overridden
+  std::string catalog_model;  // the catalogue entry describing `model` when its name does not
+  std::vector<std::string> offered_models;  // VISIONARY_MODELS; empty: the catalogue's choice
+  std::optional<core::model_menu> models;   // set by finalize_and_validate
   std::string openai_api_key;
   std::string openai_base_url = "https://api.openai.com/v1";
   std::string azure_openai_endpoint;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -20,6 +21,7 @@ struct spend_permit {
   admission_ticket ticket;
   reservation held;
   std::string client;
+  std::string model;  // what the generation asked for: its metrics and ledger entry
 };
 
 struct client_quota {
@@ -44,15 +46,24 @@ class cost_control {
                                       bool failed);
   [[nodiscard]] boost::asio::awaitable<outcome<client_quota>> quota(std::string_view client);
 
+  // Prices of the menu's other models (the constructor's plan prices the configured one). Called
+  // once while the server is assembled, before any request.
+  void set_model_plans(std::map<std::string, price_plan, std::less<>> plans) {
+    model_plans_ = std::move(plans);
+  }
+
   [[nodiscard]] spend_ledger& ledger() { return ledger_; }
   [[nodiscard]] const price_plan& plan() const { return plan_; }
 
  private:
-  void count_refusal(const app_error& error);
+  void count_refusal(const app_error& error, const std::string& model);
+  [[nodiscard]] const price_plan& plan_for_model(std::string_view model) const;
+  [[nodiscard]] const std::string& model_of(const generation_request& request) const;
 
   admission_control& admission_;
   spend_ledger& ledger_;
   price_plan plan_;
+  std::map<std::string, price_plan, std::less<>> model_plans_;
   std::string provider_;
   std::string model_;
   generation_metrics& metrics_;

@@ -13,9 +13,19 @@ namespace visionary::core {
 
 namespace {
 
+std::string engine_fingerprint(const engine_settings& e) {
+  return e.negative_prompt.value_or("") + '\0' + std::to_string(e.seed.value_or(-1)) + '\0' +
+         std::to_string(e.steps.value_or(-1)) + '\0' + std::to_string(e.cfg_scale.value_or(-1)) +
+         '\0' + e.sampler.value_or("") + '\0' + e.checkpoint.value_or("");
+}
+
 std::string request_fingerprint(const core::generation_request& r) {
-  const std::string canonical = r.prompt + '\0' + r.size + '\0' + r.quality.value_or("") + '\0' +
-                                r.style.value_or("") + '\0' + std::to_string(r.n);
+  const std::string canonical = r.prompt + '\0' + r.model + '\0' + r.size + '\0' +
+                                r.quality.value_or("") + '\0' + r.style.value_or("") + '\0' +
+                                r.background.value_or("") + '\0' + r.output_format.value_or("") +
+                                '\0' + std::to_string(r.output_compression.value_or(-1)) + '\0' +
+                                r.moderation.value_or("") + '\0' + engine_fingerprint(r.engine) +
+                                '\0' + std::to_string(r.n);
   return util::hex_encode(util::sha256(canonical));
 }
 
@@ -55,7 +65,13 @@ image_record generation_service::new_record(const generation_request& request,
   record.prompt = request.prompt;
   record.revised_prompt = image.revised_prompt;
   record.provider = provider_.name();
-  record.model = provider_.model();
+  record.model = request.model.empty() ? std::string(provider_.model()) : request.model;
+  record.settings = request;
+  record.settings.prompt.clear();
+  record.settings.request_id.clear();
+  record.settings.n = 1;
+  record.settings.model = record.model;
+  if (image.seed) record.settings.engine.seed = image.seed;
   return record;
 }
 

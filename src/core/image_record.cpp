@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "core/naming.hpp"
+#include "core/request_settings.hpp"
 #include "util/base64.hpp"
 #include "util/compression.hpp"
 #include "util/text.hpp"
@@ -81,6 +82,24 @@ std::optional<token_usage> parse_usage(std::string_view text) {
   return token_usage{*in_text, *in_image, *out};
 }
 
+// The settings as JSON; the negative prompt has a budgeted key of its own.
+boost::json::object settings_without_negative_prompt(const generation_request& settings) {
+  auto json = settings_json(settings);
+  json.erase("negative_prompt");
+  return json;
+}
+
+void read_stored_settings(const core::blob_metadata& m, image_record& r) {
+  if (auto it = m.find("settings"); it != m.end()) {
+    boost::system::error_code ec;
+    const auto decoded = util::percent_decode(it->second);
+    const auto value = decoded ? boost::json::parse(*decoded, ec) : boost::json::value();
+    if (!ec && value.is_object()) read_settings_json(value.as_object(), r.settings);
+  }
+  r.settings.engine.negative_prompt = stored_prompt(m, "negativeprompt");
+  if (auto it = m.find("parentid"); it != m.end()) r.parent_id = it->second;
+}
+
 }  // namespace
 
 core::blob_metadata to_metadata(const image_record& r) {
@@ -91,7 +110,14 @@ core::blob_metadata to_metadata(const image_record& r) {
     truncated |=
         store_prompt(m, "revisedprompt", *r.revised_prompt, revised_prompt_metadata_budget);
   }
+  if (r.settings.engine.negative_prompt) {
+    const std::size_t budget = r.revised_prompt ? 0 : negative_prompt_metadata_budget;
+    truncated |= store_prompt(m, "negativeprompt", *r.settings.engine.negative_prompt, budget);
+  }
   if (truncated) m["prompttruncated"] = "true";
+  if (auto settings = settings_without_negative_prompt(r.settings); !settings.empty())
+    m["settings"] = util::percent_encode(boost::json::serialize(settings));
+  if (r.parent_id) m["parentid"] = *r.parent_id;
   m["provider"] = util::percent_encode(r.provider);
   m["model"] = util::percent_encode(r.model);
   m["width"] = std::to_string(r.width);
@@ -138,6 +164,7 @@ std::optional<image_record> from_blob(const core::blob_properties& blob) {
   }
   if (auto cost = util::parse_number<double>(find_or_empty(m, "costusd"))) r.cost_usd = *cost;
   r.usage = parse_usage(find_or_empty(m, "usage"));
+  read_stored_settings(m, r);
   const auto created = util::parse_iso_utc(find_or_empty(m, "createdat"));
   r.created_at =
       created ? *created : time_from_inverted(names->id.substr(0, 13)).value_or(blob.last_modified);
@@ -150,6 +177,8 @@ std::string png_text_json(const image_record& r) {
                         {"model", r.model},
                         {"createdAt", util::format_rfc3339_millis(r.created_at)}};
   o["revisedPrompt"] = r.revised_prompt ? boost::json::value(*r.revised_prompt) : nullptr;
+  o["settings"] = settings_json(r.settings);
+  if (r.parent_id) o["parentId"] = *r.parent_id;
   return boost::json::serialize(o);
 }
 
@@ -163,6 +192,11 @@ bool apply_png_text(image_record& r, std::string_view json_text) {
   r.prompt = std::string(prompt->as_string());
   if (const auto* revised = o.if_contains("revisedPrompt"); revised && revised->is_string()) {
     r.revised_prompt = std::string(revised->as_string());
+  }
+  if (const auto* settings = o.if_contains("settings"); settings && settings->is_object()) {
+    if (const auto* negative = settings->as_object().if_contains("negative_prompt");
+        negative && negative->is_string())
+      r.settings.engine.negative_prompt = std::string(negative->as_string());
   }
   r.prompt_truncated = false;
   return true;

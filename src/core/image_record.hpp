@@ -31,6 +31,10 @@ struct image_record {
   // This image's share of what the provider billed for its answer, and the answer's usage.
   std::optional<double> cost_usd;
   std::optional<token_usage> usage;
+  // What it was made with, under the request's own fields (model, size, options, engine settings
+  // with the seed the engine really used); its prompt, n and request_id are not kept here.
+  generation_request settings;
+  std::optional<std::string> parent_id;  // the image this one was edited from
 };
 
 // Budgets for the prompts inside the 8 KB metadata limit. A prompt whose percent-encoding is over
@@ -39,6 +43,9 @@ struct image_record {
 // is cut, flagged, and restored from the PNG text chunk.
 inline constexpr std::size_t prompt_metadata_budget = 5000;
 inline constexpr std::size_t revised_prompt_metadata_budget = 2500;
+// Negative prompts come from local engines, revised prompts from DALL-E: one image has one or the
+// other, and the negative prompt's budget goes unused when a revised prompt is stored.
+inline constexpr std::size_t negative_prompt_metadata_budget = 2000;
 // Longest prompt text a compressed metadata value may claim to hold (32,000 four-byte characters).
 inline constexpr std::size_t max_prompt_bytes = 128 * 1024;
 // The PNG iTXt keyword holding png_text_json().
@@ -49,7 +56,8 @@ inline constexpr std::string_view png_text_keyword = "visionary";
 // by other tools into the same prefix). nullopt for blobs that are not gallery images.
 [[nodiscard]] std::optional<image_record> from_blob(const core::blob_properties& blob);
 
-// JSON stored in the PNG (prompt, revisedPrompt, provider, model, createdAt).
+// JSON stored in the image file (prompt, revisedPrompt, provider, model, createdAt, settings,
+// parentId).
 [[nodiscard]] std::string png_text_json(const image_record& record);
 // Restores the full prompts from png_text_json() output; false when the text is not ours.
 bool apply_png_text(image_record& record, std::string_view json_text);

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 
+#include "core/request_settings.hpp"
 #include "util/crypto.hpp"
 
 namespace visionary::core {
@@ -112,9 +113,7 @@ std::string job_record_json(const job_record& record) {
   json::object out{{"id", record.id},
                    {"status", job_status_name(record.status)},
                    {"prompt", r.prompt},
-                   {"size", r.size},
-                   {"quality", r.quality ? json::value(*r.quality) : json::value(nullptr)},
-                   {"style", r.style ? json::value(*r.style) : json::value(nullptr)},
+                   {"settings", settings_json(r)},
                    {"n", r.n},
                    {"createdAt", util::format_rfc3339_millis(record.created_at)},
                    {"startedAt", optional_time(record.started_at)},
@@ -143,9 +142,8 @@ outcome<job_record> parse_job_record(std::string_view text) {
   record.status = *status;
   record.created_at = *created;
   record.request.prompt = text_of(o, "prompt");
-  record.request.size = text_of(o, "size");
-  record.request.quality = optional_text(o, "quality");
-  record.request.style = optional_text(o, "style");
+  if (const auto* settings = o.if_contains("settings"); settings && settings->is_object())
+    read_settings_json(settings->as_object(), record.request);
   if (const auto* n = o.if_contains("n"); n && n->is_int64()) record.request.n = int(n->as_int64());
   record.started_at = time_of(o, "startedAt");
   record.finished_at = time_of(o, "finishedAt");

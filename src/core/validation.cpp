@@ -1,12 +1,16 @@
 #include "core/validation.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 #include "util/text.hpp"
 
 namespace visionary::core {
 namespace {
+
+// Sampler and checkpoint names are the engine's own; this only bounds them.
+constexpr std::size_t max_choice_name_bytes = 200;
 
 std::string list_values(const option_values& options) {
   std::string out;
@@ -103,40 +107,194 @@ outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit) 
   return std::string(prompt);
 }
 
+namespace {
+
+app_error invalid(std::string message) {
+  return make_error(error_kind::invalid_request, std::move(message));
+}
+
+std::string with_thousands(std::uint64_t value) {
+  std::string digits = std::to_string(value);
+  for (int at = int(digits.size()) - 3; at > 0; at -= 3) digits.insert(std::size_t(at), ",");
+  return digits;
+}
+
+outcome<void> check_custom_size(std::string_view size, const custom_size_rule& rule) {
+  const auto parsed = parse_size(size);
+  if (!parsed) return invalid("The size '" + std::string(size) + "' is not of the form WxH.");
+  const auto [w, h] = *parsed;
+  const std::string named = "The size " + std::string(size);
+  if (w % rule.multiple_of != 0 || h % rule.multiple_of != 0)
+    return invalid(named + " is not allowed: both edges must be multiples of " +
+                   std::to_string(rule.multiple_of) + ".");
+  if (std::min(w, h) < rule.min_edge || std::max(w, h) > rule.max_edge)
+    return invalid(named + " is not allowed: each edge must be from " +
+                   std::to_string(rule.min_edge) + " to " + std::to_string(rule.max_edge) +
+                   " pixels.");
+  if (double(std::max(w, h)) > rule.max_aspect * double(std::min(w, h)))
+    return invalid(named + " is not allowed: the aspect ratio must be between 1:" +
+                   util::format_decimal(rule.max_aspect) + " and " +
+                   util::format_decimal(rule.max_aspect) + ":1.");
+  const auto pixels = std::uint64_t(w) * std::uint64_t(h);
+  if (pixels < rule.min_pixels || pixels > rule.max_pixels)
+    return invalid(named + " has " + with_thousands(pixels) + " pixels; the model takes from " +
+                   with_thousands(rule.min_pixels) + " to " + with_thousands(rule.max_pixels) +
+                   ".");
+  return {};
+}
+
+const offered_model* choose_model(const generation_input& input, const model_menu& menu,
+                                  outcome<void>& failure) {
+  if (!input.model) return &menu.default_model();
+  if (const auto* found = menu.find(*input.model)) return found;
+  std::string names;
+  for (const auto& m : menu.models()) names += (names.empty() ? "" : ", ") + m.name;
+  failure = invalid("Unknown model '" + *input.model + "'. Choose one of: " + names + ".");
+  return nullptr;
+}
+
+outcome<void> unsupported(const model_capabilities& c, std::string_view field) {
+  return invalid("The model " + c.id + " does not support the '" + std::string(field) +
+                 "' option.");
+}
+
+outcome<void> check_output(const generation_input& input, const model_capabilities& c,
+                           generation_request& request) {
+  auto background = check_option(input.background, c.background, "background");
+  if (!background) return background.error();
+  auto format = check_option(input.output_format, c.output_format, "output_format");
+  if (!format) return format.error();
+  auto moderation = check_option(input.moderation, c.moderation, "moderation");
+  if (!moderation) return moderation.error();
+  request.background = *background;
+  request.output_format = *format;
+  request.moderation = *moderation;
+  const std::string effective_format =
+      format->value_or(c.output_format ? c.output_format->default_value : "png");
+  if (background->value_or("") == "transparent" && effective_format == "jpeg")
+    return invalid("A transparent background needs png or webp output, not jpeg.");
+  if (!input.output_compression) return {};
+  if (!c.output_compression) return unsupported(c, "output_compression");
+  if (*input.output_compression < 0 || *input.output_compression > 100)
+    return invalid("The field 'output_compression' must be a whole number from 0 to 100.");
+  if (effective_format == "png")
+    return invalid("The field 'output_compression' applies to jpeg and webp output only.");
+  request.output_compression = int(*input.output_compression);
+  return {};
+}
+
+outcome<std::optional<int>> check_steps(const generation_input& input,
+                                        const engine_controls& controls,
+                                        const model_capabilities& c) {
+  if (!input.steps) return std::optional<int>{};
+  if (!controls.steps) return unsupported(c, "steps").error();
+  const auto& r = *controls.steps;
+  if (*input.steps != std::floor(*input.steps) || *input.steps < r.min || *input.steps > r.max)
+    return invalid("The field 'steps' must be a whole number from " + std::to_string(int(r.min)) +
+                   " to " + std::to_string(int(r.max)) + ".");
+  return std::optional<int>{int(*input.steps)};
+}
+
+outcome<std::optional<std::string>> check_choice_name(const std::optional<std::string>& value,
+                                                      bool supported, std::string_view field,
+                                                      const model_capabilities& c) {
+  if (!value) return std::optional<std::string>{};
+  if (!supported) return unsupported(c, field).error();
+  if (value->empty() || value->size() > max_choice_name_bytes || has_forbidden_control(*value) ||
+      !util::is_valid_utf8(*value))
+    return invalid("The field '" + std::string(field) + "' must be a name of 1 to " +
+                   std::to_string(max_choice_name_bytes) + " characters.");
+  return value;
+}
+
+outcome<void> check_engine(const generation_input& input, const model_capabilities& c,
+                           engine_settings& engine) {
+  const auto& controls = c.controls;
+  if (input.negative_prompt && !input.negative_prompt->empty()) {
+    if (!controls.negative_prompt) return unsupported(c, "negative_prompt");
+    auto text = validate_prompt(*input.negative_prompt, max_negative_prompt_chars);
+    if (!text) return invalid("Negative prompt: " + text.error().message);
+    engine.negative_prompt = std::move(*text);
+  }
+  if (input.seed) {
+    if (!controls.seed) return unsupported(c, "seed");
+    if (*input.seed < 0 || *input.seed > max_seed)
+      return invalid("The field 'seed' must be a whole number from 0 to " +
+                     std::to_string(max_seed) + ".");
+    engine.seed = *input.seed;
+  }
+  auto steps = check_steps(input, controls, c);
+  if (!steps) return steps.error();
+  engine.steps = *steps;
+  if (input.cfg_scale) {
+    if (!controls.cfg_scale) return unsupported(c, "cfg_scale");
+    const auto& r = *controls.cfg_scale;
+    if (*input.cfg_scale < r.min || *input.cfg_scale > r.max)
+      return invalid("The field 'cfg_scale' must be from " + util::format_decimal(r.min) + " to " +
+                     util::format_decimal(r.max) + ".");
+    engine.cfg_scale = *input.cfg_scale;
+  }
+  auto sampler = check_choice_name(input.sampler, controls.sampler, "sampler", c);
+  if (!sampler) return sampler.error();
+  auto checkpoint = check_choice_name(input.checkpoint, controls.checkpoint, "checkpoint", c);
+  if (!checkpoint) return checkpoint.error();
+  engine.sampler = *sampler;
+  engine.checkpoint = *checkpoint;
+  return {};
+}
+
+outcome<void> check_size_and_count(const generation_input& input, const model_capabilities& c,
+                                   generation_request& request) {
+  request.size = input.size.value_or(c.size.default_value);
+  if (auto size = validate_size(request.size, c); !size) return size;
+  if (input.n) {
+    if (*input.n < 1 || *input.n > c.max_n)
+      return invalid("The field 'n' must be between 1 and " + std::to_string(c.max_n) + ".");
+    request.n = int(*input.n);
+  }
+  return {};
+}
+
+}  // namespace
+
+outcome<void> validate_size(std::string_view size, const model_capabilities& c) {
+  if (c.size.allows(size)) return {};
+  if (c.custom_size && size != "auto") return check_custom_size(size, *c.custom_size);
+  return invalid("Unsupported size '" + std::string(size) +
+                 "'. Choose one of: " + list_values(c.size) + ".");
+}
+
 outcome<core::generation_request> validate_generation(const generation_input& input,
-                                                      const model_capabilities& capabilities,
+                                                      const model_menu& menu,
                                                       std::size_t max_prompt_chars) {
-  if (!input.prompt)
-    return make_error(error_kind::invalid_request, "The field 'prompt' is required.");
-  auto prompt = validate_prompt(*input.prompt, prompt_limit(capabilities, max_prompt_chars));
+  if (!input.prompt) return invalid("The field 'prompt' is required.");
+  outcome<void> failure;
+  const auto* model = choose_model(input, menu, failure);
+  if (model == nullptr) return failure.error();
+  const auto& c = model->capabilities;
+  auto prompt = validate_prompt(*input.prompt, prompt_limit(c, max_prompt_chars));
   if (!prompt) return prompt.error();
 
   core::generation_request request;
   request.prompt = std::move(*prompt);
-  if (input.size) {
-    if (!capabilities.size.allows(*input.size)) {
-      return make_error(error_kind::invalid_request,
-                        "Unsupported size '" + *input.size +
-                            "'. Choose one of: " + list_values(capabilities.size) + ".");
-    }
-    request.size = *input.size;
-  } else {
-    request.size = capabilities.size.default_value;
-  }
-  auto quality = check_option(input.quality, capabilities.quality, "quality");
+  request.model = model->name;
+  if (auto checked = check_size_and_count(input, c, request); !checked) return checked.error();
+  auto quality = check_option(input.quality, c.quality, "quality");
   if (!quality) return quality.error();
   request.quality = *quality;
-  auto style = check_option(input.style, capabilities.style, "style");
+  auto style = check_option(input.style, c.style, "style");
   if (!style) return style.error();
   request.style = *style;
-  if (input.n) {
-    if (*input.n < 1 || *input.n > capabilities.max_n) {
-      return make_error(error_kind::invalid_request, "The field 'n' must be between 1 and " +
-                                                         std::to_string(capabilities.max_n) + ".");
-    }
-    request.n = int(*input.n);
-  }
+  if (auto output = check_output(input, c, request); !output) return output.error();
+  if (auto engine = check_engine(input, c, request.engine); !engine) return engine.error();
   return request;
+}
+
+outcome<core::generation_request> validate_generation(const generation_input& input,
+                                                      const model_capabilities& capabilities,
+                                                      std::size_t max_prompt_chars) {
+  const model_menu only(offered_model{capabilities.id, capabilities});
+  return validate_generation(input, only, max_prompt_chars);
 }
 
 outcome<int> parse_count(std::optional<std::string_view> text, int fallback, int max,

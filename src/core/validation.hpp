@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/model_catalog.hpp"
+#include "core/model_menu.hpp"
 #include "core/ports/image_provider.hpp"
 #include "util/error.hpp"
 
@@ -16,11 +17,25 @@ namespace visionary::core {
 // Fields as the client sent them (types already checked at the edge).
 struct generation_input {
   std::optional<std::string> prompt;
+  std::optional<std::string> model;
   std::optional<std::string> size;
   std::optional<std::string> quality;
   std::optional<std::string> style;
+  std::optional<std::string> background;
+  std::optional<std::string> output_format;
+  std::optional<std::int64_t> output_compression;
+  std::optional<std::string> moderation;
+  std::optional<std::string> negative_prompt;
+  std::optional<std::int64_t> seed;
+  std::optional<double> steps;
+  std::optional<double> cfg_scale;
+  std::optional<std::string> sampler;
+  std::optional<std::string> checkpoint;
   std::optional<std::int64_t> n;
 };
+
+// The largest seed accepted (engines take 32-bit unsigned seeds).
+inline constexpr std::int64_t max_seed = 4294967295;
 
 // Effective prompt limit: the configured one, never above what the model accepts.
 [[nodiscard]] std::size_t prompt_limit(const model_capabilities& capabilities,
@@ -30,6 +45,16 @@ struct generation_input {
 // most limit code points. Returns the trimmed prompt.
 [[nodiscard]] outcome<std::string> validate_prompt(const std::string& raw, std::size_t limit);
 
+// A size for the model: one of its presets, or "WxH" within its custom-size rules; the error names
+// the rule that was broken.
+[[nodiscard]] outcome<void> validate_size(std::string_view size,
+                                          const model_capabilities& capabilities);
+
+// Every field checked against the chosen model (the menu's default when none is named).
+[[nodiscard]] outcome<core::generation_request> validate_generation(const generation_input& input,
+                                                                    const model_menu& menu,
+                                                                    std::size_t max_prompt_chars);
+// The same for a server of one model (tools, tests).
 [[nodiscard]] outcome<core::generation_request> validate_generation(
     const generation_input& input, const model_capabilities& capabilities,
     std::size_t max_prompt_chars);

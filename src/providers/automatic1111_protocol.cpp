@@ -64,7 +64,7 @@ outcome<std::vector<core::generated_image>> parse_txt2img_images(std::string_vie
       return make_error(error_kind::provider_error,
                         "The AUTOMATIC1111 server sent image data that is not valid base64.");
     }
-    images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
+    images.push_back(core::generated_image{std::move(*bytes), std::nullopt, std::nullopt});
   }
   return images;
 }

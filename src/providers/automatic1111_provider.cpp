@@ -40,8 +40,7 @@ automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
                                                net::http_client& client)
     : settings_(std::move(settings)),
       client_(client),
-      model_(settings_.checkpoint.empty() ? "stable-diffusion" : settings_.checkpoint),
-      capabilities_(core::capabilities_for(core::provider_kind::automatic1111, model_)) {
+      model_(settings_.checkpoint.empty() ? "stable-diffusion" : settings_.checkpoint) {
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 

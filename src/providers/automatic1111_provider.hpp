@@ -39,8 +39,8 @@ class automatic1111_provider final : public core::image_provider {
     return core::provider_kind_name(core::provider_kind::automatic1111);
   }
   std::string_view model() const override { return model_; }
+  core::provider_kind kind() const override { return core::provider_kind::automatic1111; }
   bool offline() const override { return false; }
-  const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
   struct progress_poll;
@@ -60,7 +60,6 @@ class automatic1111_provider final : public core::image_provider {
   automatic1111_settings settings_;
   net::http_client& client_;
   std::string model_;
-  core::model_capabilities capabilities_;
 };
 
 }  // namespace visionary::providers

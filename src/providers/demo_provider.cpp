@@ -39,9 +39,7 @@ outcome<std::string> coarse_preview(const demo_art_image& art, int blocks) {
 }  // namespace
 
 demo_provider::demo_provider(boost::asio::thread_pool& pool, std::chrono::milliseconds stage_time)
-    : pool_(pool),
-      stage_time_(stage_time),
-      capabilities_(core::capabilities_for(core::provider_kind::demo, "procedural-v1")) {}
+    : pool_(pool), stage_time_(stage_time) {}
 
 // One picture of a batch: rendered, then shown coarse to fine (when anyone watches the stages).
 boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::string& seed_text,
@@ -89,7 +87,7 @@ boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate
         i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
     auto png = co_await paint(seed_text, width, height, i, request.n, watch);
     if (!png) co_return png.error();
-    images.push_back(core::generated_image{std::move(*png), std::nullopt});
+    images.push_back(core::generated_image{std::move(*png), std::nullopt, std::nullopt});
   }
   co_return core::generation_result{std::move(images), std::nullopt};
 }

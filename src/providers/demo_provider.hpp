@@ -25,7 +25,7 @@ class demo_provider final : public core::image_provider {
   }
   std::string_view model() const override { return "procedural-v1"; }
   bool offline() const override { return true; }
-  const core::model_capabilities& capabilities() const override { return capabilities_; }
+  core::provider_kind kind() const override { return core::provider_kind::demo; }
 
  private:
   boost::asio::awaitable<outcome<std::string>> paint(const std::string& seed_text, int width,
@@ -34,7 +34,6 @@ class demo_provider final : public core::image_provider {
 
   boost::asio::thread_pool& pool_;
   std::chrono::milliseconds stage_time_;
-  core::model_capabilities capabilities_;
 };
 
 }  // namespace visionary::providers

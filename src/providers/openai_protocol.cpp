@@ -39,6 +39,10 @@ std::string build_generation_body(const core::generation_request& request, std::
   if (!request.size.empty()) body["size"] = request.size;
   if (request.quality) body["quality"] = *request.quality;
   if (request.style) body["style"] = *request.style;
+  if (request.background) body["background"] = *request.background;
+  if (request.output_format) body["output_format"] = *request.output_format;
+  if (request.output_compression) body["output_compression"] = *request.output_compression;
+  if (request.moderation) body["moderation"] = *request.moderation;
   if (model.starts_with("dall-e")) body["response_format"] = "b64_json";
   if (!request.request_id.empty() && flavor == openai_flavor::openai) {
     body["user"] = "visionary";  // a stable end-user tag helps OpenAI's abuse monitoring

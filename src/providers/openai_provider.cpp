@@ -127,7 +127,8 @@ class openai_provider::stream_call {
       return true;
     }
     if (!completed) completed.emplace();
-    completed->images.push_back(core::generated_image{std::move(*bytes), std::nullopt});
+    completed->images.push_back(
+        core::generated_image{std::move(*bytes), std::nullopt, std::nullopt});
     completed->usage = parsed->usage;
     return true;
   }
@@ -154,9 +155,7 @@ class openai_provider::stream_call {
 };
 
 openai_provider::openai_provider(openai_provider_settings settings, net::http_client& client)
-    : settings_(std::move(settings)),
-      client_(client),
-      capabilities_(core::capabilities_for(provider_kind_of(settings_.flavor), settings_.model)) {
+    : settings_(std::move(settings)), client_(client) {
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
@@ -215,10 +214,15 @@ boost::asio::awaitable<outcome<std::string>> openai_provider::download(
   co_return std::move(response->body);
 }
 
+std::string_view openai_provider::model_for(const core::generation_request& request) const {
+  return request.model.empty() ? std::string_view(settings_.model)
+                               : std::string_view(request.model);
+}
+
 bool openai_provider::streams(const core::generation_request& request) const {
   // Compatible servers (LocalAI, sd.cpp) do not stream images. How a stream interleaves the
   // images of a batch is not documented, so a batch is asked for in one piece.
-  return settings_.flavor != openai_flavor::compatible && is_gpt_image_model(settings_.model) &&
+  return settings_.flavor != openai_flavor::compatible && is_gpt_image_model(model_for(request)) &&
          request.n == 1;
 }
 
@@ -352,7 +356,7 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::genera
     const core::generation_request& request, core::generation_watch& watch) {
   const bool streamed = streams(request);
   const std::string body =
-      build_generation_body(request, settings_.model, settings_.flavor,
+      build_generation_body(request, model_for(request), settings_.flavor,
                             streamed ? std::optional<int>(settings_.partial_images) : std::nullopt);
   for (int attempt = 0;; ++attempt) {
     stream_call stream(*this, watch);

@@ -40,12 +40,14 @@ class openai_provider final : public core::image_provider {
     return core::provider_kind_name(provider_kind_of(settings_.flavor));
   }
   std::string_view model() const override { return settings_.model; }
+  core::provider_kind kind() const override { return provider_kind_of(settings_.flavor); }
   bool offline() const override { return false; }
-  const core::model_capabilities& capabilities() const override { return capabilities_; }
 
  private:
   struct attempt_failure;
   class stream_call;
+  // The request's model (chosen from the menu), else the configured one.
+  [[nodiscard]] std::string_view model_for(const core::generation_request& request) const;
   [[nodiscard]] bool streams(const core::generation_request& request) const;
   [[nodiscard]] net::http_request generation_call(const core::generation_request& request,
                                                   const std::string& body, bool streamed,
@@ -71,7 +73,6 @@ class openai_provider final : public core::image_provider {
 
   openai_provider_settings settings_;
   net::http_client& client_;
-  core::model_capabilities capabilities_;
 };
 
 }  // namespace visionary::providers

@@ -1,6 +1,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 
 namespace visionary::util {
@@ -289,6 +290,12 @@ std::string_view content_type_for_name(std::string_view name) {
     }
   }
   return "application/octet-stream";
+}
+
+std::string format_decimal(double value) {
+  char buffer[32];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
+  return ec == std::errc{} ? std::string(buffer, end) : std::to_string(value);
 }
 
 }  // namespace visionary::util

@@ -52,6 +52,10 @@ template <class Number>
   return value;
 }
 
+// A number as people write it: "3", "7.5", "0.125" (shortest form, no exponent for everyday
+// values).
+[[nodiscard]] std::string format_decimal(double value);
+
 // A base URL without its trailing slashes, so that base + "/path" never doubles them.
 [[nodiscard]] std::string without_trailing_slashes(std::string_view url);
 

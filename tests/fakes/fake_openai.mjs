@@ -107,6 +107,25 @@ const GPT_IMAGE = {
     ...GPT_ONLY_PARAMS,
   },
 };
+// gpt-image-2 takes the presets or any WxH within its rules [protocols §7].
+function gptImage2Size(value) {
+  if (['1024x1024', '1536x1024', '1024x1536', 'auto'].includes(value)) return true;
+  const match = /^(\d{2,4})x(\d{2,4})$/.exec(value);
+  if (!match) return false;
+  const [w, h] = [Number(match[1]), Number(match[2])];
+  const pixels = w * h;
+  return w % 16 === 0 && h % 16 === 0 && Math.max(w, h) <= 3840 && Math.max(w, h) <= 3 * Math.min(w, h) &&
+    pixels >= 655360 && pixels <= 8294400;
+}
+const GPT_IMAGE_2 = {
+  promptMax: 32000,
+  defaultSize: 'auto',
+  params: {
+    ...GPT_IMAGE.params,
+    size: { type: 'string', check: gptImage2Size, rule: 'any WxH with edges multiples of 16, aspect 1:3 to 3:1, 655360 to 8294400 pixels, no edge over 3840' },
+    background: enumOf('opaque', 'auto'),
+  },
+};
 const MODELS = {
   'dall-e-2': {
     promptMax: 1000,
@@ -134,8 +153,9 @@ const MODELS = {
   'gpt-image-1': GPT_IMAGE,
   'gpt-image-1-mini': GPT_IMAGE,
   'gpt-image-1.5': GPT_IMAGE,
+  'gpt-image-2': GPT_IMAGE_2,
 };
-const isGptImage = (model) => MODELS[model] === GPT_IMAGE;
+const isGptImage = (model) => MODELS[model] === GPT_IMAGE || MODELS[model] === GPT_IMAGE_2;
 
 const openaiError = (status, message, type, param = null, code = null) => ({
   status,
@@ -173,6 +193,9 @@ function checkParam(name, value, spec) {
       'invalid_type',
     );
   }
+  if (spec.check && !spec.check(value)) {
+    return invalidRequest(`Invalid value: '${value}'. Supported values are: ${spec.rule}.`, name, 'invalid_value');
+  }
   if (spec.values && !spec.values.includes(value)) {
     return invalidRequest(`Invalid value: '${value}'. Supported values are: ${quoteList(spec.values)}.`, name, 'invalid_value');
   }
@@ -197,7 +220,7 @@ const JSON_PARSE_ERROR =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)";
 
 /** Returns {model} for a valid parsed body or {error: {status, body}}. `deployment` is set on the Azure path. */
-function validateRequest(body, deployment) {
+function validateRequest(body, deployment, aliases = {}) {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { error: invalidRequest(`Invalid type for body: expected an object, but got ${typeName(body)} instead.`, null, 'invalid_type') };
   }
@@ -225,7 +248,7 @@ function validateRequest(body, deployment) {
       return { error: invalidRequest(`Invalid type for 'model': expected a string, but got ${typeName(model)} instead.`, 'model', 'invalid_type') };
     }
   }
-  const spec = MODELS[model];
+  const spec = MODELS[model] ?? MODELS[aliases[model]];
   if (!spec) {
     if (deployment !== undefined) return { error: AZURE_DEPLOYMENT_NOT_FOUND };
     return {
@@ -466,6 +489,8 @@ export async function startFakeOpenAI(options = {}) {
   const {
     apiKey = 'sk-test-key', host = '127.0.0.1', port = 0, defaultBehaviour = { kind: 'b64' }, tls,
     partialImages = 3, streamDelayMs = 0,
+    // aliases: {'gpt-image-3': 'gpt-image-2'} serves a model released after this fake, as another.
+    aliases = {},
   } = options;
   let fallback = normaliseBehaviour(defaultBehaviour);
   const queue = [];
@@ -609,11 +634,11 @@ export async function startFakeOpenAI(options = {}) {
       (azure ? checkAzureAuth(req.headers['api-key'], apiKey) : checkOpenAIAuth(req.headers.authorization, apiKey));
     if (rejection) return send(res, rejection.status, rejection.body, headers);
     if (!parsed) return send(res, 400, invalidRequest(JSON_PARSE_ERROR, null, null).body, headers);
-    const { model, error } = validateRequest(body, deployment);
+    const { model, error } = validateRequest(body, deployment, aliases);
     if (error) return send(res, error.status, error.body, headers);
 
     const call = {
-      res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? MODELS[model].defaultSize, sent: recorded.sent,
+      res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? (MODELS[model] ?? MODELS[aliases[model]]).defaultSize, sent: recorded.sent,
     };
     perform(queue.length > 0 ? queue.shift() : fallback, call);
   }

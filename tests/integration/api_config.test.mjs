@@ -49,7 +49,7 @@ test('config for the demo provider', { timeout: TIMEOUT }, async (t) => {
   assert.equal(c.limits.maxBodyBytes, 65536);
 });
 
-test('config for openai gpt-image-1 (via the fake): online, quality, no style', { timeout: TIMEOUT }, async (t) => {
+test('config for openai (via the fake): gpt-image-2 by default, online, quality, no style', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
   const server = await startApi({
     t,
@@ -58,11 +58,11 @@ test('config for openai gpt-image-1 (via the fake): online, quality, no style', 
   const res = await api(server.url, '/api/config');
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.provider, 'openai');
-  assert.equal(res.json.model, 'gpt-image-1');
+  assert.equal(res.json.model, 'gpt-image-2');
   assert.equal(res.json.offline, false);
   assertOption(res.json.options.size, 'size');
   assertOption(res.json.options.quality, 'quality');
-  assert.ok(!('style' in res.json.options), 'no style for gpt-image-1');
+  assert.ok(!('style' in res.json.options), 'no style for gpt-image-2');
   assertLimits(res.json.limits);
   assert.equal(fake.requests.length, 0, 'config does not call the provider');
 });

@@ -33,6 +33,8 @@ async function openaiServer(t, env = {}, options = {}) {
     ...options,
     env: {
       VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url,
+      // The prices below are gpt-image-1's.
+      VISIONARY_MODEL: 'gpt-image-1',
       // Streamed partial images cost output tokens of their own; these prices are of whole images.
       VISIONARY_OPENAI_PARTIAL_IMAGES: '0',
       VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN, ...env,
@@ -280,7 +282,7 @@ test('two functions replicas on one Azurite share one budget: 40 concurrent gene
   const fake = await startFake(t, { apiKey: API_KEY });
   const env = {
     VISIONARY_STORAGE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, VISIONARY_CONTAINER: container,
-    VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url,
+    VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url, VISIONARY_MODEL: 'gpt-image-1',
     VISIONARY_PRICES_FILE: pricesFile, VISIONARY_DAILY_BUDGET_USD: '1', VISIONARY_ADMIN_TOKEN: ADMIN_TOKEN,
   };
   const replicas = [await startCustomHandler({ t, env }), await startCustomHandler({ t, env })];

@@ -42,7 +42,7 @@ test('b64 answer → 201; the request carries model, prompt, n, size, Bearer key
   const res = await generate(server.url, { prompt: '  a heron at dawn  ' });
   assert.equal(res.status, 201, res.text);
   assertImage(res.json.images[0], {
-    prompt: 'a heron at dawn', provider: 'openai', model: 'gpt-image-1', width: 1024, height: 1024, revisedPrompt: null,
+    prompt: 'a heron at dawn', provider: 'openai', model: 'gpt-image-2', width: 1024, height: 1024, revisedPrompt: null,
   });
   assert.equal(fake.requests.length, 1);
   const sent = fake.requests[0];
@@ -50,11 +50,11 @@ test('b64 answer → 201; the request carries model, prompt, n, size, Bearer key
   assert.equal(sent.path, '/v1/images/generations');
   assert.equal(sent.headers.authorization, `Bearer ${API_KEY}`);
   assert.match(sent.headers['content-type'], /^application\/json/);
-  assert.equal(sent.body.model, 'gpt-image-1');
+  assert.equal(sent.body.model, 'gpt-image-2', 'the default model');
   assert.equal(sent.body.prompt, 'a heron at dawn');
   assert.equal(sent.body.n, 1);
   assert.equal(sent.body.size, '1024x1024');
-  assert.ok(!('response_format' in sent.body), 'gpt-image-1 rejects response_format');
+  assert.ok(!('response_format' in sent.body), 'GPT image models reject response_format');
   assert.ok(!('style' in sent.body));
 
   const listed = await api(server.url, '/api/getImages');

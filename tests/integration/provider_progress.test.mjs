@@ -142,7 +142,7 @@ test('openai: a streamed job sends its state, the partial images as previews at 
   assert.equal(done.status, 'succeeded');
   assert.equal(done.progress.fraction, 1);
   assert.equal(done.images.length, 1);
-  assertImage(done.images[0], { prompt: PROMPT, provider: 'openai', model: 'gpt-image-1', width: 1024, height: 1024 });
+  assertImage(done.images[0], { prompt: PROMPT, provider: 'openai', model: 'gpt-image-2', width: 1024, height: 1024 });
   const listed = await api(server.url, '/api/getImages');
   assert.deepEqual(listed.json.imageUrls.map((i) => i.id), [done.images[0].id]);
 
@@ -151,9 +151,10 @@ test('openai: a streamed job sends its state, the partial images as previews at 
   assert.equal(sent.body.stream, true);
   assert.equal(sent.body.partial_images, 2);
   assert.equal(sent.headers.accept, 'text/event-stream');
-  // The completed event's usage: 6 text tokens in, a medium image and two partials (100 each) out.
+  // The completed event's usage: 6 text tokens in, a medium image and two partials (100 each) out,
+  // at gpt-image-2's $5 and $30 per million.
   const today = await spentToday(server);
-  const expected = (6 * 5 + (1056 + 2 * 100) * 40) / 1e6;
+  const expected = (6 * 5 + (1056 + 2 * 100) * 30) / 1e6;
   assert.ok(Math.abs(today.spentUsd - expected) < 1e-6, `spent ${today.spentUsd}, expected ${expected}`);
   assert.equal(today.images, 1);
 });

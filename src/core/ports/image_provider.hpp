@@ -10,17 +10,35 @@
 #include <string>
 #include <vector>
 
-#include "core/model_catalog.hpp"
+#include "core/provider_kind.hpp"
 #include "util/abort_signal.hpp"
 #include "util/error.hpp"
 
 namespace visionary::core {
 
+// Settings of local engines (AUTOMATIC1111, OpenAI-compatible local servers); each is sent only
+// where the model's catalogue entry has the control.
+struct engine_settings {
+  std::optional<std::string> negative_prompt;
+  std::optional<std::int64_t> seed;  // absent: the engine picks one at random
+  std::optional<int> steps;
+  std::optional<double> cfg_scale;
+  std::optional<std::string> sampler;
+  std::optional<std::string> checkpoint;
+  friend bool operator==(const engine_settings&, const engine_settings&) = default;
+};
+
 struct generation_request {
   std::string prompt;
-  std::string size;
+  std::string model;  // the provider's model (or Azure deployment) to ask
+  std::string size;   // a preset, "auto", or "WxH" within the model's custom-size rules
   std::optional<std::string> quality;
   std::optional<std::string> style;
+  std::optional<std::string> background;
+  std::optional<std::string> output_format;  // png, jpeg, webp
+  std::optional<int> output_compression;     // 0..100, jpeg and webp only
+  std::optional<std::string> moderation;
+  engine_settings engine;
   int n = 1;
   std::string request_id;  // forwarded to the provider's logs where possible
 };
@@ -28,6 +46,7 @@ struct generation_request {
 struct generated_image {
   std::string bytes;  // encoded image (PNG, JPEG or WebP) exactly as the provider sent it
   std::optional<std::string> revised_prompt;
+  std::optional<std::int64_t> seed;  // the seed the engine really used, when it says
 };
 
 // What the provider reported it billed for one answer (OpenAI's `usage`), in tokens.
@@ -83,10 +102,10 @@ class image_provider {
       const generation_request& request, generation_watch& watch) = 0;
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...
-  [[nodiscard]] virtual std::string_view model() const = 0;
+  [[nodiscard]] virtual provider_kind kind() const = 0;
+  [[nodiscard]] virtual std::string_view model() const = 0;  // the configured (default) model
   // True for the procedural demo: its pictures are not made by an AI model.
   [[nodiscard]] virtual bool offline() const = 0;
-  [[nodiscard]] virtual const model_capabilities& capabilities() const = 0;
 };
 
 }  // namespace visionary::core

@@ -245,4 +245,56 @@ TEST(ImageRecord, NonImageBlobsAreNotRecords) {
   }
 }
 
+TEST(ImageRecord, SettingsNegativePromptAndParentRoundTripThroughMetadataAndTheFileText) {
+  auto r = sample_record();
+  r.revised_prompt.reset();
+  r.provider = "automatic1111";
+  r.model = "sdxl";
+  r.settings.model = "sdxl";
+  r.settings.size = "832x1216";
+  r.settings.engine.negative_prompt = "blurry, \xE6\x97\xA5 watermark";
+  r.settings.engine.seed = 4294967295;
+  r.settings.engine.steps = 28;
+  r.settings.engine.cfg_scale = 6.5;
+  r.settings.engine.sampler = "DPM++ 2M Karras";
+  r.settings.engine.checkpoint = "sd_xl_base_1.0.safetensors";
+  r.parent_id = "8204438487654-k3j4h5g6m2";
+  const auto m = to_metadata(r);
+  expect_azure_safe(m);
+  const auto back = from_blob(as_listed(r));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->settings.model, "sdxl");
+  EXPECT_EQ(back->settings.size, "832x1216");
+  EXPECT_EQ(back->settings.engine, r.settings.engine);
+  EXPECT_EQ(back->parent_id, r.parent_id);
+
+  // Beside a revised prompt the negative prompt lives only in the file's text.
+  r.revised_prompt = "revised";
+  const auto both = from_blob(as_listed(r));
+  ASSERT_TRUE(both.has_value());
+  EXPECT_TRUE(both->prompt_truncated);
+  EXPECT_NE(both->settings.engine.negative_prompt, r.settings.engine.negative_prompt);
+  auto restored = *both;
+  ASSERT_TRUE(apply_png_text(restored, png_text_json(r)));
+  EXPECT_EQ(restored.settings.engine.negative_prompt, r.settings.engine.negative_prompt);
+  const auto text = boost::json::parse(png_text_json(r)).as_object();
+  EXPECT_EQ(text.at("settings").at("seed").as_int64(), 4294967295);
+  EXPECT_EQ(text.at("parentId").as_string(), "8204438487654-k3j4h5g6m2");
+}
+
+TEST(ImageRecord, ALongNegativePromptStillFitsAzuresMetadataLimit) {
+  auto r = sample_record(std::string(4000, 'p'));
+  r.revised_prompt.reset();
+  std::string negative;
+  for (int i = 0; i < 1000; ++i) negative += "\xE6\x97\xA5";
+  r.settings.engine.negative_prompt = negative;
+  r.settings.model = "sdxl";
+  r.settings.engine.sampler = std::string(200, 's');
+  r.settings.engine.checkpoint = std::string(200, 'c');
+  expect_azure_safe(to_metadata(r));
+  const auto back = from_blob(as_listed(r));
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->settings.engine.negative_prompt, negative) << "compressed, not cut";
+}
+
 }  // namespace

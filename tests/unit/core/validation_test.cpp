@@ -218,4 +218,132 @@ TEST(PageLimit, DefaultAndBounds) {
   }
 }
 
+const model_capabilities gpt_image_2 = capabilities_for(provider_kind::openai, "gpt-image-2");
+const model_capabilities gpt_image_15 = capabilities_for(provider_kind::openai, "gpt-image-1.5");
+const model_capabilities a1111 = capabilities_for(provider_kind::automatic1111, "sdxl");
+
+generation_input sized(std::string size) {
+  auto in = prompt_only("a lighthouse");
+  in.size = std::move(size);
+  return in;
+}
+
+TEST(Validation, GptImage2CustomSizesBreakingEachRuleAreRefusedNamingIt) {
+  expect_invalid(sized("1000x1008"), gpt_image_2, "multiples of 16");
+  expect_invalid(sized("4096x1536"), gpt_image_2, "from 16 to 3840 pixels");
+  expect_invalid(sized("3072x1008"), gpt_image_2, "aspect ratio must be between 1:3 and 3:1");
+  expect_invalid(sized("768x768"), gpt_image_2, "589,824 pixels; the model takes from 655,360");
+  expect_invalid(sized("3840x2176"), gpt_image_2, "8,355,840 pixels");
+  expect_invalid(sized("big"), gpt_image_2, "not of the form WxH");
+  for (const char* fine :
+       {"1280x720", "2048x1536", "3840x1280", "1280x3840", "auto", "3840x2160", "816x816"}) {
+    const auto ok = validate_generation(sized(fine), gpt_image_2, default_max_prompt_chars);
+    ASSERT_TRUE(ok.has_value()) << fine << ": " << ok.error().message;
+    EXPECT_EQ(ok->size, fine);
+  }
+}
+
+TEST(Validation, ModelsWithoutCustomSizesTakeOnlyPresets) {
+  expect_invalid(sized("1280x720"), gpt_image_15, "Choose one of: 1024x1024");
+  expect_invalid(sized("1280x720"), dalle3, "Choose one of");
+}
+
+TEST(Validation, TransparencyNeedsAModelAndAFormatThatHaveIt) {
+  auto in = prompt_only("a sticker");
+  in.background = "transparent";
+  expect_invalid(in, gpt_image_2, "Unsupported background 'transparent'");
+  in.output_format = "jpeg";
+  expect_invalid(in, gpt_image_15, "transparent background needs png or webp");
+  in.output_format = "webp";
+  const auto ok = validate_generation(in, gpt_image_15, default_max_prompt_chars);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->background, "transparent");
+  EXPECT_EQ(ok->output_format, "webp");
+}
+
+TEST(Validation, CompressionOnlyForJpegAndWebpOfModelsThatTakeIt) {
+  auto in = prompt_only("a harbour");
+  in.output_compression = 70;
+  expect_invalid(in, gpt_image_2, "jpeg and webp output only");  // png is the default
+  in.output_format = "jpeg";
+  const auto ok = validate_generation(in, gpt_image_2, default_max_prompt_chars);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->output_compression, 70);
+  in.output_compression = 101;
+  expect_invalid(in, gpt_image_2, "from 0 to 100");
+  in.output_compression = 50;
+  expect_invalid(in, dalle3, "does not support the 'output_format' option");
+  auto moderation = prompt_only("a harbour");
+  moderation.moderation = "strict";
+  expect_invalid(moderation, gpt_image_2, "Choose one of: auto, low");
+}
+
+TEST(Validation, TheRequestNamesAModelOfTheMenuAndIsCheckedAgainstIt) {
+  auto menu = model_menu::build(model_catalog::built_in(), provider_kind::openai, "gpt-image-2",
+                                std::nullopt, {});
+  ASSERT_TRUE(menu.has_value()) << menu.error().message;
+  auto in = sized("1280x720");
+  const auto defaulted = validate_generation(in, *menu, default_max_prompt_chars);
+  ASSERT_TRUE(defaulted.has_value()) << defaulted.error().message;
+  EXPECT_EQ(defaulted->model, "gpt-image-2");
+  in.model = "gpt-image-1-mini";
+  const auto mini = validate_generation(in, *menu, default_max_prompt_chars);
+  ASSERT_FALSE(mini.has_value()) << "gpt-image-1-mini has presets only";
+  in.size = "1536x1024";
+  const auto chosen = validate_generation(in, *menu, default_max_prompt_chars);
+  ASSERT_TRUE(chosen.has_value()) << chosen.error().message;
+  EXPECT_EQ(chosen->model, "gpt-image-1-mini");
+  in.model = "dall-e-3";
+  const auto unknown = validate_generation(in, *menu, default_max_prompt_chars);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message.find("Unknown model 'dall-e-3'. Choose one of: gpt-image-2, "
+                                         "gpt-image-1.5, gpt-image-1, gpt-image-1-mini."),
+            std::string::npos)
+      << unknown.error().message;
+}
+
+TEST(Validation, LocalEngineSettingsWithinTheirRanges) {
+  auto in = prompt_only("a castle");
+  in.negative_prompt = "  blurry, low quality ";
+  in.seed = 4294967295;
+  in.steps = 30;
+  in.cfg_scale = 6.5;
+  in.sampler = "DPM++ 2M";
+  in.checkpoint = "sdxl_base.safetensors";
+  const auto ok = validate_generation(in, a1111, default_max_prompt_chars);
+  ASSERT_TRUE(ok.has_value()) << ok.error().message;
+  EXPECT_EQ(ok->engine.negative_prompt, "blurry, low quality");
+  EXPECT_EQ(ok->engine.seed, 4294967295);
+  EXPECT_EQ(ok->engine.steps, 30);
+  EXPECT_EQ(ok->engine.cfg_scale, 6.5);
+  EXPECT_EQ(ok->engine.sampler, "DPM++ 2M");
+  EXPECT_EQ(ok->engine.checkpoint, "sdxl_base.safetensors");
+
+  auto bad = in;
+  bad.seed = -1;
+  expect_invalid(bad, a1111, "'seed' must be a whole number from 0 to 4294967295");
+  bad = in;
+  bad.steps = 0;
+  expect_invalid(bad, a1111, "'steps' must be a whole number from 1 to 150");
+  bad = in;
+  bad.steps = 2.5;
+  expect_invalid(bad, a1111, "'steps' must be a whole number");
+  bad = in;
+  bad.cfg_scale = 31;
+  expect_invalid(bad, a1111, "'cfg_scale' must be from 1 to 30");
+  bad = in;
+  bad.sampler = std::string(201, 'a');
+  expect_invalid(bad, a1111, "'sampler' must be a name of 1 to 200");
+  bad = in;
+  bad.negative_prompt = "bad\x01";
+  expect_invalid(bad, a1111, "Negative prompt:");
+  auto cloud = prompt_only("a castle");
+  cloud.seed = 1;
+  expect_invalid(cloud, gpt_image_2, "gpt-image-2 does not support the 'seed' option");
+  cloud = prompt_only("a castle");
+  cloud.negative_prompt = "";
+  EXPECT_TRUE(validate_generation(cloud, gpt_image_2, default_max_prompt_chars).has_value())
+      << "an empty negative prompt is no negative prompt";
+}
+
 }  // namespace

@@ -102,26 +102,22 @@ std::string query_value(const std::vector<std::pair<std::string, std::string>>& 
 // A provider that answers every prompt with one small real PNG.
 class png_provider final : public core::image_provider {
  public:
-  explicit png_provider(std::string png) : png_(std::move(png)) {
-    capabilities_.size = core::option_values{{"64x48"}, "64x48"};
-    capabilities_.max_n = 1;
-  }
+  explicit png_provider(std::string png) : png_(std::move(png)) {}
   asio::awaitable<outcome<core::generation_result>> generate(const core::generation_request&,
                                                              core::generation_watch&) override {
     ++calls;
     std::vector<core::generated_image> out;
-    out.push_back(core::generated_image{png_, std::nullopt});
+    out.push_back(core::generated_image{png_, std::nullopt, std::nullopt});
     co_return core::generation_result{std::move(out), std::nullopt};
   }
   std::string_view name() const override { return "contract"; }
   std::string_view model() const override { return "contract-png-1"; }
+  core::provider_kind kind() const override { return core::provider_kind::demo; }
   bool offline() const override { return true; }
-  const core::model_capabilities& capabilities() const override { return capabilities_; }
   int calls = 0;
 
  private:
   std::string png_;
-  core::model_capabilities capabilities_;
 };
 
 // Image names carry millisecond time: wait (bounded, no sleep) until the clock has moved past t so

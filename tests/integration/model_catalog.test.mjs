@@ -1,0 +1,177 @@
+// The model catalogue: the models a server offers, each model's options in /api/config, requests
+// checked against the chosen model before the provider is called (gpt-image-2's custom sizes on
+// each rule), and VISIONARY_MODELS_FILE adding a model the UI then offers.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {
+  api, assertError, generate, registerSecret, runBinary, startApi, startFake, tempDir, NO_LIMITS,
+} from '../support/server.mjs';
+
+const TIMEOUT = 60_000;
+const API_KEY = 'sk-catalog-test-key-7d1e2f3a4b5c';
+registerSecret(API_KEY);
+
+async function openaiServer(t, env = {}, fakeOptions = {}) {
+  const fake = await startFake(t, { apiKey: API_KEY, ...fakeOptions });
+  const server = await startApi({
+    t,
+    env: {
+      VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, OPENAI_BASE_URL: fake.url,
+      VISIONARY_OPENAI_PARTIAL_IMAGES: '0', ...NO_LIMITS, ...env,
+    },
+  });
+  return { fake, server };
+}
+
+const modelNames = (config) => config.models.map((m) => m.name);
+const modelOf = (config, name) => config.models.find((m) => m.name === name);
+
+test('OpenAI offers today\'s models, gpt-image-2 first, each with its own options', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t);
+  const config = (await api(server.url, '/api/config')).json;
+  assert.equal(config.model, 'gpt-image-2');
+  assert.deepEqual(modelNames(config), ['gpt-image-2', 'gpt-image-1.5', 'gpt-image-1', 'gpt-image-1-mini']);
+  assert.deepEqual(config.models.map((m) => m.default), [true, false, false, false]);
+  const two = modelOf(config, 'gpt-image-2');
+  assert.equal(two.label, 'GPT Image 2');
+  assert.deepEqual(two.options.size.custom,
+    { multipleOf: 16, minEdge: 16, maxEdge: 3840, minPixels: 655360, maxPixels: 8294400, maxAspect: 3 });
+  assert.deepEqual(two.options.background.values, ['opaque', 'auto'], 'no transparent background');
+  assert.deepEqual(two.options.outputFormat.values, ['png', 'jpeg', 'webp']);
+  assert.deepEqual(two.options.outputCompression, { min: 0, max: 100, default: 100 });
+  assert.deepEqual(two.options.moderation.values, ['auto', 'low']);
+  assert.equal(two.options.promptMaxChars, 4000, 'the site limit is below the model\'s 32000');
+  assert.equal(two.options.canEdit, true);
+  assert.deepEqual(config.options, two.options, 'options are the default model\'s');
+  const older = modelOf(config, 'gpt-image-1.5');
+  assert.equal(older.options.size.custom, undefined, 'presets only');
+  assert.ok(older.options.background.values.includes('transparent'));
+  assert.deepEqual(older.options.inputFidelity.values, ['low', 'high']);
+  assert.equal(modelOf(config, 'gpt-image-1-mini').options.inputFidelity, undefined);
+  assert.equal(fake.requests.length, 0);
+});
+
+test('gpt-image-2 custom sizes: one within the rules reaches the provider, each broken rule is refused by name', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t);
+  const ok = await generate(server.url, { prompt: 'a wide harbour', size: '1280x720' });
+  assert.equal(ok.status, 201, ok.text);
+  assert.equal(fake.requests.at(-1).body.model, 'gpt-image-2');
+  assert.equal(fake.requests.at(-1).body.size, '1280x720');
+  const refusals = [
+    ['1000x1008', /multiples of 16/],
+    ['4096x1536', /each edge must be from 16 to 3840 pixels/],
+    ['3072x1008', /aspect ratio must be between 1:3 and 3:1/],
+    ['768x768', /589,824 pixels; the model takes from 655,360 to 8,294,400/],
+    ['3840x2176', /8,355,840 pixels/],
+  ];
+  for (const [size, rule] of refusals) {
+    const res = await generate(server.url, { prompt: 'a wide harbour', size });
+    assertError(res, 400, 'invalid_request');
+    assert.match(res.json.error.message, rule, size);
+  }
+  assert.equal(fake.requests.length, 1, 'refused sizes never reach the provider');
+});
+
+test('a request may choose another model of the menu; its own rules apply and the image records it', { timeout: TIMEOUT }, async (t) => {
+  const { fake, server } = await openaiServer(t);
+  const custom = await generate(server.url, { prompt: 'a fox', model: 'gpt-image-1-mini', size: '1280x720' });
+  assertError(custom, 400, 'invalid_request');
+  assert.match(custom.json.error.message, /Unsupported size '1280x720'\. Choose one of: 1024x1024/);
+  const unknown = await generate(server.url, { prompt: 'a fox', model: 'dall-e-3' });
+  assertError(unknown, 400, 'invalid_request');
+  assert.match(unknown.json.error.message, /Unknown model 'dall-e-3'\. Choose one of: gpt-image-2, gpt-image-1\.5/);
+  assert.equal(fake.requests.length, 0);
+
+  const res = await generate(server.url, {
+    prompt: 'a fox sticker', model: 'gpt-image-1.5', size: '1024x1536', background: 'transparent',
+    output_format: 'webp', output_compression: 80, moderation: 'low', quality: 'low',
+  });
+  assert.equal(res.status, 201, res.text);
+  const sent = fake.requests.at(-1).body;
+  assert.equal(sent.model, 'gpt-image-1.5');
+  assert.equal(sent.background, 'transparent');
+  assert.equal(sent.output_format, 'webp');
+  assert.equal(sent.output_compression, 80);
+  assert.equal(sent.moderation, 'low');
+  assert.equal(res.json.images[0].model, 'gpt-image-1.5');
+  const listed = (await api(server.url, '/api/getImages')).json.imageUrls;
+  assert.equal(listed[0].model, 'gpt-image-1.5');
+
+  const jpegTransparent = await generate(server.url, {
+    prompt: 'a fox sticker', model: 'gpt-image-1.5', background: 'transparent', output_format: 'jpeg',
+  });
+  assertError(jpegTransparent, 400, 'invalid_request');
+  assert.match(jpegTransparent.json.error.message, /transparent background needs png or webp/);
+  const pngCompressed = await generate(server.url, { prompt: 'a fox', output_compression: 50 });
+  assertError(pngCompressed, 400, 'invalid_request');
+  assert.match(pngCompressed.json.error.message, /jpeg and webp output only/);
+  assert.equal(fake.requests.length, 1);
+});
+
+test('VISIONARY_MODELS chooses the menu', { timeout: TIMEOUT }, async (t) => {
+  const { server } = await openaiServer(t, { VISIONARY_MODEL: 'gpt-image-1', VISIONARY_MODELS: 'gpt-image-1-mini' });
+  const config = (await api(server.url, '/api/config')).json;
+  assert.deepEqual(modelNames(config), ['gpt-image-1', 'gpt-image-1-mini']);
+  assert.equal(config.model, 'gpt-image-1');
+});
+
+test('a models file adds a model the server then offers and uses, and overrides a built-in one', { timeout: TIMEOUT }, async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'models.json');
+  fs.writeFileSync(file, JSON.stringify({
+    models: [
+      {
+        id: 'gpt-image-3', label: 'GPT Image 3', providers: ['openai'],
+        sizes: ['1024x1024', '1536x1024'], defaultSize: '1536x1024',
+        quality: { values: ['low', 'high'], default: 'high' }, maxN: 2, maxPromptChars: 2000,
+      },
+      { id: 'gpt-image-1-mini', maxN: 1 },
+    ],
+  }));
+  const { fake, server } = await openaiServer(t, { VISIONARY_MODELS_FILE: file }, { aliases: { 'gpt-image-3': 'gpt-image-1' } });
+  const config = (await api(server.url, '/api/config')).json;
+  assert.equal(modelNames(config).at(-1), 'gpt-image-3');
+  const three = modelOf(config, 'gpt-image-3');
+  assert.equal(three.label, 'GPT Image 3');
+  assert.deepEqual(three.options.size, { values: ['1024x1024', '1536x1024'], default: '1536x1024' });
+  assert.deepEqual(three.options.quality, { values: ['low', 'high'], default: 'high' });
+  assert.equal(three.options.n.max, 2);
+  assert.equal(three.options.promptMaxChars, 2000);
+  assert.equal(modelOf(config, 'gpt-image-1-mini').options.n.max, 1, 'overridden');
+  assert.equal(modelOf(config, 'gpt-image-1-mini').options.size.default, '1024x1024', 'the rest kept');
+
+  const res = await generate(server.url, { prompt: 'next month\'s model', model: 'gpt-image-3' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(fake.requests.at(-1).body.model, 'gpt-image-3');
+  assert.equal(fake.requests.at(-1).body.size, '1536x1024', 'the entry\'s default size');
+  assert.equal(res.json.images[0].model, 'gpt-image-3');
+  const tooMany = await generate(server.url, { prompt: 'x', model: 'gpt-image-1-mini', n: 2 });
+  assertError(tooMany, 400, 'invalid_request');
+});
+
+test('a models file with a mistake, or a model nothing describes, stops start-up with the fix', { timeout: TIMEOUT }, async (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'models.json');
+  fs.writeFileSync(file, JSON.stringify({ models: [{ id: 'gpt-image-2', maxN: 'many' }] }));
+  const base = { VISIONARY_PROVIDER: 'openai', OPENAI_API_KEY: API_KEY, VISIONARY_DATA_DIR: dir };
+  const bad = await runBinary({ env: { ...base, VISIONARY_MODELS_FILE: file } });
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr + bad.stdout, /VISIONARY_MODELS_FILE .*models\.json: model gpt-image-2\.maxN must be a number from 1 to 10/);
+
+  const azure = {
+    VISIONARY_PROVIDER: 'azure-openai', AZURE_OPENAI_ENDPOINT: 'https://example.openai.azure.com',
+    AZURE_OPENAI_API_KEY: API_KEY, VISIONARY_MODEL: 'prod-images', VISIONARY_DATA_DIR: dir,
+  };
+  const unknown = await runBinary({ env: azure });
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr + unknown.stdout, /does not know 'prod-images' for azure-openai; name the entry that describes it with VISIONARY_CATALOG_MODEL/);
+  const { VISIONARY_DATA_DIR: _unused, ...azureEnv } = azure;
+  const described = await startApi({ t, env: { ...azureEnv, VISIONARY_CATALOG_MODEL: 'gpt-image-2' } });
+  const config = (await api(described.url, '/api/config')).json;
+  assert.deepEqual(modelNames(config), ['prod-images'], 'an Azure deployment is the only model');
+  assert.equal(modelOf(config, 'prod-images').label, 'GPT Image 2');
+  assert.deepEqual(config.options.outputFormat.values, ['png', 'jpeg'], 'Azure OpenAI makes no WebP');
+});
