@@ -89,9 +89,9 @@ void add_provider_options(CLI::App& cmd, config& c) {
   cmd.add_option("--azure-openai-api-key", c.azure_openai_api_key, "Azure OpenAI key")
       ->envname("AZURE_OPENAI_API_KEY");
   cmd.add_option("--azure-openai-api-version", c.azure_openai_api_version,
-                 "Azure OpenAI api-version")
-      ->envname("AZURE_OPENAI_API_VERSION")
-      ->capture_default_str();
+                 "Azure OpenAI api-version, e.g. 2025-04-01-preview: selects the classic "
+                 "deployments API (default: unset, the v1 API)")
+      ->envname("AZURE_OPENAI_API_VERSION");
   cmd.add_option("--openai-partial-images", c.openai_partial_images,
                  "Partial images (previews) a GPT image generation streams on OpenAI and Azure "
                  "OpenAI, 0 to 3 (each costs about 100 output tokens)")
@@ -330,6 +330,37 @@ void validate_web(const config& c, std::vector<std::string>& problems) {
   }
 }
 
+// A dated Azure OpenAI api-version: 2024-10-21 or 2025-04-01-preview.
+bool is_azure_api_version(std::string_view text) {
+  if (text.ends_with("-preview")) text.remove_suffix(std::string_view("-preview").size());
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i != 4 && i != 7 && (text[i] < '0' || text[i] > '9')) return false;
+  }
+  return true;
+}
+
+void validate_azure_openai(const config& c, std::vector<std::string>& problems) {
+  if (c.azure_openai_endpoint.empty()) {
+    problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
+  } else if (!is_http_url(c.azure_openai_endpoint)) {
+    problems.push_back(
+        "AZURE_OPENAI_ENDPOINT must be the resource's address, e.g. "
+        "https://{resource}.openai.azure.com");
+  }
+  if (c.azure_openai_api_key.empty())
+    problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
+  if (c.model.empty()) {
+    problems.push_back(
+        "VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
+  }
+  if (!c.azure_openai_api_version.empty() && !is_azure_api_version(c.azure_openai_api_version)) {
+    problems.push_back(
+        "AZURE_OPENAI_API_VERSION must be a dated version such as 2025-04-01-preview (it selects "
+        "the classic deployments API); unset it to use the v1 API");
+  }
+}
+
 // Checks what the chosen provider needs and fills its default model.
 void validate_provider_settings(config& c, std::vector<std::string>& problems) {
   switch (c.provider) {
@@ -356,14 +387,7 @@ void validate_provider_settings(config& c, std::vector<std::string>& problems) {
       if (c.model.empty()) c.model = "stable-diffusion";
       return;
     case core::provider_kind::azure_openai:
-      if (c.azure_openai_endpoint.empty())
-        problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_ENDPOINT");
-      if (c.azure_openai_api_key.empty())
-        problems.push_back("VISIONARY_PROVIDER=azure-openai needs AZURE_OPENAI_API_KEY");
-      if (c.model.empty()) {
-        problems.push_back(
-            "VISIONARY_PROVIDER=azure-openai needs the deployment name in VISIONARY_MODEL");
-      }
+      validate_azure_openai(c, problems);
       return;
     case core::provider_kind::automatic1111:
       if (!is_http_url(c.a1111_url)) {
@@ -638,9 +662,12 @@ std::string describe(const config& c) {
         << mask_secret(c.a1111_auth) << ", progress every " << c.a1111_progress_ms << " ms\n";
   }
   if (c.provider == core::provider_kind::azure_openai) {
-    out << "  azure:       " << util::redact_url(c.azure_openai_endpoint) << " (api-version "
-        << c.azure_openai_api_version << "), key " << mask_secret(c.azure_openai_api_key)
-        << ", partial images " << c.openai_partial_images << "\n";
+    out << "  azure:       " << util::redact_url(c.azure_openai_endpoint) << " ("
+        << (c.azure_openai_api_version.empty()
+                ? std::string("v1 API")
+                : "classic API, api-version " + c.azure_openai_api_version)
+        << "), key " << mask_secret(c.azure_openai_api_key) << ", partial images "
+        << c.openai_partial_images << "\n";
   }
   if (c.storage == storage_kind::azure) {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);

@@ -45,8 +45,8 @@ struct config {
   std::string openai_base_url = "https://api.openai.com/v1";
   std::string azure_openai_endpoint;
   std::string azure_openai_api_key;
-  std::string azure_openai_api_version = "2025-04-01-preview";
-  int openai_partial_images = 2;  // partial images a streamed GPT image generation asks for
+  std::string azure_openai_api_version;  // empty: the v1 API; set: the classic deployments API
+  int openai_partial_images = 2;         // partial images a streamed GPT image generation asks for
   std::string a1111_url = "http://127.0.0.1:7860";
   std::string a1111_auth;        // user:pass
   int a1111_progress_ms = 1000;  // how often a running txt2img's progress is asked for; 0: never

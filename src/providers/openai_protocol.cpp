@@ -29,11 +29,38 @@ bool is_gpt_image_model(std::string_view model) {
   return model.starts_with("gpt-image");
 }
 
+namespace {
+
+// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it.
+std::string azure_resource_root(std::string_view endpoint) {
+  std::string root = util::without_trailing_slashes(endpoint);
+  for (std::string_view suffix : {"/openai/v1", "/openai"}) {
+    if (root.ends_with(suffix)) {
+      root.resize(root.size() - suffix.size());
+      break;
+    }
+  }
+  return root;
+}
+
+}  // namespace
+
+std::string generation_url(openai_flavor flavor, std::string_view base_url, std::string_view model,
+                           std::string_view azure_api_version) {
+  if (flavor != openai_flavor::azure) {
+    return util::without_trailing_slashes(base_url) + "/images/generations";
+  }
+  const std::string root = azure_resource_root(base_url);
+  if (azure_api_version.empty()) return root + "/openai/v1/images/generations";
+  return root + "/openai/deployments/" + util::percent_encode(model) +
+         "/images/generations?api-version=" + util::percent_encode(azure_api_version);
+}
+
 std::string build_generation_body(const core::generation_request& request, std::string_view model,
                                   openai_flavor flavor, std::optional<int> partial_images) {
   json::object body;
-  // Azure names the deployment in the path; its classic API ignores a model field.
-  if (flavor != openai_flavor::azure || model.starts_with("gpt-image")) body["model"] = model;
+  // Azure's v1 API finds the deployment by this name; its classic API, by the path.
+  body["model"] = model;
   body["prompt"] = request.prompt;
   body["n"] = request.n;
   if (!request.size.empty()) body["size"] = request.size;
@@ -83,9 +110,51 @@ std::optional<core::token_usage> parse_usage(const json::object& answer) {
   return parsed;
 }
 
+// "sexual: high, violence: medium": the categories an Azure content_filter_results object marks
+// filtered, in its order (the severity left out when there is none, as for jailbreak).
+std::string filtered_categories(const json::value* results) {
+  std::string listed;
+  if (results == nullptr || !results->is_object()) return listed;
+  for (const auto& category : results->as_object()) {
+    const auto* o = category.value().if_object();
+    const auto* filtered = o ? o->if_contains("filtered") : nullptr;
+    if (filtered == nullptr || !filtered->is_bool() || !filtered->as_bool()) continue;
+    if (!listed.empty()) listed += ", ";
+    listed += std::string_view(category.key());
+    const auto* severity = o->if_contains("severity");
+    if (severity && severity->is_string() && !severity->as_string().empty()) {
+      listed += ": " + std::string(severity->as_string());
+    }
+  }
+  return listed;
+}
+
+// What Azure's content filter stopped.
+enum class filter_stage { prompt, image };
+
+// "Azure OpenAI's content filter refused the prompt (sexual: high)."
+app_error content_filter_refusal(std::string_view label, filter_stage stage,
+                                 std::string_view categories) {
+  std::string message = std::string(label) + "'s content filter refused " +
+                        (stage == filter_stage::prompt ? "the prompt" : "the generated image");
+  const auto listed = util::single_line(util::redact_secrets(categories), max_policy_reason_bytes);
+  if (!listed.empty()) message += " (" + listed + ")";
+  return make_error(error_kind::content_policy_violation, message + ".");
+}
+
+// An answer's entry that Azure's content filter emptied: its prompt or its image was filtered.
+std::optional<app_error> filtered_entry(const json::object& entry, std::string_view label) {
+  const auto prompt = filtered_categories(entry.if_contains("prompt_filter_results"));
+  if (!prompt.empty()) return content_filter_refusal(label, filter_stage::prompt, prompt);
+  const auto image = filtered_categories(entry.if_contains("content_filter_results"));
+  if (!image.empty()) return content_filter_refusal(label, filter_stage::image, image);
+  return std::nullopt;
+}
+
 }  // namespace
 
-outcome<generation_answer> parse_generation_response(std::string_view body) {
+outcome<generation_answer> parse_generation_response(std::string_view body,
+                                                     std::string_view provider_label) {
   auto bad = [](std::string detail) {
     return make_error(
         error_kind::provider_error,
@@ -101,6 +170,7 @@ outcome<generation_answer> parse_generation_response(std::string_view body) {
   generation_answer answer;
   answer.usage = parse_usage(value.as_object());
   auto& items = answer.items;
+  std::optional<app_error> filtered;  // the refusal of an entry the content filter emptied
   for (const auto& element : data->as_array()) {
     if (!element.is_object()) return bad("an image entry is not an object");
     const auto& o = element.as_object();
@@ -116,9 +186,14 @@ outcome<generation_answer> parse_generation_response(std::string_view body) {
     if (const auto* revised = o.if_contains("revised_prompt"); revised && revised->is_string()) {
       item.revised_prompt = std::string(revised->as_string());
     }
-    if (!item.b64_json && !item.url) return bad("an image entry has neither b64_json nor url");
+    if (!item.b64_json && !item.url) {
+      filtered = filtered_entry(o, provider_label);
+      if (filtered) continue;
+      return bad("an image entry has neither b64_json nor url");
+    }
     items.push_back(std::move(item));
   }
+  if (items.empty() && filtered) return *filtered;
   return answer;
 }
 
@@ -163,7 +238,34 @@ struct error_body {
   std::string code;
   std::string type;
   std::string message;
+  bool content_filter = false;  // Azure's content filter stopped the request
+  std::string filtered;         // the categories it filtered, "sexual: high, ..."
 };
+
+// Azure's content filter: its error code, or the verdict in the inner error (inner_error for
+// images, innererror for chat), whose content_filter_results name the filtered categories.
+void read_content_filter(const json::object& e, error_body& parsed) {
+  parsed.content_filter = parsed.code == "contentFilter" || parsed.code == "content_filter";
+  const auto* inner = e.if_contains("inner_error");
+  if (inner == nullptr) inner = e.if_contains("innererror");
+  if (inner == nullptr || !inner->is_object()) return;
+  const auto& i = inner->as_object();
+  if (const auto* code = i.if_contains("code");
+      code && code->is_string() && code->as_string() == "ResponsibleAIPolicyViolation") {
+    parsed.content_filter = true;
+  }
+  const auto* results = i.if_contains("content_filter_results");
+  if (results == nullptr) results = i.if_contains("content_filter_result");
+  parsed.filtered = filtered_categories(results);
+}
+
+// Azure tells a filtered image from a filtered prompt only in its message: "Generated image was
+// filtered as a result of our safety system." against "Your task failed as a result of ...".
+filter_stage filter_stage_of(std::string_view message) {
+  return util::to_lower_ascii(message).find("generated image") != std::string::npos
+             ? filter_stage::image
+             : filter_stage::prompt;
+}
 
 error_body parse_error_body(std::string_view body) {
   error_body parsed;
@@ -177,20 +279,16 @@ error_body parse_error_body(std::string_view body) {
     const auto* v = e.if_contains(key);
     return v && v->is_string() ? std::string(v->as_string()) : std::string();
   };
-  parsed = {text("code"), text("type"), text("message")};
-  // Azure puts the policy verdict in inner_error.code.
-  if (const auto* inner = e.if_contains("inner_error"); inner && inner->is_object()) {
-    if (const auto* ic = inner->as_object().if_contains("code");
-        ic && ic->is_string() && ic->as_string() == "ResponsibleAIPolicyViolation") {
-      parsed.code = "content_policy_violation";
-    }
-  }
+  parsed.code = text("code");
+  parsed.type = text("type");
+  parsed.message = text("message");
+  read_content_filter(e, parsed);
   return parsed;
 }
 
-bool is_content_policy_code(std::string_view code) {
-  return code == "content_policy_violation" || code == "moderation_blocked" ||
-         code == "contentFilter" || code == "content_filter";
+// The provider refused this prompt (or its image): OpenAI's codes, or Azure's content filter.
+bool is_refusal(const error_body& e) {
+  return e.content_filter || e.code == "content_policy_violation" || e.code == "moderation_blocked";
 }
 
 // What the answer said, for the log: its status, the error's code and type, the setting to check
@@ -200,19 +298,32 @@ std::string answer_detail(unsigned status, const error_body& e, std::string_view
   std::string detail = "HTTP " + std::to_string(status);
   if (!e.code.empty()) detail += " " + e.code;
   if (!e.type.empty()) detail += " (" + e.type + ")";
-  if (status == 401 || status == 403) detail += " [check " + std::string(context.key_setting) + "]";
+  if (is_azure_resource_block(status, e.code, e.message, context.flavor)) {
+    detail += " [the resource is blocked: every request fails until it is resolved in Azure]";
+  } else if (status == 401 || status == 403) {
+    detail += " [check " + std::string(context.key_setting) + "]";
+  }
   detail += ": ";
   detail += e.message.empty() ? body.substr(0, max_logged_answer_bytes) : e.message;
   return detail;
 }
 
-// Answers no retry can fix, whatever x-should-retry says: a refused prompt, a bad key, an
-// unknown model.
+// Answers no retry can fix, whatever x-should-retry says: a blocked resource, a refused prompt, a
+// bad key, an unknown model.
 std::optional<app_error> permanent_failure(unsigned status, const error_body& e,
                                            const error_context& context) {
   const std::string label(context.provider_label);
   const std::string status_text = std::to_string(status);
-  if (is_content_policy_code(e.code)) {
+  if (is_azure_resource_block(status, e.code, e.message, context.flavor)) {
+    return make_error(error_kind::provider_unavailable,
+                      "The image service is temporarily blocked by " + label +
+                          "; the site's operator must resolve it before images can be made "
+                          "again.");
+  }
+  if (e.content_filter) {
+    return content_filter_refusal(label, filter_stage_of(e.message), e.filtered);
+  }
+  if (is_refusal(e)) {
     const auto reason = util::single_line(util::redact_secrets(e.message), max_policy_reason_bytes);
     return make_error(error_kind::content_policy_violation,
                       reason.empty() ? label + " refused this prompt under its content policy."
@@ -277,6 +388,12 @@ provider_failure transient_failure(unsigned status, const error_body& e,
 }
 
 }  // namespace
+
+bool is_azure_resource_block(unsigned status, std::string_view code, std::string_view message,
+                             openai_flavor flavor) {
+  return flavor == openai_flavor::azure && status == 403 && code == "Forbidden" &&
+         util::to_lower_ascii(message).find("blocked") != std::string::npos;
+}
 
 provider_failure classify_error_response(unsigned status, std::string_view body,
                                          std::optional<std::string_view> retry_after_ms,
@@ -410,7 +527,7 @@ provider_failure classify_stream_error(std::string_view data, const error_contex
   if (!parsed.type.empty()) detail += " (" + parsed.type + ")";
   detail += ": ";
   detail += parsed.message.empty() ? data.substr(0, max_logged_answer_bytes) : parsed.message;
-  if (is_content_policy_code(parsed.code)) {
+  if (is_refusal(parsed)) {
     return provider_failure{*permanent_failure(400, parsed, context), false, std::nullopt,
                             std::move(detail)};
   }

@@ -27,6 +27,15 @@ enum class openai_flavor { openai, azure, compatible };
 // b64_json only and can stream partial images; false for DALL-E and other servers' models.
 [[nodiscard]] bool is_gpt_image_model(std::string_view model);
 
+// Where a generation is posted. OpenAI and compatible servers: {base}/images/generations (the base
+// includes /v1). Azure: the v1 API, {endpoint}/openai/v1/images/generations, the deployment named
+// by the body's model; with an api-version set, the classic
+// {endpoint}/openai/deployments/{deployment}/images/generations?api-version={version}. An Azure
+// endpoint copied with its /openai or /openai/v1 path still works.
+[[nodiscard]] std::string generation_url(openai_flavor flavor, std::string_view base_url,
+                                         std::string_view model,
+                                         std::string_view azure_api_version);
+
 // JSON body for POST .../images/generations. GPT image models get no response_format (they reject
 // it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires. With
 // partial_images set the answer is asked for as a stream with that many partial images (0..3).
@@ -46,8 +55,12 @@ struct generation_answer {
 };
 
 // provider_error for malformed JSON, a missing data array or items without b64_json/url. A
-// malformed `usage` is ignored (the answer's images are still good).
-[[nodiscard]] outcome<generation_answer> parse_generation_response(std::string_view body);
+// malformed `usage` is ignored (the answer's images are still good). Azure may answer 200 with
+// entries its content filter emptied (content_filter_results or prompt_filter_results with
+// filtered: true, no image): those are left out, and when no image is left the answer is a
+// content_policy_violation naming the filtered categories (provider_label starts the message).
+[[nodiscard]] outcome<generation_answer> parse_generation_response(
+    std::string_view body, std::string_view provider_label = "The image provider");
 
 struct provider_failure {
   app_error error;  // fixed words per case; only a content-policy refusal carries the provider's
@@ -60,15 +73,26 @@ struct error_context {
   std::string_view provider_label;  // "OpenAI", "Azure OpenAI", ...
   std::string_view key_setting;     // "OPENAI_API_KEY", ... (named in the log, not to callers)
   std::string_view model;
+  openai_flavor flavor = openai_flavor::openai;
 };
 
 // The longest content-policy reason passed on to callers (one line, API keys masked).
 constexpr std::size_t max_policy_reason_bytes = 300;
 
+// Azure's resource-level block: 403 with error code "Forbidden" and a message that the resource
+// "has been temporarily blocked" (for suspected content-policy abuse). Every prompt is refused
+// until someone acts on the resource, so it is neither a refusal of this prompt nor a bad key.
+// The code alone is not unique enough, so the word "blocked" of Azure's message confirms it.
+[[nodiscard]] bool is_azure_resource_block(unsigned status, std::string_view code,
+                                           std::string_view message, openai_flavor flavor);
+
 // Maps a non-2xx answer to our error vocabulary (content policy → 422, auth → 502, rate → 429,
-// 5xx → 502/503) and says whether it may be retried and after how long. Callers hear fixed words,
-// decided by the status and the error code; the provider's own words go to `detail`, except the
-// reason of a content-policy refusal, which users need to rephrase.
+// 5xx → 502/503, Azure's resource block → 503) and says whether it may be retried and after how
+// long. Callers hear fixed words, decided by the status and the error code; the provider's own
+// words go to `detail`, except the reason of a content-policy refusal, which users need to
+// rephrase. Azure's content filter (code contentFilter, or inner_error
+// ResponsibleAIPolicyViolation) is told as what it stopped, the prompt or the generated image, and
+// the categories it filtered.
 [[nodiscard]] provider_failure classify_error_response(
     unsigned status, std::string_view body, std::optional<std::string_view> retry_after_ms,
     std::optional<std::string_view> retry_after, std::optional<std::string_view> should_retry,

@@ -110,7 +110,8 @@ class openai_provider::stream_call {
     }
     using kind = image_stream_event::kind;
     if (parsed->type == kind::error) {
-      const error_context context{label_, "", provider_.settings_.model};
+      const error_context context{label_, "", provider_.settings_.model,
+                                  provider_.settings_.flavor};
       failure = classify_stream_error(parsed->error_data, context);
       return false;
     }
@@ -160,11 +161,8 @@ openai_provider::openai_provider(openai_provider_settings settings, net::http_cl
 }
 
 std::string openai_provider::endpoint() const {
-  if (settings_.flavor == openai_flavor::azure) {
-    return settings_.base_url + "/openai/deployments/" + util::percent_encode(settings_.model) +
-           "/images/generations?api-version=" + util::percent_encode(settings_.azure_api_version);
-  }
-  return settings_.base_url + "/images/generations";
+  return generation_url(settings_.flavor, settings_.base_url, settings_.model,
+                        settings_.azure_api_version);
 }
 
 std::string openai_provider::label() const {
@@ -252,7 +250,7 @@ net::http_request openai_provider::generation_call(const core::generation_reques
 // The images of a successful answer: inline base64, or links downloaded one by one.
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::images_of(
     std::string_view body, const std::string& request_id, util::abort_signal& abort) {
-  auto answer = parse_generation_response(body);
+  auto answer = parse_generation_response(body, label());
   if (!answer) co_return answer.error();
   core::generation_result result;
   result.usage = answer->usage;
@@ -305,7 +303,7 @@ openai_provider::attempt_failure openai_provider::answer_failed(const net::http_
   const error_context context{
       provider_label,
       settings_.flavor == openai_flavor::azure ? "AZURE_OPENAI_API_KEY" : "OPENAI_API_KEY",
-      settings_.model};
+      settings_.model, settings_.flavor};
   auto failure =
       classify_error_response(response.status, response.body, response.header("retry-after-ms"),
                               response.header("retry-after"), response.header("x-should-retry"),

@@ -1,7 +1,8 @@
-// openai_provider: image generation over the OpenAI Images API, Azure OpenAI deployments and
-// OpenAI-compatible local servers (LocalAI, stable-diffusion.cpp), with bounded retries that honour
-// retry-after. GPT image models on OpenAI and Azure stream their answer: partial images are
-// reported as previews while the image is made, and a cancelled generation stops the call.
+// openai_provider: image generation over the OpenAI Images API, Azure OpenAI deployments (its v1
+// API, or the classic one when an api-version is set) and OpenAI-compatible local servers
+// (LocalAI, stable-diffusion.cpp), with bounded retries that honour retry-after. GPT image models
+// on OpenAI and Azure stream their answer: partial images are reported as previews while the image
+// is made, and a cancelled generation stops the call.
 // Thread-safe: holds only immutable settings and a thread-safe HTTP client; generate() must run on
 // a strand (the job service runs each job on one).
 #pragma once
@@ -20,7 +21,8 @@ struct openai_provider_settings {
   std::string base_url = "https://api.openai.com/v1";  // Azure: https://{resource}.openai.azure.com
   std::string api_key;
   std::string model = "gpt-image-1";  // Azure: the deployment name
-  std::string azure_api_version = "2025-04-01-preview";
+  // Azure: empty for the v1 API; a dated version selects the classic deployments path.
+  std::string azure_api_version;
   std::chrono::milliseconds timeout{180'000};
   int max_retries = 2;
   std::chrono::milliseconds max_retry_wait{20'000};

@@ -1,4 +1,6 @@
-// Fake OpenAI Images API (and Azure OpenAI) for the test suite. It listens on loopback and answers
+// Fake OpenAI Images API (and Azure OpenAI: its v1 API at /openai/v1/images/generations and its
+// classic /openai/deployments/{name}/images/generations?api-version=...) for the test suite. It
+// listens on loopback and answers
 // like the real services (status, headers, JSON bodies, errors, and Server-Sent Events streams of
 // partial images when a GPT image request says `stream: true`), driven by queued "behaviours".
 // Facts used here: /work/shared/reference/protocols.md §1 and §7. Only node: built-ins.
@@ -339,6 +341,11 @@ const AZURE_DEPLOYMENT_NOT_FOUND = {
 
 // ---------------------------------------------------------------- behaviours
 
+// Azure (either path): 'azure_content_filter' answers 400 contentFilter for the prompt, or with
+// {stage: 'image'} for the generated image; categories: {name: severity} filtered (default
+// {violence: 'high'}). 'azure_filtered_data' answers 200 with `keep` images (default 0) and the
+// other entries emptied by the content filter (stage and categories as above). 'azure_blocked'
+// answers the 403 Forbidden of a resource Azure has blocked.
 // 'b64' streams when the request asks for it; 'stream_error' and 'stream_cut' stream some partial
 // images, then send an error frame or cut the connection. Stream options (on any of the three):
 //   partials           partial images the fake sends at most (default: the fake's partialImages, 3)
@@ -347,7 +354,8 @@ const AZURE_DEPLOYMENT_NOT_FOUND = {
 //   afterPartials      stream_error / stream_cut: partial images before the end (default 1)
 //   error              stream_error: the frame's error object (default: a moderation refusal)
 const KINDS = new Set([
-  'b64', 'url', 'content_policy', 'moderation_blocked', 'azure_content_filter', 'rate_limit', 'insufficient_quota',
+  'b64', 'url', 'content_policy', 'moderation_blocked', 'azure_content_filter', 'azure_filtered_data', 'azure_blocked',
+  'rate_limit', 'insufficient_quota',
   'server_error', 'overloaded', 'slow', 'held', 'malformed_json', 'not_image', 'empty_data', 'status',
   'stream_error', 'stream_cut',
 ]);
@@ -367,6 +375,19 @@ const CONTENT_FILTER_SAFE = {
   violence: { filtered: false, severity: 'safe' },
 };
 
+/** content_filter_results with `categories` ({name: severity}) filtered and the rest safe. */
+function filterResults(categories = { violence: 'high' }) {
+  const results = structuredClone(CONTENT_FILTER_SAFE);
+  for (const [name, severity] of Object.entries(categories)) results[name] = { filtered: true, severity };
+  return results;
+}
+
+// Azure's own words for what its content filter stopped [protocols §1.6].
+const FILTER_MESSAGES = {
+  prompt: 'Your task failed as a result of our safety system.',
+  image: 'Generated image was filtered as a result of our safety system.',
+};
+
 const FIXED_ANSWERS = {
   content_policy: () =>
     invalidRequest(
@@ -382,18 +403,28 @@ const FIXED_ANSWERS = {
       null,
       'moderation_blocked',
     ),
-  azure_content_filter: () => ({
+  azure_content_filter: (call, behaviour) => ({
     status: 400,
     body: {
       error: {
         code: 'contentFilter',
-        message: 'Your task failed as a result of our safety system.',
+        message: FILTER_MESSAGES[behaviour.stage ?? 'prompt'],
         param: 'prompt',
         type: null,
         inner_error: {
           code: 'ResponsibleAIPolicyViolation',
-          content_filter_results: { ...CONTENT_FILTER_SAFE, violence: { filtered: true, severity: 'high' } },
+          content_filter_results: filterResults(behaviour.categories),
         },
+      },
+    },
+  }),
+  azure_blocked: () => ({
+    status: 403,
+    body: {
+      error: {
+        code: 'Forbidden',
+        message:
+          'Your resource has been temporarily blocked because we detected behavior that may violate our content policy. For more details on Azure OpenAI service content policy, please visit https://aka.ms/aoaicodeofconduct',
       },
     },
   }),
@@ -470,6 +501,8 @@ const STREAM_REFUSAL = {
 
 const GENERATIONS_PATH = '/v1/images/generations';
 const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/images\/generations$/;
+// Azure's v1 API: no api-version needed, the deployment named by the body's model [protocols §7].
+const AZURE_V1_PATH = '/openai/v1/images/generations';
 const FILE_PATH = /^\/files\/([0-9a-f]+)\.png$/;
 const RATE_LIMIT = 5;
 
@@ -606,15 +639,27 @@ export async function startFakeOpenAI(options = {}) {
         const custom = Object.fromEntries(Object.entries(behaviour.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
         return reply(behaviour.status, behaviour.body ?? '', custom);
       }
+      case 'azure_filtered_data': {
+        const keep = behaviour.keep ?? 0;
+        const b64 = pngForSize(call.size).toString('base64');
+        const response = imagesResponse(call, Array.from({ length: keep }, () => ({ b64_json: b64 })));
+        const filtered = filterResults(behaviour.categories);
+        const emptied = behaviour.stage === 'prompt'
+          ? { content_filter_results: {}, prompt_filter_results: filtered }
+          : { content_filter_results: filtered, prompt_filter_results: CONTENT_FILTER_SAFE };
+        for (let i = keep; i < call.n; i++) response.data.push(emptied);
+        return reply(200, response);
+      }
       default: {
-        const { status, body } = FIXED_ANSWERS[behaviour.kind](call);
+        const { status, body } = FIXED_ANSWERS[behaviour.kind](call, behaviour);
         return reply(status, body);
       }
     }
   }
 
-  function handleGenerations(req, res, url, rawBody, deployment) {
-    const azure = deployment !== undefined;
+  // route: 'openai', 'azure-v1' or 'azure-classic' (with its deployment from the path).
+  function handleGenerations(req, res, url, rawBody, route, pathDeployment) {
+    const azure = route !== 'openai';
     const headers = baseHeaders(azure);
     const requestId = headers[azure ? 'apim-request-id' : 'x-request-id'];
     let body;
@@ -630,17 +675,32 @@ export async function startFakeOpenAI(options = {}) {
     requests.push(recorded);
 
     const rejection =
-      (azure && !url.searchParams.get('api-version') && AZURE_RESOURCE_NOT_FOUND) ||
+      (route === 'azure-classic' && !url.searchParams.get('api-version') && AZURE_RESOURCE_NOT_FOUND) ||
       (azure ? checkAzureAuth(req.headers['api-key'], apiKey) : checkOpenAIAuth(req.headers.authorization, apiKey));
     if (rejection) return send(res, rejection.status, rejection.body, headers);
     if (!parsed) return send(res, 400, invalidRequest(JSON_PARSE_ERROR, null, null).body, headers);
-    const { model, error } = validateRequest(body, deployment, aliases);
+    const deployment = route === 'azure-v1' ? v1Deployment(body) : { name: pathDeployment };
+    if (deployment.error) return send(res, deployment.error.status, deployment.error.body, headers);
+    const { model, error } = validateRequest(body, deployment.name, aliases);
     if (error) return send(res, error.status, error.body, headers);
 
     const call = {
       res, headers, body, model, azure, requestId, n: body.n ?? 1, size: body.size ?? (MODELS[model] ?? MODELS[aliases[model]]).defaultSize, sent: recorded.sent,
     };
     perform(queue.length > 0 ? queue.shift() : fallback, call);
+  }
+
+  // The v1 API takes the deployment's name from the body's model, which it therefore requires.
+  function v1Deployment(body) {
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return {}; // validateRequest says why
+    const name = body.model;
+    if (name === undefined || name === null) {
+      return { error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter') };
+    }
+    if (typeof name !== 'string') {
+      return { error: invalidRequest(`Invalid type for 'model': expected a string, but got ${typeName(name)} instead.`, 'model', 'invalid_type') };
+    }
+    return { name };
   }
 
   function serveFile(res, spec) {
@@ -667,14 +727,17 @@ export async function startFakeOpenAI(options = {}) {
       return serveFile(res, files.get(fileMatch[1]) ?? { fileStatus: 404 });
     }
     const azureMatch = AZURE_PATH.exec(url.pathname);
-    if (req.method !== 'POST' || (url.pathname !== GENERATIONS_PATH && !azureMatch)) {
+    let route = azureMatch ? 'azure-classic' : null;
+    if (url.pathname === GENERATIONS_PATH) route = 'openai';
+    if (url.pathname === AZURE_V1_PATH) route = 'azure-v1';
+    if (req.method !== 'POST' || route === null) {
       const { status, body } = openaiError(404, `Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error');
       return send(res, status, body, baseHeaders(false));
     }
     const chunks = [];
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('end', () =>
-      handleGenerations(req, res, url, Buffer.concat(chunks).toString('utf8'), azureMatch ? decodeURIComponent(azureMatch[1]) : undefined),
+      handleGenerations(req, res, url, Buffer.concat(chunks).toString('utf8'), route, azureMatch ? decodeURIComponent(azureMatch[1]) : undefined),
     );
     req.on('error', () => {}); // a client that aborts mid-upload must not crash the fake
   };

@@ -354,6 +354,40 @@ describe('fake OpenAI', () => {
       assert.equal(res.json.error.type, null);
       assert.equal(res.json.error.inner_error.code, 'ResponsibleAIPolicyViolation');
       assert.deepEqual(res.json.error.inner_error.content_filter_results.violence, { filtered: true, severity: 'high' });
+      assert.equal(res.json.error.message, 'Your task failed as a result of our safety system.');
+    });
+
+    test('azure_content_filter of the image, with chosen categories', async () => {
+      fake.enqueue({ kind: 'azure_content_filter', stage: 'image', categories: { sexual: 'high', self_harm: 'medium' } });
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assert.equal(res.status, 400);
+      assert.equal(res.json.error.message, 'Generated image was filtered as a result of our safety system.');
+      const results = res.json.error.inner_error.content_filter_results;
+      assert.deepEqual(results.sexual, { filtered: true, severity: 'high' });
+      assert.deepEqual(results.self_harm, { filtered: true, severity: 'medium' });
+      assert.deepEqual(results.violence, { filtered: false, severity: 'safe' });
+    });
+
+    test('azure_filtered_data: 200 with entries the filter emptied, after the images kept', async () => {
+      fake.enqueue({ kind: 'azure_filtered_data', keep: 1, categories: { sexual: 'high' } });
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1', n: 2 });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.json.data.length, 2);
+      pngOfItem(res.json.data[0]);
+      assert.equal(res.json.data[1].b64_json, undefined);
+      assert.deepEqual(res.json.data[1].content_filter_results.sexual, { filtered: true, severity: 'high' });
+      fake.enqueue({ kind: 'azure_filtered_data', stage: 'prompt' });
+      const prompt = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assert.deepEqual(prompt.json.data, [{ content_filter_results: {}, prompt_filter_results: prompt.json.data[0].prompt_filter_results }]);
+      assert.deepEqual(prompt.json.data[0].prompt_filter_results.violence, { filtered: true, severity: 'high' });
+    });
+
+    test('azure_blocked: 403 Forbidden for the whole resource', async () => {
+      fake.enqueue({ kind: 'azure_blocked' });
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1' });
+      assert.equal(res.status, 403);
+      assert.equal(res.json.error.code, 'Forbidden');
+      assert.match(res.json.error.message, /^Your resource has been temporarily blocked because/);
     });
 
     test('rate_limit with retry-after and retry-after-ms', async () => {
@@ -667,6 +701,42 @@ describe('fake OpenAI', () => {
       const res = await call(fake, { prompt: 'p' }, { headers: { 'api-key': KEY }, path: azurePath('mine') });
       assert.equal(res.status, 404);
       assert.equal(res.json.error.code, 'DeploymentNotFound');
+    });
+  });
+
+  describe('Azure OpenAI v1 path', () => {
+    const V1 = '/openai/v1/images/generations';
+    const AZURE_KEY = { 'api-key': KEY };
+
+    test('no api-version needed; the deployment is the body\'s model', async () => {
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1' }, { headers: AZURE_KEY, path: V1 });
+      assert.equal(res.status, 200, res.text);
+      assert.match(res.headers.get('apim-request-id'), /^[0-9a-f-]{36}$/);
+      assert.equal(res.json.data[0].content_filter_results.violence.filtered, false);
+      assert.equal(fake.requests[0].path, V1);
+      assert.equal(fake.requests[0].body.model, 'gpt-image-1');
+    });
+
+    test('without a model → 400 missing_required_parameter; an unknown one → DeploymentNotFound', async () => {
+      const missing = await call(fake, { prompt: 'p' }, { headers: AZURE_KEY, path: V1 });
+      assertOpenAIError(missing, 400, { param: 'model', code: 'missing_required_parameter' });
+      const unknown = await call(fake, { prompt: 'p', model: 'mine' }, { headers: AZURE_KEY, path: V1 });
+      assert.equal(unknown.status, 404);
+      assert.equal(unknown.json.error.code, 'DeploymentNotFound');
+    });
+
+    test('api-key only: Bearer and a wrong key are 401', async () => {
+      const bearer = await call(fake, { prompt: 'p', model: 'gpt-image-1' }, { path: V1 });
+      assert.equal(bearer.status, 401);
+      assert.equal(bearer.json.error.code, '401');
+      const wrong = await call(fake, { prompt: 'p', model: 'gpt-image-1' }, { headers: { 'api-key': 'nope' }, path: V1 });
+      assert.equal(wrong.status, 401);
+    });
+
+    test('streams the same events', async () => {
+      const res = await call(fake, { prompt: 'p', model: 'gpt-image-1', stream: true, partial_images: 1 }, { headers: AZURE_KEY, path: V1 });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(sseEvents(res.text).map((e) => e.event), ['image_generation.partial_image', 'image_generation.completed']);
     });
   });
 });

@@ -257,31 +257,6 @@ test('provider unreachable (closed port) → 503 provider_unavailable', { timeou
   assertError(res, 503, 'provider_unavailable');
 });
 
-test('azure-openai via the fake: deployment path, api-key header, content filter → 422', { timeout: TIMEOUT }, async (t) => {
-  const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startApi({
-    t,
-    env: {
-      VISIONARY_PROVIDER: 'azure-openai',
-      AZURE_OPENAI_ENDPOINT: fake.origin,
-      AZURE_OPENAI_API_KEY: API_KEY,
-      VISIONARY_MODEL: 'gpt-image-1',
-    },
-  });
-  const ok = await generate(server.url, { prompt: 'an azure heron' });
-  assert.equal(ok.status, 201, ok.text);
-  assertImage(ok.json.images[0], { prompt: 'an azure heron', provider: 'azure-openai', model: 'gpt-image-1' });
-  const sent = fake.requests[0];
-  assert.match(sent.path, /^\/openai\/deployments\/gpt-image-1\/images\/generations\?api-version=/);
-  assert.equal(sent.headers['api-key'], API_KEY);
-  assert.equal(sent.headers.authorization, undefined);
-
-  fake.enqueue('azure_content_filter');
-  const refused = await expectNothingStored(server, () => generate(server.url, { prompt: 'a violent scene' }));
-  const error = assertError(refused, 422, 'content_policy_violation');
-  assert.ok(error.message.includes('Your task failed as a result of our safety system'), error.message);
-});
-
 test('openai-compatible via the fake: its own sizes, Bearer key, b64 answer → 201', { timeout: TIMEOUT }, async (t) => {
   const fake = await startFake(t, { apiKey: API_KEY });
   const server = await startApi({

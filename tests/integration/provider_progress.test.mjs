@@ -187,35 +187,44 @@ test('openai: a connection cut before the image fails the job as provider_error;
   await assertNothingStored(server);
 });
 
-test('azure-openai: a gpt-image deployment streams the same events; previews come through', { timeout: TIMEOUT }, async (t) => {
-  const fake = await startFake(t, { apiKey: API_KEY });
-  const server = await startServer({
-    t,
-    env: {
-      VISIONARY_PROVIDER: 'azure-openai', AZURE_OPENAI_ENDPOINT: fake.origin, AZURE_OPENAI_API_KEY: API_KEY,
-      VISIONARY_MODEL: 'gpt-image-1', VISIONARY_OPENAI_PARTIAL_IMAGES: '1',
-    },
+// The v1 API by default; the classic deployments path when an api-version is set.
+const AZURE_APIS = [
+  ['the v1 API', {}, (path) => assert.equal(path, '/openai/v1/images/generations')],
+  ['the classic API', { AZURE_OPENAI_API_VERSION: '2025-04-01-preview' },
+    (path) => assert.equal(path, '/openai/deployments/gpt-image-1/images/generations?api-version=2025-04-01-preview')],
+];
+for (const [which, env, assertPath] of AZURE_APIS) {
+  test(`azure-openai over ${which}: a gpt-image deployment streams the same events; previews come through`, { timeout: TIMEOUT }, async (t) => {
+    const fake = await startFake(t, { apiKey: API_KEY });
+    const server = await startServer({
+      t,
+      env: {
+        VISIONARY_PROVIDER: 'azure-openai', AZURE_OPENAI_ENDPOINT: fake.origin, AZURE_OPENAI_API_KEY: API_KEY,
+        VISIONARY_MODEL: 'gpt-image-1', VISIONARY_OPENAI_PARTIAL_IMAGES: '1', ...env,
+      },
+    });
+    fake.enqueue({ kind: 'held', then: { kind: 'b64', eventDelayMs: 50 } });
+    const job = await submitJob(server, { prompt: PROMPT });
+    const stream = await followJob(server, job.id);
+    const first = await stream.next();
+    await waitFor(() => fake.heldCount === 1, { what: 'the call to reach Azure' });
+    assert.equal(first.event, 'state');
+    fake.release();
+    await stream.ended;
+    const { events } = stream;
+    assertEventOrder(events, 'completed');
+    const fractions = events.filter((e) => e.event === 'progress').map((e) => e.json.progress.fraction).filter((f) => f !== null);
+    assert.ok(fractions.some((f) => Math.abs(f - 0.5) < 1e-9), `one partial of one is half way: ${fractions.join()}`);
+    assert.ok(previewsOf(events).length >= 1);
+    assertImage(events.at(-1).json.images[0], { prompt: PROMPT, provider: 'azure-openai' });
+    const sent = fake.requests[0];
+    assertPath(sent.path);
+    assert.equal(sent.headers['api-key'], API_KEY);
+    assert.equal(sent.body.model, 'gpt-image-1');
+    assert.equal(sent.body.stream, true);
+    assert.equal(sent.body.partial_images, 1);
   });
-  fake.enqueue({ kind: 'held', then: { kind: 'b64', eventDelayMs: 50 } });
-  const job = await submitJob(server, { prompt: PROMPT });
-  const stream = await followJob(server, job.id);
-  const first = await stream.next();
-  await waitFor(() => fake.heldCount === 1, { what: 'the call to reach Azure' });
-  assert.equal(first.event, 'state');
-  fake.release();
-  await stream.ended;
-  const { events } = stream;
-  assertEventOrder(events, 'completed');
-  const fractions = events.filter((e) => e.event === 'progress').map((e) => e.json.progress.fraction).filter((f) => f !== null);
-  assert.ok(fractions.some((f) => Math.abs(f - 0.5) < 1e-9), `one partial of one is half way: ${fractions.join()}`);
-  assert.ok(previewsOf(events).length >= 1);
-  assertImage(events.at(-1).json.images[0], { prompt: PROMPT, provider: 'azure-openai' });
-  const sent = fake.requests[0];
-  assert.match(sent.path, /^\/openai\/deployments\/gpt-image-1\/images\/generations\?api-version=/);
-  assert.equal(sent.headers['api-key'], API_KEY);
-  assert.equal(sent.body.stream, true);
-  assert.equal(sent.body.partial_images, 1);
-});
+}
 
 test('openai: POST /api/generateImage answers 201 with the image while the provider streams underneath', { timeout: TIMEOUT }, async (t) => {
   const { fake, server } = await openaiServer(t);

@@ -53,13 +53,48 @@ TEST(OpenAiBody, Dalle3AsksForBase64) {
   EXPECT_EQ(body.at("quality").as_string(), "hd");
 }
 
-TEST(OpenAiBody, AzureOmitsModelForDalle3ButKeepsItForGptImage) {
+TEST(OpenAiBody, AzureNamesTheDeploymentInTheModelField) {
+  // The v1 API finds the deployment by it; the classic API reads the path and ignores it.
+  const auto mine = body_of(sample_request(), "my-images", openai_flavor::azure);
+  EXPECT_EQ(mine.at("model").as_string(), "my-images");
   const auto dalle = body_of(sample_request(), "dall-e-3", openai_flavor::azure);
-  EXPECT_FALSE(dalle.contains("model"));
+  EXPECT_EQ(dalle.at("model").as_string(), "dall-e-3");
   EXPECT_EQ(dalle.at("response_format").as_string(), "b64_json");
   const auto gpt = body_of(sample_request(), "gpt-image-1", openai_flavor::azure);
   EXPECT_EQ(gpt.at("model").as_string(), "gpt-image-1");
   EXPECT_FALSE(gpt.contains("response_format"));
+}
+
+// --- where a generation goes -------------------------------------------------------------------
+
+TEST(GenerationUrl, OpenAiAndCompatibleServersPostUnderTheirBase) {
+  EXPECT_EQ(generation_url(openai_flavor::openai, "https://api.openai.com/v1", "gpt-image-1", ""),
+            "https://api.openai.com/v1/images/generations");
+  EXPECT_EQ(generation_url(openai_flavor::compatible, "http://127.0.0.1:8080/v1/", "sd", "x"),
+            "http://127.0.0.1:8080/v1/images/generations");
+}
+
+TEST(GenerationUrl, AzureUsesTheV1ApiUnlessAnApiVersionIsSet) {
+  const std::string_view endpoint = "https://res.openai.azure.com";
+  EXPECT_EQ(generation_url(openai_flavor::azure, endpoint, "my images", ""),
+            "https://res.openai.azure.com/openai/v1/images/generations");
+  EXPECT_EQ(generation_url(openai_flavor::azure, endpoint, "my images", "2025-04-01-preview"),
+            "https://res.openai.azure.com/openai/deployments/my%20images/images/"
+            "generations?api-version=2025-04-01-preview");
+}
+
+TEST(GenerationUrl, AnAzureEndpointCopiedWithItsApiPathStillWorks) {
+  for (std::string_view endpoint :
+       {"https://res.openai.azure.com/", "https://res.openai.azure.com/openai",
+        "https://res.openai.azure.com/openai/v1/", "https://res.openai.azure.com/openai/v1"}) {
+    EXPECT_EQ(generation_url(openai_flavor::azure, endpoint, "d", ""),
+              "https://res.openai.azure.com/openai/v1/images/generations")
+        << endpoint;
+    EXPECT_EQ(generation_url(openai_flavor::azure, endpoint, "d", "2024-10-21"),
+              "https://res.openai.azure.com/openai/deployments/d/images/"
+              "generations?api-version=2024-10-21")
+        << endpoint;
+  }
 }
 
 TEST(OpenAiBody, OptionalFieldsOnlyWhenSet) {
@@ -152,6 +187,43 @@ TEST(OpenAiResponse, RejectsUnusableAnswers) {
   }
 }
 
+TEST(OpenAiResponse, AzureEntriesEmptiedByTheContentFilterAreARefusalWhenNoImageIsLeft) {
+  const auto image_filtered = parse_generation_response(
+      R"({"created":1,"data":[{"content_filter_results":{"hate":{"filtered":false,"severity":"safe"},
+          "sexual":{"filtered":true,"severity":"high"},"violence":{"filtered":true,"severity":"medium"}},
+          "prompt_filter_results":{"sexual":{"filtered":false,"severity":"low"},
+          "profanity":{"detected":false,"filtered":false}}}]})",
+      "Azure OpenAI");
+  ASSERT_FALSE(image_filtered);
+  EXPECT_EQ(image_filtered.error().kind, error_kind::content_policy_violation);
+  EXPECT_EQ(image_filtered.error().message,
+            "Azure OpenAI's content filter refused the generated image (sexual: high, violence: "
+            "medium).");
+  const auto prompt_filtered = parse_generation_response(
+      R"({"data":[{"prompt_filter_results":{"jailbreak":{"detected":true,"filtered":true},
+          "hate":{"filtered":true,"severity":"medium"}}}]})",
+      "Azure OpenAI");
+  ASSERT_FALSE(prompt_filtered);
+  EXPECT_EQ(prompt_filtered.error().message,
+            "Azure OpenAI's content filter refused the prompt (jailbreak, hate: medium).");
+}
+
+TEST(OpenAiResponse, AzureImagesTheFilterLetThroughAreKept) {
+  const auto answer = parse_generation_response(
+      R"({"data":[{"b64_json":"AAAA","content_filter_results":{"sexual":{"filtered":false,"severity":"safe"}}},
+          {"content_filter_results":{"violence":{"filtered":true,"severity":"high"}}}]})",
+      "Azure OpenAI");
+  ASSERT_TRUE(answer.has_value()) << answer.error().message;
+  ASSERT_EQ(answer->items.size(), 1u);
+  EXPECT_EQ(answer->items[0].b64_json, std::optional<std::string>("AAAA"));
+  // An empty entry that nothing filtered is still an answer that cannot be understood.
+  const auto empty = parse_generation_response(
+      R"({"data":[{"content_filter_results":{"sexual":{"filtered":false,"severity":"safe"}}}]})",
+      "Azure OpenAI");
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().kind, error_kind::provider_error);
+}
+
 // --- errors ------------------------------------------------------------------------------------
 
 const error_context openai_ctx{"OpenAI", "OPENAI_API_KEY", "gpt-image-1"};
@@ -202,20 +274,89 @@ TEST(OpenAiErrors, ModerationBlockedIsContentPolicy) {
   EXPECT_FALSE(f.retryable);
 }
 
-TEST(OpenAiErrors, AzureContentFilterIsContentPolicy) {
-  const error_context azure{"Azure OpenAI", "AZURE_OPENAI_API_KEY", "dall-e-3"};
-  const auto f = classify(400, azure_filter_body, std::nullopt, std::nullopt, std::nullopt, azure);
+const error_context azure_ctx{"Azure OpenAI", "AZURE_OPENAI_API_KEY", "my-images",
+                              openai_flavor::azure};
+
+provider_failure classify_azure(unsigned status, std::string_view body,
+                                std::optional<std::string_view> should_retry = std::nullopt) {
+  return classify(status, body, std::nullopt, should_retry, std::nullopt, azure_ctx);
+}
+
+TEST(OpenAiErrors, AzureContentFilterOfThePromptNamesTheFilteredCategories) {
+  const auto f = classify_azure(400, azure_filter_body, "true");
   EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
-  EXPECT_NE(f.error.message.find("Azure OpenAI"), std::string::npos);
-  EXPECT_NE(f.error.message.find("Your task failed as a result of our safety system."),
-            std::string::npos);
+  EXPECT_EQ(f.error.message, "Azure OpenAI's content filter refused the prompt (violence: high).");
   EXPECT_FALSE(f.retryable);
-  // The inner verdict alone is enough, whatever the outer code says.
-  const auto inner_only = classify(
+  EXPECT_NE(f.detail.find("Your task failed as a result of our safety system."), std::string::npos)
+      << f.detail;
+  // The inner verdict alone is enough, whatever the outer code says; without results, no list.
+  const auto inner_only = classify_azure(
       400,
-      R"({"error":{"code":"BadRequest","message":"blocked","inner_error":{"code":"ResponsibleAIPolicyViolation"}}})",
-      std::nullopt, std::nullopt, std::nullopt, azure);
+      R"({"error":{"code":"BadRequest","message":"blocked","inner_error":{"code":"ResponsibleAIPolicyViolation"}}})");
   EXPECT_EQ(inner_only.error.kind, error_kind::content_policy_violation);
+  EXPECT_EQ(inner_only.error.message, "Azure OpenAI's content filter refused the prompt.");
+  const auto code_only = classify_azure(
+      400,
+      R"({"error":{"code":"contentFilter","message":"Your task failed as a result of our safety system."}})");
+  EXPECT_EQ(code_only.error.message, "Azure OpenAI's content filter refused the prompt.");
+}
+
+TEST(OpenAiErrors, AzureContentFilterOfTheImageSaysTheImageWasFiltered) {
+  const auto f = classify_azure(
+      400,
+      R"({"error":{"code":"contentFilter","message":"Generated image was filtered as a result of our safety system.",
+          "inner_error":{"code":"ResponsibleAIPolicyViolation","content_filter_results":{
+          "hate":{"filtered":false,"severity":"safe"},"self_harm":{"filtered":true,"severity":"medium"},
+          "sexual":{"filtered":true,"severity":"high"}}}}})");
+  EXPECT_EQ(f.error.kind, error_kind::content_policy_violation);
+  EXPECT_EQ(f.error.message,
+            "Azure OpenAI's content filter refused the generated image (self_harm: medium, sexual: "
+            "high).");
+  EXPECT_FALSE(f.retryable);
+}
+
+TEST(OpenAiErrors, AzureResourceBlockIsAServiceOutageNotARefusalOrABadKey) {
+  constexpr std::string_view blocked_body =
+      R"({"error":{"code":"Forbidden","message":"Your resource has been temporarily blocked because we detected behavior that may violate our content policy. For more details on Azure OpenAI service content policy, please visit https://aka.ms/aoaicodeofconduct"}})";
+  const auto f = classify_azure(403, blocked_body, "true");
+  EXPECT_EQ(f.error.kind, error_kind::provider_unavailable);
+  EXPECT_NE(f.error.message.find("temporarily blocked by Azure OpenAI"), std::string::npos)
+      << f.error.message;
+  EXPECT_NE(f.error.message.find("operator"), std::string::npos) << f.error.message;
+  EXPECT_EQ(f.error.message.find("aka.ms"), std::string::npos) << f.error.message;
+  EXPECT_EQ(f.error.retry_after_seconds, std::nullopt);  // waiting does not help; someone must act
+  EXPECT_FALSE(f.retryable);
+  EXPECT_NE(f.detail.find("Your resource has been temporarily blocked"), std::string::npos)
+      << f.detail;
+  EXPECT_EQ(f.detail.find("AZURE_OPENAI_API_KEY"), std::string::npos) << "the key is fine";
+  // The same answer from another flavour is an ordinary refusal of the credentials.
+  EXPECT_EQ(classify(403, blocked_body).error.kind, error_kind::provider_error);
+}
+
+TEST(OpenAiErrors, AnOrdinaryAzure403IsARefusalOfTheCredentials) {
+  for (
+      std::string_view body : {
+          R"({"error":{"code":"403","message":"Access denied due to Virtual Network/Firewall rules."}})",
+          R"({"error":{"code":"PermissionDenied","message":"Principal does not have access to API/Operation."}})",
+          R"({"error":{"code":"Forbidden","message":"Access denied."}})",
+          "",
+      }) {
+    const auto f = classify_azure(403, body);
+    EXPECT_EQ(f.error.kind, error_kind::provider_error) << body;
+    EXPECT_NE(f.error.message.find("credentials"), std::string::npos) << f.error.message;
+    EXPECT_NE(f.detail.find("AZURE_OPENAI_API_KEY"), std::string::npos) << f.detail;
+  }
+}
+
+TEST(AzureResourceBlock, NeedsAzureA403TheForbiddenCodeAndTheBlockedMessage) {
+  const std::string_view message = "Your resource has been temporarily blocked because ...";
+  EXPECT_TRUE(is_azure_resource_block(403, "Forbidden", message, openai_flavor::azure));
+  EXPECT_TRUE(is_azure_resource_block(403, "Forbidden", "Resource BLOCKED.", openai_flavor::azure));
+  EXPECT_FALSE(is_azure_resource_block(403, "Forbidden", message, openai_flavor::openai));
+  EXPECT_FALSE(is_azure_resource_block(403, "Forbidden", message, openai_flavor::compatible));
+  EXPECT_FALSE(is_azure_resource_block(401, "Forbidden", message, openai_flavor::azure));
+  EXPECT_FALSE(is_azure_resource_block(403, "403", message, openai_flavor::azure));
+  EXPECT_FALSE(is_azure_resource_block(403, "Forbidden", "Access denied.", openai_flavor::azure));
 }
 
 TEST(OpenAiErrors, RejectedKeyTellsCallersToTellTheOperatorAndTheLogNamesTheSetting) {
@@ -625,8 +766,12 @@ TEST(ImageStreamEvents, AStreamedRefusalMapsAsAWholeAnswersDoes) {
   EXPECT_NE(refused.error.message.find("rejected by the safety system"), std::string::npos);
   EXPECT_FALSE(refused.retryable);
   const auto filtered = classify_stream_error(
-      R"({"error":{"code":"contentFilter","message":"Generated image was filtered."}})", context);
+      R"({"error":{"code":"contentFilter","message":"Generated image was filtered as a result of our safety system.",
+          "inner_error":{"code":"ResponsibleAIPolicyViolation","content_filter_results":{"sexual":{"filtered":true,"severity":"high"}}}}})",
+      context);
   EXPECT_EQ(filtered.error.kind, error_kind::content_policy_violation);
+  EXPECT_EQ(filtered.error.message,
+            "OpenAI's content filter refused the generated image (sexual: high).");
   const auto other = classify_stream_error(
       R"({"error":{"type":"server_error","code":null,"message":"secret internals"}})", context);
   EXPECT_EQ(other.error.kind, error_kind::provider_error);
