@@ -81,6 +81,9 @@ providers::openai_provider_settings openai_settings(const config& c) {
   settings.model = c.model;
   settings.timeout = std::chrono::seconds(c.provider_timeout_seconds);
   settings.max_retries = c.provider_max_retries;
+  for (const auto& model : c.models->models()) {
+    if (model.capabilities.partial_images) settings.streaming_models.push_back(model.name);
+  }
   settings.base_url = c.openai_base_url;
   settings.api_key = c.openai_api_key;
   settings.partial_images = c.openai_partial_images;

@@ -27,12 +27,6 @@ std::optional<util::sys_time> time_of(const json::object& o, std::string_view ke
   return util::parse_iso_utc(text_of(o, key));
 }
 
-std::optional<std::string> optional_text(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  if (v && v->is_string()) return std::string(v->as_string());
-  return std::nullopt;
-}
-
 // The error kinds a stored job can end with, read back by their codes.
 std::optional<error_kind> kind_of_code(std::string_view code) {
   for (auto kind :

@@ -182,6 +182,7 @@ constexpr std::string_view known_fields[] = {"id",
                                              "inputFidelity",
                                              "negativePrompt",
                                              "seed",
+                                             "partialImages",
                                              "steps",
                                              "cfgScale",
                                              "sampler",
@@ -228,6 +229,7 @@ outcome<void> read_limits(const entry_reader& r, model_capabilities& c) {
   c.max_n = int(max_n);
   c.max_prompt_chars = std::size_t(prompt);
   if (auto read = r.flag("outputCompression", c.output_compression); !read) return read;
+  if (auto read = r.flag("partialImages", c.partial_images); !read) return read;
   return r.flag("canEdit", c.can_edit);
 }
 

@@ -74,6 +74,7 @@ struct model_capabilities {
   int max_n = 1;
   std::size_t max_prompt_chars = default_max_prompt_chars;
   bool can_edit = false;
+  bool partial_images = false;  // streams partial images while it works (OpenAI's stream: true)
   std::optional<option_values> input_fidelity;  // edits only
   engine_controls controls;
 };

@@ -114,9 +114,13 @@ app_error invalid(std::string message) {
 }
 
 std::string with_thousands(std::uint64_t value) {
-  std::string digits = std::to_string(value);
-  for (int at = int(digits.size()) - 3; at > 0; at -= 3) digits.insert(std::size_t(at), ",");
-  return digits;
+  const std::string digits = std::to_string(value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
 }
 
 outcome<void> check_custom_size(std::string_view size, const custom_size_rule& rule) {

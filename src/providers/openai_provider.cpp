@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -220,8 +221,12 @@ std::string_view openai_provider::model_for(const core::generation_request& requ
 bool openai_provider::streams(const core::generation_request& request) const {
   // Compatible servers (LocalAI, sd.cpp) do not stream images. How a stream interleaves the
   // images of a batch is not documented, so a batch is asked for in one piece.
-  return settings_.flavor != openai_flavor::compatible && is_gpt_image_model(model_for(request)) &&
-         request.n == 1;
+  const auto model = model_for(request);
+  const auto& listed = settings_.streaming_models;
+  const bool model_streams = listed.empty()
+                                 ? is_gpt_image_model(model)
+                                 : std::find(listed.begin(), listed.end(), model) != listed.end();
+  return settings_.flavor != openai_flavor::compatible && model_streams && request.n == 1;
 }
 
 net::http_request openai_provider::generation_call(const core::generation_request& request,

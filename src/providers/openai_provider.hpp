@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
 #include "core/ports/image_provider.hpp"
 #include "net/http_client.hpp"
@@ -30,6 +31,9 @@ struct openai_provider_settings {
   // Partial images a streamed generation asks for (0..3); GPT image models on OpenAI and Azure
   // stream, other models and OpenAI-compatible servers answer in one piece.
   int partial_images = 2;
+  // Models (by the name the provider is asked for) that stream partial images, from the model
+  // catalogue; empty: decided by the model's name (gpt-image-*).
+  std::vector<std::string> streaming_models;
 };
 
 class openai_provider final : public core::image_provider {

@@ -175,3 +175,25 @@ test('a models file with a mistake, or a model nothing describes, stops start-up
   assert.equal(modelOf(config, 'prod-images').label, 'GPT Image 2');
   assert.deepEqual(config.options.outputFormat.values, ['png', 'jpeg'], 'Azure OpenAI makes no WebP');
 });
+
+test('an Azure deployment named freely is described by VISIONARY_CATALOG_MODEL: its options, its model field and its stream', { timeout: TIMEOUT }, async (t) => {
+  const fake = await startFake(t, { apiKey: API_KEY, aliases: { 'team-images': 'gpt-image-2' } });
+  const server = await startApi({
+    t,
+    env: {
+      VISIONARY_PROVIDER: 'azure-openai', AZURE_OPENAI_ENDPOINT: fake.origin, AZURE_OPENAI_API_KEY: API_KEY,
+      VISIONARY_MODEL: 'team-images', VISIONARY_CATALOG_MODEL: 'gpt-image-2', ...NO_LIMITS,
+    },
+  });
+  const res = await generate(server.url, { prompt: 'a lantern festival', size: '1280x720', output_format: 'jpeg' });
+  assert.equal(res.status, 201, res.text);
+  const sent = fake.requests.at(-1);
+  assert.equal(sent.path, '/openai/v1/images/generations');
+  assert.equal(sent.body.model, 'team-images');
+  assert.equal(sent.body.size, '1280x720');
+  assert.equal(sent.body.stream, true, 'a GPT image deployment streams its partial images');
+  assert.equal(res.json.images[0].model, 'team-images');
+  const webp = await generate(server.url, { prompt: 'a lantern festival', output_format: 'webp' });
+  assertError(webp, 400, 'invalid_request');
+  assert.match(webp.json.error.message, /Choose one of: png, jpeg/);
+});
