@@ -2,7 +2,7 @@
 
 #include "core/link_policy.hpp"
 #include "core/naming.hpp"
-#include "imaging/png_text.hpp"
+#include "imaging/image_codec.hpp"
 
 namespace visionary::core {
 
@@ -20,11 +20,17 @@ image_view gallery_service::present(image_record record, util::sys_time now) con
 }
 
 boost::asio::awaitable<void> gallery_service::restore_full_prompt(image_record& record) {
-  // The PNG's text chunk sits right after IHDR: a 32,000-character prompt of 4-byte characters plus
-  // its revised prompt and JSON fit in the first 320 KB.
-  auto head = co_await store_.get(record.blob_name, core::byte_range{0, 320 * 1024 - 1});
-  if (!head) co_return;
-  if (auto text = imaging::find_png_text(head->bytes, png_text_keyword))
+  // A PNG's text chunk sits right after IHDR and a JPEG's XMP right after its start, a WebP's XMP
+  // at its end: a 32,000-character prompt of 4-byte characters plus its revised prompt and
+  // settings fit in 320 KB.
+  constexpr std::uint64_t text_window = 320 * 1024;
+  const bool at_end = record.content_type == "image/webp" && record.bytes > text_window;
+  const core::byte_range window =
+      at_end ? core::byte_range{record.bytes - text_window, record.bytes - 1}
+             : core::byte_range{0, text_window - 1};
+  auto part = co_await store_.get(record.blob_name, window);
+  if (!part) co_return;
+  if (auto text = imaging::find_embedded_record(part->bytes, png_text_keyword))
     apply_png_text(record, *text);
 }
 

@@ -57,11 +57,6 @@ image_record generation_service::new_record(const generation_request& request,
                                             const generated_image& image) const {
   image_record record;
   record.created_at = std::chrono::system_clock::now();
-  const auto names =
-      make_image_names(record.created_at, request.prompt, util::random_token(token_length));
-  record.id = names.id;
-  record.blob_name = names.image_blob;
-  record.thumbnail_blob = names.thumbnail_blob;
   record.prompt = request.prompt;
   record.revised_prompt = image.revised_prompt;
   record.provider = provider_.name();
@@ -85,21 +80,30 @@ boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
   record.usage = billed.usage;
   const std::string text = png_text_json(record);
   auto prepared = co_await util::run_blocking(image_pool_, [&]() {
-    return imaging::prepare_image(image.bytes, png_text_keyword, text, max_image_pixels_);
+    const imaging::embedded_text embedded{png_text_keyword, record.prompt, text};
+    return imaging::prepare_image(image.bytes, embedded, max_image_pixels_);
   });
   if (!prepared) co_return prepared.error();
   image.bytes.clear();
+  // Named only now: the blob name ends as the format the provider chose.
+  const auto names =
+      make_image_names(record.created_at, request.prompt, util::random_token(token_length),
+                       imaging::extension_of_format(prepared->format));
+  record.id = names.id;
+  record.blob_name = names.image_blob;
+  record.thumbnail_blob = names.thumbnail_blob;
+  record.content_type = std::string(imaging::content_type_of_format(prepared->format));
   record.width = prepared->width;
   record.height = prepared->height;
-  record.bytes = prepared->png.size();
+  record.bytes = prepared->encoded.size();
   if (auto put = co_await store_.put(record.thumbnail_blob, std::move(prepared->thumbnail_webp),
                                      "image/webp", {});
       !put) {
     co_return put.error();
   }
   written.push_back(record.thumbnail_blob);
-  if (auto put = co_await store_.put(record.blob_name, std::move(prepared->png), "image/png",
-                                     to_metadata(record));
+  if (auto put = co_await store_.put(record.blob_name, std::move(prepared->encoded),
+                                     record.content_type, to_metadata(record));
       !put) {
     co_return put.error();
   }

@@ -150,8 +150,7 @@ std::optional<image_record> from_blob(const core::blob_properties& blob) {
     r.prompt = std::move(*prompt);
   } else {
     // Written by another tool: the slug between the timestamp and the token is all we have.
-    const auto stem = blob.name.substr(image_prefix.size());
-    r.prompt = stem.substr(14, stem.size() - 14 - 1 - token_length - 4);
+    r.prompt = std::string(slug_of_image_blob(blob.name));
   }
   r.revised_prompt = stored_prompt(m, "revisedprompt");
   r.prompt_truncated = find_or_empty(m, "prompttruncated") == "true";

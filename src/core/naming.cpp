@@ -49,11 +49,12 @@ std::optional<util::sys_time> time_from_inverted(std::string_view digits) {
 }
 
 image_names make_image_names(util::sys_time created, std::string_view prompt,
-                             std::string_view token) {
+                             std::string_view token, std::string_view extension) {
   const std::string inverted = inverted_millis(created);
   const std::string stem =
       inverted + "_" + util::slugify(prompt, slug_max_length) + "_" + std::string(token);
-  return image_names{inverted + "-" + std::string(token), std::string(image_prefix) + stem + ".png",
+  return image_names{inverted + "-" + std::string(token),
+                     std::string(image_prefix) + stem + "." + std::string(extension),
                      std::string(thumbnail_prefix) + stem + ".webp"};
 }
 
@@ -69,12 +70,29 @@ std::string image_blob_prefix(const parsed_image_id& id) {
   return std::string(image_prefix) + id.inverted + "_";
 }
 
+namespace {
+
+// "{inverted}_{slug}_{token}" of an image blob name, or empty.
+std::string_view image_stem(std::string_view blob_name) {
+  if (!util::starts_with(blob_name, image_prefix)) return {};
+  const auto dot = blob_name.rfind('.');
+  if (dot == std::string_view::npos) return {};
+  const auto extension = blob_name.substr(dot + 1);
+  if (extension != "png" && extension != "jpg" && extension != "webp") return {};
+  return blob_name.substr(image_prefix.size(), dot - image_prefix.size());
+}
+
+}  // namespace
+
+std::string_view slug_of_image_blob(std::string_view blob_name) {
+  const auto stem = image_stem(blob_name);
+  if (stem.size() < 13 + 2 + token_length) return {};
+  return stem.substr(14, stem.size() - 14 - 1 - token_length);
+}
+
 std::optional<image_names> names_from_image_blob(std::string_view blob_name) {
-  if (!util::starts_with(blob_name, image_prefix) || !blob_name.ends_with(".png")) {
-    return std::nullopt;
-  }
-  const std::string_view stem =
-      blob_name.substr(image_prefix.size(), blob_name.size() - image_prefix.size() - 4);
+  const std::string_view stem = image_stem(blob_name);
+  if (stem.empty()) return std::nullopt;
   const auto first = stem.find('_');
   const auto last = stem.rfind('_');
   if (first != 13 || last == first) return std::nullopt;

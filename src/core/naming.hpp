@@ -24,15 +24,17 @@ inline constexpr std::size_t token_length = 10;
 
 struct image_names {
   std::string id;              // "{inverted}-{token}"
-  std::string image_blob;      // "images/{inverted}_{slug}_{token}.png"
+  std::string image_blob;      // "images/{inverted}_{slug}_{token}.{png|jpg|webp}"
   std::string thumbnail_blob;  // "thumbnails/{inverted}_{slug}_{token}.webp"
 };
 
 [[nodiscard]] std::string inverted_millis(util::sys_time t);
 // nullopt unless 13 digits of a time from 1970 to util::max_year.
 [[nodiscard]] std::optional<util::sys_time> time_from_inverted(std::string_view digits);
+// `extension` is the image's format as a blob name ends: png, jpg or webp.
 [[nodiscard]] image_names make_image_names(util::sys_time created, std::string_view prompt,
-                                           std::string_view token);
+                                           std::string_view token,
+                                           std::string_view extension = "png");
 
 struct parsed_image_id {
   std::string inverted;
@@ -41,8 +43,10 @@ struct parsed_image_id {
 [[nodiscard]] std::optional<parsed_image_id> parse_image_id(std::string_view id);
 // The listing prefix under which the image with this id lives.
 [[nodiscard]] std::string image_blob_prefix(const parsed_image_id& id);
-// Parses "images/{inverted}_{slug}_{token}.png"; nullopt for any other name.
+// Parses "images/{inverted}_{slug}_{token}.{png|jpg|webp}"; nullopt for any other name.
 [[nodiscard]] std::optional<image_names> names_from_image_blob(std::string_view blob_name);
+// The "{slug}" of an image blob name (what the prompt looked like); empty for other names.
+[[nodiscard]] std::string_view slug_of_image_blob(std::string_view blob_name);
 
 // Cursors wrap the store's continuation marker; malformed ones are invalid_request.
 [[nodiscard]] std::string encode_cursor(std::string_view marker);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "imaging/png_text.hpp"
+#include "imaging/xmp_text.hpp"
 
 namespace visionary::imaging {
 namespace {
@@ -85,6 +86,41 @@ outcome<void> add_thumbnail(VipsImage* decoded, prepared_image& result) {
 
 constexpr std::uint64_t rgba_bytes_per_pixel = 4;
 
+outcome<std::string> embed_png(std::string_view png, const embedded_text& text) {
+  auto with_text = insert_png_itxt(png, text.keyword, text.record);
+  if (!with_text) {
+    return make_error(error_kind::provider_error, "The image provider returned a malformed PNG.");
+  }
+  return std::move(*with_text);
+}
+
+// The provider's bytes with the text embedded; formats other than PNG, JPEG and WebP become PNG.
+outcome<std::string> embed_text(std::string_view bytes, VipsImage* decoded, prepared_image& result,
+                                const embedded_text& text) {
+  result.format = result.source_format;
+  if (result.format == "jpeg") {
+    auto with_xmp = insert_jpeg_xmp(bytes, xmp_packet(text.description, text.record));
+    if (!with_xmp) with_xmp = insert_jpeg_xmp(bytes, xmp_packet("", text.record));
+    if (with_xmp) return std::move(*with_xmp);
+    return std::string(bytes);  // the blob's metadata still holds the prompt and settings
+  }
+  if (result.format == "webp") {
+    const bool alpha = vips_image_hasalpha(decoded);
+    auto with_xmp = insert_webp_xmp(bytes, xmp_packet(text.description, text.record), result.width,
+                                    result.height, alpha);
+    if (!with_xmp) {
+      return make_error(error_kind::provider_error,
+                        "The image provider returned a malformed WebP.");
+    }
+    return std::move(*with_xmp);
+  }
+  if (result.format == "png") return embed_png(bytes, text);
+  result.format = "png";
+  auto png = save(decoded, false);
+  if (!png) return png.error();
+  return embed_png(*png, text);
+}
+
 // What decoding every pixel would take, from the header alone.
 std::uint64_t decoded_bytes(VipsImage* header) {
   return std::uint64_t(vips_image_get_width(header)) *
@@ -95,8 +131,8 @@ std::uint64_t decoded_bytes(VipsImage* header) {
 
 }  // namespace
 
-outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view text_keyword,
-                                      std::string_view text, std::uint64_t max_pixels) {
+outcome<prepared_image> prepare_image(std::string_view bytes, const embedded_text& text,
+                                      std::uint64_t max_pixels) {
   const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
   if (loader == nullptr) {
     vips_error_clear();
@@ -136,19 +172,9 @@ outcome<prepared_image> prepare_image(std::string_view bytes, std::string_view t
                       "The image provider returned a damaged image: " + take_vips_error());
   }
 
-  std::string png;
-  if (result.source_format == "png") {
-    png.assign(bytes);
-  } else {
-    auto encoded = save(decoded.get(), false);
-    if (!encoded) return encoded.error();
-    png = std::move(*encoded);
-  }
-  auto with_text = insert_png_itxt(png, text_keyword, text);
-  if (!with_text) {
-    return make_error(error_kind::provider_error, "The image provider returned a malformed PNG.");
-  }
-  result.png = std::move(*with_text);
+  auto encoded = embed_text(bytes, decoded.get(), result, text);
+  if (!encoded) return encoded.error();
+  result.encoded = std::move(*encoded);
   if (auto made = add_thumbnail(decoded.get(), result); !made) return made.error();
   return result;
 }
@@ -177,14 +203,45 @@ outcome<std::string> make_preview_webp(std::string_view bytes, std::uint64_t max
   return save(thumb.get(), true);
 }
 
-outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width, int height) {
+outcome<std::string> encode_rgb(const std::vector<std::uint8_t>& rgb, int width, int height,
+                                std::string_view format, int quality) {
   if (width <= 0 || height <= 0 || rgb.size() != std::size_t(width) * std::size_t(height) * 3) {
     return make_error(error_kind::internal_error, "RGB buffer does not match its dimensions");
   }
   image_ptr image(
       vips_image_new_from_memory(rgb.data(), rgb.size(), width, height, 3, VIPS_FORMAT_UCHAR));
   if (!image) return make_error(error_kind::internal_error, "vips: " + take_vips_error());
-  return save(image.get(), false);
+  if (format == "png") return save(image.get(), false);
+  void* buffer = nullptr;
+  std::size_t length = 0;
+  const int rc =
+      format == "jpeg"
+          ? vips_jpegsave_buffer(image.get(), &buffer, &length, "Q", quality, nullptr)
+          : vips_webpsave_buffer(image.get(), &buffer, &length, "Q", quality, "effort", 2, nullptr);
+  if (rc != 0) return make_error(error_kind::internal_error, "encoding: " + take_vips_error());
+  std::unique_ptr<void, gfree_deleter> owned(buffer);
+  return std::string(static_cast<const char*>(buffer), length);
+}
+
+outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width, int height) {
+  return encode_rgb(rgb, width, height, "png");
+}
+
+std::string_view content_type_of_format(std::string_view format) {
+  if (format == "jpeg") return "image/jpeg";
+  if (format == "webp") return "image/webp";
+  return "image/png";
+}
+
+std::string_view extension_of_format(std::string_view format) {
+  if (format == "jpeg") return "jpg";
+  if (format == "webp") return "webp";
+  return "png";
+}
+
+std::optional<std::string> find_embedded_record(std::string_view bytes, std::string_view keyword) {
+  if (has_png_signature(bytes)) return find_png_text(bytes, keyword);
+  return find_xmp_record(bytes);
 }
 
 }  // namespace visionary::imaging

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,18 @@ namespace visionary::imaging {
 // Throws std::runtime_error when libvips cannot start.
 void initialize(const char* program_name);
 
+// What is written into a stored image besides its pixels.
+struct embedded_text {
+  std::string_view keyword;      // the PNG iTXt keyword of `record`
+  std::string_view description;  // the prompt, as XMP dc:description in JPEG and WebP
+  std::string_view record;       // our JSON: an iTXt chunk in PNG, XMP in JPEG and WebP
+};
+
 struct prepared_image {
-  std::string png;  // the image as PNG, with the text chunk inserted
+  // The image as the provider made it (PNG, JPEG or WebP; anything else converted to PNG) with the
+  // text embedded; not a pixel re-encoded.
+  std::string encoded;
+  std::string format;  // "png", "jpeg" or "webp": the format of `encoded`
   int width = 0;
   int height = 0;
   std::string source_format;  // "png", "jpeg", "webp", ...
@@ -35,11 +46,26 @@ inline constexpr std::uint64_t default_max_image_pixels = 4096ull * 4096ull;
 
 // Reads the header, refuses an image whose pixels would take more than max_pixels in 8-bit RGBA
 // (before decoding a single one), then decodes the whole image (so truncated or corrupt data fails
-// here, not in a browser), converts it to PNG when it is another format, inserts an iTXt chunk and
-// renders the WebP thumbnail. provider_error when the bytes are not a decodable image.
+// here, not in a browser), embeds the text (a JPEG whose XMP would not fit one segment keeps only
+// the record) and renders the WebP thumbnail. provider_error when the bytes are not a decodable
+// image.
 [[nodiscard]] outcome<prepared_image> prepare_image(
-    std::string_view bytes, std::string_view text_keyword, std::string_view text,
+    std::string_view bytes, const embedded_text& text,
     std::uint64_t max_pixels = default_max_image_pixels);
+
+// "image/png", "image/jpeg", "image/webp" for the formats prepare_image() keeps.
+[[nodiscard]] std::string_view content_type_of_format(std::string_view format);
+// "png", "jpg", "webp": the blob name's extension.
+[[nodiscard]] std::string_view extension_of_format(std::string_view format);
+// Our record embedded in the first (PNG, JPEG) or last (WebP) bytes of a stored image.
+[[nodiscard]] std::optional<std::string> find_embedded_record(std::string_view bytes,
+                                                              std::string_view keyword);
+
+// Encodes 8-bit RGB pixels (width*height*3) as "png", "jpeg" or "webp" (quality 1..100 for the
+// lossy ones).
+[[nodiscard]] outcome<std::string> encode_rgb(const std::vector<std::uint8_t>& rgb, int width,
+                                              int height, std::string_view format,
+                                              int quality = 90);
 
 inline constexpr int preview_side = 256;
 

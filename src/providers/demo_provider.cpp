@@ -1,5 +1,6 @@
 #include "providers/demo_provider.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -19,6 +20,8 @@ namespace {
 // Previews from coarse to fine: the picture as this many blocks across.
 constexpr int preview_stages[] = {8, 24, 64};
 constexpr int stage_count = int(std::size(preview_stages)) + 1;  // the previews, then the picture
+// JPEG and WebP quality when the request names no output_compression.
+constexpr int default_lossy_quality = 90;
 
 // The picture as `blocks` squares across (each the colour at its centre), a tiny PNG.
 outcome<std::string> coarse_preview(const demo_art_image& art, int blocks) {
@@ -42,10 +45,10 @@ demo_provider::demo_provider(boost::asio::thread_pool& pool, std::chrono::millis
     : pool_(pool), stage_time_(stage_time) {}
 
 // One picture of a batch: rendered, then shown coarse to fine (when anyone watches the stages).
-boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::string& seed_text,
-                                                                  int width, int height, int index,
-                                                                  int count,
-                                                                  core::generation_watch& watch) {
+boost::asio::awaitable<outcome<std::string>> demo_provider::paint(
+    const std::string& seed_text, int width, int height, int index,
+    const core::generation_request& request, core::generation_watch& watch) {
+  const int count = request.n;
   auto art = co_await util::run_blocking(
       pool_, [&]() { return render_demo_art(seed_text, width, height); });
   if (stage_time_.count() > 0) {
@@ -70,8 +73,11 @@ boost::asio::awaitable<outcome<std::string>> demo_provider::paint(const std::str
         co_return make_error(error_kind::cancelled, "The generation was cancelled.");
     }
   }
-  co_return co_await util::run_blocking(
-      pool_, [&]() { return imaging::encode_png_rgb(art.rgb, art.width, art.height); });
+  const std::string format = request.output_format.value_or("png");
+  const int quality = request.output_compression.value_or(default_lossy_quality);
+  co_return co_await util::run_blocking(pool_, [&]() {
+    return imaging::encode_rgb(art.rgb, art.width, art.height, format, std::max(1, quality));
+  });
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate(
@@ -85,7 +91,7 @@ boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate
     // Each picture of a batch gets its own variation; the first one matches a single generation.
     const std::string seed_text =
         i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
-    auto png = co_await paint(seed_text, width, height, i, request.n, watch);
+    auto png = co_await paint(seed_text, width, height, i, request, watch);
     if (!png) co_return png.error();
     images.push_back(core::generated_image{std::move(*png), std::nullopt, std::nullopt});
   }

@@ -28,8 +28,10 @@ class demo_provider final : public core::image_provider {
   core::provider_kind kind() const override { return core::provider_kind::demo; }
 
  private:
+  // One picture of the request's batch, encoded as the request asks (PNG, JPEG or WebP).
   boost::asio::awaitable<outcome<std::string>> paint(const std::string& seed_text, int width,
-                                                     int height, int index, int count,
+                                                     int height, int index,
+                                                     const core::generation_request& request,
                                                      core::generation_watch& watch);
 
   boost::asio::thread_pool& pool_;

@@ -11,7 +11,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { realpathSync } from 'node:fs';
+import fs, { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deflateSync } from 'node:zlib';
@@ -77,6 +77,18 @@ function pngForSize(size) {
     pngCache.set(key, encodePng(width, height));
   }
   return pngCache.get(key);
+}
+
+// JPEG and WebP answers are real files made by libvips (256x256); PNG ones are drawn to size.
+const FIXTURES = new URL('../data/', import.meta.url);
+const ENCODED = {
+  jpeg: fs.readFileSync(new URL('fake-image.jpg', FIXTURES)),
+  webp: fs.readFileSync(new URL('fake-image.webp', FIXTURES)),
+};
+
+/** The image of an answer, in the output_format the request asked for. */
+function imageFor(call) {
+  return ENCODED[call.body.output_format] ?? pngForSize(call.size);
 }
 
 // ---------------------------------------------------------------- models and validation
@@ -445,7 +457,7 @@ function imageFacts(call) {
   const { body } = call;
   return {
     background: body.background === 'transparent' ? 'transparent' : 'opaque',
-    output_format: 'png', // the fake only ever encodes PNG
+    output_format: body.output_format ?? 'png',
     quality: !body.quality || body.quality === 'auto' ? 'medium' : body.quality,
     size: call.size === 'auto' ? '1024x1024' : call.size,
   };
@@ -572,7 +584,7 @@ export async function startFakeOpenAI(options = {}) {
         return void res.end(sseFrame('error', { type: 'error', error: behaviour.error ?? STREAM_REFUSAL }));
       }
       res.end(sseFrame('image_generation.completed', {
-        type: 'image_generation.completed', b64_json: pngForSize(call.size).toString('base64'),
+        type: 'image_generation.completed', b64_json: imageFor(call).toString('base64'),
         created_at: created, ...facts, usage: usageOf(call, 1, partials),
       }));
     });
@@ -596,7 +608,7 @@ export async function startFakeOpenAI(options = {}) {
     switch (behaviour.kind) {
       case 'b64': {
         if (streamed) return stream(call, behaviour, 'completed');
-        const b64 = pngForSize(call.size).toString('base64');
+        const b64 = imageFor(call).toString('base64');
         return reply(200, imagesResponse(call, Array.from({ length: call.n }, () => ({ b64_json: b64 }))));
       }
       case 'url': {
@@ -604,7 +616,8 @@ export async function startFakeOpenAI(options = {}) {
           // link: answer with this address instead of one of the fake's own files.
           if (behaviour.link !== undefined) return { url: behaviour.link };
           const id = randomBytes(12).toString('hex');
-          files.set(id, { ...behaviour, png: pngForSize(call.size) });
+          const type = { jpeg: 'image/jpeg', webp: 'image/webp' }[call.body.output_format] ?? 'image/png';
+          files.set(id, { fileContentType: type, ...behaviour, png: imageFor(call) });
           return { url: `${origin}/files/${id}.png` };
         });
         return reply(200, imagesResponse(call, items));
@@ -641,7 +654,7 @@ export async function startFakeOpenAI(options = {}) {
       }
       case 'azure_filtered_data': {
         const keep = behaviour.keep ?? 0;
-        const b64 = pngForSize(call.size).toString('base64');
+        const b64 = imageFor(call).toString('base64');
         const response = imagesResponse(call, Array.from({ length: keep }, () => ({ b64_json: b64 })));
         const filtered = filterResults(behaviour.categories);
         const emptied = behaviour.stage === 'prompt'

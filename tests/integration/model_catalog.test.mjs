@@ -197,3 +197,47 @@ test('an Azure deployment named freely is described by VISIONARY_CATALOG_MODEL: 
   assertError(webp, 400, 'invalid_request');
   assert.match(webp.json.error.message, /Choose one of: png, jpeg/);
 });
+
+test('the image is stored in the format the provider made, with the prompt and settings embedded and in the metadata', { timeout: TIMEOUT }, async (t) => {
+  const { server } = await openaiServer(t);
+  for (const [format, type, extension] of [['jpeg', 'image/jpeg', 'jpg'], ['webp', 'image/webp', 'webp'], ['png', 'image/png', 'png']]) {
+    const res = await generate(server.url, { prompt: `a kite <${format}> & string`, output_format: format, quality: 'low' });
+    assert.equal(res.status, 201, res.text);
+    const image = res.json.images[0];
+    assert.equal(image.contentType, type);
+    assert.ok(image.name.endsWith(`.${extension}`), image.name);
+    assert.equal(image.settings.output_format, format);
+    assert.equal(image.settings.quality, 'low');
+    assert.equal(image.settings.model, 'gpt-image-2');
+    const file = await fetch(new URL(image.url, server.url));
+    assert.equal(file.status, 200);
+    assert.equal(file.headers.get('content-type'), type);
+    const bytes = Buffer.from(await file.arrayBuffer());
+    const magic = { jpeg: [0xff, 0xd8], webp: [0x52, 0x49, 0x46, 0x46], png: [0x89, 0x50] }[format];
+    assert.deepEqual([...bytes.subarray(0, magic.length)], magic, `${format} bytes`);
+    const text = bytes.toString('latin1');
+    if (format === 'png') {
+      assert.ok(text.includes('iTXt'), 'the PNG text chunk');
+    } else {
+      assert.ok(text.includes('<visionary:record>'), 'XMP with our record');
+      assert.ok(text.includes(`a kite &lt;${format}&gt; &amp; string`), 'the prompt, XML-escaped');
+      assert.ok(text.includes('&quot;output_format&quot;:&quot;' + format), 'the settings');
+    }
+    const thumb = await fetch(new URL(image.thumbnailUrl, server.url));
+    assert.equal(thumb.headers.get('content-type'), 'image/webp');
+  }
+  const listed = (await api(server.url, '/api/getImages')).json.imageUrls;
+  assert.deepEqual(listed.map((i) => i.contentType), ['image/png', 'image/webp', 'image/jpeg']);
+  assert.deepEqual(listed.map((i) => i.settings.output_format), ['png', 'webp', 'jpeg']);
+});
+
+test('the demo paints in the output format asked for', { timeout: TIMEOUT }, async (t) => {
+  const server = await startApi({ t, env: { VISIONARY_PROVIDER: 'demo', ...NO_LIMITS } });
+  const config = (await api(server.url, '/api/config')).json;
+  assert.deepEqual(config.options.outputFormat.values, ['png', 'jpeg', 'webp']);
+  const res = await generate(server.url, { prompt: 'a tiled roof', output_format: 'webp', output_compression: 60 });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(res.json.images[0].contentType, 'image/webp');
+  assert.equal(res.json.images[0].width, 1024);
+  assert.equal(res.json.images[0].settings.output_compression, 60);
+});

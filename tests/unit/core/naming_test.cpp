@@ -141,7 +141,8 @@ TEST(Naming, NamesFromImageBlobRejectsOtherNames) {
            "images/.png",
            "thumbnails/8204438487654_a-red-fox_k3j4h5g6m2.webp",
            "thumbnails/8204438487654_a-red-fox_k3j4h5g6m2.png",
-           "images/8204438487654_a-red-fox_k3j4h5g6m2.webp",
+           "images/8204438487654_a-red-fox_k3j4h5g6m2.gif",
+           "images/8204438487654_a-red-fox_k3j4h5g6m2.jpeg",
            "images/8204438487654_a-red-fox_k3j4h5g6m2.PNG",
            "images/8204438487654_k3j4h5g6m2.png",           // no slug part
            "images/820443848765_a-red-fox_k3j4h5g6m2.png",  // 12 digits
@@ -155,6 +156,22 @@ TEST(Naming, NamesFromImageBlobRejectsOtherNames) {
        }) {
     EXPECT_EQ(names_from_image_blob(bad), std::nullopt) << bad;
   }
+}
+
+TEST(Naming, ImagesKeepTheirFormatsExtension) {
+  const auto created = visionary::util::from_unix_millis(1'795'561'512'345);
+  for (const char* extension : {"png", "jpg", "webp"}) {
+    const auto names = make_image_names(created, "a red fox", "k3j4h5g6m2", extension);
+    EXPECT_EQ(names.image_blob,
+              std::string("images/8204438487654_a-red-fox_k3j4h5g6m2.") + extension);
+    EXPECT_EQ(names.thumbnail_blob, "thumbnails/8204438487654_a-red-fox_k3j4h5g6m2.webp");
+    const auto parsed = names_from_image_blob(names.image_blob);
+    ASSERT_TRUE(parsed.has_value()) << extension;
+    EXPECT_EQ(parsed->id, names.id);
+    EXPECT_EQ(parsed->thumbnail_blob, names.thumbnail_blob);
+    EXPECT_EQ(slug_of_image_blob(names.image_blob), "a-red-fox");
+  }
+  EXPECT_EQ(slug_of_image_blob("images/x.gif"), "");
 }
 
 TEST(Naming, CursorRoundTrips) {

@@ -91,10 +91,10 @@ TEST(PngText, InsertedPngStillDecodes) {
   const std::string png = make_png(32, 32, false);
   const auto with_text = insert_png_itxt(png, "visionary", json_text);
   ASSERT_TRUE(with_text.has_value());
-  const auto prepared = prepare_image(*with_text, "other", "x");
+  const auto prepared = prepare_image(*with_text, embedded_text{"other", "", "x"});
   ASSERT_TRUE(prepared.has_value()) << prepared.error().message;
   EXPECT_EQ(prepared->width, 32);
-  EXPECT_EQ(find_png_text(prepared->png, "visionary"), std::optional<std::string>(json_text));
+  EXPECT_EQ(find_png_text(prepared->encoded, "visionary"), std::optional<std::string>(json_text));
 }
 
 TEST(PngText, InsertRejectsNonPngAndBadKeywords) {
