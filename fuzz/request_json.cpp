@@ -28,7 +28,8 @@ void check_request(const core::generation_request& request,
   const auto again = core::validate_prompt(request.prompt, limit);
   require(again.has_value() && *again == request.prompt, "a validated prompt validates to itself");
   require(request.n >= 1 && request.n <= capabilities.max_n, "n is within the model's range");
-  require(capabilities.size.allows(request.size), "the size is one the model offers");
+  require(core::validate_size(request.size, capabilities).has_value(),
+          "the size is one the model offers (a preset or within its custom-size rules)");
   const auto body = boost::json::parse(
       providers::build_generation_body(request, "dall-e-3", providers::openai_flavor::openai));
   require(body.at("prompt").as_string() == request.prompt, "the provider gets the prompt as is");
