@@ -414,9 +414,11 @@ void build_model_menu(config& c, std::vector<std::string>& problems) {
   auto catalog = core::model_catalog::built_in();
   if (!c.models_file.empty()) {
     const auto text = read_text_file(c.models_file);
-    auto extended = text ? core::model_catalog::with_file(catalog, *text)
-                         : outcome<core::model_catalog>(
-                               make_error(error_kind::invalid_request, "the file cannot be read"));
+    if (!text) {
+      problems.push_back("cannot read VISIONARY_MODELS_FILE " + c.models_file);
+      return;
+    }
+    auto extended = core::model_catalog::with_file(catalog, *text);
     if (!extended) {
       problems.push_back("VISIONARY_MODELS_FILE " + c.models_file + ": " +
                          extended.error().message);

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/naming.hpp"
+#include "core/request_settings.hpp"
 #include "imaging/image_codec.hpp"
 #include "util/blocking.hpp"
 #include "util/crypto.hpp"
@@ -13,19 +14,10 @@ namespace visionary::core {
 
 namespace {
 
-std::string engine_fingerprint(const engine_settings& e) {
-  return e.negative_prompt.value_or("") + '\0' + std::to_string(e.seed.value_or(-1)) + '\0' +
-         std::to_string(e.steps.value_or(-1)) + '\0' + std::to_string(e.cfg_scale.value_or(-1)) +
-         '\0' + e.sampler.value_or("") + '\0' + e.checkpoint.value_or("");
-}
-
+// The prompt, every setting (as stored with the image) and n: equal requests, equal prints.
 std::string request_fingerprint(const core::generation_request& r) {
-  const std::string canonical = r.prompt + '\0' + r.model + '\0' + r.size + '\0' +
-                                r.quality.value_or("") + '\0' + r.style.value_or("") + '\0' +
-                                r.background.value_or("") + '\0' + r.output_format.value_or("") +
-                                '\0' + std::to_string(r.output_compression.value_or(-1)) + '\0' +
-                                r.moderation.value_or("") + '\0' + engine_fingerprint(r.engine) +
-                                '\0' + std::to_string(r.n);
+  const std::string canonical =
+      r.prompt + '\0' + boost::json::serialize(settings_json(r)) + '\0' + std::to_string(r.n);
   return util::hex_encode(util::sha256(canonical));
 }
 

@@ -147,14 +147,12 @@ outcome<void> check_custom_size(std::string_view size, const custom_size_rule& r
   return {};
 }
 
-const offered_model* choose_model(const generation_input& input, const model_menu& menu,
-                                  outcome<void>& failure) {
+outcome<const offered_model*> choose_model(const generation_input& input, const model_menu& menu) {
   if (!input.model) return &menu.default_model();
   if (const auto* found = menu.find(*input.model)) return found;
   std::string names;
   for (const auto& m : menu.models()) names += (names.empty() ? "" : ", ") + m.name;
-  failure = invalid("Unknown model '" + *input.model + "'. Choose one of: " + names + ".");
-  return nullptr;
+  return invalid("Unknown model '" + *input.model + "'. Choose one of: " + names + ".");
 }
 
 outcome<void> unsupported(const model_capabilities& c, std::string_view field) {
@@ -272,9 +270,9 @@ outcome<core::generation_request> validate_generation(const generation_input& in
                                                       const model_menu& menu,
                                                       std::size_t max_prompt_chars) {
   if (!input.prompt) return invalid("The field 'prompt' is required.");
-  outcome<void> failure;
-  const auto* model = choose_model(input, menu, failure);
-  if (model == nullptr) return failure.error();
+  const auto chosen = choose_model(input, menu);
+  if (!chosen) return chosen.error();
+  const offered_model* model = *chosen;
   const auto& c = model->capabilities;
   auto prompt = validate_prompt(*input.prompt, prompt_limit(c, max_prompt_chars));
   if (!prompt) return prompt.error();
