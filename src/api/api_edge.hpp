@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "core/edit_request.hpp"
 #include "core/validation.hpp"
 #include "http/message.hpp"
 
@@ -20,6 +21,19 @@ namespace visionary::api {
 [[nodiscard]] http::http_outcome<core::generation_request> read_generation_request(
     const http::request_context& context, const core::model_menu& menu,
     std::size_t max_prompt_chars);
+
+// True when the body is multipart/form-data (an edit; POST /api/jobs takes both kinds).
+[[nodiscard]] bool is_multipart(const http::request& message);
+
+// Parts an edit's form may have besides its files and the generation's fields.
+inline constexpr std::size_t max_edit_form_parts = 64;
+
+// The multipart body of an edit: `image` (a gallery image's id as text, or a file), `mask` (a
+// file), `reference` (a file, repeated), `input_fidelity`, `prompt` and the generation's options
+// as text. Files must be PNG, JPEG or WebP by their bytes (unsupported_media_type otherwise); the
+// form's parts together stay within max_upload_bytes (payload_too_large).
+[[nodiscard]] http::http_outcome<core::edit_form> parse_edit_form(const http::request& message,
+                                                                 std::size_t max_upload_bytes);
 
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.
 [[nodiscard]] outcome<std::optional<std::string>> parse_idempotency_key(

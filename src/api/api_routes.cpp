@@ -44,10 +44,29 @@ handler_task generate_image(const api_services& services, request_context& ctx) 
                                 json::object{{"images", images_json(*images)}});
 }
 
+handler_task edit_image(const api_services& services, request_context& ctx) {
+  auto request = co_await read_edit_request(services, ctx);
+  if (!request) co_return request.error();
+  auto idempotency_key = parse_idempotency_key(ctx.message);
+  if (!idempotency_key) co_return idempotency_key.error();
+  auto images =
+      co_await services.jobs.generate(std::move(*request), std::move(*idempotency_key), ctx.client);
+  if (!images) co_return images.error();
+  co_return http::json_response(bhttp::status::created,
+                                json::object{{"images", images_json(*images)}});
+}
+
+// The gallery, or with ?parent=<id> the edits made from that image.
 handler_task list_images(const api_services& services, request_context& ctx) {
   auto query = parse_page_query(ctx);
   if (!query) co_return query.error();
-  auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
+  const auto parent = ctx.query_value("parent");
+  outcome<core::gallery_page> page = make_error(error_kind::internal_error, "not listed");
+  if (parent) {
+    page = co_await services.generation.list_edits(*parent, query->limit, std::move(query->cursor));
+  } else {
+    page = co_await services.gallery.list(query->limit, std::move(query->cursor));
+  }
   if (!page) co_return page.error();
   const json::value next =
       page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
@@ -109,7 +128,9 @@ handler_task site_config(const api_services& services) {
       {"pageSizeMax", core::max_page_size},
       {"linkLifetimeSeconds",
        std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
-      {"maxBodyBytes", services.max_body_bytes}};
+      {"maxBodyBytes", services.max_body_bytes},
+      {"maxUploadBytes", services.max_upload_bytes},
+      {"maxImagePixels", services.max_image_pixels}};
   json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
   co_return http::json_response(
       bhttp::status::ok,
@@ -236,11 +257,23 @@ handler_task health(const api_services& services) {
 
 }  // namespace
 
+boost::asio::awaitable<http::http_outcome<core::generation_request>> read_edit_request(
+    const api_services& services, http::request_context& ctx) {
+  auto form = parse_edit_form(ctx.message, services.max_upload_bytes);
+  if (!form) co_return form.error();
+  auto request = co_await services.generation.prepare_edit(std::move(*form), services.models,
+                                                           services.max_prompt_chars);
+  if (!request) co_return http::http_error(request.error());
+  request->request_id = ctx.request_id;
+  co_return std::move(*request);
+}
+
 void add_api_routes(http::router& routes, const api_services& services) {
   const auto with_services = [&services](auto handler) {
     return [&services, handler](request_context& ctx) { return handler(services, ctx); };
   };
   routes.add(verb::post, "/api/generateImage", with_services(generate_image));
+  routes.add(verb::post, "/api/editImage", with_services(edit_image));
   routes.add(verb::get, "/api/getImages", with_services(list_images));
   routes.add(verb::get, "/api/images/{id}", with_services(find_image));
   routes.add(verb::delete_, "/api/images/{id}", with_services(delete_image));

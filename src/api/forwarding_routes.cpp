@@ -54,6 +54,29 @@ http::http_outcome<void> check_generation_edge(const http::request_context& ctx)
   return {};
 }
 
+// An edit's form checked as the backend reads it (parts, caps, file types, the image field); the
+// images themselves are checked by the backend.
+http::http_outcome<void> check_edit_edge(const http::request_context& ctx,
+                                         std::size_t max_upload_bytes) {
+  auto form = parse_edit_form(ctx.message, max_upload_bytes);
+  if (!form) return form.error();
+  if (!form->fields.prompt)
+    return http::http_error(
+        make_error(error_kind::invalid_request, "The field 'prompt' is required."));
+  return {};
+}
+
+// POST /api/jobs: an edit (multipart) or a generation (JSON, within the ordinary body limit).
+http::http_outcome<void> check_job_edge(const http::request_context& ctx,
+                                        const backend_settings& settings) {
+  if (is_multipart(ctx.message)) return check_edit_edge(ctx, settings.max_upload_bytes);
+  if (ctx.message.body().size() > settings.max_body_bytes)
+    return http::http_error(http::http_error_kind::payload_too_large,
+                            "The request body is larger than " +
+                                std::to_string(settings.max_body_bytes) + " bytes.");
+  return check_generation_edge(ctx);
+}
+
 class forwarder {
  public:
   forwarder(net::http_client& client, backend_settings settings)
@@ -171,6 +194,7 @@ class forwarder {
 
 void add_forwarding_routes(http::router& routes, net::http_client& client,
                            backend_settings settings) {
+  const auto limits = settings;
   auto backend = std::make_shared<const forwarder>(client, std::move(settings));
   auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
 
@@ -196,8 +220,17 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::delete_, "/api/images/{id}", by_id);
   // Jobs: the same edge checks as a generation, then the backend decides.
   routes.add(verb::post, "/api/jobs",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               if (auto checked = check_generation_edge(ctx); !checked) co_return checked.error();
+             [backend, limits](
+                 http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto checked = check_job_edge(ctx, limits); !checked) co_return checked.error();
+               co_return co_await backend->forward(ctx);
+             });
+  routes.add(verb::post, "/api/editImage",
+             [backend, limits](
+                 http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto checked = check_edit_edge(ctx, limits.max_upload_bytes); !checked)
+                 co_return checked.error();
+               if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
   routes.add(verb::get, "/api/jobs/{id}", pass);

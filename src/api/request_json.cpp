@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "util/text.hpp"
+
 namespace visionary::api {
 
 namespace json = boost::json;
@@ -102,6 +104,43 @@ outcome<core::generation_input> parse_generation_json(std::string_view body) {
   core::generation_input input;
   for (const auto& [key, value] : parsed.as_object()) {
     if (auto read = read_field(key, value, input); !read) return read.error();
+  }
+  return input;
+}
+
+namespace {
+
+bool is_numeric_field(std::string_view key) {
+  for (const auto& [name, slot] : whole_fields) {
+    if (key == name) return true;
+  }
+  for (const auto& [name, slot] : number_fields) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
+// A form value as the JSON value the field's reader expects.
+outcome<json::value> form_value(std::string_view key, const std::string& text) {
+  if (!is_numeric_field(key)) return json::value(json::string(text));
+  if (auto whole = util::parse_number<std::int64_t>(text)) return json::value(*whole);
+  if (auto number = util::parse_number<double>(text); number && std::isfinite(*number))
+    return json::value(*number);
+  return invalid("The field '" + std::string(key) + "' must be a number.");
+}
+
+}  // namespace
+
+outcome<core::generation_input> parse_generation_fields(const form_fields& fields) {
+  core::generation_input input;
+  std::vector<std::string_view> seen;
+  for (const auto& [key, text] : fields) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      return invalid("The field '" + key + "' was sent more than once.");
+    seen.push_back(key);
+    auto value = form_value(key, text);
+    if (!value) return value.error();
+    if (auto read = read_field(key, *value, input); !read) return read.error();
   }
   return input;
 }

@@ -230,7 +230,8 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   b.services = std::make_unique<api::api_services>(
       api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
                         *c.models, std::string(b.store->kind()), c.max_prompt_chars,
-                        c.max_body_bytes, c.admin_token, started_at, c.events});
+                        c.max_body_bytes, c.max_upload_bytes, c.max_image_pixels, c.admin_token,
+                        started_at, c.events});
   return b;
 }
 
@@ -273,7 +274,8 @@ void add_web_routes(const config& c, http::router& routes, net::http_client& cli
   api::add_forwarding_routes(
       routes, client,
       api::backend_settings{c.functions_url, c.functions_key,
-                            std::chrono::seconds(c.functions_timeout_seconds)});
+                            std::chrono::seconds(c.functions_timeout_seconds), c.max_upload_bytes,
+                            c.max_body_bytes});
   // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
   ui::add_ui_routes(routes, c.web_root, "https:");
 }
@@ -320,6 +322,9 @@ http::server_options server_options_for(const config& c) {
   options.host = c.host;
   options.port = static_cast<unsigned short>(c.port);
   options.body_limit = c.max_body_bytes;
+  // Edits upload images: their routes alone take bodies up to the upload limit.
+  options.upload_paths = {"/api/editImage", "/api/jobs"};
+  options.upload_body_limit = c.max_upload_bytes;
   options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   const std::size_t descriptors = raise_descriptor_limit();
   options.caps.max_total =

@@ -33,6 +33,10 @@ void add_listener_options(CLI::App& cmd, config& c) {
   cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
       ->envname("VISIONARY_MAX_BODY_BYTES")
       ->capture_default_str();
+  cmd.add_option("--max-upload-bytes", c.max_upload_bytes,
+                 "Largest accepted image-edit upload (the multipart body of POST /api/editImage)")
+      ->envname("VISIONARY_MAX_UPLOAD_BYTES")
+      ->capture_default_str();
   cmd.add_option("--max-connections", c.max_connections,
                  "Open client connections at most (0: sized from the descriptor limit)")
       ->envname("VISIONARY_MAX_CONNECTIONS")
@@ -298,6 +302,10 @@ void validate_listener(const config& c, std::vector<std::string>& problems) {
   if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
   if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
     problems.push_back("--max-body-bytes must be between 4096 and 16777216");
+  }
+  if (c.max_upload_bytes < min_upload_bytes || c.max_upload_bytes > max_upload_bytes_bound) {
+    problems.push_back("--max-upload-bytes must be between " + std::to_string(min_upload_bytes) +
+                       " and " + std::to_string(max_upload_bytes_bound));
   }
   if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
     problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
@@ -689,7 +697,7 @@ std::string describe(const config& c) {
       << c.max_in_flight << "), " << c.client_daily_images << " images a day (0 = no cap), resets "
       << c.budget_reset_hour << ":00 UTC\n"
       << "  budget:      " << describe_budget(c) << "\n"
-      << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
+      << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes << " bytes, uploads " << c.max_upload_bytes
       << " bytes, images " << c.max_image_pixels << " pixels, provider timeout "
       << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries << "\n"
       << "  jobs:        " << provider_concurrency_for(c) << " at once, " << c.max_jobs

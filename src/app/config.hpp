@@ -19,6 +19,11 @@ namespace visionary::app {
 enum class role { serve, functions, web };
 enum class storage_kind { fs, azure };
 
+// The default for VISIONARY_MAX_UPLOAD_BYTES (an edit's multipart body) and its bounds.
+inline constexpr std::size_t default_max_upload_bytes = 25 * 1024 * 1024;
+inline constexpr std::size_t min_upload_bytes = 1024 * 1024;
+inline constexpr std::size_t max_upload_bytes_bound = 64 * 1024 * 1024;
+
 struct config {
   role run_role = role::serve;
   std::string host = "127.0.0.1";
@@ -79,6 +84,7 @@ struct config {
   int demo_stage_ms = 250;
 
   std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_upload_bytes = default_max_upload_bytes;  // an edit's multipart body
   int max_connections = 0;               // 0: sized from the descriptor limit at start-up
   int max_connections_per_client = 128;  // 0: no per-client cap
   std::size_t max_prompt_chars = core::default_max_prompt_chars;

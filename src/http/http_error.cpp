@@ -32,6 +32,7 @@ unsigned status_of(error_kind kind) {
     case error_kind::cancelled:                return 409;
     case error_kind::interrupted:              return 503;
     case error_kind::queue_full:               return 503;
+    case error_kind::edit_not_supported:       return 400;
       // clang-format on
   }
   return 500;
