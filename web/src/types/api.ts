@@ -27,7 +27,8 @@ export type ServerErrorCode =
   | 'backend_timeout'
   | 'cancelled'
   | 'interrupted'
-  | 'queue_full';
+  | 'queue_full'
+  | 'edit_not_supported';
 
 /** `{"error": {...}}` — the one shape of every failure. */
 export interface ErrorBody {
@@ -57,6 +58,8 @@ export interface Image {
   bytes: number;
   /** ISO 8601 instant. */
   createdAt: string;
+  /** The image this one was edited from; `null` (or absent on older servers) for others. */
+  parentId?: string | null;
 }
 
 export interface GenerateImageRequest {
@@ -138,6 +141,10 @@ export interface ConfigOptions {
   quality?: ChoiceOption;
   style?: ChoiceOption;
   n?: RangeOption;
+  /** The model can edit images (`POST /api/editImage`). */
+  canEdit?: boolean;
+  /** Input images an edit may have: the image and its references. */
+  maxEditImages?: number;
 }
 
 export interface ConfigLimits {
@@ -146,6 +153,10 @@ export interface ConfigLimits {
   pageSizeMax: number;
   linkLifetimeSeconds: number;
   maxBodyBytes: number;
+  /** An edit's whole multipart body at most (absent on older servers). */
+  maxUploadBytes?: number;
+  /** Pixels of any uploaded image at most. */
+  maxImagePixels?: number;
 }
 
 /** How the UI follows generation jobs. */

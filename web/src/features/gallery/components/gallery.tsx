@@ -5,7 +5,9 @@ import { describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import type { Image } from '../../../types/api';
 import { useGalleryEvents } from '../api/gallery-events';
-import { useGallery } from '../api/get-images';
+import { useGallery, useGalleryCache } from '../api/get-images';
+import { useConfig } from '../../config/api/get-config';
+import { EditPanel } from '../../edit/components/edit-panel';
 import { GalleryTile } from './gallery-tile';
 import { ImageDialog } from './image-dialog';
 
@@ -76,6 +78,27 @@ export function Gallery({
   }, []);
 
   const openTile = useCallback((image: Image) => setOpenId(image.id), []);
+
+  // Edits: the panel replaces the dialog while open; the new image then opens in the dialog.
+  const canEdit = useConfig().data?.options.canEdit === true;
+  const [editing, setEditing] = useState(false);
+  const { insert } = useGalleryCache();
+  const openById = useCallback(
+    (id: string) => {
+      if (!images.some((image) => image.id === id)) return false;
+      setOpenId(id);
+      return true;
+    },
+    [images],
+  );
+  const onEdited = useCallback(
+    (made: Image[]) => {
+      insert(made);
+      setEditing(false);
+      if (made[0]) setOpenId(made[0].id);
+    },
+    [insert],
+  );
 
   // A thumbnail failed because its signed link has expired: fetch fresh links.
   const onImageError = useCallback(
@@ -249,8 +272,13 @@ export function Gallery({
         {isRefreshing ? 'Refreshing…' : 'Refresh'}
       </Button>
 
-      {openImage && (
+      {openImage && editing && (
+        <EditPanel image={openImage} onClose={() => setEditing(false)} onEdited={onEdited} />
+      )}
+      {openImage && !editing && (
         <ImageDialog
+          onEdit={canEdit ? () => setEditing(true) : undefined}
+          onOpenImage={openById}
           image={openImage}
           index={openIndex}
           total={images.length}

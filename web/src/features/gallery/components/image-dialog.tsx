@@ -12,6 +12,7 @@ import {
 } from '../../../components/icons';
 import { formatBytes, formatDateTime } from '../../../lib/text';
 import type { Image } from '../../../types/api';
+import { EditLineage } from '../../edit/components/edit-lineage';
 
 export interface ImageDialogProps {
   image: Image;
@@ -24,6 +25,10 @@ export interface ImageDialogProps {
   /** Absent on the last loaded image. */
   onNext?: (() => void) | undefined;
   onUsePrompt: (prompt: string) => void;
+  /** Opens the edit panel; absent when the model cannot edit. */
+  onEdit?: (() => void) | undefined;
+  /** Shows another image (a parent or an edit) in this dialog; false when it is not loaded. */
+  onOpenImage?: ((id: string) => boolean) | undefined;
 }
 
 const FOCUSABLE =
@@ -69,7 +74,17 @@ async function copyText(text: string, container: HTMLElement | null): Promise<vo
  * Accessible modal with one image's details. Focus moves in and stays in; Esc closes;
  * ArrowLeft/ArrowRight move to the neighbours. The caller restores focus after closing.
  */
-export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, onUsePrompt }: ImageDialogProps) {
+export function ImageDialog({
+  image,
+  index,
+  total,
+  onClose,
+  onPrevious,
+  onNext,
+  onUsePrompt,
+  onEdit,
+  onOpenImage,
+}: ImageDialogProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
@@ -267,6 +282,8 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
             </div>
           </dl>
 
+          <EditLineage image={image} {...(onOpenImage ? { onOpenImage } : {})} />
+
           <div className="mt-auto flex flex-wrap gap-2">
             <a
               href={image.url}
@@ -285,6 +302,7 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
               <PencilIcon className="h-4 w-4" />
               Use prompt
             </Button>
+            {onEdit && <Button onClick={onEdit}>Edit</Button>}
           </div>
         </div>
       </div>
