@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 
 import {
-  api, assertError, assertImage, generate, listStored, NO_LIMITS, registerSecret, startFake, startRole, startServer,
+  api, assertError, assertImage, generate, listStored, NO_LIMITS, pngChunks, registerSecret, startFake, startRole, startServer,
   waitFor,
 } from '../support/server.mjs';
 import { encodePng, encodeRgbaPng, EDIT_IMAGE_TOKENS, HIGH_FIDELITY_TOKENS } from '../fakes/fake_openai.mjs';
@@ -37,8 +37,8 @@ function edit(base, fields, files, init = {}) {
 /** A mask of the image's size: transparent (may change) in the left half. */
 const halfMask = (width, height) => encodeRgbaPng(width, height, (x) => (x < width / 2 ? 0 : 255));
 
-async function imageBytes(image) {
-  const res = await fetch(image.url);
+async function imageBytes(base, image) {
+  const res = await fetch(new URL(image.url, base));
   assert.equal(res.status, 200);
   return Buffer.from(await res.arrayBuffer());
 }
@@ -64,19 +64,25 @@ test('demo: an edit of a gallery image with a mask records its parent; the paren
   assert.equal(found.json.parentId, parent.id, 'the stored record keeps the parent');
   assert.equal((await api(server.url, `/api/images/${parent.id}`)).json.parentId, null);
 
-  // Outside the mask the source is kept; inside it the picture changed.
-  const [before, after] = [await imageBytes(parent), await imageBytes(child)];
-  assert.notDeepEqual(before, after);
+  // Where the mask is opaque the source is kept: a mask opaque everywhere gives back its pixels.
+  const pixels = async (image) => Buffer.concat(pngChunks(await imageBytes(server.url, image)).filter((c) => c.type === 'IDAT').map((c) => c.data));
+  assert.notDeepEqual(await pixels(child), await pixels(parent), 'the painted half changed');
+  const kept = await edit(server.url, { image: parent.id, prompt: 'nothing may change' }, [
+    { name: 'mask', bytes: encodeRgbaPng(parent.width, parent.height, () => 255) },
+  ]);
+  assert.equal(kept.status, 201, kept.text);
+  assert.deepEqual(await pixels(kept.json.images[0]), await pixels(parent), 'an opaque mask keeps every pixel');
 
   const second = await edit(server.url, { image: parent.id, prompt: 'the lighthouse in fog' }, []);
   assert.equal(second.status, 201, second.text);
+  const keptId = kept.json.images[0].id;
   const edits = await api(server.url, `/api/getImages?parent=${parent.id}`);
   assert.equal(edits.status, 200, edits.text);
-  assert.deepEqual(edits.json.imageUrls.map((i) => i.id), [second.json.images[0].id, child.id], 'newest first');
-  const paged = await api(server.url, `/api/getImages?parent=${parent.id}&limit=1`);
-  assert.equal(paged.json.imageUrls.length, 1);
+  assert.deepEqual(edits.json.imageUrls.map((i) => i.id), [second.json.images[0].id, keptId, child.id], 'newest first');
+  const paged = await api(server.url, `/api/getImages?parent=${parent.id}&limit=2`);
+  assert.equal(paged.json.imageUrls.length, 2);
   assert.ok(paged.json.nextCursor);
-  const rest = await api(server.url, `/api/getImages?parent=${parent.id}&limit=1&cursor=${encodeURIComponent(paged.json.nextCursor)}`);
+  const rest = await api(server.url, `/api/getImages?parent=${parent.id}&limit=2&cursor=${encodeURIComponent(paged.json.nextCursor)}`);
   assert.deepEqual(rest.json.imageUrls.map((i) => i.id), [child.id]);
   assert.deepEqual((await api(server.url, `/api/getImages?parent=${child.id}`)).json.imageUrls, []);
   assertError(await api(server.url, '/api/getImages?parent=..%2Fjobs'), 404, 'not_found');
@@ -84,7 +90,7 @@ test('demo: an edit of a gallery image with a mask records its parent; the paren
   // A deleted edit drops out of its parent's list.
   const removed = await api(server.url, `/api/images/${child.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   assert.equal(removed.status, 204);
-  assert.deepEqual((await api(server.url, `/api/getImages?parent=${parent.id}`)).json.imageUrls.map((i) => i.id), [second.json.images[0].id]);
+  assert.deepEqual((await api(server.url, `/api/getImages?parent=${parent.id}`)).json.imageUrls.map((i) => i.id), [second.json.images[0].id, keptId]);
 });
 
 test('demo: an uploaded source has no parent; references are taken; the config names the limits', { timeout: TIMEOUT }, async (t) => {
@@ -207,7 +213,7 @@ const usd = (text, image, output) => (text * 5 + image * 8 + output * 32) / 1e6;
 test('OpenAI: POST /v1/images/edits carries image[], mask and the options byte for byte; input tokens are billed', { timeout: TIMEOUT }, async (t) => {
   const { fake, server } = await openaiServer(t);
   const parent = (await generate(server.url, { prompt: 'a red barn', size: '1024x1024', quality: 'low' })).json.images[0];
-  const source = await imageBytes(parent);
+  const source = await imageBytes(server.url, parent);
   const mask = halfMask(1024, 1024);
   fake.reset();
   const prompt = 'the red barn under snow';

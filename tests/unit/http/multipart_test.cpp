@@ -26,7 +26,9 @@ std::string file(std::string_view name, std::string_view filename, std::string_v
          std::string(bytes);
 }
 
-std::string_view code_of(const http::http_error& error) { return http::error_code(error); }
+std::string_view code_of(const http::http_error& error) {
+  return http::error_code(error);
+}
 
 TEST(MultipartBoundary, ReadsTokenAndQuotedBoundaries) {
   EXPECT_EQ(*http::multipart_boundary("multipart/form-data; boundary=abc123"), "abc123");
@@ -50,8 +52,8 @@ TEST(MultipartBoundary, RefusesOtherTypesAndBadBoundaries) {
 
 TEST(Multipart, ReadsFieldsAndFilesInOrder) {
   const std::string bytes("\x89PNG\r\n\x1a\n\0\r\n--Xy", 17);
-  const auto body = form({field("prompt", "a red fox"), file("image", "fox.png", "image/png", bytes),
-                          field("empty", "")});
+  const auto body = form({field("prompt", "a red fox"),
+                          file("image", "fox.png", "image/png", bytes), field("empty", "")});
   auto parts = parse_multipart(body, "XyZ", multipart_limits{});
   ASSERT_TRUE(parts) << parts.error().message;
   ASSERT_EQ(parts->size(), 3u);
@@ -67,8 +69,9 @@ TEST(Multipart, ReadsFieldsAndFilesInOrder) {
 }
 
 TEST(Multipart, AcceptsPreambleEpilogueAndEscapedNames) {
-  const std::string body = "preamble text\r\n--B\r\nContent-Disposition: form-data; "
-                           "name=\"a\\\"b\"; filename=\"x;y.png\"\r\n\r\nv\r\n--B--\r\nepilogue";
+  const std::string body =
+      "preamble text\r\n--B\r\nContent-Disposition: form-data; "
+      "name=\"a\\\"b\"; filename=\"x;y.png\"\r\n\r\nv\r\n--B--\r\nepilogue";
   auto parts = parse_multipart(body, "B", multipart_limits{});
   ASSERT_TRUE(parts) << parts.error().message;
   ASSERT_EQ(parts->size(), 1u);
