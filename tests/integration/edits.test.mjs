@@ -275,7 +275,7 @@ test('OpenAI: an edit reserves its input images at the image-input price while i
   assert.equal(await reserved(), 0, 'settled');
 });
 
-test('OpenAI: a model that cannot edit is refused before the provider is called; the provider\'s refusal of a mask is passed on', { timeout: TIMEOUT }, async (t) => {
+test('OpenAI: a model that cannot edit is refused before the provider is called; a refusal by the provider is passed on', { timeout: TIMEOUT }, async (t) => {
   const { fake, server } = await openaiServer(t, { VISIONARY_MODELS: 'gpt-image-1.5,dall-e-3' });
   const source = encodePng(256, 256);
   const refused = await edit(server.url, { prompt: 'x', model: 'dall-e-3' }, [{ name: 'image', bytes: source }]);
