@@ -22,7 +22,8 @@ std::string rebuilt(const std::vector<http::multipart_part>& parts, std::string_
   std::string body;
   for (const auto& part : parts) {
     body += "--" + std::string(boundary) + "\r\nContent-Disposition: form-data; name=\"";
-    for (char c : part.name) body += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+    for (char c : part.name)
+      body += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
     body += "\"\r\nContent-Type: x/y\r\n\r\n" + std::string(part.body) + "\r\n";
   }
   return body + "--" + std::string(boundary) + "--";
@@ -60,7 +61,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   require(total <= limits.max_total_bytes, "all parts are within max_total_bytes");
   const std::string again = rebuilt(*parts, *boundary);
-  const auto reparsed = http::parse_multipart(again, *boundary, http::multipart_limits{8, 1024, 512, 1024});
+  const auto reparsed =
+      http::parse_multipart(again, *boundary, http::multipart_limits{8, 1024, 512, 1024});
   require(reparsed && reparsed->size() == parts->size(), "a rebuilt body parses again");
   for (std::size_t i = 0; i < parts->size(); ++i) {
     require((*reparsed)[i].name == (*parts)[i].name && (*reparsed)[i].body == (*parts)[i].body,

@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "api/request_json.hpp"
+#include "core/naming.hpp"
 #include "http/multipart.hpp"
 #include "util/image_sniff.hpp"
-#include "core/naming.hpp"
 #include "util/text.hpp"
 
 namespace visionary::api {
@@ -22,9 +22,9 @@ bool is_json_content_type(std::string_view value) {
 // A file of the form: PNG, JPEG or WebP by its first bytes, whatever it claims to be.
 http::http_outcome<std::string> image_file(const http::multipart_part& part) {
   if (!util::sniff_image_format(part.body)) {
-    return http::http_error(http::http_error_kind::unsupported_media_type,
-                            "The field '" + part.name +
-                                "' must be a PNG, JPEG or WebP image (judged by its bytes).");
+    return http::http_error(
+        http::http_error_kind::unsupported_media_type,
+        "The field '" + part.name + "' must be a PNG, JPEG or WebP image (judged by its bytes).");
   }
   return std::string(part.body);
 }
@@ -87,9 +87,9 @@ http::http_outcome<core::edit_form> parse_edit_form(const http::request& message
   if (!input) return http::http_error(input.error());
   form.fields = std::move(*input);
   if (!form.source_id && !form.source_upload)
-    return http::http_error(make_error(
-        error_kind::invalid_request,
-        "The field 'image' is required: the id of a gallery image, or an image file."));
+    return http::http_error(
+        make_error(error_kind::invalid_request,
+                   "The field 'image' is required: the id of a gallery image, or an image file."));
   return form;
 }
 

@@ -33,7 +33,7 @@ inline constexpr std::size_t max_edit_form_parts = 64;
 // as text. Files must be PNG, JPEG or WebP by their bytes (unsupported_media_type otherwise); the
 // form's parts together stay within max_upload_bytes (payload_too_large).
 [[nodiscard]] http::http_outcome<core::edit_form> parse_edit_form(const http::request& message,
-                                                                 std::size_t max_upload_bytes);
+                                                                  std::size_t max_upload_bytes);
 
 // The optional Idempotency-Key header: 1..255 printable ASCII characters.
 [[nodiscard]] outcome<std::optional<std::string>> parse_idempotency_key(

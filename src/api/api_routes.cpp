@@ -56,23 +56,29 @@ handler_task edit_image(const api_services& services, request_context& ctx) {
                                 json::object{{"images", images_json(*images)}});
 }
 
-// The gallery, or with ?parent=<id> the edits made from that image.
+http::response page_response(const core::gallery_page& page) {
+  const json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+  return http::json_response(
+      bhttp::status::ok,
+      json::object{{"imageUrls", images_json(page.images)}, {"nextCursor", next}});
+}
+
+// The edits made from one image, newest first, paged as the gallery is.
+handler_task list_edits(const api_services& services, request_context& ctx) {
+  auto query = parse_page_query(ctx);
+  if (!query) co_return query.error();
+  auto page = co_await services.generation.list_edits(ctx.path_params.at(0), query->limit,
+                                                      std::move(query->cursor));
+  if (!page) co_return page.error();
+  co_return page_response(*page);
+}
+
 handler_task list_images(const api_services& services, request_context& ctx) {
   auto query = parse_page_query(ctx);
   if (!query) co_return query.error();
-  const auto parent = ctx.query_value("parent");
-  outcome<core::gallery_page> page = make_error(error_kind::internal_error, "not listed");
-  if (parent) {
-    page = co_await services.generation.list_edits(*parent, query->limit, std::move(query->cursor));
-  } else {
-    page = co_await services.gallery.list(query->limit, std::move(query->cursor));
-  }
+  auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
   if (!page) co_return page.error();
-  const json::value next =
-      page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
-  co_return http::json_response(
-      bhttp::status::ok,
-      json::object{{"imageUrls", images_json(page->images)}, {"nextCursor", next}});
+  co_return page_response(*page);
 }
 
 handler_task find_image(const api_services& services, request_context& ctx) {
@@ -276,6 +282,7 @@ void add_api_routes(http::router& routes, const api_services& services) {
   routes.add(verb::post, "/api/editImage", with_services(edit_image));
   routes.add(verb::get, "/api/getImages", with_services(list_images));
   routes.add(verb::get, "/api/images/{id}", with_services(find_image));
+  routes.add(verb::get, "/api/images/{id}/edits", with_services(list_edits));
   routes.add(verb::delete_, "/api/images/{id}", with_services(delete_image));
   routes.add(verb::get, "/api/config",
              [&services](request_context&) { return site_config(services); });

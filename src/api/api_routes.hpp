@@ -26,9 +26,9 @@ struct api_services {
   std::string storage_kind;
   std::size_t max_prompt_chars;
   std::size_t max_body_bytes;
-  std::size_t max_upload_bytes;     // an edit's multipart body
-  std::uint64_t max_image_pixels;   // of every uploaded image
-  std::string admin_token;  // empty: deleting is disabled
+  std::size_t max_upload_bytes;    // an edit's multipart body
+  std::uint64_t max_image_pixels;  // of every uploaded image
+  std::string admin_token;         // empty: deleting is disabled
   std::chrono::steady_clock::time_point started_at;
   // False where answers cannot stream (an Azure Functions host buffers them): the UI polls.
   bool events = true;

@@ -71,9 +71,9 @@ http::http_outcome<void> check_job_edge(const http::request_context& ctx,
                                         const backend_settings& settings) {
   if (is_multipart(ctx.message)) return check_edit_edge(ctx, settings.max_upload_bytes);
   if (ctx.message.body().size() > settings.max_body_bytes)
-    return http::http_error(http::http_error_kind::payload_too_large,
-                            "The request body is larger than " +
-                                std::to_string(settings.max_body_bytes) + " bytes.");
+    return http::http_error(
+        http::http_error_kind::payload_too_large,
+        "The request body is larger than " + std::to_string(settings.max_body_bytes) + " bytes.");
   return check_generation_edge(ctx);
 }
 
@@ -217,17 +217,25 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
     co_return co_await backend->forward(ctx);
   };
   routes.add(verb::get, "/api/images/{id}", by_id);
+  routes.add(verb::get, "/api/images/{id}/edits",
+             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               const std::string& id = ctx.path_params.at(0);
+               if (!core::parse_image_id(id))
+                 co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+               if (auto query = parse_page_query(ctx); !query) co_return query.error();
+               co_return co_await backend->forward(ctx);
+             });
   routes.add(verb::delete_, "/api/images/{id}", by_id);
   // Jobs: the same edge checks as a generation, then the backend decides.
   routes.add(verb::post, "/api/jobs",
-             [backend, limits](
-                 http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+             [backend,
+              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                if (auto checked = check_job_edge(ctx, limits); !checked) co_return checked.error();
                co_return co_await backend->forward(ctx);
              });
   routes.add(verb::post, "/api/editImage",
-             [backend, limits](
-                 http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+             [backend,
+              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                if (auto checked = check_edit_edge(ctx, limits.max_upload_bytes); !checked)
                  co_return checked.error();
                if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();

@@ -227,11 +227,10 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   b.jobs =
       std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery, *b.store,
                                           *b.feed, preview_pool, jobs, b.metrics.get());
-  b.services = std::make_unique<api::api_services>(
-      api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
-                        *c.models, std::string(b.store->kind()), c.max_prompt_chars,
-                        c.max_body_bytes, c.max_upload_bytes, c.max_image_pixels, c.admin_token,
-                        started_at, c.events});
+  b.services = std::make_unique<api::api_services>(api::api_services{
+      *b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider, *c.models,
+      std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes, c.max_upload_bytes,
+      c.max_image_pixels, c.admin_token, started_at, c.events});
   return b;
 }
 

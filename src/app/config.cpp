@@ -697,9 +697,10 @@ std::string describe(const config& c) {
       << c.max_in_flight << "), " << c.client_daily_images << " images a day (0 = no cap), resets "
       << c.budget_reset_hour << ":00 UTC\n"
       << "  budget:      " << describe_budget(c) << "\n"
-      << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes << " bytes, uploads " << c.max_upload_bytes
-      << " bytes, images " << c.max_image_pixels << " pixels, provider timeout "
-      << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries << "\n"
+      << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
+      << " bytes, uploads " << c.max_upload_bytes << " bytes, images " << c.max_image_pixels
+      << " pixels, provider timeout " << c.provider_timeout_seconds << "s, retries "
+      << c.provider_max_retries << "\n"
       << "  jobs:        " << provider_concurrency_for(c) << " at once, " << c.max_jobs
       << " per replica, heartbeat " << c.job_heartbeat_seconds << "s, events "
       << (c.events ? "on" : "off (clients poll)") << "\n"

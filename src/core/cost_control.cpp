@@ -33,8 +33,8 @@ boost::asio::awaitable<outcome<spend_permit>> cost_control::admit(const generati
     co_return ticket.error();
   }
   const auto& plan = plan_for_model(model_of(request));
-  const double worst_case = worst_case_per_image(plan, request) * request.n +
-                            worst_case_edit_input(plan, request);
+  const double worst_case =
+      worst_case_per_image(plan, request) * request.n + worst_case_edit_input(plan, request);
   auto held =
       co_await ledger_.reserve(client, request.n, worst_case, std::chrono::system_clock::now());
   if (!held) {

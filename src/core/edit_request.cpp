@@ -17,7 +17,8 @@ outcome<void> check_fidelity(const edit_form& form, const model_capabilities& c,
   if (!c.input_fidelity)
     return invalid("The model '" + request.model + "' does not take the 'input_fidelity' option.");
   if (!c.input_fidelity->allows(*form.input_fidelity))
-    return invalid("Unsupported input_fidelity '" + *form.input_fidelity + "'. Choose low or high.");
+    return invalid("Unsupported input_fidelity '" + *form.input_fidelity +
+                   "'. Choose low or high.");
   request.input_fidelity = form.input_fidelity;
   return {};
 }
@@ -25,19 +26,20 @@ outcome<void> check_fidelity(const edit_form& form, const model_capabilities& c,
 outcome<edit_image> check_image(std::string bytes, std::string_view field,
                                 std::uint64_t max_pixels) {
   auto header = imaging::read_image_header(bytes, max_pixels);
-  if (!header) return invalid("The field '" + std::string(field) + "' " + header.error().message + ".");
+  if (!header)
+    return invalid("The field '" + std::string(field) + "' " + header.error().message + ".");
   return edit_image{std::move(bytes), header->format, header->width, header->height};
 }
 
 outcome<void> check_mask(const edit_image& mask, const edit_image& source, bool has_alpha) {
   if (mask.format != "png" || !has_alpha)
-    return invalid("The mask must be a PNG with an alpha channel (transparent where the image "
-                   "may change).");
+    return invalid(
+        "The mask must be a PNG with an alpha channel (transparent where the image "
+        "may change).");
   if (mask.width != source.width || mask.height != source.height)
-    return invalid("The mask is " + std::to_string(mask.width) + "x" +
-                   std::to_string(mask.height) + " but the image is " +
-                   std::to_string(source.width) + "x" + std::to_string(source.height) +
-                   "; they must be the same size.");
+    return invalid("The mask is " + std::to_string(mask.width) + "x" + std::to_string(mask.height) +
+                   " but the image is " + std::to_string(source.width) + "x" +
+                   std::to_string(source.height) + "; they must be the same size.");
   return {};
 }
 
@@ -68,7 +70,8 @@ outcome<generation_request> validate_edit_fields(const edit_form& form, const mo
   const std::size_t images = 1 + form.references.size();
   if (images > std::size_t(c.max_edit_images))
     return invalid("The model '" + request->model + "' takes at most " +
-                   std::to_string(c.max_edit_images - 1) + " reference image(s) besides the image.");
+                   std::to_string(c.max_edit_images - 1) +
+                   " reference image(s) besides the image.");
   return request;
 }
 

@@ -171,7 +171,8 @@ boost::asio::awaitable<outcome<generation_result>> generation_service::call_prov
   co_return co_await provider_.generate(request, watch);
 }
 
-boost::asio::awaitable<outcome<std::string>> generation_service::read_source(const std::string& id) {
+boost::asio::awaitable<outcome<std::string>> generation_service::read_source(
+    const std::string& id) {
   auto found = co_await gallery_.find(id);
   if (!found) co_return found.error();
   auto content = co_await store_.get(found->record.blob_name, std::nullopt);
@@ -215,7 +216,8 @@ boost::asio::awaitable<outcome<gallery_page>> generation_service::list_edits(
   gallery_page page;
   for (const auto& item : listed->items) {
     const auto child = std::string_view(item.name).substr(item.name.rfind('/') + 1);
-    if (auto found = co_await gallery_.find(std::string(child))) page.images.push_back(std::move(*found));
+    if (auto found = co_await gallery_.find(std::string(child)))
+      page.images.push_back(std::move(*found));
   }
   if (listed->next_marker) page.next_cursor = encode_cursor(*listed->next_marker);
   co_return page;

@@ -76,7 +76,7 @@ struct model_capabilities {
   int max_n = 1;
   std::size_t max_prompt_chars = default_max_prompt_chars;
   bool can_edit = false;
-  int max_edit_images = 1;  // input images of an edit: the source and its references
+  int max_edit_images = 1;      // input images of an edit: the source and its references
   bool partial_images = false;  // streams partial images while it works (OpenAI's stream: true)
   std::optional<option_values> input_fidelity;  // edits only
   engine_controls controls;

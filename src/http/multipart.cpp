@@ -54,7 +54,7 @@ std::optional<std::string> read_value(std::string_view& rest) {
 }
 
 struct header_value {
-  std::string main;  // "form-data", "multipart/form-data"
+  std::string main;                                         // "form-data", "multipart/form-data"
   std::vector<std::pair<std::string, std::string>> params;  // names in lower case
 };
 

@@ -453,8 +453,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     conn->busy = true;
     exchange ex;
     if (header_ec) {
-      ex.answer = header_failure(header_ec, std::max(options_.body_limit, options_.upload_body_limit),
-                                 ex.request_id);
+      ex.answer = header_failure(
+          header_ec, std::max(options_.body_limit, options_.upload_body_limit), ex.request_id);
       conn->unread_input = true;
     } else {
       const auto step = co_await handle(*conn, buffer, parser, ex);

@@ -287,14 +287,15 @@ outcome<rgba_image> decode_rgba(std::string_view bytes, std::uint64_t max_pixels
   if (!opened) return opened.error();
   image_ptr image = std::move(*opened);
   const bool converted =
-      apply(image, [](VipsImage* in, VipsImage** out) {
-        return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
-      }) &&
-      apply(image, [](VipsImage* in, VipsImage** out) {
-        return vips_cast(in, out, VIPS_FORMAT_UCHAR, nullptr);
-      }) &&
-      (vips_image_get_bands(image.get()) == 4 ||
-       apply(image, [](VipsImage* in, VipsImage** out) {
+      apply(image,
+            [](VipsImage* in, VipsImage** out) {
+              return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
+            }) &&
+      apply(image,
+            [](VipsImage* in, VipsImage** out) {
+              return vips_cast(in, out, VIPS_FORMAT_UCHAR, nullptr);
+            }) &&
+      (vips_image_get_bands(image.get()) == 4 || apply(image, [](VipsImage* in, VipsImage** out) {
          return vips_bandjoin_const1(in, out, 255.0, nullptr);
        }));
   if (!converted || vips_image_get_bands(image.get()) != 4)

@@ -65,9 +65,9 @@ outcome<std::string> paint_edit(const core::generation_request& request,
     in.tint = average_colour(*first);
   }
   const auto rgb = paint_demo_edit(seed_text, in);
-  return imaging::encode_rgb(rgb, source->width, source->height,
-                             request.output_format.value_or("png"),
-                             std::max(1, request.output_compression.value_or(default_lossy_quality)));
+  return imaging::encode_rgb(
+      rgb, source->width, source->height, request.output_format.value_or("png"),
+      std::max(1, request.output_compression.value_or(default_lossy_quality)));
 }
 
 }  // namespace

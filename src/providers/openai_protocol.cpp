@@ -87,8 +87,8 @@ class form_writer {
 
  private:
   void open(std::string_view name) {
-    body_ += "--" + std::string(boundary_) +
-             "\r\nContent-Disposition: form-data; name=\"" + std::string(name) + "\"";
+    body_ += "--" + std::string(boundary_) + "\r\nContent-Disposition: form-data; name=\"" +
+             std::string(name) + "\"";
   }
   std::string_view boundary_;
   std::string body_;
@@ -110,8 +110,8 @@ void add_images(form_writer& form, const core::edit_inputs& inputs, bool many) {
   }
   int index = 0;
   for (const auto* image : images) {
-    const std::string filename = "image-" + std::to_string(++index) + "." +
-                                 std::string(extension_of(*image));
+    const std::string filename =
+        "image-" + std::to_string(++index) + "." + std::string(extension_of(*image));
     form.file(many ? "image[]" : "image", filename, content_type_of(*image), image->bytes);
   }
   if (inputs.mask) form.file("mask", "mask.png", "image/png", inputs.mask->bytes);
@@ -139,7 +139,8 @@ multipart_body build_edit_body(const core::generation_request& request, std::str
     form.field("output_compression", std::to_string(*request.output_compression));
   if (request.input_fidelity) form.field("input_fidelity", *request.input_fidelity);
   if (model.starts_with("dall-e")) form.field("response_format", "b64_json");
-  if (!request.request_id.empty() && flavor == openai_flavor::openai) form.field("user", "visionary");
+  if (!request.request_id.empty() && flavor == openai_flavor::openai)
+    form.field("user", "visionary");
   if (partial_images) {
     form.field("stream", "true");
     form.field("partial_images", std::to_string(*partial_images));

@@ -374,8 +374,8 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::edit(
   if (!request.edit) co_return make_error(error_kind::invalid_request, "Nothing to edit.");
   call_body call;
   call.streamed = streams(request);
-  call.url = edit_url(settings_.flavor, settings_.base_url, settings_.model,
-                      settings_.azure_api_version);
+  call.url =
+      edit_url(settings_.flavor, settings_.base_url, settings_.model, settings_.azure_api_version);
   // 32 random characters: no image holds them by chance.
   const std::string boundary = "visionary-" + util::random_token(32);
   auto form = build_edit_body(
@@ -387,8 +387,7 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::edit(
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::send(
-    const core::generation_request& request, const call_body& call,
-    core::generation_watch& watch) {
+    const core::generation_request& request, const call_body& call, core::generation_watch& watch) {
   const bool streamed = call.streamed;
   for (int attempt = 0;; ++attempt) {
     stream_call stream(*this, watch);

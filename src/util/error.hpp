@@ -31,9 +31,9 @@ enum class error_kind {
   provider_timeout,
   storage_unavailable,
   storage_error,
-  cancelled,    // the user cancelled the job before it finished
-  interrupted,  // the replica running the job stopped (crashed or killed) before it finished
-  queue_full,   // this replica's job queue holds as many jobs as it may
+  cancelled,           // the user cancelled the job before it finished
+  interrupted,         // the replica running the job stopped (crashed or killed) before it finished
+  queue_full,          // this replica's job queue holds as many jobs as it may
   edit_not_supported,  // the chosen model (or its provider) cannot edit images
 };
 

@@ -76,21 +76,21 @@ test('demo: an edit of a gallery image with a mask records its parent; the paren
   const second = await edit(server.url, { image: parent.id, prompt: 'the lighthouse in fog' }, []);
   assert.equal(second.status, 201, second.text);
   const keptId = kept.json.images[0].id;
-  const edits = await api(server.url, `/api/getImages?parent=${parent.id}`);
+  const edits = await api(server.url, `/api/images/${parent.id}/edits`);
   assert.equal(edits.status, 200, edits.text);
   assert.deepEqual(edits.json.imageUrls.map((i) => i.id), [second.json.images[0].id, keptId, child.id], 'newest first');
-  const paged = await api(server.url, `/api/getImages?parent=${parent.id}&limit=2`);
+  const paged = await api(server.url, `/api/images/${parent.id}/edits?limit=2`);
   assert.equal(paged.json.imageUrls.length, 2);
   assert.ok(paged.json.nextCursor);
-  const rest = await api(server.url, `/api/getImages?parent=${parent.id}&limit=2&cursor=${encodeURIComponent(paged.json.nextCursor)}`);
+  const rest = await api(server.url, `/api/images/${parent.id}/edits?limit=2&cursor=${encodeURIComponent(paged.json.nextCursor)}`);
   assert.deepEqual(rest.json.imageUrls.map((i) => i.id), [child.id]);
-  assert.deepEqual((await api(server.url, `/api/getImages?parent=${child.id}`)).json.imageUrls, []);
-  assertError(await api(server.url, '/api/getImages?parent=..%2Fjobs'), 404, 'not_found');
+  assert.deepEqual((await api(server.url, `/api/images/${child.id}/edits`)).json.imageUrls, []);
+  assertError(await api(server.url, '/api/images/..%2Fjobs/edits'), 404, 'not_found');
 
   // A deleted edit drops out of its parent's list.
   const removed = await api(server.url, `/api/images/${child.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
   assert.equal(removed.status, 204);
-  assert.deepEqual((await api(server.url, `/api/getImages?parent=${parent.id}`)).json.imageUrls.map((i) => i.id), [second.json.images[0].id, keptId]);
+  assert.deepEqual((await api(server.url, `/api/images/${parent.id}/edits`)).json.imageUrls.map((i) => i.id), [second.json.images[0].id, keptId]);
 });
 
 test('demo: an uploaded source has no parent; references are taken; the config names the limits', { timeout: TIMEOUT }, async (t) => {
@@ -174,7 +174,7 @@ test('the web tier checks and forwards the multipart form to the backend', { tim
   const res = await edit(web.url, { image: parent.id, prompt: 'the hut in snow' }, [{ name: 'mask', bytes: halfMask(parent.width, parent.height) }]);
   assert.equal(res.status, 201, res.text);
   assert.equal(res.json.images[0].parentId, parent.id);
-  const listed = await api(web.url, `/api/getImages?parent=${parent.id}`);
+  const listed = await api(web.url, `/api/images/${parent.id}/edits`);
   assert.deepEqual(listed.json.imageUrls.map((i) => i.id), [res.json.images[0].id]);
   const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
   assertError(await edit(web.url, { prompt: 'x' }, [{ name: 'image', bytes: gif }]), 415, 'unsupported_media_type');

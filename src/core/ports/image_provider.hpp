@@ -61,7 +61,7 @@ struct generation_request {
   std::optional<std::string> input_fidelity;  // edits: how closely the model keeps the source
   engine_settings engine;
   int n = 1;
-  std::string request_id;  // forwarded to the provider's logs where possible
+  std::string request_id;                   // forwarded to the provider's logs where possible
   std::shared_ptr<const edit_inputs> edit;  // set for an edit of an image
 };
 

@@ -20,7 +20,7 @@ struct rgba_pixels {
 
 struct demo_edit_inputs {
   const rgba_pixels& source;
-  const rgba_pixels* mask = nullptr;  // same size; alpha 0 = may change, 255 = keep
+  const rgba_pixels* mask = nullptr;                // same size; alpha 0 = may change, 255 = keep
   std::optional<std::array<std::uint8_t, 3>> tint;  // the references' average colour
 };
 

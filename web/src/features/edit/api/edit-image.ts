@@ -49,10 +49,10 @@ export function useImage(id: string | null | undefined) {
   });
 }
 
-/** `GET /api/getImages?parent={id}`: the newest edits made from an image. */
+/** `GET /api/images/{id}/edits`: the newest edits made from an image. */
 export function useImageEdits(id: string) {
   return useSWR<GetImagesResponse, ApiError>(
-    `/api/getImages?parent=${encodeURIComponent(id)}&limit=${EDITS_SHOWN}`,
+    `/api/images/${encodeURIComponent(id)}/edits?limit=${EDITS_SHOWN}`,
     { revalidateOnFocus: false },
   );
 }

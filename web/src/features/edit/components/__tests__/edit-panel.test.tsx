@@ -127,8 +127,8 @@ describe('EditLineage', () => {
     const child = makeImage({ id: 'c-1', prompt: 'an edit', parentId: 'p-1' });
     mockFetch((request) => {
       if (request.path === '/api/images/p-1') return jsonResponse(parent);
-      if (request.path.startsWith('/api/getImages?parent=c-1')) return jsonResponse({ imageUrls: [], nextCursor: null });
-      if (request.path.startsWith('/api/getImages?parent=p-1')) return jsonResponse({ imageUrls: [child], nextCursor: null });
+      if (request.path.startsWith('/api/images/c-1/edits')) return jsonResponse({ imageUrls: [], nextCursor: null });
+      if (request.path.startsWith('/api/images/p-1/edits')) return jsonResponse({ imageUrls: [child], nextCursor: null });
       return errorResponse(404, 'not_found', 'No such route.');
     });
     const onOpenImage = vi.fn(() => true);
