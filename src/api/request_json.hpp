@@ -2,6 +2,7 @@
 // syntax, the accepted field names and their types. Pure function; thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <string_view>
 
 #include "core/validation.hpp"
@@ -16,5 +17,9 @@ inline constexpr std::string_view accepted_generation_fields =
 // invalid_request for text that is not a JSON object, unknown fields and fields of the wrong type.
 // The values themselves are checked by core::validate_generation.
 [[nodiscard]] outcome<core::generation_input> parse_generation_json(std::string_view body);
+// The same for an object already parsed (the OpenAI-compatible gateway takes its own fields out
+// first).
+[[nodiscard]] outcome<core::generation_input> read_generation_object(
+    const boost::json::object& fields);
 
 }  // namespace visionary::api

@@ -15,6 +15,7 @@
 #include "api/api_routes.hpp"
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
@@ -151,6 +152,8 @@ struct backend {
   std::unique_ptr<core::gallery_feed> feed;
   std::unique_ptr<core::job_service> jobs;
   std::unique_ptr<api::api_services> services;
+  std::unique_ptr<api::gateway_metrics> gateway_metrics;
+  std::unique_ptr<api::gateway_services> gateway;
 };
 
 // Opens the store (creating the Azure container when needed); false after logging why not.
@@ -232,6 +235,9 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
       api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
                         *c.models, std::string(b.store->kind()), c.max_prompt_chars,
                         c.max_body_bytes, c.admin_token, started_at, c.events});
+  b.gateway_metrics = std::make_unique<api::gateway_metrics>(registry);
+  b.gateway = std::make_unique<api::gateway_services>(api::gateway_services{
+      *b.services, c.api_keys, c.public_url, *b.gateway_metrics, std::chrono::system_clock::now()});
   return b;
 }
 
@@ -284,6 +290,7 @@ void add_backend_routes(const config& c, http::router& routes, backend& parts) {
   routes.set_client_policy(http::client_policy{
       c.trusted_proxy_ranges, c.run_role == role::functions ? c.functions_key : std::string()});
   api::add_api_routes(routes, *parts.services);
+  api::add_gateway_routes(routes, *parts.gateway);
   if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
   if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);
   if (c.run_role == role::functions && !c.functions_key.empty()) {

@@ -146,6 +146,18 @@ void add_backend_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_SIGNING_KEY");
   cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
       ->envname("VISIONARY_ADMIN_TOKEN");
+  cmd.add_option("--api-keys", c.api_keys_text,
+                 "Keys of the OpenAI-compatible API under /v1, as name:key,name:key (unset: the "
+                 "API is off)")
+      ->envname("VISIONARY_API_KEYS");
+  cmd.add_option("--api-keys-file", c.api_keys_file,
+                 "File of OpenAI-compatible API keys, one name:key a line (# comments)")
+      ->envname("VISIONARY_API_KEYS_FILE");
+  cmd.add_option("--public-url", c.public_url,
+                 "This site's address as callers reach it, e.g. https://images.example.com: the "
+                 "base of image links the OpenAI-compatible API hands out (default: from the "
+                 "request's Host)")
+      ->envname("VISIONARY_PUBLIC_URL");
   add_provider_options(cmd, c);
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
       ->envname("VISIONARY_MAX_PROMPT_CHARS")
@@ -569,6 +581,37 @@ void validate_progress_options(const config& c, std::vector<std::string>& proble
   }
 }
 
+// The gateway's keys (never shown in a problem) and the public address of its links.
+void validate_gateway(config& c, std::vector<std::string>& problems) {
+  if (!c.api_keys_text.empty() && !c.api_keys_file.empty()) {
+    problems.push_back("set VISIONARY_API_KEYS or VISIONARY_API_KEYS_FILE, not both");
+  } else if (!c.api_keys_file.empty()) {
+    const auto text = read_text_file(c.api_keys_file);
+    auto keys = text ? api::api_key_table::parse_lines(*text)
+                     : outcome<api::api_key_table>(
+                           make_error(error_kind::invalid_request, "cannot read the file"));
+    if (!keys) {
+      problems.push_back("VISIONARY_API_KEYS_FILE " + c.api_keys_file + ": " +
+                         keys.error().message);
+    } else {
+      c.api_keys = std::move(*keys);
+    }
+  } else if (auto keys = api::api_key_table::parse(c.api_keys_text); !keys) {
+    problems.push_back("VISIONARY_API_KEYS: " + keys.error().message);
+  } else {
+    c.api_keys = std::move(*keys);
+  }
+  c.public_url = std::string(util::without_trailing_slashes(c.public_url));
+  if (!c.public_url.empty()) {
+    auto url = boost::urls::parse_absolute_uri(c.public_url);
+    if (!is_http_url(c.public_url) || url->has_query() || url->has_fragment()) {
+      problems.push_back(
+          "VISIONARY_PUBLIC_URL must be an http(s) address without query, e.g. "
+          "https://images.example.com");
+    }
+  }
+}
+
 void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
@@ -630,6 +673,7 @@ std::vector<std::string> finalize_and_validate(config& c) {
   validate_provider(c, problems);
   validate_storage(c, problems);
   validate_backend_limits(c, problems);
+  validate_gateway(c, problems);
   validate_progress_options(c, problems);
   validate_cost_limits(c, problems);
   return problems;
@@ -666,6 +710,15 @@ std::string describe_budget(const config& c) {
   }
   out << ", priced as " << plan.priced_as;
   return out.str();
+}
+
+// Key names only: the keys themselves are never shown.
+std::string describe_gateway(const config& c) {
+  if (c.api_keys.empty()) return "off (no VISIONARY_API_KEYS)";
+  std::string names;
+  for (const auto& name : c.api_keys.names()) names += (names.empty() ? "" : ", ") + name;
+  return "/v1, keys " + names + " (each ****), links " +
+         (c.public_url.empty() ? std::string("from the request's host") : c.public_url);
 }
 
 }  // namespace
@@ -717,6 +770,7 @@ std::string describe(const config& c) {
       << "\n"
       << "  admin token: " << mask_secret(c.admin_token)
       << (c.admin_token.empty() ? " (deleting disabled)" : "") << "\n"
+      << "  openai api:  " << describe_gateway(c) << "\n"
       << "  clients:     " << c.client_rate << ", " << c.client_max_in_flight << " at once (server "
       << c.max_in_flight << "), " << c.client_daily_images << " images a day (0 = no cap), resets "
       << c.budget_reset_hour << ":00 UTC\n"

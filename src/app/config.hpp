@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "api/api_keys.hpp"
 #include "core/admission.hpp"
 #include "core/model_catalog.hpp"
 #include "core/model_menu.hpp"
@@ -33,6 +34,12 @@ struct config {
   std::string container = "images";
   std::string signing_key;  // base64; generated into the data dir when empty
   std::string admin_token;
+
+  // The OpenAI-compatible API (see README "OpenAI-compatible gateway").
+  std::string api_keys_text;    // VISIONARY_API_KEYS: name:key,name:key
+  std::string api_keys_file;    // VISIONARY_API_KEYS_FILE: the same, one a line
+  api::api_key_table api_keys;  // set by finalize_and_validate; empty: the gateway is off
+  std::string public_url;       // base of links handed out as absolute URLs; empty: asked
 
   std::string provider_name;  // empty: openai when an OpenAI key is set, else demo
   core::provider_kind provider = core::provider_kind::demo;  // set by finalize_and_validate
