@@ -30,6 +30,8 @@ export function makeImage(overrides: Partial<Image> = {}): Image {
     contentType: 'image/png',
     bytes: 123456,
     createdAt: '2026-11-24T23:05:12.345Z',
+    settings: {},
+    parentId: null,
     ...overrides,
   };
 }
