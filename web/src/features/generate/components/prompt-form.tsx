@@ -131,8 +131,8 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   };
 
   // The handle reads the latest menu and draft through a ref, so it never goes stale.
-  const latest = useRef({ models, draft });
-  latest.current = { models, draft };
+  const latest = useRef({ models, draft, modelName });
+  latest.current = { models, draft, modelName };
 
   useImperativeHandle(
     ref,
@@ -143,9 +143,10 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         textareaRef.current?.focus();
       },
       fillSettings: ({ prompt: text, settings }: FillSettings) => {
-        const { models: menu, draft: current } = latest.current;
+        const { models: menu, draft: current, modelName: currentName } = latest.current;
         const named = settings.model === undefined ? undefined : menu.find((m) => m.name === settings.model);
-        const target = named ?? pickModel(menu, undefined);
+        // Settings without a model (older images) apply to the model already selected.
+        const target = named ?? pickModel(menu, settings.model === undefined ? currentName : undefined);
         if (settings.model !== undefined && !named) {
           toast(`The model ${settings.model} is not offered here; its other settings were kept where they fit.`, {
             duration: 8000,
