@@ -111,14 +111,15 @@ handler_task site_config(const api_services& services) {
        std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
       {"maxBodyBytes", services.max_body_bytes}};
   json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
+  const auto choices = co_await services.generation.current_engine_choices();
   co_return http::json_response(
       bhttp::status::ok,
       json::object{{"provider", provider.name()},
                    {"model", services.models.default_model().name},
                    {"offline", provider.offline()},
                    {"label", label},
-                   {"options", options_json(caps, services.max_prompt_chars)},
-                   {"models", models_json(services.models, services.max_prompt_chars)},
+                   {"options", options_json(caps, services.max_prompt_chars, choices)},
+                   {"models", models_json(services.models, services.max_prompt_chars, choices)},
                    {"limits", std::move(limits)},
                    {"jobs", std::move(jobs)}});
 }

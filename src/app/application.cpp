@@ -89,6 +89,7 @@ providers::openai_provider_settings openai_settings(const config& c) {
   settings.partial_images = c.openai_partial_images;
   if (c.provider == core::provider_kind::openai_compatible) {
     settings.flavor = providers::openai_flavor::compatible;
+    settings.local_server = c.local_server;
   } else if (c.provider == core::provider_kind::azure_openai) {
     settings.flavor = providers::openai_flavor::azure;
     settings.base_url = c.azure_openai_endpoint;

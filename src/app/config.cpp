@@ -8,6 +8,7 @@
 
 #include "core/naming.hpp"
 #include "imaging/image_codec.hpp"
+#include "providers/automatic1111_protocol.hpp"
 #include "storage/connection_string.hpp"
 #include "util/redact.hpp"
 #include "util/text.hpp"
@@ -82,6 +83,12 @@ void add_provider_options(CLI::App& cmd, config& c) {
       ->envname("OPENAI_API_KEY");
   cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
       ->envname("OPENAI_BASE_URL")
+      ->capture_default_str();
+  cmd.add_option(
+         "--local-server", c.local_server_name,
+         "The OpenAI-compatible server (for --provider openai-compatible): generic, localai "
+         "or sd-server; the last two take a negative prompt, seed and steps")
+      ->envname("VISIONARY_LOCAL_SERVER")
       ->capture_default_str();
   cmd.add_option("--azure-openai-endpoint", c.azure_openai_endpoint,
                  "Azure OpenAI endpoint, https://{resource}.openai.azure.com")
@@ -385,6 +392,12 @@ void validate_provider_settings(config& c, std::vector<std::string>& problems) {
             "OPENAI_BASE_URL (e.g. http://127.0.0.1:8080/v1)");
       }
       if (c.model.empty()) c.model = "stable-diffusion";
+      if (auto server = core::parse_local_server(c.local_server_name)) {
+        c.local_server = *server;
+      } else {
+        problems.push_back("unknown VISIONARY_LOCAL_SERVER '" + c.local_server_name +
+                           "': choose generic, localai or sd-server");
+      }
       return;
     case core::provider_kind::azure_openai:
       validate_azure_openai(c, problems);
@@ -409,6 +422,24 @@ std::optional<std::string> read_text_file(const std::string& path) {
   return std::move(text).str();
 }
 
+// The name the configured model is offered by: AUTOMATIC1111 without a checkpoint uses whatever
+// it has loaded, reported by the provider's default name (c.model stays empty: no override).
+std::string configured_model_name(const config& c) {
+  if (c.provider == core::provider_kind::automatic1111 && c.model.empty())
+    return std::string(providers::default_a1111_model);
+  return c.model;
+}
+
+// The catalogue entry describing the configured model when its name alone does not: the operator's
+// VISIONARY_CATALOG_MODEL, else a named local server's own entry.
+std::optional<std::string> catalog_entry_for(const config& c) {
+  if (!c.catalog_model.empty()) return c.catalog_model;
+  if (c.provider == core::provider_kind::openai_compatible &&
+      c.local_server != core::local_server_kind::generic)
+    return std::string(core::local_server_catalog_entry(c.local_server));
+  return std::nullopt;
+}
+
 // The catalogue (with the models file) and the menu of models offered on this server.
 void build_model_menu(config& c, std::vector<std::string>& problems) {
   auto catalog = core::model_catalog::built_in();
@@ -426,9 +457,8 @@ void build_model_menu(config& c, std::vector<std::string>& problems) {
     }
     catalog = std::move(*extended);
   }
-  std::optional<std::string> entry;
-  if (!c.catalog_model.empty()) entry = c.catalog_model;
-  auto menu = core::model_menu::build(catalog, c.provider, c.model, entry, c.offered_models);
+  auto menu = core::model_menu::build(catalog, c.provider, configured_model_name(c),
+                                      catalog_entry_for(c), c.offered_models);
   if (!menu) {
     problems.push_back("VISIONARY_MODEL: " + menu.error().message);
     return;
@@ -653,12 +683,14 @@ std::string describe(const config& c) {
   }
   if (c.run_role == role::functions)
     out << "  functions key: " << mask_secret(c.functions_key) << "\n";
-  out << "  provider:    " << c.provider_name << " (model " << c.model << ")\n";
+  out << "  provider:    " << c.provider_name << " (model " << configured_model_name(c) << ")\n";
   if (c.provider == core::provider_kind::openai ||
       c.provider == core::provider_kind::openai_compatible) {
     out << "  openai:      " << util::redact_url(c.openai_base_url) << ", key "
         << mask_secret(c.openai_api_key) << ", partial images " << c.openai_partial_images << "\n";
   }
+  if (c.provider == core::provider_kind::openai_compatible)
+    out << "  local server: " << core::local_server_name(c.local_server) << "\n";
   if (c.provider == core::provider_kind::automatic1111) {
     out << "  a1111:       " << util::redact_url(c.a1111_url) << ", auth "
         << mask_secret(c.a1111_auth) << ", progress every " << c.a1111_progress_ms << " ms\n";

@@ -43,6 +43,9 @@ struct config {
   std::optional<core::model_menu> models;   // set by finalize_and_validate
   std::string openai_api_key;
   std::string openai_base_url = "https://api.openai.com/v1";
+  // VISIONARY_LOCAL_SERVER: which OpenAI-compatible server answers (generic, localai, sd-server)
+  std::string local_server_name = "generic";
+  core::local_server_kind local_server = core::local_server_kind::generic;  // set from the name
   std::string azure_openai_endpoint;
   std::string azure_openai_api_key;
   std::string azure_openai_api_version;  // empty: the v1 API; set: the classic deployments API

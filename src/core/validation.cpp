@@ -1,5 +1,6 @@
 #include "core/validation.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -313,6 +314,35 @@ outcome<int> parse_count(std::optional<std::string_view> text, int fallback, int
 
 outcome<int> parse_page_limit(std::optional<std::string_view> text) {
   return parse_count(text, default_page_size, max_page_size, "The limit");
+}
+
+}  // namespace visionary::core
+
+namespace visionary::core {
+namespace {
+
+// The choice when the engine lists it; the error names a few of the ones it offers.
+outcome<void> check_listed(const std::optional<std::string>& chosen,
+                           const std::vector<std::string>& listed, std::string_view field) {
+  if (!chosen || listed.empty()) return {};
+  if (std::find(listed.begin(), listed.end(), *chosen) != listed.end()) return {};
+  constexpr std::size_t names_shown = 8;
+  std::string offered;
+  for (std::size_t i = 0; i < listed.size() && i < names_shown; ++i) {
+    offered += (i == 0 ? "" : ", ") + listed[i];
+  }
+  if (listed.size() > names_shown) offered += ", …";
+  return invalid("The " + std::string(field) + " '" + *chosen +
+                 "' is not one the engine offers; choose one of: " + offered + ".");
+}
+
+}  // namespace
+
+outcome<void> validate_engine_choices(const engine_settings& settings,
+                                      const engine_choices& choices) {
+  if (auto sampler = check_listed(settings.sampler, choices.samplers, "sampler"); !sampler)
+    return sampler;
+  return check_listed(settings.checkpoint, choices.checkpoints, "checkpoint");
 }
 
 }  // namespace visionary::core

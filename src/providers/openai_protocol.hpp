@@ -4,6 +4,7 @@
 // Pure functions are thread-safe; an sse_reader belongs to one answer being read.
 #pragma once
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -39,9 +40,19 @@ enum class openai_flavor { openai, azure, compatible };
 // JSON body for POST .../images/generations. GPT image models get no response_format (they reject
 // it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires. With
 // partial_images set the answer is asked for as a stream with that many partial images (0..3).
-[[nodiscard]] std::string build_generation_body(const core::generation_request& request,
-                                                std::string_view model, openai_flavor flavor,
-                                                std::optional<int> partial_images = std::nullopt);
+// An OpenAI-compatible local server gets the request's engine settings its own way (see
+// core::local_server_kind); OpenAI and Azure never get them.
+[[nodiscard]] std::string build_generation_body(
+    const core::generation_request& request, std::string_view model, openai_flavor flavor,
+    std::optional<int> partial_images = std::nullopt,
+    core::local_server_kind local_server = core::local_server_kind::generic);
+
+// The engine settings as fields of a LocalAI body (negative_prompt, step, seed; and b64_json asked
+// for, since LocalAI answers with a link otherwise), or as
+// stable-diffusion.cpp's <sd_cpp_extra_args>{json}</sd_cpp_extra_args> after the prompt; nothing
+// for a generic server.
+void add_local_engine_settings(boost::json::object& body, const core::engine_settings& engine,
+                               core::local_server_kind local_server);
 
 struct image_item {
   std::optional<std::string> b64_json;

@@ -360,7 +360,8 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::genera
   const bool streamed = streams(request);
   const std::string body =
       build_generation_body(request, model_for(request), settings_.flavor,
-                            streamed ? std::optional<int>(settings_.partial_images) : std::nullopt);
+                            streamed ? std::optional<int>(settings_.partial_images) : std::nullopt,
+                            settings_.local_server);
   for (int attempt = 0;; ++attempt) {
     stream_call stream(*this, watch);
     auto http = generation_call(request, body, streamed, watch.abort());
