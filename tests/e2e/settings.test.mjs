@@ -2,11 +2,14 @@
 // the demo provider: a custom size checked in the form and stored at that size, a second model with
 // engine controls, the image details listing the settings, and "Use these settings" refilling the
 // form. A models file gives the demo a custom-size rule and adds a demo model with engine controls.
+// Then the same with the fake AUTOMATIC1111: its samplers and checkpoints in Advanced, sent to the
+// engine, listed in the details and refilled by "Use these settings".
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
+import { CHECKPOINTS, SAMPLERS, startFakeA1111 } from '../fakes/fake_a1111.mjs';
 import { api, blobFile, pngChunks, startServer, tempDir } from '../support/server.mjs';
 import { launchChromium, openPage, promptBox, recordRequests, tiles } from './chromium.mjs';
 
@@ -201,6 +204,94 @@ describe('settings from the model catalogue (demo provider)', () => {
       await page.getByRole('button', { name: /^generate$/i }).click();
       await page.waitForFunction(() => document.querySelector('textarea[name="prompt"]').value === '');
       assert.deepEqual(posts.requests.at(-1).body, sent);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('engine settings with AUTOMATIC1111 (fake)', () => {
+  let fake;
+  let server;
+  before(async () => {
+    fake = await startFakeA1111();
+    server = await startServer({ env: { VISIONARY_PROVIDER: 'automatic1111', VISIONARY_A1111_URL: fake.url } });
+  });
+  after(async () => {
+    await server?.stop();
+    await server?.cleanup();
+    await fake?.close();
+  });
+
+  const optionsOf = (select) => select.locator('option').evaluateAll((options) => options.map((o) => o.value));
+
+  test('Advanced offers the engine\'s lists; an image made with them lists them; "Use these settings" refills them', async () => {
+    const { page, context, problems } = await openPage(browser, server.url);
+    try {
+      await page.getByText('No images yet').waitFor();
+      assert.equal(await page.getByLabel('Model', { exact: true }).count(), 0, 'one model: no model select');
+      assert.equal(await page.getByRole('button', { name: 'More options' }).count(), 0, 'no output options');
+      const advanced = page.getByRole('button', { name: 'Advanced' });
+      await advanced.click();
+      assert.equal(await advanced.getAttribute('aria-expanded'), 'true');
+      assert.deepEqual(await optionsOf(field(page, 'Sampler')), ['', ...SAMPLERS]);
+      assert.deepEqual(await optionsOf(field(page, 'Checkpoint')), ['', ...CHECKPOINTS.map((c) => c.title)]);
+
+      await field(page, 'Size').selectOption('768x512');
+      await field(page, 'Negative prompt').fill('blurry, text');
+      await field(page, 'Seed').fill('31337');
+      await field(page, 'Steps').fill('28');
+      await field(page, 'CFG scale').fill('6.5');
+      await field(page, 'Sampler').selectOption('DPM++ 2M Karras');
+      await field(page, 'Checkpoint').selectOption(CHECKPOINTS[1].title);
+      const posts = recordRequests(page, 'POST', '/api/jobs');
+      await generate(page, 'A lighthouse at dusk');
+      const first = posts.requests[0].body;
+      const sent = fake.requests.at(-1).body;
+      assert.equal(sent.width, 768);
+      assert.equal(sent.height, 512);
+      assert.equal(sent.negative_prompt, 'blurry, text');
+      assert.equal(sent.seed, 31337);
+      assert.equal(sent.steps, 28);
+      assert.equal(sent.cfg_scale, 6.5);
+      assert.equal(sent.sampler_name, 'DPM++ 2M Karras');
+      assert.equal(sent.override_settings.sd_model_checkpoint, CHECKPOINTS[1].title);
+
+      await tiles(page).first().getByRole('button').click();
+      const settings = await dialogSettings(page);
+      assert.equal(settings.Size, '768 × 512');
+      assert.equal(settings['Negative prompt'], 'blurry, text');
+      assert.equal(settings.Seed, '31337');
+      assert.equal(settings.Steps, '28');
+      assert.equal(settings['CFG scale'], '6.5');
+      assert.equal(settings.Sampler, 'DPM++ 2M Karras');
+      assert.equal(settings.Checkpoint, CHECKPOINTS[1].title);
+      await page.keyboard.press('Escape');
+
+      // The form moves on to other values; "Use these settings" brings the image's back.
+      await field(page, 'Size').selectOption('512x512');
+      await field(page, 'Negative prompt').fill('');
+      await field(page, 'Seed').fill('');
+      await field(page, 'Steps').fill('12');
+      await field(page, 'CFG scale').fill('3');
+      await field(page, 'Sampler').selectOption('Euler a');
+      await field(page, 'Checkpoint').selectOption('');
+      await tiles(page).first().getByRole('button').click();
+      await page.getByRole('dialog').getByRole('button', { name: 'Use these settings' }).click();
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      assert.equal(await promptBox(page).inputValue(), 'A lighthouse at dusk');
+      assert.equal(await field(page, 'Size').inputValue(), '768x512');
+      assert.equal(await field(page, 'Negative prompt').inputValue(), 'blurry, text');
+      assert.equal(await field(page, 'Seed').inputValue(), '31337');
+      assert.equal(await field(page, 'Steps').inputValue(), '28');
+      assert.equal(await field(page, 'CFG scale').inputValue(), '6.5');
+      assert.equal(await field(page, 'Sampler').inputValue(), 'DPM++ 2M Karras');
+      assert.equal(await field(page, 'Checkpoint').inputValue(), CHECKPOINTS[1].title);
+
+      await page.getByRole('button', { name: /^generate$/i }).click();
+      await page.waitForFunction(() => document.querySelector('textarea[name="prompt"]').value === '');
+      assert.deepEqual(posts.requests.at(-1).body, first, 'the same request again');
       assert.deepEqual(problems, []);
     } finally {
       await context.close();

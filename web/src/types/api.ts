@@ -73,6 +73,8 @@ export interface ImageSettings {
   size?: string;
   quality?: string;
   style?: string;
+  /** How many images the request asked for. */
+  n?: number;
   background?: string;
   output_format?: string;
   output_compression?: number;
@@ -88,7 +90,6 @@ export interface ImageSettings {
 /** `POST /api/generateImage` and `POST /api/jobs`: the prompt, the count and the settings. */
 export interface GenerateImageRequest extends ImageSettings {
   prompt: string;
-  n?: number;
 }
 
 /** `201` answer of `POST /api/generateImage`, newest first. */
@@ -105,7 +106,7 @@ export interface GetImagesResponse {
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** What a job was asked for (as the server settled it): size, quality, style and n, plus any other setting. */
-export interface JobOptions extends Omit<ImageSettings, 'size' | 'quality' | 'style'> {
+export interface JobOptions extends Omit<ImageSettings, 'size' | 'quality' | 'style' | 'n'> {
   size: string | null;
   quality: string | null;
   style: string | null;

@@ -7,6 +7,7 @@ const LABELS: Record<string, string> = {
   size: 'Size',
   quality: 'Quality',
   style: 'Style',
+  n: 'Images',
   background: 'Background',
   output_format: 'Format',
   output_compression: 'Compression',

@@ -154,7 +154,9 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         }
         if (target) {
           const next = draftFromSettings(settings, target);
-          if (current.n !== undefined) next.n = current.n;
+          // The count is the image's when it was stored, else the form's.
+          const n = settings.n ?? current.n;
+          if (n !== undefined) next.n = n;
           setModelName(target.name);
           setDraft(next);
           setOpen((was) => ({
