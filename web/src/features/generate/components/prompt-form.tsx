@@ -28,6 +28,18 @@ export const COUNTER_THRESHOLD = 0.8;
 export const TOAST_PROMPT_CHARS = 40;
 
 export const THINKING_PLACEHOLDER = 'Thinking of a suggestion…';
+
+/** What the form says while a suggestion loads: who is thinking, when a chat model is. */
+export function thinkingText(model: string | undefined): string {
+  return model ? `${model} is thinking of a suggestion…` : THINKING_PLACEHOLDER;
+}
+
+/** The quiet note on where the shown suggestion came from; undefined when the server does not say. */
+export function suggestionSourceText(source: unknown, model: unknown): string | undefined {
+  if (source === 'model' && typeof model === 'string' && model) return `Suggested by ${model}`;
+  if (source === 'offline') return 'Suggested from built-in ideas';
+  return undefined;
+}
 export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
 
 export interface PromptFormHandle {
@@ -90,6 +102,13 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const suggestionText =
     typeof rawSuggestion === 'string' && rawSuggestion.trim() ? rawSuggestion.trim() : undefined;
   const suggestionBusy = suggestion.isLoading || suggestion.isValidating;
+  // The configured chat model, else the one that wrote the last suggestion.
+  const lastModel = suggestion.data?.source === 'model' ? suggestion.data.model : undefined;
+  const thinkingModel = config?.suggestionModel || lastModel || undefined;
+  const suggestionSource =
+    suggestionText && !suggestionBusy
+      ? suggestionSourceText(suggestion.data?.source, suggestion.data?.model)
+      : undefined;
 
   const options = config?.options ?? {};
   // The server's limit (from /api/config); until it has answered, the server's own check is the only one.
@@ -234,7 +253,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   };
 
   const placeholder = suggestionBusy
-    ? THINKING_PLACEHOLDER
+    ? thinkingText(thinkingModel)
     : (suggestionText ?? FALLBACK_PLACEHOLDER);
 
   const choiceSelects = (Object.keys(CHOICE_LABELS) as ChoiceKey[]).flatMap((key) => {
@@ -306,7 +325,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           {trimmed && (suggestionBusy || suggestionText) && (
             <>
               <span className="font-semibold text-slate-700">Suggestion:</span>{' '}
-              {suggestionBusy ? 'thinking…' : suggestionText}
+              {suggestionBusy ? (thinkingModel ? `${thinkingModel} is thinking…` : 'thinking…') : suggestionText}
             </>
           )}
         </p>
@@ -351,6 +370,11 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           <RefreshIcon className="h-4 w-4" />
           New suggestion
         </Button>
+        {suggestionSource && (
+          <p data-testid="suggestion-source" className="self-center text-xs text-slate-500">
+            {suggestionSource}
+          </p>
+        )}
         <ImagesLeftToday imagesLeftToday={imagesLeftToday} />
       </div>
       <LimitNotice id={ids.limit} limit={limit} now={now} />
