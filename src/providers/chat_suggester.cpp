@@ -56,7 +56,8 @@ app_error chat_suggester::answer_failed(const core::suggestion_request& request,
 
 boost::asio::awaitable<outcome<std::string>> chat_suggester::suggest(
     const core::suggestion_request& request, util::abort_signal& abort) {
-  auto response = co_await client_.send(chat_call(request, abort));
+  auto call = chat_call(request, abort);
+  auto response = co_await client_.send(std::move(call));
   if (!response) co_return transport_failed(request, response.error());
   if (response->status < 200 || response->status >= 300) {
     co_return answer_failed(request, *response);
