@@ -132,8 +132,8 @@ void suggestion_service::count(refill_decision decision) {
 // One call after another until the cache is full or a call may not start.
 boost::asio::awaitable<void> suggestion_service::refill() {
   for (;;) {
+    // Only what a taken suggestion wanted counts as held back: this refill ends by its own call.
     const refill_decision next_call = co_await call_once();
-    count(next_call);
     if (next_call != refill_decision::started) break;
   }
 }

@@ -184,6 +184,7 @@ test('Azure OpenAI: the v1 path, the deployment as model, the api-key header', {
       AZURE_OPENAI_ENDPOINT: fake.origin,
       AZURE_OPENAI_API_KEY: AZURE_KEY,
       VISIONARY_MODEL: 'images-deployment',
+      VISIONARY_CATALOG_MODEL: 'gpt-image-1',
       VISIONARY_SUGGESTION_MODEL: 'suggest-mini', // no URL, no key: the Azure endpoint and its key
       VISIONARY_METRICS: '1',
     },
