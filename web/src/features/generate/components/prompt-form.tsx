@@ -28,6 +28,7 @@ export const COUNTER_THRESHOLD = 0.8;
 export const TOAST_PROMPT_CHARS = 40;
 
 export const THINKING_PLACEHOLDER = 'Thinking of a suggestion…';
+export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
 
 /** What the form says while a suggestion loads: who is thinking, when a chat model is. */
 export function thinkingText(model: string | undefined): string {
@@ -40,7 +41,6 @@ export function suggestionSourceText(source: unknown, model: unknown): string | 
   if (source === 'offline') return 'Suggested from built-in ideas';
   return undefined;
 }
-export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
 
 export interface PromptFormHandle {
   /** Puts `text` into the prompt box and focuses it (used by "Use prompt"). */
