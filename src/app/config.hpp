@@ -14,10 +14,19 @@
 #include "core/pricing.hpp"
 #include "http/client_address.hpp"
 #include "imaging/image_codec.hpp"
+#include "providers/chat_protocol.hpp"
 
 namespace visionary::app {
 
 enum class role { serve, functions, web };
+
+// Where suggestions from a language model come from, as finalize_and_validate resolved it.
+struct suggestion_endpoint {
+  providers::chat_flavor flavor = providers::chat_flavor::openai;
+  std::string base_url;  // OpenAI and compatible servers: including /v1; Azure: the endpoint
+  std::string api_key;   // VISIONARY_SUGGESTION_API_KEY, else the provider's key for this server
+  providers::chat_auth auth = providers::chat_auth::bearer;
+};
 enum class storage_kind { fs, azure };
 
 struct config {
@@ -63,6 +72,15 @@ struct config {
   int provider_timeout_seconds = 180;
   int provider_max_retries = 2;
   std::string ca_file;
+
+  // Suggestions from a language model (see README "Suggestions from a language model").
+  std::string suggestion_model;    // chat model or Azure deployment; empty: offline lists only
+  std::string suggestion_url;      // empty: OpenAI, or AZURE_OPENAI_ENDPOINT with azure-openai
+  std::string suggestion_api_key;  // empty: the provider's key when it is for the same server
+  std::string suggestion_auth;     // bearer, api-key or none; empty: by the kind of server
+  int suggestion_timeout_seconds = 8;
+  int suggestion_rate = 30;                        // calls to the model per minute at most
+  std::optional<suggestion_endpoint> suggestions;  // set by finalize_and_validate with a model
 
   std::string trusted_proxies;                            // CIDRs whose X-Forwarded-For is believed
   std::vector<util::address_range> trusted_proxy_ranges;  // set by finalize_and_validate

@@ -29,9 +29,6 @@ bool is_gpt_image_model(std::string_view model) {
   return model.starts_with("gpt-image");
 }
 
-namespace {
-
-// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it.
 std::string azure_resource_root(std::string_view endpoint) {
   std::string root = util::without_trailing_slashes(endpoint);
   for (std::string_view suffix : {"/openai/v1", "/openai"}) {
@@ -42,8 +39,6 @@ std::string azure_resource_root(std::string_view endpoint) {
   }
   return root;
 }
-
-}  // namespace
 
 std::string generation_url(openai_flavor flavor, std::string_view base_url, std::string_view model,
                            std::string_view azure_api_version) {

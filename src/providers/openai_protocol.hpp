@@ -28,6 +28,10 @@ enum class openai_flavor { openai, azure, compatible };
 // b64_json only and can stream partial images; false for DALL-E and other servers' models.
 [[nodiscard]] bool is_gpt_image_model(std::string_view model);
 
+// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it
+// (and without trailing slashes): https://{resource}.openai.azure.com.
+[[nodiscard]] std::string azure_resource_root(std::string_view endpoint);
+
 // Where a generation is posted. OpenAI and compatible servers: {base}/images/generations (the base
 // includes /v1). Azure: the v1 API, {endpoint}/openai/v1/images/generations, the deployment named
 // by the body's model; with an api-version set, the classic

@@ -244,11 +244,20 @@ export interface ConfigResponse {
   limits: ConfigLimits;
   /** Absent on older servers: treated as `{events: false}`. */
   jobs?: ConfigJobs;
+  /** The chat model that writes suggestions; `null` (or absent) when they come from offline lists. */
+  suggestionModel?: string | null;
 }
+
+/** Where a suggestion came from: the server's chat model, or its built-in offline lists. */
+export type SuggestionSource = 'model' | 'offline';
 
 /** `GET /api/suggestion`. */
 export interface SuggestionResponse {
   suggestion: string;
+  /** Absent on older servers. */
+  source?: SuggestionSource;
+  /** The chat model that wrote it; only when `source` is `model`. */
+  model?: string;
 }
 
 /** `GET /api/health`. */

@@ -40,6 +40,18 @@ export const TOAST_PROMPT_CHARS = 40;
 export const THINKING_PLACEHOLDER = 'Thinking of a suggestion…';
 export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
 
+/** What the form says while a suggestion loads: who is thinking, when a chat model is. */
+export function thinkingText(model: string | undefined): string {
+  return model ? `${model} is thinking of a suggestion…` : THINKING_PLACEHOLDER;
+}
+
+/** The quiet note on where the shown suggestion came from; undefined when the server does not say. */
+export function suggestionSourceText(source: unknown, model: unknown): string | undefined {
+  if (source === 'model' && typeof model === 'string' && model) return `Suggested by ${model}`;
+  if (source === 'offline') return 'Suggested from built-in ideas';
+  return undefined;
+}
+
 /** What "Use these settings" hands to the form: an image's prompt and the settings it was made with. */
 export interface FillSettings {
   prompt: string;
@@ -99,6 +111,13 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const suggestionText =
     typeof rawSuggestion === 'string' && rawSuggestion.trim() ? rawSuggestion.trim() : undefined;
   const suggestionBusy = suggestion.isLoading || suggestion.isValidating;
+  // The configured chat model, else the one that wrote the last suggestion.
+  const lastModel = suggestion.data?.source === 'model' ? suggestion.data.model : undefined;
+  const thinkingModel = config?.suggestionModel || lastModel || undefined;
+  const suggestionSource =
+    suggestionText && !suggestionBusy
+      ? suggestionSourceText(suggestion.data?.source, suggestion.data?.model)
+      : undefined;
 
   const models = modelsOf(config);
   const model = pickModel(models, modelName);
@@ -266,7 +285,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   };
 
   const placeholder = suggestionBusy
-    ? THINKING_PLACEHOLDER
+    ? thinkingText(thinkingModel)
     : (suggestionText ?? FALLBACK_PLACEHOLDER);
 
   return (
@@ -310,7 +329,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           {trimmed && (suggestionBusy || suggestionText) && (
             <>
               <span className="font-semibold text-slate-700">Suggestion:</span>{' '}
-              {suggestionBusy ? 'thinking…' : suggestionText}
+              {suggestionBusy ? (thinkingModel ? `${thinkingModel} is thinking…` : 'thinking…') : suggestionText}
             </>
           )}
         </p>
@@ -359,6 +378,11 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           <RefreshIcon className="h-4 w-4" />
           New suggestion
         </Button>
+        {suggestionSource && (
+          <p data-testid="suggestion-source" className="self-center text-xs text-slate-500">
+            {suggestionSource}
+          </p>
+        )}
         <ImagesLeftToday imagesLeftToday={imagesLeftToday} />
       </div>
       <LimitNotice id={ids.limit} limit={limit} now={now} />
