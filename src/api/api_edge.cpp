@@ -63,6 +63,23 @@ http::http_outcome<void> take_part(const http::multipart_part& part, core::edit_
   return {};
 }
 
+// Longest host[:port] accepted in a link.
+constexpr std::size_t max_host_chars = 255;
+
+bool is_plain_host(std::string_view host) {
+  const auto allowed = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '-' || c == ':' || c == '[' || c == ']';
+  };
+  return !host.empty() && host.size() <= max_host_chars &&
+         std::all_of(host.begin(), host.end(), allowed);
+}
+
+// The first entry of a header proxies may have appended to ("a, b").
+std::string_view first_entry(std::string_view value) {
+  return util::trim(value.substr(0, value.find(',')));
+}
+
 }  // namespace
 
 bool is_multipart(const http::request& message) {
@@ -93,9 +110,26 @@ http::http_outcome<core::edit_form> parse_edit_form(const http::request& message
   return form;
 }
 
+bool has_json_content_type(const http::request& message) {
+  return is_json_content_type(message[bhttp::field::content_type]);
+}
+
+std::optional<std::string> request_origin(const http::request_context& context) {
+  const auto& message = context.message;
+  std::string_view scheme = "http";
+  std::string_view host = message[bhttp::field::host];
+  if (context.trusted_forwarder) {
+    const auto proto = first_entry(message["X-Forwarded-Proto"]);
+    if (proto == "https" || proto == "http") scheme = proto;
+    if (const auto forwarded = first_entry(message["X-Forwarded-Host"]); !forwarded.empty())
+      host = forwarded;
+  }
+  if (!is_plain_host(host)) return std::nullopt;
+  return std::string(scheme) + "://" + std::string(host);
+}
+
 http::http_outcome<core::generation_input> parse_generation_body(const http::request& message) {
-  const auto content_type = message[bhttp::field::content_type];
-  if (!is_json_content_type(content_type)) {
+  if (!has_json_content_type(message)) {
     return http::http_error(
         http::http_error_kind::unsupported_media_type,
         "Send the request as JSON with the header Content-Type: application/json.");

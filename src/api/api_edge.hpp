@@ -12,6 +12,14 @@
 
 namespace visionary::api {
 
+// True when Content-Type is application/json (any parameters).
+[[nodiscard]] bool has_json_content_type(const http::request& message);
+
+// The origin a caller reached, "https://images.example.com": X-Forwarded-Proto and -Host when a
+// trusted proxy or the web tier sent them, else http and the Host header. nullopt when the host
+// is not a plain host[:port].
+[[nodiscard]] std::optional<std::string> request_origin(const http::request_context& context);
+
 // Content type, JSON syntax and field types of a generation request.
 [[nodiscard]] http::http_outcome<core::generation_input> parse_generation_body(
     const http::request& message);

@@ -9,7 +9,6 @@
 #include "api/model_json.hpp"
 #include "core/link_policy.hpp"
 #include "core/naming.hpp"
-#include "core/suggestions.hpp"
 #include "core/validation.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
@@ -138,16 +137,21 @@ handler_task site_config(const api_services& services) {
       {"maxUploadBytes", services.max_upload_bytes},
       {"maxImagePixels", services.max_image_pixels}};
   json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
+  const auto choices = co_await services.generation.current_engine_choices();
+  const auto chat_model = services.suggestions.model();
+  const json::value suggestion_model =
+      chat_model ? json::value(json::string(*chat_model)) : json::value(nullptr);
   co_return http::json_response(
       bhttp::status::ok,
       json::object{{"provider", provider.name()},
                    {"model", services.models.default_model().name},
                    {"offline", provider.offline()},
                    {"label", label},
-                   {"options", options_json(caps, services.max_prompt_chars)},
-                   {"models", models_json(services.models, services.max_prompt_chars)},
+                   {"options", options_json(caps, services.max_prompt_chars, choices)},
+                   {"models", models_json(services.models, services.max_prompt_chars, choices)},
                    {"limits", std::move(limits)},
-                   {"jobs", std::move(jobs)}});
+                   {"jobs", std::move(jobs)},
+                   {"suggestionModel", suggestion_model}});
 }
 
 json::value optional_count(int value) {
@@ -249,6 +253,17 @@ handler_task admin_usage(const api_services& services, request_context& ctx) {
   co_return res;
 }
 
+// A prompt idea at once: one the chat model made ahead of time, else one from the offline lists.
+handler_task suggestion(const api_services& services) {
+  auto next = services.suggestions.next();
+  json::object body{{"suggestion", std::move(next.text)},
+                    {"source", core::suggestion_source_name(next.source)}};
+  if (next.source == core::suggestion_source::model) body["model"] = std::move(next.model);
+  auto res = http::json_response(bhttp::status::ok, std::move(body));
+  res.set(bhttp::field::cache_control, "no-store");
+  co_return res;
+}
+
 handler_task health(const api_services& services) {
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - services.started_at);
@@ -286,10 +301,8 @@ void add_api_routes(http::router& routes, const api_services& services) {
   routes.add(verb::delete_, "/api/images/{id}", with_services(delete_image));
   routes.add(verb::get, "/api/config",
              [&services](request_context&) { return site_config(services); });
-  routes.add(verb::get, "/api/suggestion", [](request_context&) -> handler_task {
-    co_return http::json_response(bhttp::status::ok,
-                                  json::object{{"suggestion", core::random_prompt_suggestion()}});
-  });
+  routes.add(verb::get, "/api/suggestion",
+             [&services](request_context&) { return suggestion(services); });
   routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
   routes.add(verb::get, "/api/quota", with_services(quota));
   routes.add(verb::get, "/api/admin/usage", with_services(admin_usage));

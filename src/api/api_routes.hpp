@@ -11,6 +11,7 @@
 #include "core/job_service.hpp"
 #include "core/model_menu.hpp"
 #include "core/ports/image_provider.hpp"
+#include "core/suggestion_service.hpp"
 #include "http/router.hpp"
 
 namespace visionary::api {
@@ -23,6 +24,7 @@ struct api_services {
   core::cost_control& costs;
   const core::image_provider& provider;
   const core::model_menu& models;
+  core::suggestion_service& suggestions;
   std::string storage_kind;
   std::size_t max_prompt_chars;
   std::size_t max_body_bytes;

@@ -8,6 +8,7 @@
 
 #include "api/api_edge.hpp"
 #include "api/blob_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "core/naming.hpp"
 #include "util/text.hpp"
 
@@ -21,11 +22,12 @@ namespace {
 constexpr std::array<std::string_view, 7> forwarded_request_headers = {
     "Content-Type",  "Accept",          "Authorization", "Range",
     "If-None-Match", "Idempotency-Key", "Last-Event-ID"};
-constexpr std::array<std::string_view, 12> forwarded_response_headers = {
+constexpr std::array<std::string_view, 13> forwarded_response_headers = {
     "Content-Type",  "Cache-Control", "ETag",
     "Last-Modified", "Accept-Ranges", "Content-Range",
     "Retry-After",   "Allow",         "Cross-Origin-Resource-Policy",
-    "Vary",          "Location",      "X-Accel-Buffering"};
+    "Vary",          "Location",      "X-Accel-Buffering",
+    "x-should-retry"};  // OpenAI's SDKs obey it
 // An event stream is relayed for at most this long; the browser then reconnects (EventSource
 // does so by itself, with Last-Event-ID).
 constexpr std::chrono::hours event_stream_limit{1};
@@ -181,6 +183,12 @@ class forwarder {
     outgoing.headers.emplace_back("X-Request-Id", ctx.request_id);
     // The browser's address, as this tier resolved it: the backend's limits count per client.
     outgoing.headers.emplace_back("X-Forwarded-For", ctx.client);
+    // The origin the caller reached: where links handed out as absolute URLs must point.
+    if (auto origin = request_origin(ctx)) {
+      const auto colon = origin->find("://");
+      outgoing.headers.emplace_back("X-Forwarded-Proto", origin->substr(0, colon));
+      outgoing.headers.emplace_back("X-Forwarded-Host", origin->substr(colon + 3));
+    }
     if (!settings_.functions_key.empty())
       outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
     return outgoing;
@@ -189,6 +197,20 @@ class forwarder {
   net::http_client& client_;
   backend_settings settings_;
 };
+
+// The OpenAI-compatible API: the backend checks the key; answers (event streams included) pass
+// through as they come, and this tier's own failures answer in OpenAI's shape.
+void add_gateway_forwarding(http::router& routes, const std::shared_ptr<const forwarder>& backend) {
+  api::use_openai_errors(routes);
+  auto relayed =
+      [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+    co_return backend->relay(ctx, std::string(ctx.message.target()));
+  };
+  auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
+  routes.add(verb::post, "/v1/images/generations", relayed);
+  routes.add(verb::get, "/v1/models", pass);
+  routes.add(verb::get, "/v1/models/{id}", pass);
+}
 
 }  // namespace
 
@@ -261,6 +283,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::get, "/api/admin/usage", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
+  add_gateway_forwarding(routes, backend);
   routes.add(verb::get, "/blobs/*",
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                auto path = split_blob_path(ctx.path_rest);

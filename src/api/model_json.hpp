@@ -8,14 +8,11 @@
 #include <cstddef>
 
 #include "core/model_menu.hpp"
+#include "core/ports/image_provider.hpp"
 
 namespace visionary::api {
 
-// Choices an engine lists at run time (samplers, checkpoints); empty when it has none to offer.
-struct engine_choices {
-  std::vector<std::string> samplers;
-  std::vector<std::string> checkpoints;
-};
+using core::engine_choices;
 
 [[nodiscard]] boost::json::object options_json(const core::model_capabilities& capabilities,
                                                std::size_t max_prompt_chars,

@@ -15,13 +15,16 @@
 #include "api/api_routes.hpp"
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
 #include "core/metered_store.hpp"
+#include "core/suggestion_service.hpp"
 #include "http/server.hpp"
 #include "net/http_client.hpp"
 #include "providers/automatic1111_provider.hpp"
+#include "providers/chat_suggester.hpp"
 #include "providers/demo_provider.hpp"
 #include "providers/openai_provider.hpp"
 #include "storage/azure_blob_store.hpp"
@@ -89,6 +92,7 @@ providers::openai_provider_settings openai_settings(const config& c) {
   settings.partial_images = c.openai_partial_images;
   if (c.provider == core::provider_kind::openai_compatible) {
     settings.flavor = providers::openai_flavor::compatible;
+    settings.local_server = c.local_server;
   } else if (c.provider == core::provider_kind::azure_openai) {
     settings.flavor = providers::openai_flavor::azure;
     settings.base_url = c.azure_openai_endpoint;
@@ -124,6 +128,29 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
   return std::make_unique<providers::openai_provider>(openai_settings(c), client);
 }
 
+// The chat model behind suggestions; null without one (offline suggestions only).
+std::unique_ptr<core::prompt_suggester> make_suggester(const config& c, net::http_client& client) {
+  if (!c.suggestions) return nullptr;
+  providers::chat_suggester_settings settings;
+  settings.flavor = c.suggestions->flavor;
+  settings.base_url = c.suggestions->base_url;
+  settings.api_key = c.suggestions->api_key;
+  settings.auth = c.suggestions->auth;
+  settings.model = c.suggestion_model;
+  settings.timeout = std::chrono::seconds(c.suggestion_timeout_seconds);
+  return std::make_unique<providers::chat_suggester>(std::move(settings), client);
+}
+
+std::unique_ptr<core::suggestion_service> make_suggestions(const config& c,
+                                                           boost::asio::io_context& io,
+                                                           core::prompt_suggester* suggester,
+                                                           core::suggestion_metrics& metrics) {
+  core::suggestion_settings settings;
+  settings.max_calls_per_minute = c.suggestion_rate;
+  return std::make_unique<core::suggestion_service>(io.get_executor(), suggester, settings,
+                                                    &metrics);
+}
+
 core::cost_limits cost_limits_for(const config& c) {
   core::cost_limits limits;
   limits.admission = c.admission;
@@ -149,7 +176,12 @@ struct backend {
   std::unique_ptr<core::generation_service> generation;
   std::unique_ptr<core::gallery_feed> feed;
   std::unique_ptr<core::job_service> jobs;
+  std::unique_ptr<core::prompt_suggester> suggester;
+  std::unique_ptr<core::suggestion_metrics> suggestion_metrics;
+  std::unique_ptr<core::suggestion_service> suggestions;
   std::unique_ptr<api::api_services> services;
+  std::unique_ptr<api::gateway_metrics> gateway_metrics;
+  std::unique_ptr<api::gateway_services> gateway;
 };
 
 // Opens the store (creating the Azure container when needed); false after logging why not.
@@ -227,10 +259,16 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   b.jobs =
       std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery, *b.store,
                                           *b.feed, preview_pool, jobs, b.metrics.get());
+  b.suggester = make_suggester(c, client);
+  b.suggestion_metrics = std::make_unique<core::suggestion_metrics>(registry);
+  b.suggestions = make_suggestions(c, io, b.suggester.get(), *b.suggestion_metrics);
   b.services = std::make_unique<api::api_services>(api::api_services{
       *b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider, *c.models,
-      std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes, c.max_upload_bytes,
-      c.max_image_pixels, c.admin_token, started_at, c.events});
+      *b.suggestions, std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
+      c.max_upload_bytes, c.max_image_pixels, c.admin_token, started_at, c.events});
+  b.gateway_metrics = std::make_unique<api::gateway_metrics>(registry);
+  b.gateway = std::make_unique<api::gateway_services>(api::gateway_services{
+      *b.services, c.api_keys, c.public_url, *b.gateway_metrics, std::chrono::system_clock::now()});
   return b;
 }
 
@@ -284,6 +322,7 @@ void add_backend_routes(const config& c, http::router& routes, backend& parts) {
   routes.set_client_policy(http::client_policy{
       c.trusted_proxy_ranges, c.run_role == role::functions ? c.functions_key : std::string()});
   api::add_api_routes(routes, *parts.services);
+  api::add_gateway_routes(routes, *parts.gateway);
   if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
   if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);
   if (c.run_role == role::functions && !c.functions_key.empty()) {
@@ -353,6 +392,7 @@ void stop_on_signals(boost::asio::signal_set& signals, http::server& server,
     if (parts != nullptr) {
       parts->jobs->stop();
       parts->feed->stop();
+      parts->suggestions->stop();
     }
   });
 }
@@ -405,6 +445,7 @@ int run(const config& c) {
   if (parts) {
     parts->jobs->start();
     parts->feed->start();
+    parts->suggestions->start();
   }
   announce(c, port);
 

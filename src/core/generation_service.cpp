@@ -6,6 +6,7 @@
 
 #include "core/naming.hpp"
 #include "core/request_settings.hpp"
+#include "core/validation.hpp"
 #include "imaging/image_codec.hpp"
 #include "util/blocking.hpp"
 #include "util/crypto.hpp"
@@ -38,7 +39,8 @@ generation_service::generation_service(core::image_provider& provider, core::blo
       costs_(costs),
       image_pool_(image_pool),
       max_image_pixels_(max_image_pixels),
-      idempotency_(store, idempotency_settings{}) {}
+      idempotency_(store, idempotency_settings{}),
+      engine_choices_(provider) {}
 
 boost::asio::awaitable<void> generation_service::roll_back(
     const std::vector<std::string>& blob_names) {
@@ -136,7 +138,14 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::s
 
 boost::asio::awaitable<outcome<spend_permit>> generation_service::admit(
     const generation_request& request, std::string_view client) {
+  const auto choices = co_await engine_choices_.current();
+  if (auto listed = validate_engine_choices(request.engine, choices); !listed)
+    co_return listed.error();
   co_return co_await costs_.admit(request, client);
+}
+
+boost::asio::awaitable<engine_choices> generation_service::current_engine_choices() {
+  co_return co_await engine_choices_.current();
 }
 
 boost::asio::awaitable<void> generation_service::release(spend_permit permit) {

@@ -9,6 +9,7 @@
 
 #include "core/cost_control.hpp"
 #include "core/edit_request.hpp"
+#include "core/engine_choices_cache.hpp"
 #include "core/gallery_service.hpp"
 #include "core/idempotency.hpp"
 #include "core/ports/image_provider.hpp"
@@ -38,7 +39,8 @@ class generation_service {
       producer produce);
 
   // The two halves of a generation, for callers that admit first and run later (the job queue):
-  // admission refuses before anything is spent; run() calls the provider, stores what it made,
+  // admission refuses before anything is spent (a sampler or checkpoint the engine does not list
+  // included); run() calls the provider, stores what it made,
   // and settles the permit (a cancelled or failed run costs only what the provider billed).
   [[nodiscard]] boost::asio::awaitable<outcome<spend_permit>> admit(
       const core::generation_request& request, std::string_view client);
@@ -60,6 +62,8 @@ class generation_service {
   boost::asio::awaitable<void> release(spend_permit permit);
 
   [[nodiscard]] const image_provider& provider() const { return provider_; }
+  // The samplers and checkpoints the engine offers (cached; see engine_choices_cache).
+  [[nodiscard]] boost::asio::awaitable<engine_choices> current_engine_choices();
 
  private:
   struct image_usage {
@@ -92,6 +96,7 @@ class generation_service {
   boost::asio::thread_pool& image_pool_;
   std::uint64_t max_image_pixels_;
   idempotency_records idempotency_;
+  engine_choices_cache engine_choices_;
 };
 
 }  // namespace visionary::core

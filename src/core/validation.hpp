@@ -50,6 +50,11 @@ inline constexpr std::int64_t max_seed = 4294967295;
 [[nodiscard]] outcome<void> validate_size(std::string_view size,
                                           const model_capabilities& capabilities);
 
+// The request's sampler and checkpoint are among those the engine lists (an empty list checks
+// nothing: the engine could not be asked, and answers for itself).
+[[nodiscard]] outcome<void> validate_engine_choices(const engine_settings& settings,
+                                                    const engine_choices& choices);
+
 // Every field checked against the chosen model (the menu's default when none is named).
 [[nodiscard]] outcome<core::generation_request> validate_generation(const generation_input& input,
                                                                     const model_menu& menu,

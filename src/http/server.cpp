@@ -406,11 +406,13 @@ bool connection_ended(const boost::system::error_code& ec) {
          ec == asio::error::eof || ec == beast_http::error::partial_message;
 }
 
+http_error too_large_error(std::size_t limit) {
+  return http_error(http_error_kind::payload_too_large,
+                    "The request body is larger than " + std::to_string(limit) + " bytes.");
+}
+
 response too_large_body(std::size_t limit, std::string_view request_id) {
-  return plain_error(
-      http_error(http_error_kind::payload_too_large,
-                 "The request body is larger than " + std::to_string(limit) + " bytes."),
-      request_id);
+  return plain_error(too_large_error(limit), request_id);
 }
 
 response header_failure(const boost::system::error_code& ec, std::size_t body_limit,
@@ -531,7 +533,7 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
   // The route's own limit: announced lengths are refused now, chunked bodies as they arrive.
   const std::size_t limit = body_limit_for(parser);
   if (parser.content_length().value_or(0) > limit) {
-    ex.answer = too_large_body(limit, ex.request_id);
+    ex.answer = routes_.render_error(header.target(), too_large_error(limit), ex.request_id);
     conn.unread_input = true;
     co_return next_step::answer;
   }
@@ -544,7 +546,8 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
   stream.expires_after(body_deadline(parser));
   const auto body_ec = co_await read_body(conn, buffer, parser);
   if (body_ec == beast_http::error::body_limit) {
-    ex.answer = too_large_body(limit, ex.request_id);
+    // In the shape of the API asked (the OpenAI-compatible one answers in OpenAI's).
+    ex.answer = routes_.render_error(header.target(), too_large_error(limit), ex.request_id);
     conn.unread_input = true;
     co_return next_step::answer;
   }
@@ -584,7 +587,8 @@ asio::awaitable<server::next_step> server::relay(connection& conn, reply& answer
     const bool reusable = relayed && writer.ok() && writer.keep_alive();
     co_return reusable ? next_step::read_next : next_step::close;
   }
-  ex.answer = error_response(
+  ex.answer = routes_.render_error(
+      ex.target,
       relayed ? make_error(error_kind::internal_error, "relay wrote nothing") : relayed.error(),
       ex.request_id);
   co_return next_step::answer;

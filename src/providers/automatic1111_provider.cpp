@@ -21,26 +21,43 @@ namespace visionary::providers {
 
 namespace json = boost::json;
 
-std::string build_txt2img_body(const core::generation_request& request,
-                               const std::string& checkpoint) {
+json::object txt2img_fields(const core::generation_request& request,
+                            const std::string& checkpoint) {
   int width = 512, height = 512;
   std::sscanf(request.size.c_str(), "%dx%d", &width, &height);
-  json::object body{{"prompt", request.prompt}, {"width", width},      {"height", height},
-                    {"batch_size", request.n},  {"n_iter", 1},         {"seed", -1},
-                    {"send_images", true},      {"save_images", false}};
-  if (!checkpoint.empty()) {
-    body["override_settings"] = json::object{{"sd_model_checkpoint", checkpoint}};
+  const auto& engine = request.engine;
+  json::object body{{"prompt", request.prompt},
+                    {"width", width},
+                    {"height", height},
+                    {"batch_size", request.n},
+                    {"n_iter", 1},
+                    {"seed", engine.seed.value_or(-1)},  // -1: the server picks one
+                    {"send_images", true},
+                    {"save_images", false}};
+  if (engine.negative_prompt) body["negative_prompt"] = *engine.negative_prompt;
+  if (engine.steps) body["steps"] = *engine.steps;
+  if (engine.cfg_scale) body["cfg_scale"] = *engine.cfg_scale;
+  if (engine.sampler) body["sampler_name"] = *engine.sampler;
+  const std::string& chosen = engine.checkpoint ? *engine.checkpoint : checkpoint;
+  if (!chosen.empty()) {
+    body["override_settings"] = json::object{{"sd_model_checkpoint", chosen}};
     body["override_settings_restore_afterwards"] =
         false;  // switching checkpoints back and forth is slow
   }
-  return json::serialize(body);
+  return body;
+}
+
+std::string build_txt2img_body(const core::generation_request& request,
+                               const std::string& checkpoint) {
+  return json::serialize(txt2img_fields(request, checkpoint));
 }
 
 automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
                                                net::http_client& client)
     : settings_(std::move(settings)),
       client_(client),
-      model_(settings_.checkpoint.empty() ? "stable-diffusion" : settings_.checkpoint) {
+      model_(settings_.checkpoint.empty() ? std::string(default_a1111_model)
+                                          : settings_.checkpoint) {
   settings_.base_url = util::without_trailing_slashes(settings_.base_url);
 }
 
@@ -75,6 +92,9 @@ class poll_running {
 };
 
 constexpr std::chrono::milliseconds interrupt_timeout{10'000};
+// Listing samplers and checkpoints: short, since the first /api/config of a start waits for it.
+constexpr std::chrono::milliseconds listing_timeout{5'000};
+constexpr std::size_t max_listing_bytes = 1024 * 1024;
 constexpr std::chrono::milliseconds min_progress_timeout{5'000};
 
 }  // namespace
@@ -206,6 +226,34 @@ boost::asio::awaitable<void> automatic1111_provider::interrupt(const std::string
     co_return;
   }
   spdlog::info("[{}] automatic1111 interrupted the cancelled generation", request_id);
+}
+
+// ------------------------------------------------------------------ choices
+
+boost::asio::awaitable<outcome<std::vector<std::string>>> automatic1111_provider::list(
+    std::string path, name_list_parser parse) {
+  auto http = call("GET", path);
+  http.timeout = listing_timeout;
+  http.max_response_bytes = max_listing_bytes;
+  auto response = co_await client_.send(std::move(http));
+  if (!response) co_return make_error(error_kind::provider_unavailable, response.error().message);
+  if (response->status != 200) {
+    co_return make_error(error_kind::provider_error,
+                         path + " answered HTTP " + std::to_string(response->status));
+  }
+  co_return parse(response->body);
+}
+
+boost::asio::awaitable<outcome<core::engine_choices>>
+automatic1111_provider::list_engine_choices() {
+  auto samplers = co_await list("/sdapi/v1/samplers", &parse_sampler_list);
+  if (!samplers) co_return samplers.error();
+  auto checkpoints = co_await list("/sdapi/v1/sd-models", &parse_checkpoint_list);
+  if (!checkpoints) co_return checkpoints.error();
+  core::engine_choices choices;
+  choices.samplers = std::move(*samplers);
+  choices.checkpoints = std::move(*checkpoints);
+  co_return choices;
 }
 
 boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(

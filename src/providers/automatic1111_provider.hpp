@@ -25,7 +25,8 @@ struct automatic1111_settings {
   std::chrono::milliseconds progress_interval{1000};  // between progress polls; 0: none
 };
 
-// The txt2img request body for a generation ("WxH" size, n as batch_size).
+// The txt2img request body for a generation ("WxH" size, n as batch_size, the engine settings; the
+// request's checkpoint, else the configured one, as the checkpoint override).
 [[nodiscard]] std::string build_txt2img_body(const core::generation_request& request,
                                              const std::string& checkpoint);
 
@@ -35,6 +36,8 @@ class automatic1111_provider final : public core::image_provider {
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request& request, core::generation_watch& watch) override;
+  // GET /sdapi/v1/samplers and /sdapi/v1/sd-models.
+  boost::asio::awaitable<outcome<core::engine_choices>> list_engine_choices() override;
   std::string_view name() const override {
     return core::provider_kind_name(core::provider_kind::automatic1111);
   }
@@ -44,6 +47,9 @@ class automatic1111_provider final : public core::image_provider {
 
  private:
   struct progress_poll;
+  using name_list_parser = outcome<std::vector<std::string>> (*)(std::string_view);
+  boost::asio::awaitable<outcome<std::vector<std::string>>> list(std::string path,
+                                                                 name_list_parser parse);
   [[nodiscard]] net::http_request call(std::string method, std::string path) const;
   [[nodiscard]] net::http_request txt2img_call(const core::generation_request& request,
                                                util::abort_signal& abort) const;

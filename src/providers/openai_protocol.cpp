@@ -29,9 +29,6 @@ bool is_gpt_image_model(std::string_view model) {
   return model.starts_with("gpt-image");
 }
 
-namespace {
-
-// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it.
 std::string azure_resource_root(std::string_view endpoint) {
   std::string root = util::without_trailing_slashes(endpoint);
   for (std::string_view suffix : {"/openai/v1", "/openai"}) {
@@ -42,8 +39,6 @@ std::string azure_resource_root(std::string_view endpoint) {
   }
   return root;
 }
-
-}  // namespace
 
 std::string generation_url(openai_flavor flavor, std::string_view base_url, std::string_view model,
                            std::string_view azure_api_version) {
@@ -148,8 +143,36 @@ multipart_body build_edit_body(const core::generation_request& request, std::str
   return {"multipart/form-data; boundary=" + std::string(boundary), form.finish()};
 }
 
+void add_local_engine_settings(json::object& body, const core::engine_settings& engine,
+                               core::local_server_kind local_server) {
+  switch (local_server) {
+    case core::local_server_kind::generic:
+      return;
+    case core::local_server_kind::localai:
+      body["response_format"] = "b64_json";  // LocalAI answers a link to fetch unless asked
+      if (engine.negative_prompt) body["negative_prompt"] = *engine.negative_prompt;
+      if (engine.steps) body["step"] = *engine.steps;
+      if (engine.seed) body["seed"] = *engine.seed;
+      return;
+    case core::local_server_kind::sd_server: {
+      json::object extra;
+      if (engine.negative_prompt) extra["negative_prompt"] = *engine.negative_prompt;
+      if (engine.seed) extra["seed"] = *engine.seed;
+      json::object sample;
+      if (engine.steps) sample["sample_steps"] = *engine.steps;
+      if (engine.cfg_scale) sample["guidance"] = json::object{{"txt_cfg", *engine.cfg_scale}};
+      if (!sample.empty()) extra["sample_params"] = std::move(sample);
+      if (extra.empty()) return;
+      body["prompt"] = std::string(body["prompt"].as_string()) + "<sd_cpp_extra_args>" +
+                       json::serialize(extra) + "</sd_cpp_extra_args>";
+      return;
+    }
+  }
+}
+
 std::string build_generation_body(const core::generation_request& request, std::string_view model,
-                                  openai_flavor flavor, std::optional<int> partial_images) {
+                                  openai_flavor flavor, std::optional<int> partial_images,
+                                  core::local_server_kind local_server) {
   json::object body;
   // Azure's v1 API finds the deployment by this name; its classic API, by the path.
   body["model"] = model;
@@ -170,6 +193,8 @@ std::string build_generation_body(const core::generation_request& request, std::
     body["stream"] = true;
     body["partial_images"] = *partial_images;
   }
+  if (flavor == openai_flavor::compatible)
+    add_local_engine_settings(body, request.engine, local_server);
   return json::serialize(body);
 }
 

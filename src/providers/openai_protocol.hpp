@@ -4,6 +4,7 @@
 // Pure functions are thread-safe; an sse_reader belongs to one answer being read.
 #pragma once
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <cstddef>
 #include <optional>
@@ -27,6 +28,10 @@ enum class openai_flavor { openai, azure, compatible };
 // b64_json only and can stream partial images; false for DALL-E and other servers' models.
 [[nodiscard]] bool is_gpt_image_model(std::string_view model);
 
+// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it
+// (and without trailing slashes): https://{resource}.openai.azure.com.
+[[nodiscard]] std::string azure_resource_root(std::string_view endpoint);
+
 // Where a generation is posted. OpenAI and compatible servers: {base}/images/generations (the base
 // includes /v1). Azure: the v1 API, {endpoint}/openai/v1/images/generations, the deployment named
 // by the body's model; with an api-version set, the classic
@@ -39,9 +44,19 @@ enum class openai_flavor { openai, azure, compatible };
 // JSON body for POST .../images/generations. GPT image models get no response_format (they reject
 // it and always answer b64_json); DALL-E models are asked for b64_json so nothing expires. With
 // partial_images set the answer is asked for as a stream with that many partial images (0..3).
-[[nodiscard]] std::string build_generation_body(const core::generation_request& request,
-                                                std::string_view model, openai_flavor flavor,
-                                                std::optional<int> partial_images = std::nullopt);
+// An OpenAI-compatible local server gets the request's engine settings its own way (see
+// core::local_server_kind); OpenAI and Azure never get them.
+[[nodiscard]] std::string build_generation_body(
+    const core::generation_request& request, std::string_view model, openai_flavor flavor,
+    std::optional<int> partial_images = std::nullopt,
+    core::local_server_kind local_server = core::local_server_kind::generic);
+
+// The engine settings as fields of a LocalAI body (negative_prompt, step, seed; and b64_json asked
+// for, since LocalAI answers with a link otherwise), or as
+// stable-diffusion.cpp's <sd_cpp_extra_args>{json}</sd_cpp_extra_args> after the prompt; nothing
+// for a generic server.
+void add_local_engine_settings(boost::json::object& body, const core::engine_settings& engine,
+                               core::local_server_kind local_server);
 
 // Where an edit is posted: as generation_url, ending in /images/edits.
 [[nodiscard]] std::string edit_url(openai_flavor flavor, std::string_view base_url,

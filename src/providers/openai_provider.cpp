@@ -365,7 +365,8 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::genera
   call.content_type = "application/json";
   call.body = build_generation_body(
       request, model_for(request), settings_.flavor,
-      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt);
+      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt,
+      settings_.local_server);
   co_return co_await send(request, call, watch);
 }
 

@@ -34,6 +34,8 @@ struct openai_provider_settings {
   // Models (by the name the provider is asked for) that stream partial images, from the model
   // catalogue; empty: decided by the model's name (gpt-image-*).
   std::vector<std::string> streaming_models;
+  // Which OpenAI-compatible server answers (compatible flavor only): how engine settings are sent.
+  core::local_server_kind local_server = core::local_server_kind::generic;
 };
 
 class openai_provider final : public core::image_provider {

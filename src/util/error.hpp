@@ -42,13 +42,20 @@ struct app_error {
   std::string message;
   // Seconds the client should wait before retrying, when known.
   std::optional<int> retry_after_seconds;
+  // The request field at fault ("size", "n"), when one is (OpenAI's error `param`).
+  std::optional<std::string> param;
 };
 
 // The stable machine-readable code ("invalid_request", ...), shared by the API, the UI and logs.
 [[nodiscard]] std::string_view error_code(error_kind kind);
 
 [[nodiscard]] inline app_error make_error(error_kind kind, std::string message) {
-  return app_error{kind, std::move(message), std::nullopt};
+  return app_error{kind, std::move(message), std::nullopt, std::nullopt};
+}
+
+// invalid_request naming the request field at fault.
+[[nodiscard]] inline app_error make_field_error(std::string field, std::string message) {
+  return app_error{error_kind::invalid_request, std::move(message), std::nullopt, std::move(field)};
 }
 
 // Thrown only when code calls .value() on a failed outcome, which is a bug.

@@ -3,7 +3,10 @@
 // with its validation (422 {detail: [...]}) and error (500 {error, detail, body, errors}) shapes and
 // optional HTTP Basic auth (--api-auth user:pass). A txt2img can also run over sampling steps, while
 // GET /sdapi/v1/progress tells how far it is (with the picture so far) and POST /sdapi/v1/interrupt
-// ends it early, as the real server does [protocols §7]. Only node: built-ins.
+// ends it early, as the real server does [protocols §7]. GET /sdapi/v1/samplers and
+// /sdapi/v1/sd-models list the samplers and checkpoints, and each answer's `info` (a JSON text)
+// carries the seed really used (`seed`, and `all_seeds` for a batch): the requested one, or a random
+// one for -1. Only node: built-ins.
 import http from 'node:http';
 
 import { encodePng } from './fake_openai.mjs';
@@ -76,6 +79,16 @@ function parseTxt2img(chunks) {
   return { body, size };
 }
 
+export const SAMPLERS = ['Euler a', 'DPM++ 2M Karras', 'DDIM'];
+export const CHECKPOINTS = [
+  { title: 'v1-5-pruned-emaonly.safetensors [6ce0161689]', model_name: 'v1-5-pruned-emaonly', hash: '6ce0161689' },
+  { title: 'sd_xl_base_1.0.safetensors [31e35c80fc]', model_name: 'sd_xl_base_1.0', hash: '31e35c80fc' },
+];
+
+function randomSeed() {
+  return Math.floor(Math.random() * 4294967295);
+}
+
 /**
  * options: { auth: 'user:pass' | undefined, behaviour: 'ok' | 'error' | 'slow' | 'huge' | 'steps',
  *            delayMs (slow: the wait, 5000), steps (steps: sampling steps, 5), stepMs (each, 200) }
@@ -83,10 +96,14 @@ function parseTxt2img(chunks) {
  * 'steps' runs the txt2img over `steps` steps of `stepMs`: progress advances, with a preview per
  * step; an interrupt makes it answer at once with the picture it had. A client that leaves does not
  * stop it (the real server renders on), only an interrupt does.
- * Resolves to { url, requests (txt2img), progressPolls, interrupts ({headers}), running (the job
- * or null), setBehaviour(b), close() }.
+ * listings: 'ok' | 'error' (500 for the samplers and sd-models lists).
+ * Resolves to { url, requests (txt2img), progressPolls, interrupts ({headers}), listingCalls (paths),
+ * running (the job or null), setBehaviour(b), setListings(l), close() }.
  */
-export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, steps = 5, stepMs = 200 } = {}) {
+export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, steps = 5, stepMs = 200, listings = 'ok' } = {}) {
+  const checkpoints = CHECKPOINTS;
+  let listingBehaviour = listings;
+  const listingCalls = [];
   let current = behaviour;
   let job = null;
   const requests = [];
@@ -108,10 +125,15 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
       return send(res, 500, { error: 'OutOfMemoryError', detail: '', body: '', errors: 'CUDA out of memory. Tried to allocate 2.00 GiB' });
     }
     const png = encodePng(width, height).toString('base64');
+    const seed = Number.isInteger(body.seed) && body.seed >= 0 ? body.seed : randomSeed();
+    const all_seeds = Array.from({ length: batch }, (_, i) => seed + i);
+    const checkpoint = body.override_settings?.sd_model_checkpoint ?? checkpoints[0].title;
     return send(res, 200, {
       images: Array.from({ length: batch }, () => png),
       parameters: body,
-      info: JSON.stringify({ prompt: body.prompt, seed: 1234, width, height, sd_model_name: 'v1-5-pruned-emaonly' }),
+      info: JSON.stringify({ prompt: body.prompt, negative_prompt: body.negative_prompt ?? '', seed, all_seeds,
+        width, height, steps: body.steps ?? 20, cfg_scale: body.cfg_scale ?? 7, sampler_name: body.sampler_name ?? 'Euler a',
+        sd_model_name: checkpoint }),
     });
   }
 
@@ -146,11 +168,19 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
   function route(req, res, chunks) {
     const url = new URL(req.url, 'http://fake');
     const known = (req.method === 'POST' && ['/sdapi/v1/txt2img', '/sdapi/v1/interrupt'].includes(url.pathname)) ||
-      (req.method === 'GET' && url.pathname === '/sdapi/v1/progress');
+      (req.method === 'GET' && ['/sdapi/v1/progress', '/sdapi/v1/samplers', '/sdapi/v1/sd-models'].includes(url.pathname));
     if (!known) return send(res, 404, { detail: 'Not Found' });
     if (auth && req.headers.authorization !== `Basic ${Buffer.from(auth).toString('base64')}`) {
       res.setHeader('www-authenticate', 'Basic');
       return send(res, 401, { detail: 'Incorrect username or password.' });
+    }
+    if (url.pathname === '/sdapi/v1/samplers' || url.pathname === '/sdapi/v1/sd-models') {
+      listingCalls.push(url.pathname);
+      if (listingBehaviour === 'error') return send(res, 500, { error: 'RuntimeError', detail: '', body: '', errors: 'listing failed' });
+      if (url.pathname === '/sdapi/v1/samplers') {
+        return send(res, 200, SAMPLERS.map((name) => ({ name, aliases: [], options: {} })));
+      }
+      return send(res, 200, checkpoints.map((c) => ({ ...c, sha256: null, filename: `/models/${c.model_name}.safetensors`, config: null })));
     }
     if (url.pathname === '/sdapi/v1/progress') {
       progressPolls.push({ headers: req.headers, query: Object.fromEntries(url.searchParams) });
@@ -180,11 +210,15 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
     requests,
     progressPolls,
     interrupts,
+    listingCalls,
     get running() {
       return job;
     },
     setBehaviour(b) {
       current = b;
+    },
+    setListings(l) {
+      listingBehaviour = l;
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { startFakeA1111 } from '../fakes/fake_a1111.mjs';
+import { CHECKPOINTS, SAMPLERS, startFakeA1111 } from '../fakes/fake_a1111.mjs';
 import {
   api, assertError, assertImage, generate, listStored, logOf, registerSecret, runBinary, startServer,
 } from '../support/server.mjs';
@@ -12,8 +12,8 @@ import {
 const AUTH = 'artist:s3cret-passw0rd';
 registerSecret('s3cret-passw0rd');
 
-async function setUp(t, { auth = AUTH, behaviour = 'ok', env = {} } = {}) {
-  const fake = await startFakeA1111({ auth: AUTH, behaviour });
+async function setUp(t, { auth = AUTH, behaviour = 'ok', listings = 'ok', env = {} } = {}) {
+  const fake = await startFakeA1111({ auth: AUTH, behaviour, listings });
   t.after(() => fake.close());
   const server = await startServer({
     t,
@@ -88,4 +88,74 @@ test('automatic1111: a malformed server address stops start-up with the fix', as
   const run = await runBinary({ env: { VISIONARY_PROVIDER: 'automatic1111', VISIONARY_A1111_URL: 'not a url' } });
   assert.equal(run.code, 2);
   assert.match(run.stderr, /VISIONARY_A1111_URL/);
+});
+
+test('automatic1111: config names the loaded model and lists the engine\'s samplers and checkpoints', async (t) => {
+  const { fake, server } = await setUp(t);
+  const config = await api(server.url, '/api/config');
+  assert.equal(config.json.model, 'stable-diffusion', 'no checkpoint configured: the server\'s own model');
+  const [model] = config.json.models;
+  assert.equal(model.name, 'stable-diffusion');
+  assert.deepEqual(model.options.sampler.values, SAMPLERS);
+  assert.deepEqual(model.options.checkpoint.values, CHECKPOINTS.map((c) => c.title));
+  assert.deepEqual(model.options.steps, { min: 1, max: 150, default: 20 });
+  assert.ok(model.options.negativePrompt.maxChars > 0);
+  assert.ok(model.options.seed.max >= 4294967295);
+  // Listed once, then kept: more config reads do not ask the engine again.
+  await api(server.url, '/api/config');
+  assert.deepEqual(fake.listingCalls, ['/sdapi/v1/samplers', '/sdapi/v1/sd-models']);
+});
+
+test('automatic1111: engine settings are sent and stored; the real seed is read back', async (t) => {
+  const { fake, server } = await setUp(t);
+  const settings = {
+    prompt: 'a lighthouse at dusk', size: '512x768', n: 2, negative_prompt: 'blurry, text', seed: 31337,
+    steps: 28, cfg_scale: 6.5, sampler: 'DPM++ 2M Karras', checkpoint: CHECKPOINTS[1].title,
+  };
+  const res = await generate(server.url, settings);
+  assert.equal(res.status, 201, res.text);
+  const sent = fake.requests.at(-1).body;
+  assert.equal(sent.negative_prompt, 'blurry, text');
+  assert.equal(sent.seed, 31337);
+  assert.equal(sent.steps, 28);
+  assert.equal(sent.cfg_scale, 6.5);
+  assert.equal(sent.sampler_name, 'DPM++ 2M Karras');
+  assert.equal(sent.override_settings.sd_model_checkpoint, CHECKPOINTS[1].title);
+  // Newest first: the batch's second picture comes first.
+  assert.deepEqual(res.json.images.map((image) => image.settings.seed).sort(), [31337, 31338], 'each image its own seed');
+  const stored = res.json.images[0].settings;
+  assert.equal(stored.negative_prompt, 'blurry, text');
+  assert.equal(stored.steps, 28);
+  assert.equal(stored.cfg_scale, 6.5);
+  assert.equal(stored.sampler, 'DPM++ 2M Karras');
+  assert.equal(stored.checkpoint, CHECKPOINTS[1].title);
+  const listed = await api(server.url, '/api/getImages');
+  const again = listed.json.imageUrls.find((image) => image.id === res.json.images[1].id);
+  assert.equal(again.settings.seed, res.json.images[1].settings.seed, 'the gallery keeps the seed');
+
+  const random = await generate(server.url, { prompt: 'a random seed' });
+  assert.equal(random.status, 201, random.text);
+  assert.equal(fake.requests.at(-1).body.seed, -1, 'no seed: the engine picks one');
+  assert.ok(Number.isInteger(random.json.images[0].settings.seed), 'the seed the engine chose is stored');
+});
+
+test('automatic1111: a sampler or checkpoint the engine does not list is refused before it is asked', async (t) => {
+  const { fake, server } = await setUp(t);
+  const before = listStored(server.dataDir);
+  const sampler = assertError(await generate(server.url, { prompt: 'x', sampler: 'Heun' }), 400, 'invalid_request');
+  assert.match(sampler.message, /sampler 'Heun'/);
+  assert.match(sampler.message, /Euler a/);
+  const checkpoint = assertError(await generate(server.url, { prompt: 'x', checkpoint: 'nope.ckpt' }), 400, 'invalid_request');
+  assert.match(checkpoint.message, /checkpoint 'nope.ckpt'/);
+  assert.equal(fake.requests.length, 0);
+  assert.deepEqual(listStored(server.dataDir), before);
+});
+
+test('automatic1111: when the engine cannot list its choices, config offers none and the engine decides', async (t) => {
+  const { fake, server } = await setUp(t, { listings: 'error' });
+  const config = await api(server.url, '/api/config');
+  assert.deepEqual(config.json.models[0].options.sampler.values, []);
+  const res = await generate(server.url, { prompt: 'x', sampler: 'Euler a' });
+  assert.equal(res.status, 201, res.text);
+  assert.equal(fake.requests.at(-1).body.sampler_name, 'Euler a');
 });

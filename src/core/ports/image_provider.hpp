@@ -114,6 +114,14 @@ class unwatched final : public generation_watch {
   util::abort_signal never_;
 };
 
+// Choices a local engine lists at run time (AUTOMATIC1111's samplers and checkpoints); empty lists
+// when the engine has none to offer or could not be asked.
+struct engine_choices {
+  std::vector<std::string> samplers;
+  std::vector<std::string> checkpoints;
+  friend bool operator==(const engine_choices&, const engine_choices&) = default;
+};
+
 class image_provider {
  public:
   virtual ~image_provider() = default;
@@ -122,6 +130,12 @@ class image_provider {
   // is never stored.
   [[nodiscard]] virtual boost::asio::awaitable<outcome<generation_result>> generate(
       const generation_request& request, generation_watch& watch) = 0;
+
+  // What the engine offers now; a failure is an error value (the caller keeps what it had).
+  // Providers without run-time choices answer empty lists.
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<engine_choices>> list_engine_choices() {
+    co_return engine_choices{};
+  }
 
   // An edit of request.edit's source (with its mask and references) as the prompt asks, under
   // the same rules as generate(). A provider that cannot edit answers edit_not_supported.

@@ -184,10 +184,22 @@ TEST(ModelCatalog, LocalEnginesHaveTheirControls) {
   EXPECT_EQ(a1111.controls.cfg_scale->max, 30);
   EXPECT_TRUE(a1111.controls.sampler);
   EXPECT_TRUE(a1111.controls.checkpoint);
-  const auto local = capabilities_named("openai-compatible", "sd-turbo");
-  EXPECT_TRUE(local.controls.negative_prompt);
-  EXPECT_TRUE(local.controls.seed);
-  EXPECT_FALSE(local.controls.sampler);
+  // A generic OpenAI-compatible server takes none; LocalAI and sd-server take theirs.
+  const auto generic = capabilities_named("openai-compatible", "sd-turbo");
+  EXPECT_FALSE(generic.controls.negative_prompt);
+  EXPECT_FALSE(generic.controls.seed);
+  const auto catalog = model_catalog::built_in();
+  const auto localai = catalog.find(provider_kind::openai_compatible, "sd-turbo", "localai");
+  ASSERT_TRUE(localai) << localai.error().message;
+  EXPECT_TRUE(localai->controls.negative_prompt);
+  EXPECT_TRUE(localai->controls.seed);
+  EXPECT_TRUE(localai->controls.steps.has_value());
+  EXPECT_FALSE(localai->controls.cfg_scale.has_value());
+  EXPECT_FALSE(localai->controls.sampler);
+  const auto sd_server = catalog.find(provider_kind::openai_compatible, "sd-turbo", "sd-server");
+  ASSERT_TRUE(sd_server) << sd_server.error().message;
+  EXPECT_TRUE(sd_server->controls.cfg_scale.has_value());
+  EXPECT_FALSE(sd_server->controls.checkpoint);
 }
 
 TEST(ModelCatalog, AModelsFileAddsAndOverridesEntries) {

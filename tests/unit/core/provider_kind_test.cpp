@@ -23,3 +23,24 @@ TEST(ProviderKind, UnknownNamesAreRefused) {
 }
 
 }  // namespace
+
+namespace {
+
+using visionary::core::local_server_catalog_entry;
+using visionary::core::local_server_kind;
+using visionary::core::local_server_name;
+using visionary::core::parse_local_server;
+
+TEST(LocalServerKind, NamesRoundTripAndNameTheirCatalogueEntries) {
+  for (auto kind :
+       {local_server_kind::generic, local_server_kind::localai, local_server_kind::sd_server}) {
+    EXPECT_EQ(parse_local_server(local_server_name(kind)), kind) << local_server_name(kind);
+  }
+  EXPECT_EQ(local_server_catalog_entry(local_server_kind::generic), "local");
+  EXPECT_EQ(local_server_catalog_entry(local_server_kind::localai), "localai");
+  EXPECT_EQ(local_server_catalog_entry(local_server_kind::sd_server), "sd-server");
+  EXPECT_EQ(parse_local_server("LocalAI"), std::nullopt);
+  EXPECT_EQ(parse_local_server("sd_server"), std::nullopt);
+}
+
+}  // namespace

@@ -347,3 +347,41 @@ TEST(Validation, LocalEngineSettingsWithinTheirRanges) {
 }
 
 }  // namespace
+
+namespace {
+
+using namespace visionary::core;
+
+TEST(Validation, SamplerAndCheckpointMustBeAmongThoseTheEngineLists) {
+  const engine_choices listed{{"Euler a", "DPM++ 2M"}, {"sd15 [abc]"}};
+  engine_settings settings;
+  EXPECT_TRUE(validate_engine_choices(settings, listed));
+  settings.sampler = "DPM++ 2M";
+  settings.checkpoint = "sd15 [abc]";
+  EXPECT_TRUE(validate_engine_choices(settings, listed));
+  settings.sampler = "Heun";
+  auto refused = validate_engine_choices(settings, listed);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, visionary::error_kind::invalid_request);
+  EXPECT_NE(refused.error().message.find("sampler 'Heun'"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("Euler a, DPM++ 2M"), std::string::npos);
+  settings.sampler = "Euler a";
+  settings.checkpoint = "sdxl";
+  refused = validate_engine_choices(settings, listed);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("checkpoint 'sdxl'"), std::string::npos);
+}
+
+TEST(Validation, EmptyListsCheckNothingAndLongListsAreShortenedInTheMessage) {
+  engine_settings settings;
+  settings.sampler = "anything";
+  EXPECT_TRUE(validate_engine_choices(settings, engine_choices{}));
+  engine_choices many;
+  for (int i = 0; i < 20; ++i) many.samplers.push_back("s" + std::to_string(i));
+  const auto refused = validate_engine_choices(settings, many);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("s7, …"), std::string::npos);
+  EXPECT_EQ(refused.error().message.find("s8"), std::string::npos);
+}
+
+}  // namespace

@@ -105,4 +105,90 @@ TEST(ProgressResponse, AnIdleServerAndMissingOrOddFields) {
   }
 }
 
+TEST(Txt2ImgBody, CarriesTheEngineSettingsAndTheRequestsCheckpointFirst) {
+  generation_request request;
+  request.prompt = "x";
+  request.size = "512x512";
+  request.engine.negative_prompt = "blurry";
+  request.engine.seed = 4294967295;
+  request.engine.steps = 30;
+  request.engine.cfg_scale = 6.5;
+  request.engine.sampler = "DPM++ 2M";
+  request.engine.checkpoint = "sdxl [def]";
+  const auto body = boost::json::parse(build_txt2img_body(request, "sd15")).as_object();
+  EXPECT_EQ(body.at("negative_prompt").as_string(), "blurry");
+  EXPECT_EQ(body.at("seed").as_int64(), 4294967295);
+  EXPECT_EQ(body.at("steps").as_int64(), 30);
+  EXPECT_DOUBLE_EQ(body.at("cfg_scale").as_double(), 6.5);
+  EXPECT_EQ(body.at("sampler_name").as_string(), "DPM++ 2M");
+  EXPECT_EQ(body.at("override_settings").as_object().at("sd_model_checkpoint").as_string(),
+            "sdxl [def]");
+  // Without settings none of the fields is sent: the server's own defaults apply.
+  generation_request plain;
+  plain.prompt = "x";
+  plain.size = "512x512";
+  const auto defaults = boost::json::parse(build_txt2img_body(plain, "")).as_object();
+  for (const char* field : {"negative_prompt", "steps", "cfg_scale", "sampler_name"})
+    EXPECT_FALSE(defaults.contains(field)) << field;
+}
+
+TEST(Txt2ImgImages, EachImageGetsTheSeedTheInfoReports) {
+  auto images = visionary::providers::parse_txt2img_images(
+      R"({"images":["aGVsbG8=","d29ybGQ="],
+          "info":"{\"seed\": 1234, \"all_seeds\": [1234, 1235], \"prompt\": \"x\"}"})");
+  ASSERT_TRUE(images) << images.error().message;
+  EXPECT_EQ((*images)[0].seed, 1234);
+  EXPECT_EQ((*images)[1].seed, 1235);
+  auto one = visionary::providers::parse_txt2img_images(
+      R"({"images":["aGVsbG8="],"info":"{\"seed\": 77}"})");
+  ASSERT_TRUE(one);
+  EXPECT_EQ((*one)[0].seed, 77);
+}
+
+TEST(Txt2ImgImages, SeedsThatCannotBeTrustedAreLeftOut) {
+  using visionary::providers::seeds_of_info;
+  // A batch whose info has only the first seed: which seed made which picture is unknown.
+  EXPECT_TRUE(seeds_of_info(R"({"seed": 5})", 2).empty());
+  EXPECT_TRUE(seeds_of_info(R"({"all_seeds": [5]})", 2).empty());
+  EXPECT_TRUE(seeds_of_info(R"({"all_seeds": [5, -1]})", 2).empty());
+  EXPECT_TRUE(seeds_of_info(R"({"seed": 99999999999})", 1).empty());
+  EXPECT_TRUE(seeds_of_info(R"({"seed": "5"})", 1).empty());
+  EXPECT_TRUE(seeds_of_info("not json", 1).empty());
+  EXPECT_EQ(seeds_of_info(R"({"all_seeds": [1, 2, 3]})", 2), (std::vector<std::int64_t>{1, 2}));
+  // An info that is not JSON leaves the images without seeds but still good.
+  auto images = visionary::providers::parse_txt2img_images(R"({"images":["aGVsbG8="],"info":"?"})");
+  ASSERT_TRUE(images);
+  EXPECT_EQ((*images)[0].seed, std::nullopt);
+}
+
+TEST(EngineListings, SamplersByNameCheckpointsByTitle) {
+  auto samplers = visionary::providers::parse_sampler_list(
+      R"([{"name":"Euler a","aliases":["k_euler_a"],"options":{}},
+          {"name":"DPM++ 2M","aliases":[],"options":{}},{"name":"Euler a"}])");
+  ASSERT_TRUE(samplers) << samplers.error().message;
+  EXPECT_EQ(*samplers, (std::vector<std::string>{"Euler a", "DPM++ 2M"}));
+  auto checkpoints = visionary::providers::parse_checkpoint_list(
+      R"([{"title":"v1-5-pruned-emaonly.safetensors [6ce0161689]",
+           "model_name":"v1-5-pruned-emaonly","hash":"6ce0161689"}])");
+  ASSERT_TRUE(checkpoints) << checkpoints.error().message;
+  EXPECT_EQ(*checkpoints,
+            (std::vector<std::string>{"v1-5-pruned-emaonly.safetensors [6ce0161689]"}));
+}
+
+TEST(EngineListings, RefusesOtherShapesAndKeepsAtMostTheLimit) {
+  using visionary::providers::parse_sampler_list;
+  for (const char* bad : {"not json", "{}", R"([{"title":"x"}])", R"([{"name":""}])",
+                          R"([{"name":"a\u0000b"}])", R"([{"name":7}])"}) {
+    auto parsed = parse_sampler_list(bad);
+    ASSERT_FALSE(parsed) << bad;
+    EXPECT_EQ(parsed.error().kind, error_kind::provider_error) << bad;
+  }
+  boost::json::array many;
+  for (std::size_t i = 0; i < visionary::providers::max_listed_choices + 50; ++i)
+    many.push_back(boost::json::object{{"name", "s" + std::to_string(i)}});
+  auto capped = parse_sampler_list(boost::json::serialize(many));
+  ASSERT_TRUE(capped);
+  EXPECT_EQ(capped->size(), visionary::providers::max_listed_choices);
+}
+
 }  // namespace

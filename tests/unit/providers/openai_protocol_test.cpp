@@ -28,6 +28,64 @@ json::object body_of(const generation_request& r, std::string_view model, openai
   return json::parse(build_generation_body(r, model, flavor)).as_object();
 }
 
+generation_request with_engine_settings() {
+  generation_request r = sample_request();
+  r.engine.negative_prompt = "blurry, \"text\"";
+  r.engine.seed = 42;
+  r.engine.steps = 12;
+  r.engine.cfg_scale = 4.5;
+  return r;
+}
+
+json::object local_body(const generation_request& r, visionary::core::local_server_kind kind,
+                        openai_flavor flavor = openai_flavor::compatible) {
+  return json::parse(build_generation_body(r, "sd", flavor, std::nullopt, kind)).as_object();
+}
+
+TEST(OpenAiBody, LocalAiTakesEngineSettingsAsFields) {
+  const auto body = local_body(with_engine_settings(), visionary::core::local_server_kind::localai);
+  EXPECT_EQ(body.at("prompt").as_string(), sample_request().prompt);
+  EXPECT_EQ(body.at("negative_prompt").as_string(), "blurry, \"text\"");
+  EXPECT_EQ(body.at("seed").as_int64(), 42);
+  EXPECT_EQ(body.at("step").as_int64(), 12);
+  EXPECT_EQ(body.at("response_format").as_string(), "b64_json");
+  EXPECT_FALSE(body.contains("cfg_scale"));
+}
+
+TEST(OpenAiBody, SdServerTakesEngineSettingsInsideThePrompt) {
+  const auto body =
+      local_body(with_engine_settings(), visionary::core::local_server_kind::sd_server);
+  const std::string prompt(body.at("prompt").as_string());
+  const std::string open = "<sd_cpp_extra_args>", close = "</sd_cpp_extra_args>";
+  ASSERT_TRUE(prompt.starts_with(sample_request().prompt + open)) << prompt;
+  ASSERT_TRUE(prompt.ends_with(close)) << prompt;
+  const auto start = sample_request().prompt.size() + open.size();
+  const auto extra =
+      json::parse(prompt.substr(start, prompt.size() - start - close.size())).as_object();
+  EXPECT_EQ(extra.at("negative_prompt").as_string(), "blurry, \"text\"");
+  EXPECT_EQ(extra.at("seed").as_int64(), 42);
+  EXPECT_EQ(extra.at("sample_params").at("sample_steps").as_int64(), 12);
+  EXPECT_DOUBLE_EQ(extra.at("sample_params").at("guidance").at("txt_cfg").as_double(), 4.5);
+  EXPECT_FALSE(body.contains("negative_prompt"));
+  // Without settings the prompt is left as it is.
+  const auto plain = local_body(sample_request(), visionary::core::local_server_kind::sd_server);
+  EXPECT_EQ(plain.at("prompt").as_string(), sample_request().prompt);
+}
+
+TEST(OpenAiBody, GenericServersOpenAiAndAzureNeverGetEngineSettings) {
+  const auto generic =
+      local_body(with_engine_settings(), visionary::core::local_server_kind::generic);
+  EXPECT_EQ(generic.at("prompt").as_string(), sample_request().prompt);
+  for (const char* field : {"negative_prompt", "seed", "step"})
+    EXPECT_FALSE(generic.contains(field)) << field;
+  for (auto flavor : {openai_flavor::openai, openai_flavor::azure}) {
+    const auto body =
+        local_body(with_engine_settings(), visionary::core::local_server_kind::localai, flavor);
+    EXPECT_FALSE(body.contains("negative_prompt"));
+    EXPECT_FALSE(body.contains("seed"));
+  }
+}
+
 TEST(OpenAiBody, GptImageHasNoResponseFormatNoStyle) {
   generation_request r = sample_request();
   r.quality = "high";

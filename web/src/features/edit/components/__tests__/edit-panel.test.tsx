@@ -122,24 +122,21 @@ describe('EditPanel', () => {
 });
 
 describe('EditLineage', () => {
-  it('links an edit back to its parent and lists an image\'s edits', async () => {
+  it('lists an image\'s edits and opens one in the dialog', async () => {
     const parent = makeImage({ id: 'p-1', prompt: 'the original', url: '/blobs/images/p1.png' });
     const child = makeImage({ id: 'c-1', prompt: 'an edit', parentId: 'p-1' });
     mockFetch((request) => {
-      if (request.path === '/api/images/p-1') return jsonResponse(parent);
       if (request.path.startsWith('/api/images/c-1/edits')) return jsonResponse({ imageUrls: [], nextCursor: null });
       if (request.path.startsWith('/api/images/p-1/edits')) return jsonResponse({ imageUrls: [child], nextCursor: null });
       return errorResponse(404, 'not_found', 'No such route.');
     });
-    const onOpenImage = vi.fn(() => true);
-    const first = renderWithProviders(<EditLineage image={child} onOpenImage={onOpenImage} />);
-    const link = await screen.findByRole('link', { name: /the original/i });
-    expect(link).toHaveAttribute('href', '/blobs/images/p1.png');
-    fireEvent.click(link);
-    expect(onOpenImage).toHaveBeenCalledWith('p-1');
+    const onOpenImage = vi.fn();
+    const first = renderWithProviders(<EditLineage image={child} />);
+    await waitFor(() => expect(screen.queryByTestId('edit-lineage')).not.toBeInTheDocument());
     first.unmount();
-    renderWithProviders(<EditLineage image={parent} />);
+    renderWithProviders(<EditLineage image={parent} onOpenImage={onOpenImage} />);
     expect(await screen.findByText('Edits of this image')).toBeInTheDocument();
-    expect(screen.getByRole('img', { name: 'an edit' })).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('img', { name: 'an edit' }));
+    expect(onOpenImage).toHaveBeenCalledWith('c-1');
   });
 });
