@@ -76,7 +76,9 @@ constexpr std::pair<std::string_view, whole_slot> whole_fields[] = {
     {"seed", &core::generation_input::seed},
     {"output_compression", &core::generation_input::output_compression}};
 constexpr std::pair<std::string_view, number_slot> number_fields[] = {
-    {"steps", &core::generation_input::steps}, {"cfg_scale", &core::generation_input::cfg_scale}};
+    {"steps", &core::generation_input::steps},
+    {"cfg_scale", &core::generation_input::cfg_scale},
+    {"denoising_strength", &core::generation_input::denoising_strength}};
 
 outcome<void> read_field(std::string_view key, const json::value& value,
                          core::generation_input& input) {
