@@ -48,8 +48,8 @@ struct engine_controls {
   std::optional<number_range> steps;
   std::optional<number_range> cfg_scale;
   std::optional<number_range> denoising_strength;  // edits only
-  bool sampler = false;     // choices listed by the server
-  bool checkpoint = false;  // choices listed by the server
+  bool sampler = false;                            // choices listed by the server
+  bool checkpoint = false;                         // choices listed by the server
   [[nodiscard]] bool any() const {
     return negative_prompt || seed || steps || cfg_scale || denoising_strength || sampler ||
            checkpoint;

@@ -260,8 +260,8 @@ outcome<void> check_engine(const generation_input& input, const model_capabiliti
   auto cfg_scale = check_number(input.cfg_scale, controls.cfg_scale, "cfg_scale", c);
   if (!cfg_scale) return cfg_scale.error();
   engine.cfg_scale = *cfg_scale;
-  auto denoising = check_number(input.denoising_strength, controls.denoising_strength,
-                                "denoising_strength", c);
+  auto denoising =
+      check_number(input.denoising_strength, controls.denoising_strength, "denoising_strength", c);
   if (!denoising) return denoising.error();
   engine.denoising_strength = *denoising;
   auto sampler = check_choice_name(input.sampler, controls.sampler, "sampler", c);

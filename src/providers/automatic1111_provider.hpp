@@ -1,9 +1,9 @@
 // automatic1111_provider: image generation through an AUTOMATIC1111-compatible API
 // (stable-diffusion-webui started with --api, or servers that mirror it, such as
-// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img (img2img for an edit), while it runs GET /sdapi/v1/progress for
-// progress and previews, and on cancellation POST /sdapi/v1/interrupt. Thread-safe: immutable
-// settings and a thread-safe HTTP client; generate() must run on a strand (the job service runs
-// each job on one), which its progress poll shares.
+// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img (img2img for an edit), while it runs GET
+// /sdapi/v1/progress for progress and previews, and on cancellation POST /sdapi/v1/interrupt.
+// Thread-safe: immutable settings and a thread-safe HTTP client; generate() must run on a strand
+// (the job service runs each job on one), which its progress poll shares.
 #pragma once
 
 #include <chrono>

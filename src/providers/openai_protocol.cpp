@@ -121,8 +121,8 @@ multipart_body build_edit_body(const core::generation_request& request, std::str
   form.field("model", model);
   const bool sd_cpp =
       flavor == openai_flavor::compatible && local_server == core::local_server_kind::sd_server;
-  form.field("prompt", sd_cpp ? prompt_with_sd_cpp_args(request.prompt, request.engine)
-                              : request.prompt);
+  form.field("prompt",
+             sd_cpp ? prompt_with_sd_cpp_args(request.prompt, request.engine) : request.prompt);
   if (request.edit) add_images(form, *request.edit, is_gpt_image_model(model));
   form.field("n", std::to_string(request.n));
   if (!request.size.empty()) form.field("size", request.size);
