@@ -52,10 +52,12 @@ export function useImage(id: string | null | undefined) {
   });
 }
 
+/** The cache key of an image's edits list (revalidated when an edit of it is made). */
+export function imageEditsKey(id: string): string {
+  return `/api/images/${encodeURIComponent(id)}/edits?limit=${EDITS_SHOWN}`;
+}
+
 /** `GET /api/images/{id}/edits`: the newest edits made from an image. */
 export function useImageEdits(id: string) {
-  return useSWR<GetImagesResponse, ApiError>(
-    `/api/images/${encodeURIComponent(id)}/edits?limit=${EDITS_SHOWN}`,
-    { revalidateOnFocus: false },
-  );
+  return useSWR<GetImagesResponse, ApiError>(imageEditsKey(id), { revalidateOnFocus: false });
 }

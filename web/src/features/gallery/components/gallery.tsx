@@ -1,3 +1,4 @@
+import { useSWRConfig } from 'swr';
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import toast from 'react-hot-toast';
 import { Button } from '../../../components/button';
@@ -9,6 +10,7 @@ import { useGalleryEvents } from '../api/gallery-events';
 import { getImage } from '../api/get-image';
 import { useGallery, useGalleryCache } from '../api/get-images';
 import { useConfig } from '../../config/api/get-config';
+import { imageEditsKey } from '../../edit/api/edit-image';
 import { EditPanel } from '../../edit/components/edit-panel';
 import { GalleryTile } from './gallery-tile';
 import { ImageDialog } from './image-dialog';
@@ -129,13 +131,18 @@ export function Gallery({
   const canEdit = useConfig().data?.options.canEdit === true;
   const [editing, setEditing] = useState(false);
   const { insert } = useGalleryCache();
+  const { mutate } = useSWRConfig();
   const onEdited = useCallback(
     (made: Image[]) => {
       insert(made);
       setEditing(false);
+      // The original's list of edits, fetched moments ago, now has a new one.
+      for (const parent of new Set(made.map((image) => image.parentId))) {
+        if (parent) void mutate(imageEditsKey(parent));
+      }
       if (made[0]) setOpenId(made[0].id);
     },
-    [insert],
+    [insert, mutate],
   );
 
   // A thumbnail failed because its signed link has expired: fetch fresh links.
