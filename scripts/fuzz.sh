@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
 targets=(signed_link blob_name request_json range_header azure_listing png_text connection_string
-  openai_answer a1111_answer)
+  openai_answer a1111_answer multipart gateway_request chat_answer)
 
 usage() {
   echo "usage: scripts/fuzz.sh TARGET|all SECONDS   (targets: ${targets[*]})" >&2

@@ -9,7 +9,6 @@
 #include "api/model_json.hpp"
 #include "core/link_policy.hpp"
 #include "core/naming.hpp"
-#include "core/suggestions.hpp"
 #include "core/validation.hpp"
 #include "util/crypto.hpp"
 #include "util/text.hpp"
@@ -44,16 +43,41 @@ handler_task generate_image(const api_services& services, request_context& ctx) 
                                 json::object{{"images", images_json(*images)}});
 }
 
+handler_task edit_image(const api_services& services, request_context& ctx) {
+  auto request = co_await read_edit_request(services, ctx);
+  if (!request) co_return request.error();
+  auto idempotency_key = parse_idempotency_key(ctx.message);
+  if (!idempotency_key) co_return idempotency_key.error();
+  auto images =
+      co_await services.jobs.generate(std::move(*request), std::move(*idempotency_key), ctx.client);
+  if (!images) co_return images.error();
+  co_return http::json_response(bhttp::status::created,
+                                json::object{{"images", images_json(*images)}});
+}
+
+http::response page_response(const core::gallery_page& page) {
+  const json::value next = page.next_cursor ? json::value(*page.next_cursor) : json::value(nullptr);
+  return http::json_response(
+      bhttp::status::ok,
+      json::object{{"imageUrls", images_json(page.images)}, {"nextCursor", next}});
+}
+
+// The edits made from one image, newest first, paged as the gallery is.
+handler_task list_edits(const api_services& services, request_context& ctx) {
+  auto query = parse_page_query(ctx);
+  if (!query) co_return query.error();
+  auto page = co_await services.generation.list_edits(ctx.path_params.at(0), query->limit,
+                                                      std::move(query->cursor));
+  if (!page) co_return page.error();
+  co_return page_response(*page);
+}
+
 handler_task list_images(const api_services& services, request_context& ctx) {
   auto query = parse_page_query(ctx);
   if (!query) co_return query.error();
   auto page = co_await services.gallery.list(query->limit, std::move(query->cursor));
   if (!page) co_return page.error();
-  const json::value next =
-      page->next_cursor ? json::value(*page->next_cursor) : json::value(nullptr);
-  co_return http::json_response(
-      bhttp::status::ok,
-      json::object{{"imageUrls", images_json(page->images)}, {"nextCursor", next}});
+  co_return page_response(*page);
 }
 
 handler_task find_image(const api_services& services, request_context& ctx) {
@@ -109,9 +133,14 @@ handler_task site_config(const api_services& services) {
       {"pageSizeMax", core::max_page_size},
       {"linkLifetimeSeconds",
        std::chrono::duration_cast<std::chrono::seconds>(core::max_link_lifetime).count()},
-      {"maxBodyBytes", services.max_body_bytes}};
+      {"maxBodyBytes", services.max_body_bytes},
+      {"maxUploadBytes", services.max_upload_bytes},
+      {"maxImagePixels", services.max_image_pixels}};
   json::object jobs{{"events", services.events}, {"concurrency", services.jobs.concurrency()}};
   const auto choices = co_await services.generation.current_engine_choices();
+  const auto chat_model = services.suggestions.model();
+  const json::value suggestion_model =
+      chat_model ? json::value(json::string(*chat_model)) : json::value(nullptr);
   co_return http::json_response(
       bhttp::status::ok,
       json::object{{"provider", provider.name()},
@@ -121,7 +150,8 @@ handler_task site_config(const api_services& services) {
                    {"options", options_json(caps, services.max_prompt_chars, choices)},
                    {"models", models_json(services.models, services.max_prompt_chars, choices)},
                    {"limits", std::move(limits)},
-                   {"jobs", std::move(jobs)}});
+                   {"jobs", std::move(jobs)},
+                   {"suggestionModel", suggestion_model}});
 }
 
 json::value optional_count(int value) {
@@ -223,6 +253,17 @@ handler_task admin_usage(const api_services& services, request_context& ctx) {
   co_return res;
 }
 
+// A prompt idea at once: one the chat model made ahead of time, else one from the offline lists.
+handler_task suggestion(const api_services& services) {
+  auto next = services.suggestions.next();
+  json::object body{{"suggestion", std::move(next.text)},
+                    {"source", core::suggestion_source_name(next.source)}};
+  if (next.source == core::suggestion_source::model) body["model"] = std::move(next.model);
+  auto res = http::json_response(bhttp::status::ok, std::move(body));
+  res.set(bhttp::field::cache_control, "no-store");
+  co_return res;
+}
+
 handler_task health(const api_services& services) {
   const auto uptime = std::chrono::duration_cast<std::chrono::seconds>(
       std::chrono::steady_clock::now() - services.started_at);
@@ -237,20 +278,31 @@ handler_task health(const api_services& services) {
 
 }  // namespace
 
+boost::asio::awaitable<http::http_outcome<core::generation_request>> read_edit_request(
+    const api_services& services, http::request_context& ctx) {
+  auto form = parse_edit_form(ctx.message, services.max_upload_bytes);
+  if (!form) co_return form.error();
+  auto request = co_await services.generation.prepare_edit(std::move(*form), services.models,
+                                                           services.max_prompt_chars);
+  if (!request) co_return http::http_error(request.error());
+  request->request_id = ctx.request_id;
+  co_return std::move(*request);
+}
+
 void add_api_routes(http::router& routes, const api_services& services) {
   const auto with_services = [&services](auto handler) {
     return [&services, handler](request_context& ctx) { return handler(services, ctx); };
   };
   routes.add(verb::post, "/api/generateImage", with_services(generate_image));
+  routes.add(verb::post, "/api/editImage", with_services(edit_image));
   routes.add(verb::get, "/api/getImages", with_services(list_images));
   routes.add(verb::get, "/api/images/{id}", with_services(find_image));
+  routes.add(verb::get, "/api/images/{id}/edits", with_services(list_edits));
   routes.add(verb::delete_, "/api/images/{id}", with_services(delete_image));
   routes.add(verb::get, "/api/config",
              [&services](request_context&) { return site_config(services); });
-  routes.add(verb::get, "/api/suggestion", [](request_context&) -> handler_task {
-    co_return http::json_response(bhttp::status::ok,
-                                  json::object{{"suggestion", core::random_prompt_suggestion()}});
-  });
+  routes.add(verb::get, "/api/suggestion",
+             [&services](request_context&) { return suggestion(services); });
   routes.add(verb::get, "/api/health", [&services](request_context&) { return health(services); });
   routes.add(verb::get, "/api/quota", with_services(quota));
   routes.add(verb::get, "/api/admin/usage", with_services(admin_usage));

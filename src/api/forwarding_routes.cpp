@@ -8,6 +8,7 @@
 
 #include "api/api_edge.hpp"
 #include "api/blob_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "core/naming.hpp"
 #include "util/text.hpp"
 
@@ -21,11 +22,12 @@ namespace {
 constexpr std::array<std::string_view, 7> forwarded_request_headers = {
     "Content-Type",  "Accept",          "Authorization", "Range",
     "If-None-Match", "Idempotency-Key", "Last-Event-ID"};
-constexpr std::array<std::string_view, 12> forwarded_response_headers = {
+constexpr std::array<std::string_view, 13> forwarded_response_headers = {
     "Content-Type",  "Cache-Control", "ETag",
     "Last-Modified", "Accept-Ranges", "Content-Range",
     "Retry-After",   "Allow",         "Cross-Origin-Resource-Policy",
-    "Vary",          "Location",      "X-Accel-Buffering"};
+    "Vary",          "Location",      "X-Accel-Buffering",
+    "x-should-retry"};  // OpenAI's SDKs obey it
 // An event stream is relayed for at most this long; the browser then reconnects (EventSource
 // does so by itself, with Last-Event-ID).
 constexpr std::chrono::hours event_stream_limit{1};
@@ -52,6 +54,29 @@ http::http_outcome<void> check_generation_edge(const http::request_context& ctx)
   if (auto prompt = core::validate_prompt(*input->prompt, 32000); !prompt)
     return http::http_error(prompt.error());
   return {};
+}
+
+// An edit's form checked as the backend reads it (parts, caps, file types, the image field); the
+// images themselves are checked by the backend.
+http::http_outcome<void> check_edit_edge(const http::request_context& ctx,
+                                         std::size_t max_upload_bytes) {
+  auto form = parse_edit_form(ctx.message, max_upload_bytes);
+  if (!form) return form.error();
+  if (!form->fields.prompt)
+    return http::http_error(
+        make_error(error_kind::invalid_request, "The field 'prompt' is required."));
+  return {};
+}
+
+// POST /api/jobs: an edit (multipart) or a generation (JSON, within the ordinary body limit).
+http::http_outcome<void> check_job_edge(const http::request_context& ctx,
+                                        const backend_settings& settings) {
+  if (is_multipart(ctx.message)) return check_edit_edge(ctx, settings.max_upload_bytes);
+  if (ctx.message.body().size() > settings.max_body_bytes)
+    return http::http_error(
+        http::http_error_kind::payload_too_large,
+        "The request body is larger than " + std::to_string(settings.max_body_bytes) + " bytes.");
+  return check_generation_edge(ctx);
 }
 
 class forwarder {
@@ -158,6 +183,12 @@ class forwarder {
     outgoing.headers.emplace_back("X-Request-Id", ctx.request_id);
     // The browser's address, as this tier resolved it: the backend's limits count per client.
     outgoing.headers.emplace_back("X-Forwarded-For", ctx.client);
+    // The origin the caller reached: where links handed out as absolute URLs must point.
+    if (auto origin = request_origin(ctx)) {
+      const auto colon = origin->find("://");
+      outgoing.headers.emplace_back("X-Forwarded-Proto", origin->substr(0, colon));
+      outgoing.headers.emplace_back("X-Forwarded-Host", origin->substr(colon + 3));
+    }
     if (!settings_.functions_key.empty())
       outgoing.headers.emplace_back("x-functions-key", settings_.functions_key);
     return outgoing;
@@ -167,10 +198,25 @@ class forwarder {
   backend_settings settings_;
 };
 
+// The OpenAI-compatible API: the backend checks the key; answers (event streams included) pass
+// through as they come, and this tier's own failures answer in OpenAI's shape.
+void add_gateway_forwarding(http::router& routes, const std::shared_ptr<const forwarder>& backend) {
+  api::use_openai_errors(routes);
+  auto relayed =
+      [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+    co_return backend->relay(ctx, std::string(ctx.message.target()));
+  };
+  auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
+  routes.add(verb::post, "/v1/images/generations", relayed);
+  routes.add(verb::get, "/v1/models", pass);
+  routes.add(verb::get, "/v1/models/{id}", pass);
+}
+
 }  // namespace
 
 void add_forwarding_routes(http::router& routes, net::http_client& client,
                            backend_settings settings) {
+  const auto limits = settings;
   auto backend = std::make_shared<const forwarder>(client, std::move(settings));
   auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
 
@@ -193,11 +239,28 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
     co_return co_await backend->forward(ctx);
   };
   routes.add(verb::get, "/api/images/{id}", by_id);
+  routes.add(verb::get, "/api/images/{id}/edits",
+             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               const std::string& id = ctx.path_params.at(0);
+               if (!core::parse_image_id(id))
+                 co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+               if (auto query = parse_page_query(ctx); !query) co_return query.error();
+               co_return co_await backend->forward(ctx);
+             });
   routes.add(verb::delete_, "/api/images/{id}", by_id);
   // Jobs: the same edge checks as a generation, then the backend decides.
   routes.add(verb::post, "/api/jobs",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               if (auto checked = check_generation_edge(ctx); !checked) co_return checked.error();
+             [backend,
+              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto checked = check_job_edge(ctx, limits); !checked) co_return checked.error();
+               co_return co_await backend->forward(ctx);
+             });
+  routes.add(verb::post, "/api/editImage",
+             [backend,
+              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+               if (auto checked = check_edit_edge(ctx, limits.max_upload_bytes); !checked)
+                 co_return checked.error();
+               if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
   routes.add(verb::get, "/api/jobs/{id}", pass);
@@ -220,6 +283,7 @@ void add_forwarding_routes(http::router& routes, net::http_client& client,
   routes.add(verb::get, "/api/admin/usage", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
+  add_gateway_forwarding(routes, backend);
   routes.add(verb::get, "/blobs/*",
              [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
                auto path = split_blob_path(ctx.path_rest);

@@ -15,6 +15,8 @@ struct backend_settings {
   std::string base_url;       // e.g. https://visionary-fn.azurewebsites.net (no trailing slash)
   std::string functions_key;  // sent as x-functions-key; empty for none
   std::chrono::seconds timeout{600};
+  std::size_t max_upload_bytes = 25 * 1024 * 1024;  // an edit's multipart body
+  std::size_t max_body_bytes = 64 * 1024;           // any other body
 };
 
 void add_forwarding_routes(http::router& routes, net::http_client& client,

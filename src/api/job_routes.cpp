@@ -63,8 +63,19 @@ http::response job_response(bhttp::status status, const core::job_view& job) {
   return res;
 }
 
+// A generation (JSON) or an edit (multipart, which alone may use the upload limit).
+boost::asio::awaitable<http::http_outcome<core::generation_request>> read_job_request(
+    const api_services& services, request_context& ctx) {
+  if (is_multipart(ctx.message)) co_return co_await read_edit_request(services, ctx);
+  if (ctx.message.body().size() > services.max_body_bytes)
+    co_return http::http_error(
+        http::http_error_kind::payload_too_large,
+        "The request body is larger than " + std::to_string(services.max_body_bytes) + " bytes.");
+  co_return read_generation_request(ctx, services.models, services.max_prompt_chars);
+}
+
 handler_task submit_job(const api_services& services, request_context& ctx) {
-  auto request = read_generation_request(ctx, services.models, services.max_prompt_chars);
+  auto request = co_await read_job_request(services, ctx);
   if (!request) co_return request.error();
   auto job = co_await services.jobs.submit(std::move(*request), ctx.client);
   if (!job) co_return job.error();

@@ -54,6 +54,7 @@ json::object options_json(const core::model_capabilities& caps, std::size_t max_
                        {"n", json::object{{"min", 1}, {"max", caps.max_n}, {"default", 1}}},
                        {"promptMaxChars", core::prompt_limit(caps, max_prompt_chars)},
                        {"canEdit", caps.can_edit}};
+  if (caps.can_edit) options["maxEditImages"] = caps.max_edit_images;
   const std::pair<const char*, const std::optional<core::option_values>*> choices_of[] = {
       {"quality", &caps.quality},       {"style", &caps.style},
       {"background", &caps.background}, {"outputFormat", &caps.output_format},

@@ -4,6 +4,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "util/text.hpp"
+
 namespace visionary::api {
 
 namespace json = boost::json;
@@ -14,11 +16,16 @@ app_error invalid(std::string message) {
   return make_error(error_kind::invalid_request, std::move(message));
 }
 
+app_error invalid_field(std::string_view key, std::string message) {
+  return make_field_error(std::string(key), std::move(message));
+}
+
 // A text option: a string, or null for "not given".
 outcome<void> read_text_field(std::string_view key, const json::value& value,
                               std::optional<std::string>& target) {
   if (value.is_null()) return {};
-  if (!value.is_string()) return invalid("The field '" + std::string(key) + "' must be a string.");
+  if (!value.is_string())
+    return invalid_field(key, "The field '" + std::string(key) + "' must be a string.");
   target = std::string(value.as_string());
   return {};
 }
@@ -35,7 +42,7 @@ outcome<void> read_whole_field(std::string_view key, const json::value& value,
              std::abs(value.as_double()) < largest) {
     target = std::int64_t(value.as_double());
   } else if (!value.is_null()) {
-    return invalid("The field '" + std::string(key) + "' must be a whole number.");
+    return invalid_field(key, "The field '" + std::string(key) + "' must be a whole number.");
   }
   return {};
 }
@@ -43,7 +50,8 @@ outcome<void> read_whole_field(std::string_view key, const json::value& value,
 outcome<void> read_number_field(std::string_view key, const json::value& value,
                                 std::optional<double>& target) {
   if (value.is_null()) return {};
-  if (!value.is_number()) return invalid("The field '" + std::string(key) + "' must be a number.");
+  if (!value.is_number())
+    return invalid_field(key, "The field '" + std::string(key) + "' must be a number.");
   target = value.to_number<double>();
   return {};
 }
@@ -73,7 +81,7 @@ constexpr std::pair<std::string_view, number_slot> number_fields[] = {
 outcome<void> read_field(std::string_view key, const json::value& value,
                          core::generation_input& input) {
   if (key == "prompt") {
-    if (!value.is_string()) return invalid("The field 'prompt' must be a string.");
+    if (!value.is_string()) return invalid_field("prompt", "The field 'prompt' must be a string.");
     input.prompt = std::string(value.as_string());
     return {};
   }
@@ -86,8 +94,8 @@ outcome<void> read_field(std::string_view key, const json::value& value,
   for (const auto& [name, slot] : number_fields) {
     if (key == name) return read_number_field(key, value, input.*slot);
   }
-  return invalid("Unknown field '" + std::string(key) +
-                 "'. Accepted fields: " + std::string(accepted_generation_fields) + ".");
+  return invalid_field(key, "Unknown field '" + std::string(key) + "'. Accepted fields: " +
+                                std::string(accepted_generation_fields) + ".");
 }
 
 }  // namespace
@@ -99,9 +107,50 @@ outcome<core::generation_input> parse_generation_json(std::string_view body) {
   if (!parsed.is_object()) {
     return invalid("The request body must be a JSON object such as {\"prompt\": \"...\"}.");
   }
+  return read_generation_object(parsed.as_object());
+}
+
+outcome<core::generation_input> read_generation_object(const json::object& fields) {
   core::generation_input input;
-  for (const auto& [key, value] : parsed.as_object()) {
+  for (const auto& [key, value] : fields) {
     if (auto read = read_field(key, value, input); !read) return read.error();
+  }
+  return input;
+}
+
+namespace {
+
+bool is_numeric_field(std::string_view key) {
+  for (const auto& [name, slot] : whole_fields) {
+    if (key == name) return true;
+  }
+  for (const auto& [name, slot] : number_fields) {
+    if (key == name) return true;
+  }
+  return false;
+}
+
+// A form value as the JSON value the field's reader expects.
+outcome<json::value> form_value(std::string_view key, const std::string& text) {
+  if (!is_numeric_field(key)) return json::value(json::string(text));
+  if (auto whole = util::parse_number<std::int64_t>(text)) return json::value(*whole);
+  if (auto number = util::parse_number<double>(text); number && std::isfinite(*number))
+    return json::value(*number);
+  return invalid("The field '" + std::string(key) + "' must be a number.");
+}
+
+}  // namespace
+
+outcome<core::generation_input> parse_generation_fields(const form_fields& fields) {
+  core::generation_input input;
+  std::vector<std::string_view> seen;
+  for (const auto& [key, text] : fields) {
+    if (std::find(seen.begin(), seen.end(), key) != seen.end())
+      return invalid("The field '" + key + "' was sent more than once.");
+    seen.push_back(key);
+    auto value = form_value(key, text);
+    if (!value) return value.error();
+    if (auto read = read_field(key, *value, input); !read) return read.error();
   }
   return input;
 }

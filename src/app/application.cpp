@@ -15,14 +15,17 @@
 #include "api/api_routes.hpp"
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
+#include "api/gateway_routes.hpp"
 #include "api/openapi_route.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
 #include "core/metered_store.hpp"
+#include "core/suggestion_service.hpp"
 #include "http/server.hpp"
 #include "net/http_client.hpp"
 #include "providers/automatic1111_provider.hpp"
+#include "providers/chat_suggester.hpp"
 #include "providers/demo_provider.hpp"
 #include "providers/openai_provider.hpp"
 #include "storage/azure_blob_store.hpp"
@@ -126,6 +129,29 @@ std::unique_ptr<core::image_provider> make_provider(const config& c, boost::asio
   return std::make_unique<providers::openai_provider>(openai_settings(c), client);
 }
 
+// The chat model behind suggestions; null without one (offline suggestions only).
+std::unique_ptr<core::prompt_suggester> make_suggester(const config& c, net::http_client& client) {
+  if (!c.suggestions) return nullptr;
+  providers::chat_suggester_settings settings;
+  settings.flavor = c.suggestions->flavor;
+  settings.base_url = c.suggestions->base_url;
+  settings.api_key = c.suggestions->api_key;
+  settings.auth = c.suggestions->auth;
+  settings.model = c.suggestion_model;
+  settings.timeout = std::chrono::seconds(c.suggestion_timeout_seconds);
+  return std::make_unique<providers::chat_suggester>(std::move(settings), client);
+}
+
+std::unique_ptr<core::suggestion_service> make_suggestions(const config& c,
+                                                           boost::asio::io_context& io,
+                                                           core::prompt_suggester* suggester,
+                                                           core::suggestion_metrics& metrics) {
+  core::suggestion_settings settings;
+  settings.max_calls_per_minute = c.suggestion_rate;
+  return std::make_unique<core::suggestion_service>(io.get_executor(), suggester, settings,
+                                                    &metrics);
+}
+
 core::cost_limits cost_limits_for(const config& c) {
   core::cost_limits limits;
   limits.admission = c.admission;
@@ -151,7 +177,12 @@ struct backend {
   std::unique_ptr<core::generation_service> generation;
   std::unique_ptr<core::gallery_feed> feed;
   std::unique_ptr<core::job_service> jobs;
+  std::unique_ptr<core::prompt_suggester> suggester;
+  std::unique_ptr<core::suggestion_metrics> suggestion_metrics;
+  std::unique_ptr<core::suggestion_service> suggestions;
   std::unique_ptr<api::api_services> services;
+  std::unique_ptr<api::gateway_metrics> gateway_metrics;
+  std::unique_ptr<api::gateway_services> gateway;
 };
 
 // Opens the store (creating the Azure container when needed); false after logging why not.
@@ -229,10 +260,16 @@ std::optional<backend> build_backend(const config& c, boost::asio::io_context& i
   b.jobs =
       std::make_unique<core::job_service>(io.get_executor(), *b.generation, *b.gallery, *b.store,
                                           *b.feed, preview_pool, jobs, b.metrics.get());
-  b.services = std::make_unique<api::api_services>(
-      api::api_services{*b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider,
-                        *c.models, std::string(b.store->kind()), c.max_prompt_chars,
-                        c.max_body_bytes, c.admin_token, started_at, c.events});
+  b.suggester = make_suggester(c, client);
+  b.suggestion_metrics = std::make_unique<core::suggestion_metrics>(registry);
+  b.suggestions = make_suggestions(c, io, b.suggester.get(), *b.suggestion_metrics);
+  b.services = std::make_unique<api::api_services>(api::api_services{
+      *b.gallery, *b.generation, *b.jobs, *b.feed, b.costs->get(), *b.provider, *c.models,
+      *b.suggestions, std::string(b.store->kind()), c.max_prompt_chars, c.max_body_bytes,
+      c.max_upload_bytes, c.max_image_pixels, c.admin_token, started_at, c.events});
+  b.gateway_metrics = std::make_unique<api::gateway_metrics>(registry);
+  b.gateway = std::make_unique<api::gateway_services>(api::gateway_services{
+      *b.services, c.api_keys, c.public_url, *b.gateway_metrics, std::chrono::system_clock::now()});
   return b;
 }
 
@@ -275,7 +312,8 @@ void add_web_routes(const config& c, http::router& routes, net::http_client& cli
   api::add_forwarding_routes(
       routes, client,
       api::backend_settings{c.functions_url, c.functions_key,
-                            std::chrono::seconds(c.functions_timeout_seconds)});
+                            std::chrono::seconds(c.functions_timeout_seconds), c.max_upload_bytes,
+                            c.max_body_bytes});
   api::add_openapi_route(routes);
   // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
   ui::add_ui_routes(routes, c.web_root, "https:");
@@ -287,6 +325,7 @@ void add_backend_routes(const config& c, http::router& routes, backend& parts) {
       c.trusted_proxy_ranges, c.run_role == role::functions ? c.functions_key : std::string()});
   api::add_api_routes(routes, *parts.services);
   api::add_openapi_route(routes);
+  api::add_gateway_routes(routes, *parts.gateway);
   if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
   if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);
   if (c.run_role == role::functions && !c.functions_key.empty()) {
@@ -324,6 +363,9 @@ http::server_options server_options_for(const config& c) {
   options.host = c.host;
   options.port = static_cast<unsigned short>(c.port);
   options.body_limit = c.max_body_bytes;
+  // Edits upload images: their routes alone take bodies up to the upload limit.
+  options.upload_paths = {"/api/editImage", "/api/jobs"};
+  options.upload_body_limit = c.max_upload_bytes;
   options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   const std::size_t descriptors = raise_descriptor_limit();
   options.caps.max_total =
@@ -353,6 +395,7 @@ void stop_on_signals(boost::asio::signal_set& signals, http::server& server,
     if (parts != nullptr) {
       parts->jobs->stop();
       parts->feed->stop();
+      parts->suggestions->stop();
     }
   });
 }
@@ -405,6 +448,7 @@ int run(const config& c) {
   if (parts) {
     parts->jobs->start();
     parts->feed->start();
+    parts->suggestions->start();
   }
   announce(c, port);
 

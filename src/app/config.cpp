@@ -8,6 +8,7 @@
 
 #include "core/naming.hpp"
 #include "imaging/image_codec.hpp"
+#include "net/http_client.hpp"
 #include "providers/automatic1111_protocol.hpp"
 #include "storage/connection_string.hpp"
 #include "util/redact.hpp"
@@ -33,6 +34,10 @@ void add_listener_options(CLI::App& cmd, config& c) {
       ->capture_default_str();
   cmd.add_option("--max-body-bytes", c.max_body_bytes, "Largest accepted request body")
       ->envname("VISIONARY_MAX_BODY_BYTES")
+      ->capture_default_str();
+  cmd.add_option("--max-upload-bytes", c.max_upload_bytes,
+                 "Largest accepted image-edit upload (the multipart body of POST /api/editImage)")
+      ->envname("VISIONARY_MAX_UPLOAD_BYTES")
       ->capture_default_str();
   cmd.add_option("--max-connections", c.max_connections,
                  "Open client connections at most (0: sized from the descriptor limit)")
@@ -126,6 +131,34 @@ void add_provider_options(CLI::App& cmd, config& c) {
       ->capture_default_str();
 }
 
+// Suggestions from a language model (serve, functions).
+void add_suggestion_options(CLI::App& cmd, config& c) {
+  cmd.add_option("--suggestion-model", c.suggestion_model,
+                 "Chat model (or Azure deployment) that writes prompt suggestions, e.g. "
+                 "gpt-4o-mini (default: unset, suggestions from offline lists)")
+      ->envname("VISIONARY_SUGGESTION_MODEL");
+  cmd.add_option("--suggestion-url", c.suggestion_url,
+                 "Chat Completions base URL including /v1, e.g. http://127.0.0.1:8080/v1 for "
+                 "llama-server (default: OpenAI, or AZURE_OPENAI_ENDPOINT with azure-openai)")
+      ->envname("VISIONARY_SUGGESTION_URL");
+  cmd.add_option("--suggestion-api-key", c.suggestion_api_key,
+                 "Key of the suggestion server (default: the image provider's key when it is "
+                 "for the same server)")
+      ->envname("VISIONARY_SUGGESTION_API_KEY");
+  cmd.add_option("--suggestion-auth", c.suggestion_auth,
+                 "bearer, api-key or none (default: api-key for Azure, bearer for OpenAI, and "
+                 "for other servers bearer with a key, else none)")
+      ->envname("VISIONARY_SUGGESTION_AUTH");
+  cmd.add_option("--suggestion-timeout", c.suggestion_timeout_seconds,
+                 "Seconds one suggestion call may take (1 to 60)")
+      ->envname("VISIONARY_SUGGESTION_TIMEOUT")
+      ->capture_default_str();
+  cmd.add_option("--suggestion-rate", c.suggestion_rate,
+                 "Calls to the suggestion model per minute at most (1 to 600)")
+      ->envname("VISIONARY_SUGGESTION_RATE")
+      ->capture_default_str();
+}
+
 // Options of the roles that generate and store images (serve, functions).
 void add_backend_options(CLI::App& cmd, config& c) {
   cmd.add_option("--data-dir", c.data_dir, "Folder of the embedded store and the signing key")
@@ -146,7 +179,20 @@ void add_backend_options(CLI::App& cmd, config& c) {
       ->envname("VISIONARY_SIGNING_KEY");
   cmd.add_option("--admin-token", c.admin_token, "Bearer token that allows DELETE /api/images/{id}")
       ->envname("VISIONARY_ADMIN_TOKEN");
+  cmd.add_option("--api-keys", c.api_keys_text,
+                 "Keys of the OpenAI-compatible API under /v1, as name:key,name:key (unset: the "
+                 "API is off)")
+      ->envname("VISIONARY_API_KEYS");
+  cmd.add_option("--api-keys-file", c.api_keys_file,
+                 "File of OpenAI-compatible API keys, one name:key a line (# comments)")
+      ->envname("VISIONARY_API_KEYS_FILE");
+  cmd.add_option("--public-url", c.public_url,
+                 "This site's address as callers reach it, e.g. https://images.example.com: the "
+                 "base of image links the OpenAI-compatible API hands out (default: from the "
+                 "request's Host)")
+      ->envname("VISIONARY_PUBLIC_URL");
   add_provider_options(cmd, c);
+  add_suggestion_options(cmd, c);
   cmd.add_option("--max-prompt-chars", c.max_prompt_chars, "Longest accepted prompt, in characters")
       ->envname("VISIONARY_MAX_PROMPT_CHARS")
       ->capture_default_str();
@@ -305,6 +351,10 @@ void validate_listener(const config& c, std::vector<std::string>& problems) {
   if (c.threads < 0 || c.threads > 256) problems.push_back("--threads must be between 0 and 256");
   if (c.max_body_bytes < 4096 || c.max_body_bytes > 16 * 1024 * 1024) {
     problems.push_back("--max-body-bytes must be between 4096 and 16777216");
+  }
+  if (c.max_upload_bytes < min_upload_bytes || c.max_upload_bytes > max_upload_bytes_bound) {
+    problems.push_back("--max-upload-bytes must be between " + std::to_string(min_upload_bytes) +
+                       " and " + std::to_string(max_upload_bytes_bound));
   }
   if (c.shutdown_grace_seconds < 0 || c.shutdown_grace_seconds > 3600) {
     problems.push_back("--shutdown-grace must be between 0 and 3600 seconds");
@@ -479,6 +529,107 @@ void validate_provider(config& c, std::vector<std::string>& problems) {
   build_model_menu(c, problems);
 }
 
+// Azure OpenAI resources by their host names, and endpoints copied with Azure's /openai/v1 path.
+bool is_azure_openai_url(std::string_view text) {
+  auto url = boost::urls::parse_absolute_uri(text);
+  if (!url) return false;
+  const std::string host = util::to_lower_ascii(url->host());
+  for (const std::string_view suffix :
+       {".openai.azure.com", ".cognitiveservices.azure.com", ".services.ai.azure.com"}) {
+    if (host.ends_with(suffix)) return true;
+  }
+  const std::string path = util::without_trailing_slashes(url->path());
+  return path.ends_with("/openai/v1") || path.ends_with("/openai");
+}
+
+bool same_server(std::string_view a, std::string_view b) {
+  const auto origin = net::origin_of(a);
+  return origin && origin == net::origin_of(b);
+}
+
+providers::chat_flavor suggestion_flavor_of(const config& c, std::string_view url) {
+  const bool azure_endpoint =
+      !c.azure_openai_endpoint.empty() && same_server(url, c.azure_openai_endpoint);
+  if (azure_endpoint || is_azure_openai_url(url)) return providers::chat_flavor::azure;
+  if (same_server(url, "https://api.openai.com/v1")) return providers::chat_flavor::openai;
+  return providers::chat_flavor::compatible;
+}
+
+// The image provider's key, where it is a key for the same server: a key goes nowhere else.
+std::string provider_key_for(const config& c, std::string_view url) {
+  if (!c.azure_openai_endpoint.empty() && same_server(url, c.azure_openai_endpoint)) {
+    return c.azure_openai_api_key;
+  }
+  if (same_server(url, c.openai_base_url)) return c.openai_api_key;
+  return {};
+}
+
+providers::chat_auth default_suggestion_auth(const suggestion_endpoint& e) {
+  switch (e.flavor) {
+    case providers::chat_flavor::azure:
+      return providers::chat_auth::api_key;
+    case providers::chat_flavor::compatible:
+      return e.api_key.empty() ? providers::chat_auth::none : providers::chat_auth::bearer;
+    case providers::chat_flavor::openai:
+      break;
+  }
+  return providers::chat_auth::bearer;
+}
+
+// Where the suggestion model is, its key and how the key is presented.
+std::optional<suggestion_endpoint> resolve_suggestion_endpoint(const config& c,
+                                                               std::vector<std::string>& problems) {
+  suggestion_endpoint e;
+  e.base_url = c.suggestion_url;
+  if (e.base_url.empty()) {
+    const bool azure = c.provider == core::provider_kind::azure_openai;
+    e.base_url = azure ? c.azure_openai_endpoint : "https://api.openai.com/v1";
+  }
+  // An Azure provider without its endpoint is reported by the provider's own checks.
+  if (e.base_url.empty()) return std::nullopt;
+  if (!is_http_url(e.base_url)) {
+    problems.push_back(
+        "VISIONARY_SUGGESTION_URL must be an http(s) URL such as http://127.0.0.1:8080/v1");
+    return std::nullopt;
+  }
+  e.flavor = suggestion_flavor_of(c, e.base_url);
+  e.api_key = c.suggestion_api_key.empty() ? provider_key_for(c, e.base_url) : c.suggestion_api_key;
+  e.auth = default_suggestion_auth(e);
+  if (!c.suggestion_auth.empty()) {
+    const auto auth = providers::parse_chat_auth(c.suggestion_auth);
+    if (!auth) {
+      problems.push_back("VISIONARY_SUGGESTION_AUTH must be bearer, api-key or none");
+      return std::nullopt;
+    }
+    e.auth = *auth;
+  }
+  if (e.auth != providers::chat_auth::none && e.api_key.empty()) {
+    problems.push_back("VISIONARY_SUGGESTION_MODEL needs a key for " +
+                       util::redact_url(e.base_url) +
+                       ": set VISIONARY_SUGGESTION_API_KEY (or VISIONARY_SUGGESTION_AUTH=none "
+                       "for a server without keys)");
+    return std::nullopt;
+  }
+  return e;
+}
+
+void validate_suggestions(config& c, std::vector<std::string>& problems) {
+  if (c.suggestion_timeout_seconds < 1 || c.suggestion_timeout_seconds > 60) {
+    problems.push_back("VISIONARY_SUGGESTION_TIMEOUT must be between 1 and 60 seconds");
+  }
+  if (c.suggestion_rate < 1 || c.suggestion_rate > 600) {
+    problems.push_back("VISIONARY_SUGGESTION_RATE must be between 1 and 600 calls a minute");
+  }
+  if (!c.suggestion_model.empty()) {
+    c.suggestions = resolve_suggestion_endpoint(c, problems);
+  } else if (!c.suggestion_url.empty() || !c.suggestion_api_key.empty() ||
+             !c.suggestion_auth.empty()) {
+    problems.push_back(
+        "VISIONARY_SUGGESTION_URL, _API_KEY and _AUTH need VISIONARY_SUGGESTION_MODEL: name the "
+        "chat model that writes suggestions (e.g. gpt-4o-mini), or unset them");
+  }
+}
+
 void validate_storage(config& c, std::vector<std::string>& problems) {
   if (c.storage_name == "azure") {
     c.storage = storage_kind::azure;
@@ -569,6 +720,37 @@ void validate_progress_options(const config& c, std::vector<std::string>& proble
   }
 }
 
+// The gateway's keys (never shown in a problem) and the public address of its links.
+void validate_gateway(config& c, std::vector<std::string>& problems) {
+  if (!c.api_keys_text.empty() && !c.api_keys_file.empty()) {
+    problems.push_back("set VISIONARY_API_KEYS or VISIONARY_API_KEYS_FILE, not both");
+  } else if (!c.api_keys_file.empty()) {
+    const auto text = read_text_file(c.api_keys_file);
+    auto keys = text ? api::api_key_table::parse_lines(*text)
+                     : outcome<api::api_key_table>(
+                           make_error(error_kind::invalid_request, "cannot read the file"));
+    if (!keys) {
+      problems.push_back("VISIONARY_API_KEYS_FILE " + c.api_keys_file + ": " +
+                         keys.error().message);
+    } else {
+      c.api_keys = std::move(*keys);
+    }
+  } else if (auto keys = api::api_key_table::parse(c.api_keys_text); !keys) {
+    problems.push_back("VISIONARY_API_KEYS: " + keys.error().message);
+  } else {
+    c.api_keys = std::move(*keys);
+  }
+  c.public_url = std::string(util::without_trailing_slashes(c.public_url));
+  if (!c.public_url.empty()) {
+    auto url = boost::urls::parse_absolute_uri(c.public_url);
+    if (!is_http_url(c.public_url) || url->has_query() || url->has_fragment()) {
+      problems.push_back(
+          "VISIONARY_PUBLIC_URL must be an http(s) address without query, e.g. "
+          "https://images.example.com");
+    }
+  }
+}
+
 void validate_backend_limits(const config& c, std::vector<std::string>& problems) {
   if (c.max_prompt_chars < 1 || c.max_prompt_chars > 32000) {
     problems.push_back("--max-prompt-chars must be between 1 and 32000");
@@ -628,8 +810,10 @@ std::vector<std::string> finalize_and_validate(config& c) {
     return problems;
   }
   validate_provider(c, problems);
+  validate_suggestions(c, problems);
   validate_storage(c, problems);
   validate_backend_limits(c, problems);
+  validate_gateway(c, problems);
   validate_progress_options(c, problems);
   validate_cost_limits(c, problems);
   return problems;
@@ -653,6 +837,17 @@ std::string mask_secret(const std::string& secret) {
 
 namespace {
 
+std::string describe_suggestions(const config& c) {
+  if (!c.suggestions) return "offline lists (no VISIONARY_SUGGESTION_MODEL)";
+  const auto& e = *c.suggestions;
+  std::ostringstream out;
+  out << c.suggestion_model << " on " << providers::chat_flavor_name(e.flavor) << " "
+      << util::redact_url(e.base_url) << ", auth " << providers::chat_auth_name(e.auth) << ", key "
+      << mask_secret(e.api_key) << ", timeout " << c.suggestion_timeout_seconds << "s, at most "
+      << c.suggestion_rate << " calls a minute";
+  return out.str();
+}
+
 std::string describe_budget(const config& c) {
   const auto plan = core::plan_for(c.prices, c.provider, c.model);
   if (plan.free()) return "none needed (" + c.model + " costs nothing)";
@@ -666,6 +861,15 @@ std::string describe_budget(const config& c) {
   }
   out << ", priced as " << plan.priced_as;
   return out.str();
+}
+
+// Key names only: the keys themselves are never shown.
+std::string describe_gateway(const config& c) {
+  if (c.api_keys.empty()) return "off (no VISIONARY_API_KEYS)";
+  std::string names;
+  for (const auto& name : c.api_keys.names()) names += (names.empty() ? "" : ", ") + name;
+  return "/v1, keys " + names + " (each ****), links " +
+         (c.public_url.empty() ? std::string("from the request's host") : c.public_url);
 }
 
 }  // namespace
@@ -703,6 +907,7 @@ std::string describe(const config& c) {
         << "), key " << mask_secret(c.azure_openai_api_key) << ", partial images "
         << c.openai_partial_images << "\n";
   }
+  out << "  suggestions: " << describe_suggestions(c) << "\n";
   if (c.storage == storage_kind::azure) {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);
     out << "  storage:     azure " << (account ? account->blob_endpoint : std::string("?"))
@@ -717,13 +922,15 @@ std::string describe(const config& c) {
       << "\n"
       << "  admin token: " << mask_secret(c.admin_token)
       << (c.admin_token.empty() ? " (deleting disabled)" : "") << "\n"
+      << "  openai api:  " << describe_gateway(c) << "\n"
       << "  clients:     " << c.client_rate << ", " << c.client_max_in_flight << " at once (server "
       << c.max_in_flight << "), " << c.client_daily_images << " images a day (0 = no cap), resets "
       << c.budget_reset_hour << ":00 UTC\n"
       << "  budget:      " << describe_budget(c) << "\n"
       << "  limits:      prompt " << c.max_prompt_chars << " chars, body " << c.max_body_bytes
-      << " bytes, images " << c.max_image_pixels << " pixels, provider timeout "
-      << c.provider_timeout_seconds << "s, retries " << c.provider_max_retries << "\n"
+      << " bytes, uploads " << c.max_upload_bytes << " bytes, images " << c.max_image_pixels
+      << " pixels, provider timeout " << c.provider_timeout_seconds << "s, retries "
+      << c.provider_max_retries << "\n"
       << "  jobs:        " << provider_concurrency_for(c) << " at once, " << c.max_jobs
       << " per replica, heartbeat " << c.job_heartbeat_seconds << "s, events "
       << (c.events ? "on" : "off (clients poll)") << "\n"

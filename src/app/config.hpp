@@ -7,17 +7,32 @@
 #include <string>
 #include <vector>
 
+#include "api/api_keys.hpp"
 #include "core/admission.hpp"
 #include "core/model_catalog.hpp"
 #include "core/model_menu.hpp"
 #include "core/pricing.hpp"
 #include "http/client_address.hpp"
 #include "imaging/image_codec.hpp"
+#include "providers/chat_protocol.hpp"
 
 namespace visionary::app {
 
 enum class role { serve, functions, web };
+
+// Where suggestions from a language model come from, as finalize_and_validate resolved it.
+struct suggestion_endpoint {
+  providers::chat_flavor flavor = providers::chat_flavor::openai;
+  std::string base_url;  // OpenAI and compatible servers: including /v1; Azure: the endpoint
+  std::string api_key;   // VISIONARY_SUGGESTION_API_KEY, else the provider's key for this server
+  providers::chat_auth auth = providers::chat_auth::bearer;
+};
 enum class storage_kind { fs, azure };
+
+// The default for VISIONARY_MAX_UPLOAD_BYTES (an edit's multipart body) and its bounds.
+inline constexpr std::size_t default_max_upload_bytes = 25 * 1024 * 1024;
+inline constexpr std::size_t min_upload_bytes = 1024 * 1024;
+inline constexpr std::size_t max_upload_bytes_bound = 64 * 1024 * 1024;
 
 struct config {
   role run_role = role::serve;
@@ -33,6 +48,12 @@ struct config {
   std::string container = "images";
   std::string signing_key;  // base64; generated into the data dir when empty
   std::string admin_token;
+
+  // The OpenAI-compatible API (see README "OpenAI-compatible gateway").
+  std::string api_keys_text;    // VISIONARY_API_KEYS: name:key,name:key
+  std::string api_keys_file;    // VISIONARY_API_KEYS_FILE: the same, one a line
+  api::api_key_table api_keys;  // set by finalize_and_validate; empty: the gateway is off
+  std::string public_url;       // base of links handed out as absolute URLs; empty: asked
 
   std::string provider_name;  // empty: openai when an OpenAI key is set, else demo
   core::provider_kind provider = core::provider_kind::demo;  // set by finalize_and_validate
@@ -56,6 +77,15 @@ struct config {
   int provider_timeout_seconds = 180;
   int provider_max_retries = 2;
   std::string ca_file;
+
+  // Suggestions from a language model (see README "Suggestions from a language model").
+  std::string suggestion_model;    // chat model or Azure deployment; empty: offline lists only
+  std::string suggestion_url;      // empty: OpenAI, or AZURE_OPENAI_ENDPOINT with azure-openai
+  std::string suggestion_api_key;  // empty: the provider's key when it is for the same server
+  std::string suggestion_auth;     // bearer, api-key or none; empty: by the kind of server
+  int suggestion_timeout_seconds = 8;
+  int suggestion_rate = 30;                        // calls to the model per minute at most
+  std::optional<suggestion_endpoint> suggestions;  // set by finalize_and_validate with a model
 
   std::string trusted_proxies;                            // CIDRs whose X-Forwarded-For is believed
   std::vector<util::address_range> trusted_proxy_ranges;  // set by finalize_and_validate
@@ -82,6 +112,7 @@ struct config {
   int demo_stage_ms = 250;
 
   std::size_t max_body_bytes = 64 * 1024;
+  std::size_t max_upload_bytes = default_max_upload_bytes;  // an edit's multipart body
   int max_connections = 0;               // 0: sized from the descriptor limit at start-up
   int max_connections_per_client = 128;  // 0: no per-client cap
   std::size_t max_prompt_chars = core::default_max_prompt_chars;

@@ -32,8 +32,9 @@ boost::asio::awaitable<outcome<spend_permit>> cost_control::admit(const generati
     count_refusal(ticket.error(), model_of(request));
     co_return ticket.error();
   }
+  const auto& plan = plan_for_model(model_of(request));
   const double worst_case =
-      worst_case_per_image(plan_for_model(model_of(request)), request) * request.n;
+      worst_case_per_image(plan, request) * request.n + worst_case_edit_input(plan, request);
   auto held =
       co_await ledger_.reserve(client, request.n, worst_case, std::chrono::system_clock::now());
   if (!held) {

@@ -78,6 +78,13 @@ boost::asio::awaitable<outcome<image_view>> gallery_service::find(std::string id
   co_return present(std::move(*record), std::chrono::system_clock::now());
 }
 
+boost::asio::awaitable<outcome<std::string>> gallery_service::image_bytes(
+    const image_record& record) {
+  auto stored = co_await store_.get(record.blob_name, std::nullopt);
+  if (!stored) co_return stored.error();
+  co_return std::move(stored->bytes);
+}
+
 boost::asio::awaitable<outcome<void>> gallery_service::remove(std::string id) {
   auto record = co_await locate(id);
   if (!record) co_return record.error();

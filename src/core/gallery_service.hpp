@@ -32,6 +32,9 @@ class gallery_service {
       int limit, std::optional<std::string> cursor);
   [[nodiscard]] boost::asio::awaitable<outcome<image_view>> find(std::string id);
   [[nodiscard]] boost::asio::awaitable<outcome<void>> remove(std::string id);
+  // The stored image's bytes (as served by its link), for answers that carry the image itself.
+  [[nodiscard]] boost::asio::awaitable<outcome<std::string>> image_bytes(
+      const image_record& record);
 
   // Signs the read links of a record; links expire on the coarse grid so they stay stable.
   [[nodiscard]] image_view present(image_record record, util::sys_time now) const;

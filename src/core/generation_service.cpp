@@ -17,8 +17,13 @@ namespace {
 
 // The prompt, every setting (as stored with the image) and n: equal requests, equal prints.
 std::string request_fingerprint(const core::generation_request& r) {
-  const std::string canonical =
+  std::string canonical =
       r.prompt + '\0' + boost::json::serialize(settings_json(r)) + '\0' + std::to_string(r.n);
+  // An edit is the same request only with the same images, parent and fidelity.
+  if (r.edit) {
+    canonical += '\0' + r.edit->digest + '\0' + r.edit->parent_id.value_or("") + '\0' +
+                 r.input_fidelity.value_or("");
+  }
   return util::hex_encode(util::sha256(canonical));
 }
 
@@ -60,6 +65,8 @@ image_record generation_service::new_record(const generation_request& request,
   record.settings.request_id.clear();
   record.settings.n = 1;
   record.settings.model = record.model;
+  record.settings.edit = nullptr;  // the record keeps no input bytes
+  if (request.edit) record.parent_id = request.edit->parent_id;
   if (image.seed) record.settings.engine.seed = image.seed;
   return record;
 }
@@ -102,6 +109,13 @@ boost::asio::awaitable<outcome<image_record>> generation_service::store_image(
     co_return put.error();
   }
   written.push_back(record.blob_name);
+  if (record.parent_id) {
+    // The parent's list of edits: one small entry, listed newest first by the child's id.
+    const auto marker = edit_marker_name(*record.parent_id, record.id);
+    if (auto put = co_await store_.put(marker, std::string(), "application/octet-stream", {}); !put)
+      co_return put.error();
+    written.push_back(marker);
+  }
   co_return record;
 }
 
@@ -142,7 +156,7 @@ boost::asio::awaitable<void> generation_service::release(spend_permit permit) {
 // cancelled or failed generation costs only what the provider reported (nothing, for a failure).
 boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::run_paid(
     const generation_request& request, spend_permit permit, generation_watch& watch) {
-  auto generated = co_await provider_.generate(request, watch);
+  auto generated = co_await call_provider(request, watch);
   if (generated && watch.cancelled())
     generated = make_error(error_kind::cancelled, "The generation was cancelled.");
   if (generated && generated->images.empty()) {
@@ -158,6 +172,64 @@ boost::asio::awaitable<outcome<std::vector<image_record>>> generation_service::r
   // The provider billed the answer even when storing it failed.
   co_await costs_.settle(std::move(permit), cost, records ? int(records->size()) : 0, !records);
   co_return records;
+}
+
+boost::asio::awaitable<outcome<generation_result>> generation_service::call_provider(
+    const generation_request& request, generation_watch& watch) {
+  if (request.edit) co_return co_await provider_.edit(request, watch);
+  co_return co_await provider_.generate(request, watch);
+}
+
+boost::asio::awaitable<outcome<std::string>> generation_service::read_source(
+    const std::string& id) {
+  auto found = co_await gallery_.find(id);
+  if (!found) co_return found.error();
+  auto content = co_await store_.get(found->record.blob_name, std::nullopt);
+  if (!content) co_return content.error();
+  co_return std::move(content->bytes);
+}
+
+boost::asio::awaitable<outcome<generation_request>> generation_service::prepare_edit(
+    edit_form form, const model_menu& menu, std::size_t max_prompt_chars) {
+  auto request = validate_edit_fields(form, menu, max_prompt_chars);
+  if (!request) co_return request.error();
+  std::optional<std::string> parent;
+  if (form.source_id) {
+    auto bytes = co_await read_source(*form.source_id);
+    if (!bytes) co_return bytes.error();
+    form.source_upload = std::move(*bytes);
+    parent = form.source_id;
+  }
+  auto inputs = co_await util::run_blocking(image_pool_, [&]() {
+    return check_edit_images(std::move(*form.source_upload), std::move(form.mask),
+                             std::move(form.references), max_image_pixels_);
+  });
+  if (!inputs) co_return inputs.error();
+  inputs->parent_id = std::move(parent);
+  request->edit = std::make_shared<const edit_inputs>(std::move(*inputs));
+  co_return std::move(*request);
+}
+
+boost::asio::awaitable<outcome<gallery_page>> generation_service::list_edits(
+    const std::string& parent_id, int limit, std::optional<std::string> cursor) {
+  if (!parse_image_id(parent_id))
+    co_return make_error(error_kind::not_found, "No image has the id '" + parent_id + "'.");
+  std::optional<std::string> marker;
+  if (cursor) {
+    auto decoded = decode_cursor(*cursor);
+    if (!decoded) co_return decoded.error();
+    marker = std::move(*decoded);
+  }
+  auto listed = co_await store_.list(edit_marker_prefix(parent_id), std::move(marker), limit);
+  if (!listed) co_return listed.error();
+  gallery_page page;
+  for (const auto& item : listed->items) {
+    const auto child = std::string_view(item.name).substr(item.name.rfind('/') + 1);
+    if (auto found = co_await gallery_.find(std::string(child)))
+      page.images.push_back(std::move(*found));
+  }
+  if (listed->next_marker) page.next_cursor = encode_cursor(*listed->next_marker);
+  co_return page;
 }
 
 boost::asio::awaitable<outcome<std::vector<image_view>>> generation_service::run(

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "core/cost_control.hpp"
+#include "core/edit_request.hpp"
 #include "core/engine_choices_cache.hpp"
 #include "core/gallery_service.hpp"
 #include "core/idempotency.hpp"
@@ -46,6 +47,17 @@ class generation_service {
   [[nodiscard]] boost::asio::awaitable<outcome<std::vector<image_view>>> run(
       const core::generation_request& request, spend_permit permit, generation_watch& watch);
 
+  // An edit ready to admit: its fields checked against the menu, its source read from the gallery
+  // when `image` named an id (ids only: never a path or a link), every image checked (on the image
+  // pool). A missing source is not_found.
+  [[nodiscard]] boost::asio::awaitable<outcome<generation_request>> prepare_edit(
+      edit_form form, const model_menu& menu, std::size_t max_prompt_chars);
+
+  // The edits made from the image `parent_id`, newest first, a page at a time (edits whose
+  // image was deleted are left out).
+  [[nodiscard]] boost::asio::awaitable<outcome<gallery_page>> list_edits(
+      const std::string& parent_id, int limit, std::optional<std::string> cursor);
+
   // Gives back an admitted permit that never ran (a job cancelled in the queue): nothing spent.
   boost::asio::awaitable<void> release(spend_permit permit);
 
@@ -70,6 +82,9 @@ class generation_service {
       const generation_request& request, generation_result& answer, double cost_usd);
   [[nodiscard]] std::vector<image_view> present_all(std::vector<image_record> records) const;
   boost::asio::awaitable<std::vector<image_view>> find_all(const std::vector<std::string>& ids);
+  boost::asio::awaitable<outcome<std::string>> read_source(const std::string& id);
+  boost::asio::awaitable<outcome<generation_result>> call_provider(
+      const generation_request& request, generation_watch& watch);
   boost::asio::awaitable<void> roll_back(const std::vector<std::string>& blob_names);
 
   core::image_provider& provider_;

@@ -35,7 +35,7 @@ std::optional<error_kind> kind_of_code(std::string_view code) {
         error_kind::budget_exhausted, error_kind::internal_error, error_kind::provider_error,
         error_kind::provider_unavailable, error_kind::provider_timeout,
         error_kind::storage_unavailable, error_kind::storage_error, error_kind::cancelled,
-        error_kind::interrupted, error_kind::queue_full}) {
+        error_kind::interrupted, error_kind::queue_full, error_kind::edit_not_supported}) {
     if (error_code(kind) == code) return kind;
   }
   return std::nullopt;

@@ -30,6 +30,10 @@ struct job_progress {
   std::optional<double> eta_seconds;
   // A data: URL of a small WebP; null for none. Shared: every event of a job refers to one copy.
   std::shared_ptr<const std::string> preview_url;
+  // Jobs submitted with keep_partial_images: the newest in-between picture exactly as the provider
+  // sent it, and how many have arrived (the OpenAI-compatible API relays them).
+  std::shared_ptr<const std::string> partial_image;
+  int partial_images = 0;
 };
 
 struct job_record {

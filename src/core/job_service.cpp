@@ -61,6 +61,7 @@ struct job_service::live_job {
   std::vector<image_view> images;
   std::optional<spend_permit> permit;  // held from admission until the job runs or ends
   util::abort_signal abort;
+  job_options options;
   std::shared_ptr<events> log = std::make_shared<events>(event_history);
   bool preview_busy = false;    // a preview is being made small
   std::string pending_preview;  // the newest one that arrived meanwhile
@@ -129,7 +130,8 @@ void job_service::publish(const std::shared_ptr<live_job>& job, std::string name
 // ------------------------------------------------------------------ submitting and scheduling
 
 boost::asio::awaitable<outcome<job_view>> job_service::submit(generation_request request,
-                                                              std::string client) {
+                                                              std::string client,
+                                                              job_options options) {
   const auto full = [] {
     return make_error(error_kind::queue_full,
                       "The server has as many jobs queued as it can hold; try again in a minute.");
@@ -147,6 +149,7 @@ boost::asio::awaitable<outcome<job_view>> job_service::submit(generation_request
   job->record.id = make_job_id(job->record.created_at);
   job->record.request = std::move(request);
   job->record.replica = replica_;
+  job->options = options;
   job->permit = std::move(*permit);
   co_await beat();
   if (auto saved = co_await save(job->record); !saved) {
@@ -271,6 +274,10 @@ void job_service::on_progress(const std::shared_ptr<live_job>& job, generation_p
     if (progress.step) now.step = progress.step;
     if (progress.steps) now.steps = progress.steps;
     now.eta_seconds = progress.eta_seconds;
+    if (job->options.keep_partial_images && !progress.preview.empty()) {
+      now.partial_image = std::make_shared<const std::string>(progress.preview);
+      ++now.partial_images;
+    }
     if (!progress.preview.empty()) {
       if (job->preview_busy) {
         job->pending_preview = std::move(progress.preview);

@@ -31,6 +31,13 @@ struct job_settings {
   std::chrono::seconds cancel_wait{10};  // how long DELETE waits for a running job to stop
 };
 
+// What a submitter asks of a job beyond the generation itself.
+struct job_options {
+  // Keep each in-between picture as the provider sent it (not only the small preview), for a
+  // caller that relays them; costs one picture of memory per job while it runs.
+  bool keep_partial_images = false;
+};
+
 // A job as callers see it: the record plus what only the running replica knows.
 struct job_view {
   job_record record;
@@ -56,7 +63,8 @@ class job_service {
 
   // Admission (the same limits as any generation) and a place in the queue.
   [[nodiscard]] boost::asio::awaitable<outcome<job_view>> submit(generation_request request,
-                                                                 std::string client);
+                                                                 std::string client,
+                                                                 job_options options = {});
   [[nodiscard]] boost::asio::awaitable<outcome<job_view>> find(std::string id);
   [[nodiscard]] boost::asio::awaitable<outcome<job_view>> cancel(std::string id);
   // A job from start to end, for POST /api/generateImage (with its Idempotency-Key rules).

@@ -179,6 +179,7 @@ constexpr std::string_view known_fields[] = {"id",
                                              "maxN",
                                              "maxPromptChars",
                                              "canEdit",
+                                             "maxEditImages",
                                              "inputFidelity",
                                              "negativePrompt",
                                              "seed",
@@ -222,8 +223,12 @@ outcome<void> read_sizes(const entry_reader& r, model_capabilities& c) {
 }
 
 outcome<void> read_limits(const entry_reader& r, model_capabilities& c) {
-  double max_n = c.max_n, prompt = double(c.max_prompt_chars);
+  double max_n = c.max_n, prompt = double(c.max_prompt_chars), edit_images = c.max_edit_images;
   if (auto read = r.number("maxN", 1, max_catalog_n, max_n); !read) return read;
+  if (auto read = r.number("maxEditImages", 1, max_catalog_edit_images, edit_images); !read)
+    return read;
+  if (edit_images != std::floor(edit_images)) return r.fail("maxEditImages", "a whole number");
+  c.max_edit_images = int(edit_images);
   if (auto read = r.number("maxPromptChars", 1, 32000, prompt); !read) return read;
   if (max_n != std::floor(max_n)) return r.fail("maxN", "a whole number");
   c.max_n = int(max_n);

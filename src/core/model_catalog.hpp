@@ -59,6 +59,8 @@ struct engine_controls {
 inline constexpr std::size_t default_max_prompt_chars = 4000;
 // The longest negative prompt any engine is sent.
 inline constexpr std::size_t max_negative_prompt_chars = 1000;
+// The most input images any edit may have (OpenAI takes up to 16 image[] parts).
+inline constexpr int max_catalog_edit_images = 16;
 
 struct model_capabilities {
   std::string id;     // the catalogue entry ("gpt-image-2")
@@ -74,6 +76,7 @@ struct model_capabilities {
   int max_n = 1;
   std::size_t max_prompt_chars = default_max_prompt_chars;
   bool can_edit = false;
+  int max_edit_images = 1;      // input images of an edit: the source and its references
   bool partial_images = false;  // streams partial images while it works (OpenAI's stream: true)
   std::optional<option_values> input_fidelity;  // edits only
   engine_controls controls;

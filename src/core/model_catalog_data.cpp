@@ -17,7 +17,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "outputFormat": {"values": ["png", "jpeg", "webp"], "default": "png"},
  "outputCompression": true,
  "moderation": {"values": ["auto", "low"], "default": "auto"},
- "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "partialImages": true},
+ "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "maxEditImages": 16, "partialImages": true},
 {"id": "gpt-image-1.5", "label": "GPT Image 1.5", "providers": ["openai", "azure-openai"],
  "sizes": ["1024x1024", "1536x1024", "1024x1536", "auto"], "defaultSize": "1024x1024",
  "quality": {"values": ["low", "medium", "high", "auto"], "default": "auto"},
@@ -25,7 +25,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "outputFormat": {"values": ["png", "jpeg", "webp"], "default": "png"},
  "outputCompression": true,
  "moderation": {"values": ["auto", "low"], "default": "auto"},
- "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "partialImages": true,
+ "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "maxEditImages": 16, "partialImages": true,
  "inputFidelity": {"values": ["low", "high"], "default": "low"}},
 {"id": "gpt-image-1", "label": "GPT Image 1", "providers": ["openai", "azure-openai"],
  "sizes": ["1024x1024", "1536x1024", "1024x1536", "auto"], "defaultSize": "1024x1024",
@@ -34,7 +34,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "outputFormat": {"values": ["png", "jpeg", "webp"], "default": "png"},
  "outputCompression": true,
  "moderation": {"values": ["auto", "low"], "default": "auto"},
- "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "partialImages": true,
+ "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "maxEditImages": 16, "partialImages": true,
  "inputFidelity": {"values": ["low", "high"], "default": "low"}},
 {"id": "gpt-image-1-mini", "label": "GPT Image 1 mini", "providers": ["openai", "azure-openai"],
  "sizes": ["1024x1024", "1536x1024", "1024x1536", "auto"], "defaultSize": "1024x1024",
@@ -43,7 +43,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "outputFormat": {"values": ["png", "jpeg", "webp"], "default": "png"},
  "outputCompression": true,
  "moderation": {"values": ["auto", "low"], "default": "auto"},
- "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "partialImages": true},
+ "maxN": 4, "maxPromptChars": 32000, "canEdit": true, "maxEditImages": 16, "partialImages": true},
 {"id": "dall-e-3", "label": "DALL·E 3", "providers": ["openai", "azure-openai"], "offered": false,
  "sizes": ["1024x1024", "1792x1024", "1024x1792"], "defaultSize": "1024x1024",
  "quality": {"values": ["standard", "hd"], "default": "standard"},
@@ -92,7 +92,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "sizes": ["1024x1024", "1536x1024", "1024x1536"], "defaultSize": "1024x1024",
  "outputFormat": {"values": ["png", "jpeg", "webp"], "default": "png"},
  "outputCompression": true,
- "maxN": 4, "maxPromptChars": 4000, "canEdit": true}
+ "maxN": 4, "maxPromptChars": 4000, "canEdit": true, "maxEditImages": 4}
 ]})json";
 
 }  // namespace visionary::core

@@ -121,4 +121,12 @@ outcome<std::string> decode_cursor(std::string_view cursor) {
   return decoded->substr(cursor_version.size());
 }
 
+std::string edit_marker_prefix(std::string_view parent_id) {
+  return std::string(edit_marker_root) + std::string(parent_id) + "/";
+}
+
+std::string edit_marker_name(std::string_view parent_id, std::string_view child_id) {
+  return edit_marker_prefix(parent_id) + std::string(child_id);
+}
+
 }  // namespace visionary::core

@@ -48,6 +48,12 @@ struct parsed_image_id {
 // The "{slug}" of an image blob name (what the prompt looked like); empty for other names.
 [[nodiscard]] std::string_view slug_of_image_blob(std::string_view blob_name);
 
+// The entry "edits/{parent}/{child}" that lists an edit under the image it was made from; its
+// prefix lists a parent's edits newest first (ids start with the inverted time).
+inline constexpr std::string_view edit_marker_root = "edits/";
+[[nodiscard]] std::string edit_marker_prefix(std::string_view parent_id);
+[[nodiscard]] std::string edit_marker_name(std::string_view parent_id, std::string_view child_id);
+
 // Cursors wrap the store's continuation marker; malformed ones are invalid_request.
 [[nodiscard]] std::string encode_cursor(std::string_view marker);
 [[nodiscard]] outcome<std::string> decode_cursor(std::string_view cursor);

@@ -199,6 +199,12 @@ double worst_case_per_image(const price_plan& plan, const generation_request& re
   return 0;
 }
 
+double worst_case_edit_input(const price_plan& plan, const generation_request& request) {
+  if (plan.free() || !request.edit || !plan.price->tokens) return 0;
+  return double(request.edit->image_count()) * double(max_edit_input_image_tokens) *
+         plan.price->tokens->image_input * per_million;
+}
+
 double cost_of(const price_plan& plan, const generation_request& request, std::size_t images,
                const std::optional<token_usage>& usage) {
   if (plan.free() || images == 0) return 0;

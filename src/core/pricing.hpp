@@ -58,6 +58,13 @@ struct price_plan {
 // The most one image of this request can cost (largest output for its size and quality).
 [[nodiscard]] double worst_case_per_image(const price_plan& plan,
                                           const generation_request& request);
+// The most input tokens one image of an edit is billed: its tiles (up to ~1,600 at 2048 px) plus
+// up to 6,240 more at high input fidelity (OpenAI's figure), rounded up.
+inline constexpr std::int64_t max_edit_input_image_tokens = 8000;
+// The most an edit's input images can cost (each at max_edit_input_image_tokens at the model's
+// image-input price); 0 for other requests and for models priced per image.
+[[nodiscard]] double worst_case_edit_input(const price_plan& plan,
+                                           const generation_request& request);
 // What an answer cost: from its usage when reported, else per image.
 [[nodiscard]] double cost_of(const price_plan& plan, const generation_request& request,
                              std::size_t images, const std::optional<token_usage>& usage);

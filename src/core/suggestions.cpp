@@ -56,6 +56,23 @@ constexpr std::array<std::string_view, 14> styles = {"oil painting",
                                                      "black and white photograph",
                                                      "papercut collage"};
 
+constexpr std::array<std::string_view, 16> topics = {"animals in unexpected places",
+                                                     "a cozy interior",
+                                                     "a city of the future",
+                                                     "a forgotten ruin",
+                                                     "the deep sea",
+                                                     "outer space",
+                                                     "a myth or a fairy tale",
+                                                     "food and cooking",
+                                                     "machines and robots",
+                                                     "a festival or celebration",
+                                                     "weather and sky",
+                                                     "a quiet everyday moment",
+                                                     "plants and gardens",
+                                                     "travel and transport",
+                                                     "music and musicians",
+                                                     "a miniature world"};
+
 template <std::size_t N>
 std::string_view pick(const std::array<std::string_view, N>& values, std::mt19937& engine) {
   return values[std::uniform_int_distribution<std::size_t>(0, N - 1)(engine)];
@@ -71,6 +88,11 @@ std::string random_prompt_suggestion() {
   out += ", ";
   out += pick(styles, engine);
   return out;
+}
+
+suggestion_theme random_suggestion_theme() {
+  thread_local std::mt19937 engine{std::random_device{}()};
+  return suggestion_theme{std::string(pick(topics, engine)), std::string(pick(styles, engine))};
 }
 
 }  // namespace visionary::core

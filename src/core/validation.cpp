@@ -70,13 +70,13 @@ outcome<std::optional<std::string>> check_option(const std::optional<std::string
                                                  std::string_view field) {
   if (!value) return std::optional<std::string>{};
   if (!allowed) {
-    return make_error(error_kind::invalid_request, "The current model does not support the '" +
-                                                       std::string(field) + "' option.");
+    return make_field_error(std::string(field), "The current model does not support the '" +
+                                                    std::string(field) + "' option.");
   }
   if (!allowed->allows(*value)) {
-    return make_error(error_kind::invalid_request,
-                      "Unsupported " + std::string(field) + " '" + *value +
-                          "'. Choose one of: " + list_values(*allowed) + ".");
+    return make_field_error(std::string(field),
+                            "Unsupported " + std::string(field) + " '" + *value +
+                                "'. Choose one of: " + list_values(*allowed) + ".");
   }
   return std::optional<std::string>{*value};
 }
@@ -112,6 +112,16 @@ namespace {
 
 app_error invalid(std::string message) {
   return make_error(error_kind::invalid_request, std::move(message));
+}
+
+app_error invalid_field(std::string_view field, std::string message) {
+  return make_field_error(std::string(field), std::move(message));
+}
+
+// The same failure, naming the request field at fault.
+app_error at_field(app_error error, std::string_view field) {
+  error.param = std::string(field);
+  return error;
 }
 
 std::string with_thousands(std::uint64_t value) {
@@ -153,12 +163,13 @@ outcome<const offered_model*> choose_model(const generation_input& input, const 
   if (const auto* found = menu.find(*input.model)) return found;
   std::string names;
   for (const auto& m : menu.models()) names += (names.empty() ? "" : ", ") + m.name;
-  return invalid("Unknown model '" + *input.model + "'. Choose one of: " + names + ".");
+  return invalid_field("model",
+                       "Unknown model '" + *input.model + "'. Choose one of: " + names + ".");
 }
 
 outcome<void> unsupported(const model_capabilities& c, std::string_view field) {
-  return invalid("The model " + c.id + " does not support the '" + std::string(field) +
-                 "' option.");
+  return invalid_field(
+      field, "The model " + c.id + " does not support the '" + std::string(field) + "' option.");
 }
 
 outcome<void> check_output(const generation_input& input, const model_capabilities& c,
@@ -175,13 +186,16 @@ outcome<void> check_output(const generation_input& input, const model_capabiliti
   const std::string effective_format =
       format->value_or(c.output_format ? c.output_format->default_value : "png");
   if (background->value_or("") == "transparent" && effective_format == "jpeg")
-    return invalid("A transparent background needs png or webp output, not jpeg.");
+    return invalid_field("background",
+                         "A transparent background needs png or webp output, not jpeg.");
   if (!input.output_compression) return {};
   if (!c.output_compression) return unsupported(c, "output_compression");
   if (*input.output_compression < 0 || *input.output_compression > 100)
-    return invalid("The field 'output_compression' must be a whole number from 0 to 100.");
+    return invalid_field("output_compression",
+                         "The field 'output_compression' must be a whole number from 0 to 100.");
   if (effective_format == "png")
-    return invalid("The field 'output_compression' applies to jpeg and webp output only.");
+    return invalid_field("output_compression",
+                         "The field 'output_compression' applies to jpeg and webp output only.");
   request.output_compression = int(*input.output_compression);
   return {};
 }
@@ -193,8 +207,9 @@ outcome<std::optional<int>> check_steps(const generation_input& input,
   if (!controls.steps) return unsupported(c, "steps").error();
   const auto& r = *controls.steps;
   if (*input.steps != std::floor(*input.steps) || *input.steps < r.min || *input.steps > r.max)
-    return invalid("The field 'steps' must be a whole number from " + std::to_string(int(r.min)) +
-                   " to " + std::to_string(int(r.max)) + ".");
+    return invalid_field("steps", "The field 'steps' must be a whole number from " +
+                                      std::to_string(int(r.min)) + " to " +
+                                      std::to_string(int(r.max)) + ".");
   return std::optional<int>{int(*input.steps)};
 }
 
@@ -205,8 +220,8 @@ outcome<std::optional<std::string>> check_choice_name(const std::optional<std::s
   if (!supported) return unsupported(c, field).error();
   if (value->empty() || value->size() > max_choice_name_bytes || has_forbidden_control(*value) ||
       !util::is_valid_utf8(*value))
-    return invalid("The field '" + std::string(field) + "' must be a name of 1 to " +
-                   std::to_string(max_choice_name_bytes) + " characters.");
+    return invalid_field(field, "The field '" + std::string(field) + "' must be a name of 1 to " +
+                                    std::to_string(max_choice_name_bytes) + " characters.");
   return value;
 }
 
@@ -216,14 +231,14 @@ outcome<void> check_engine(const generation_input& input, const model_capabiliti
   if (input.negative_prompt && !input.negative_prompt->empty()) {
     if (!controls.negative_prompt) return unsupported(c, "negative_prompt");
     auto text = validate_prompt(*input.negative_prompt, max_negative_prompt_chars);
-    if (!text) return invalid("Negative prompt: " + text.error().message);
+    if (!text) return invalid_field("negative_prompt", "Negative prompt: " + text.error().message);
     engine.negative_prompt = std::move(*text);
   }
   if (input.seed) {
     if (!controls.seed) return unsupported(c, "seed");
     if (*input.seed < 0 || *input.seed > max_seed)
-      return invalid("The field 'seed' must be a whole number from 0 to " +
-                     std::to_string(max_seed) + ".");
+      return invalid_field("seed", "The field 'seed' must be a whole number from 0 to " +
+                                       std::to_string(max_seed) + ".");
     engine.seed = *input.seed;
   }
   auto steps = check_steps(input, controls, c);
@@ -233,8 +248,9 @@ outcome<void> check_engine(const generation_input& input, const model_capabiliti
     if (!controls.cfg_scale) return unsupported(c, "cfg_scale");
     const auto& r = *controls.cfg_scale;
     if (*input.cfg_scale < r.min || *input.cfg_scale > r.max)
-      return invalid("The field 'cfg_scale' must be from " + util::format_decimal(r.min) + " to " +
-                     util::format_decimal(r.max) + ".");
+      return invalid_field("cfg_scale", "The field 'cfg_scale' must be from " +
+                                            util::format_decimal(r.min) + " to " +
+                                            util::format_decimal(r.max) + ".");
     engine.cfg_scale = *input.cfg_scale;
   }
   auto sampler = check_choice_name(input.sampler, controls.sampler, "sampler", c);
@@ -249,10 +265,11 @@ outcome<void> check_engine(const generation_input& input, const model_capabiliti
 outcome<void> check_size_and_count(const generation_input& input, const model_capabilities& c,
                                    generation_request& request) {
   request.size = input.size.value_or(c.size.default_value);
-  if (auto size = validate_size(request.size, c); !size) return size;
+  if (auto size = validate_size(request.size, c); !size) return at_field(size.error(), "size");
   if (input.n) {
     if (*input.n < 1 || *input.n > c.max_n)
-      return invalid("The field 'n' must be between 1 and " + std::to_string(c.max_n) + ".");
+      return invalid_field("n",
+                           "The field 'n' must be between 1 and " + std::to_string(c.max_n) + ".");
     request.n = int(*input.n);
   }
   return {};
@@ -270,13 +287,13 @@ outcome<void> validate_size(std::string_view size, const model_capabilities& c) 
 outcome<core::generation_request> validate_generation(const generation_input& input,
                                                       const model_menu& menu,
                                                       std::size_t max_prompt_chars) {
-  if (!input.prompt) return invalid("The field 'prompt' is required.");
+  if (!input.prompt) return invalid_field("prompt", "The field 'prompt' is required.");
   const auto chosen = choose_model(input, menu);
   if (!chosen) return chosen.error();
   const offered_model* model = *chosen;
   const auto& c = model->capabilities;
   auto prompt = validate_prompt(*input.prompt, prompt_limit(c, max_prompt_chars));
-  if (!prompt) return prompt.error();
+  if (!prompt) return at_field(prompt.error(), "prompt");
 
   core::generation_request request;
   request.prompt = std::move(*prompt);

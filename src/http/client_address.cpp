@@ -64,6 +64,10 @@ std::string identity_of(const ip::address& address) {
 
 }  // namespace
 
+bool is_trusted_peer(const ip::address& peer, const std::vector<address_range>& trusted_proxies) {
+  return is_trusted(canonical(peer), trusted_proxies);
+}
+
 std::string resolve_client(const ip::address& peer, std::string_view forwarded_for,
                            const std::vector<address_range>& trusted_proxies,
                            bool believe_forwarded) {

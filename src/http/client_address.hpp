@@ -17,6 +17,10 @@ namespace visionary::http {
 // entry that is not a valid address or CIDR range.
 [[nodiscard]] outcome<std::vector<util::address_range>> parse_address_ranges(std::string_view text);
 
+// True when the peer is one of the trusted proxies.
+[[nodiscard]] bool is_trusted_peer(const boost::asio::ip::address& peer,
+                                   const std::vector<util::address_range>& trusted_proxies);
+
 // The client of a request: the peer, or, when the peer is trusted (or `believe_forwarded`), the
 // rightmost X-Forwarded-For entry that is not itself a trusted proxy. Malformed entries end the
 // walk: the last address believed so far is the client. An IPv6 client is its /64 network

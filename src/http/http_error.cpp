@@ -32,6 +32,7 @@ unsigned status_of(error_kind kind) {
     case error_kind::cancelled:                return 409;
     case error_kind::interrupted:              return 503;
     case error_kind::queue_full:               return 503;
+    case error_kind::edit_not_supported:       return 400;
       // clang-format on
   }
   return 500;
@@ -53,6 +54,7 @@ http_only_info info_of(http_error_kind kind) {
     case http_error_kind::backend_timeout:        return {"backend_timeout", 504};
     case http_error_kind::too_many_connections:   return {"too_many_connections", 429};
     case http_error_kind::server_at_capacity:     return {"server_at_capacity", 503};
+    case http_error_kind::api_disabled:           return {"api_disabled", 404};
       // clang-format on
   }
   return {"internal_error", 500};

@@ -22,6 +22,7 @@ enum class http_error_kind {
   backend_timeout,
   too_many_connections,  // this client has as many connections open as the server allows it
   server_at_capacity,    // the server has as many connections open as it allows in all
+  api_disabled,          // the OpenAI-compatible /v1 API is off (no VISIONARY_API_KEYS)
 };
 
 struct http_error {
@@ -29,13 +30,15 @@ struct http_error {
   http_error(app_error error)  // every shared failure is also an HTTP one
       : kind(error.kind),
         message(std::move(error.message)),
-        retry_after_seconds(error.retry_after_seconds) {}
+        retry_after_seconds(error.retry_after_seconds),
+        param(std::move(error.param)) {}
   http_error(http_error_kind http_kind, std::string text)
       : kind(http_kind), message(std::move(text)) {}
 
   std::variant<error_kind, http_error_kind> kind = error_kind::internal_error;
   std::string message;
   std::optional<int> retry_after_seconds;
+  std::optional<std::string> param;  // the request field at fault, when one is
 };
 
 [[nodiscard]] std::string_view error_code(const http_error& error);

@@ -25,10 +25,12 @@ using response = beast_http::response<beast_http::string_body>;
 struct request_context {
   const request& message;
   std::string request_id;
-  boost::urls::url_view url;               // parsed origin-form target
-  std::vector<std::string> path_params;    // {name} captures, percent-decoded
-  std::string_view path_rest;              // "*" capture, still percent-encoded
-  std::string client;                      // who asks: see client_address.hpp
+  boost::urls::url_view url;             // parsed origin-form target
+  std::vector<std::string> path_params;  // {name} captures, percent-decoded
+  std::string_view path_rest;            // "*" capture, still percent-encoded
+  std::string client;                    // who asks: see client_address.hpp
+  // The peer is a trusted proxy or the web tier: its X-Forwarded-* headers are believed.
+  bool trusted_forwarder = false;
   [[nodiscard]] query_list query() const;  // decoded ("+" stays "+")
   [[nodiscard]] std::optional<std::string> query_value(std::string_view name) const;
 };

@@ -71,7 +71,7 @@ router::route_match router::find_route(const std::vector<std::string_view>& segm
                                        request_context& context) const {
   route_match found;
   for (const auto& r : routes_) {
-    request_context probe{context.message, context.request_id, context.url, {}, {}, {}};
+    request_context probe{context.message, context.request_id, context.url, {}, {}, {}, false};
     if (!match(r, segments, path, probe)) continue;
     if (r.method == method && found.chosen == nullptr) {
       found.chosen = &r.h;
@@ -102,29 +102,33 @@ boost::asio::awaitable<reply> router::dispatch(const request& message, std::stri
         make_error(error_kind::invalid_request, "The request target is not a valid path."),
         request_id);
   }
-  request_context context{message, request_id, *target, {}, {}, {}};
-  context.client = resolve_client(peer, message["X-Forwarded-For"], client_policy_.trusted_proxies,
-                                  !client_policy_.functions_key.empty() &&
-                                      presents_function_key(context, client_policy_.functions_key));
+  request_context context{message, request_id, *target, {}, {}, {}, false};
+  const bool web_tier = !client_policy_.functions_key.empty() &&
+                        presents_function_key(context, client_policy_.functions_key);
+  context.trusted_forwarder = web_tier || is_trusted_peer(peer, client_policy_.trusted_proxies);
+  context.client =
+      resolve_client(peer, message["X-Forwarded-For"], client_policy_.trusted_proxies, web_tier);
   const std::string_view path(target->encoded_path().data(), target->encoded_path().size());
   const auto segments = split_path(path);
   const bool is_head = message.method() == beast_http::verb::head;
   const auto effective = is_head ? beast_http::verb::get : message.method();
 
   const auto [chosen, pattern, allowed] = find_route(segments, path, effective, context);
-  const bool is_api = util::starts_with(path, "/api/") || path == "/api";
+  const error_renderer* renderer = renderer_for(path);
+  const bool is_api = util::starts_with(path, "/api/") || path == "/api" || renderer != nullptr;
   handler_result result = make_error(error_kind::internal_error, "unreachable");
   try {
     http_outcome<void> allowed_in = {};
-    if (is_api && api_guard_) allowed_in = api_guard_(context);
+    if (is_api && renderer == nullptr && api_guard_) allowed_in = api_guard_(context);
     if (!allowed_in) {
       result = allowed_in.error();
     } else if (chosen != nullptr) {
       result = co_await (*chosen)(context);
     } else if (!allowed.empty()) {
-      auto res = error_response(http_error(http_error_kind::method_not_allowed,
-                                           "This address accepts only " + allowed + "."),
-                                request_id);
+      const http_error wrong_method(http_error_kind::method_not_allowed,
+                                    "This address accepts only " + allowed + ".");
+      auto res = renderer ? (*renderer)(wrong_method, request_id)
+                          : error_response(wrong_method, request_id);
       res.set(beast_http::field::allow, allowed);
       co_return res;
     } else if (fallback_ && effective == beast_http::verb::get && !is_api) {
@@ -138,16 +142,30 @@ boost::asio::awaitable<reply> router::dispatch(const request& message, std::stri
                         "Something went wrong on the server; the request id helps find out what.");
   }
 
-  auto answer = finish(std::move(result), request_id);
+  reply answer = result ? std::move(*result)
+                        : reply(renderer ? (*renderer)(result.error(), request_id)
+                                         : error_response(result.error(), request_id));
   answer.route = chosen != nullptr ? pattern : (is_api || !fallback_ ? "unmatched" : "ui");
   // Headers (Content-Length included) as for GET, no body.
   if (is_head && answer.message) answer.message->body().clear();
   co_return answer;
 }
 
-reply router::finish(handler_result result, const std::string& request_id) {
-  if (!result) return error_response(result.error(), request_id);
-  return std::move(*result);
+const router::error_renderer* router::renderer_for(std::string_view path) const {
+  for (const auto& [prefix, render] : renderers_) {
+    // "/v1/" covers "/v1" too.
+    const bool bare =
+        prefix.ends_with('/') && path == std::string_view(prefix).substr(0, prefix.size() - 1);
+    if (bare || util::starts_with(path, prefix)) return &render;
+  }
+  return nullptr;
+}
+
+response router::render_error(std::string_view target, const http_error& error,
+                              std::string_view request_id) const {
+  const auto path = target.substr(0, target.find('?'));
+  if (const auto* render = renderer_for(path)) return (*render)(error, request_id);
+  return error_response(error, request_id);
 }
 
 }  // namespace visionary::http

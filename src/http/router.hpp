@@ -40,6 +40,15 @@ class router {
   void set_api_guard(guard g) { api_guard_ = std::move(g); }
   // Whose X-Forwarded-For is believed when naming the client of a request.
   void set_client_policy(client_policy policy) { client_policy_ = std::move(policy); }
+  // Failures of requests under `prefix` ("/v1/") answer in another shape than the project's (the
+  // OpenAI-compatible API answers in OpenAI's); such paths never reach the UI fallback either.
+  using error_renderer = std::function<response(const http_error&, std::string_view request_id)>;
+  void set_error_renderer(std::string prefix, error_renderer render) {
+    renderers_.emplace_back(std::move(prefix), std::move(render));
+  }
+  // The error answer for a request to `target`, in the shape its path answers in.
+  [[nodiscard]] response render_error(std::string_view target, const http_error& error,
+                                      std::string_view request_id) const;
 
   [[nodiscard]] boost::asio::awaitable<reply> dispatch(const request& message,
                                                        std::string request_id,
@@ -60,7 +69,7 @@ class router {
   [[nodiscard]] route_match find_route(const std::vector<std::string_view>& segments,
                                        std::string_view path, beast_http::verb method,
                                        request_context& context) const;
-  static reply finish(handler_result result, const std::string& request_id);
+  [[nodiscard]] const error_renderer* renderer_for(std::string_view path) const;
   static bool match(const route& r, const std::vector<std::string_view>& segments,
                     std::string_view path, request_context& context);
 
@@ -68,6 +77,7 @@ class router {
   handler fallback_;
   guard api_guard_;
   client_policy client_policy_;
+  std::vector<std::pair<std::string, error_renderer>> renderers_;
 };
 
 }  // namespace visionary::http

@@ -406,11 +406,13 @@ bool connection_ended(const boost::system::error_code& ec) {
          ec == asio::error::eof || ec == beast_http::error::partial_message;
 }
 
+http_error too_large_error(std::size_t limit) {
+  return http_error(http_error_kind::payload_too_large,
+                    "The request body is larger than " + std::to_string(limit) + " bytes.");
+}
+
 response too_large_body(std::size_t limit, std::string_view request_id) {
-  return plain_error(
-      http_error(http_error_kind::payload_too_large,
-                 "The request body is larger than " + std::to_string(limit) + " bytes."),
-      request_id);
+  return plain_error(too_large_error(limit), request_id);
 }
 
 response header_failure(const boost::system::error_code& ec, std::size_t body_limit,
@@ -444,7 +446,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     wait = options_.idle_timeout;
     request_parser parser;
     parser.header_limit(options_.header_limit);
-    parser.body_limit(options_.body_limit);
+    // The largest limit until the header names the route; handle() then applies the route's.
+    parser.body_limit(std::max(options_.body_limit, options_.upload_body_limit));
     stream.expires_after(options_.header_timeout);
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(
         stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
@@ -452,7 +455,8 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     conn->busy = true;
     exchange ex;
     if (header_ec) {
-      ex.answer = header_failure(header_ec, options_.body_limit, ex.request_id);
+      ex.answer = header_failure(
+          header_ec, std::max(options_.body_limit, options_.upload_body_limit), ex.request_id);
       conn->unread_input = true;
     } else {
       const auto step = co_await handle(*conn, buffer, parser, ex);
@@ -497,10 +501,22 @@ asio::awaitable<void> server::drain(connection& conn, std::size_t max_bytes,
 // body_timeout plus the time the announced length (or the limit, when none is announced) takes at
 // the minimum rate: a body trickled a byte at a time cannot hold its connection for long.
 std::chrono::seconds server::body_deadline(const request_parser& parser) const {
-  const auto expected = std::min<std::uint64_t>(
-      parser.content_length().value_or(options_.body_limit), options_.body_limit);
+  const auto limit = body_limit_for(parser);
+  const auto expected = std::min<std::uint64_t>(parser.content_length().value_or(limit), limit);
   return options_.body_timeout +
          std::chrono::seconds(expected / std::max<std::size_t>(1, options_.min_body_rate));
+}
+
+// The body limit of the request's route: the upload limit for POST to an upload path.
+std::size_t server::body_limit_for(const request_parser& parser) const {
+  const auto& header = parser.get();
+  if (header.method() != beast_http::verb::post || options_.upload_paths.empty())
+    return options_.body_limit;
+  const std::string_view target = header.target();
+  const std::string_view path = target.substr(0, target.find('?'));
+  const auto& uploads = options_.upload_paths;
+  const bool upload = std::find(uploads.begin(), uploads.end(), path) != uploads.end();
+  return upload ? std::max(options_.body_limit, options_.upload_body_limit) : options_.body_limit;
 }
 
 // Reads the body of a request whose header has arrived and runs it through the routes.
@@ -514,6 +530,14 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
       it != header.end() && acceptable_request_id(it->value())) {
     ex.request_id = std::string(it->value());
   }
+  // The route's own limit: announced lengths are refused now, chunked bodies as they arrive.
+  const std::size_t limit = body_limit_for(parser);
+  if (parser.content_length().value_or(0) > limit) {
+    ex.answer = routes_.render_error(header.target(), too_large_error(limit), ex.request_id);
+    conn.unread_input = true;
+    co_return next_step::answer;
+  }
+  parser.body_limit(limit);
   if (auto expect = header[beast_http::field::expect]; beast::iequals(expect, "100-continue")) {
     beast_http::response<beast_http::empty_body> proceed{beast_http::status::continue_, 11};
     stream.expires_after(options_.write_timeout);
@@ -522,7 +546,8 @@ asio::awaitable<server::next_step> server::handle(connection& conn, beast::flat_
   stream.expires_after(body_deadline(parser));
   const auto body_ec = co_await read_body(conn, buffer, parser);
   if (body_ec == beast_http::error::body_limit) {
-    ex.answer = too_large_body(options_.body_limit, ex.request_id);
+    // In the shape of the API asked (the OpenAI-compatible one answers in OpenAI's).
+    ex.answer = routes_.render_error(header.target(), too_large_error(limit), ex.request_id);
     conn.unread_input = true;
     co_return next_step::answer;
   }
@@ -562,7 +587,8 @@ asio::awaitable<server::next_step> server::relay(connection& conn, reply& answer
     const bool reusable = relayed && writer.ok() && writer.keep_alive();
     co_return reusable ? next_step::read_next : next_step::close;
   }
-  ex.answer = error_response(
+  ex.answer = routes_.render_error(
+      ex.target,
       relayed ? make_error(error_kind::internal_error, "relay wrote nothing") : relayed.error(),
       ex.request_id);
   co_return next_step::answer;

@@ -33,6 +33,9 @@ struct server_options {
   std::string host = "127.0.0.1";
   unsigned short port = 3000;
   std::size_t body_limit = 64 * 1024;
+  // POST requests to these paths (uploads) may send bodies up to upload_body_limit instead.
+  std::vector<std::string> upload_paths;
+  std::size_t upload_body_limit = 0;
   std::uint32_t header_limit = 16 * 1024;
   // A request's header must arrive within this from its first byte (a new connection's first
   // byte too): a header sent a line at a time cannot hold a connection for long.
@@ -82,6 +85,7 @@ class server {
   boost::asio::awaitable<void> drain(connection& conn, std::size_t max_bytes,
                                      std::chrono::seconds max_time);
   [[nodiscard]] std::chrono::seconds body_deadline(const request_parser& parser) const;
+  [[nodiscard]] std::size_t body_limit_for(const request_parser& parser) const;
   boost::asio::awaitable<boost::system::error_code> read_body(connection& conn,
                                                               boost::beast::flat_buffer& buffer,
                                                               request_parser& parser);

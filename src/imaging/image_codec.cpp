@@ -227,6 +227,89 @@ outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int wi
   return encode_rgb(rgb, width, height, "png");
 }
 
+namespace {
+
+// Opens an upload's header after the checks every upload gets (format and pixels).
+outcome<image_ptr> open_upload(std::string_view bytes, std::uint64_t max_pixels,
+                               image_header& header) {
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  const std::string format = loader != nullptr ? format_of_loader(loader) : "other";
+  if (format != "png" && format != "jpeg" && format != "webp") {
+    vips_error_clear();
+    return make_error(error_kind::invalid_request, "is not a PNG, JPEG or WebP image");
+  }
+  image_ptr image(vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "fail_on",
+                                             VIPS_FAIL_ON_ERROR, nullptr));
+  if (!image) {
+    vips_error_clear();
+    return make_error(error_kind::invalid_request, "is a damaged image");
+  }
+  header.format = format;
+  header.width = vips_image_get_width(image.get());
+  header.height = vips_image_get_height(image.get());
+  header.has_alpha = vips_image_hasalpha(image.get()) != 0;
+  const auto pixels = std::uint64_t(header.width) * std::uint64_t(header.height);
+  if (header.width <= 0 || header.height <= 0 || header.width > max_image_side ||
+      header.height > max_image_side || pixels > max_pixels ||
+      decoded_bytes(image.get()) > max_pixels * rgba_bytes_per_pixel) {
+    return make_error(error_kind::invalid_request,
+                      "has too many pixels (" + std::to_string(header.width) + "x" +
+                          std::to_string(header.height) + "; the limit is " +
+                          std::to_string(max_pixels) + " pixels)");
+  }
+  return image;
+}
+
+// One vips step that makes a new image from `image`; false (with the error cleared) on failure.
+template <class Step>
+bool apply(image_ptr& image, Step step) {
+  VipsImage* out = nullptr;
+  if (step(image.get(), &out) != 0) {
+    vips_error_clear();
+    return false;
+  }
+  image.reset(out);
+  return true;
+}
+
+}  // namespace
+
+outcome<image_header> read_image_header(std::string_view bytes, std::uint64_t max_pixels) {
+  image_header header;
+  auto opened = open_upload(bytes, max_pixels, header);
+  if (!opened) return opened.error();
+  return header;
+}
+
+outcome<rgba_image> decode_rgba(std::string_view bytes, std::uint64_t max_pixels) {
+  image_header header;
+  auto opened = open_upload(bytes, max_pixels, header);
+  if (!opened) return opened.error();
+  image_ptr image = std::move(*opened);
+  const bool converted =
+      apply(image,
+            [](VipsImage* in, VipsImage** out) {
+              return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, nullptr);
+            }) &&
+      apply(image,
+            [](VipsImage* in, VipsImage** out) {
+              return vips_cast(in, out, VIPS_FORMAT_UCHAR, nullptr);
+            }) &&
+      (vips_image_get_bands(image.get()) == 4 || apply(image, [](VipsImage* in, VipsImage** out) {
+         return vips_bandjoin_const1(in, out, 255.0, nullptr);
+       }));
+  if (!converted || vips_image_get_bands(image.get()) != 4)
+    return make_error(error_kind::invalid_request, "is an image that cannot be converted to RGBA");
+  std::size_t length = 0;
+  std::unique_ptr<void, gfree_deleter> memory(vips_image_write_to_memory(image.get(), &length));
+  if (!memory || length != std::size_t(header.width) * std::size_t(header.height) * 4) {
+    vips_error_clear();
+    return make_error(error_kind::invalid_request, "is a damaged image");
+  }
+  const auto* first = static_cast<const std::uint8_t*>(memory.get());
+  return rgba_image{header.width, header.height, std::vector<std::uint8_t>(first, first + length)};
+}
+
 std::string_view content_type_of_format(std::string_view format) {
   if (format == "jpeg") return "image/jpeg";
   if (format == "webp") return "image/webp";

@@ -74,6 +74,29 @@ inline constexpr int preview_side = 256;
 [[nodiscard]] outcome<std::string> make_preview_webp(
     std::string_view bytes, std::uint64_t max_pixels = default_max_image_pixels);
 
+// What an uploaded image's header says (no pixel decoded).
+struct image_header {
+  std::string format;  // "png", "jpeg" or "webp"
+  int width = 0;
+  int height = 0;
+  bool has_alpha = false;
+};
+
+// The header of an upload: invalid_request when the bytes are not a PNG, JPEG or WebP image, or
+// when its pixels would take more than max_pixels in 8-bit RGBA (the message gives both).
+[[nodiscard]] outcome<image_header> read_image_header(
+    std::string_view bytes, std::uint64_t max_pixels = default_max_image_pixels);
+
+// Every pixel of an image as 8-bit sRGB with alpha (width*height*4, opaque where the image has no
+// alpha); the same checks as read_image_header, and damaged data fails here.
+struct rgba_image {
+  int width = 0;
+  int height = 0;
+  std::vector<std::uint8_t> rgba;
+};
+[[nodiscard]] outcome<rgba_image> decode_rgba(std::string_view bytes,
+                                              std::uint64_t max_pixels = default_max_image_pixels);
+
 // Encodes 8-bit RGB pixels (width*height*3) as PNG.
 [[nodiscard]] outcome<std::string> encode_png_rgb(const std::vector<std::uint8_t>& rgb, int width,
                                                   int height);

@@ -11,6 +11,7 @@
 
 #include "imaging/image_codec.hpp"
 #include "providers/demo/demo_art.hpp"
+#include "providers/demo/edit_art.hpp"
 #include "util/blocking.hpp"
 
 namespace visionary::providers {
@@ -37,6 +38,36 @@ outcome<std::string> coarse_preview(const demo_art_image& art, int blocks) {
     }
   }
   return imaging::encode_png_rgb(rgb, w, h);
+}
+
+outcome<rgba_pixels> decoded(const core::edit_image& image) {
+  auto pixels = imaging::decode_rgba(image.bytes);
+  if (!pixels) return pixels.error();
+  return rgba_pixels{pixels->width, pixels->height, std::move(pixels->rgba)};
+}
+
+// The edit's pixels, then the picture encoded as the request asks (blocking).
+outcome<std::string> paint_edit(const core::generation_request& request,
+                                std::string_view seed_text) {
+  const auto& inputs = *request.edit;
+  auto source = decoded(inputs.source);
+  if (!source) return source.error();
+  std::optional<rgba_pixels> mask;
+  if (inputs.mask) {
+    auto read = decoded(*inputs.mask);
+    if (!read) return read.error();
+    mask = std::move(*read);
+  }
+  demo_edit_inputs in{*source, mask ? &*mask : nullptr, std::nullopt};
+  if (!inputs.references.empty()) {
+    auto first = decoded(inputs.references.front());
+    if (!first) return first.error();
+    in.tint = average_colour(*first);
+  }
+  const auto rgb = paint_demo_edit(seed_text, in);
+  return imaging::encode_rgb(
+      rgb, source->width, source->height, request.output_format.value_or("png"),
+      std::max(1, request.output_compression.value_or(default_lossy_quality)));
 }
 
 }  // namespace
@@ -94,6 +125,25 @@ boost::asio::awaitable<outcome<core::generation_result>> demo_provider::generate
     auto png = co_await paint(seed_text, width, height, i, request, watch);
     if (!png) co_return png.error();
     images.push_back(core::generated_image{std::move(*png), std::nullopt, std::nullopt});
+  }
+  co_return core::generation_result{std::move(images), std::nullopt};
+}
+
+boost::asio::awaitable<outcome<core::generation_result>> demo_provider::edit(
+    const core::generation_request& request, core::generation_watch& watch) {
+  if (!request.edit) co_return make_error(error_kind::invalid_request, "Nothing to edit.");
+  std::vector<core::generated_image> images;
+  for (int i = 0; i < request.n; ++i) {
+    watch.report(core::generation_progress{double(i) / double(request.n), i, request.n,
+                                           std::nullopt, std::string()});
+    if (watch.cancelled()) co_return make_error(error_kind::cancelled, "The edit was cancelled.");
+    // Each picture of a batch gets its own variation, as in generate().
+    const std::string seed_text =
+        i == 0 ? request.prompt : request.prompt + " #" + std::to_string(i);
+    auto painted =
+        co_await util::run_blocking(pool_, [&]() { return paint_edit(request, seed_text); });
+    if (!painted) co_return painted.error();
+    images.push_back(core::generated_image{std::move(*painted), std::nullopt, std::nullopt});
   }
   co_return core::generation_result{std::move(images), std::nullopt};
 }

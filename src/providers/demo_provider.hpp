@@ -20,6 +20,9 @@ class demo_provider final : public core::image_provider {
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request& request, core::generation_watch& watch) override;
+  // An honest procedural variation of the source (see demo/edit_art.hpp), at the source's size.
+  boost::asio::awaitable<outcome<core::generation_result>> edit(
+      const core::generation_request& request, core::generation_watch& watch) override;
   std::string_view name() const override {
     return core::provider_kind_name(core::provider_kind::demo);
   }

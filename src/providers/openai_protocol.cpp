@@ -29,9 +29,6 @@ bool is_gpt_image_model(std::string_view model) {
   return model.starts_with("gpt-image");
 }
 
-namespace {
-
-// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it.
 std::string azure_resource_root(std::string_view endpoint) {
   std::string root = util::without_trailing_slashes(endpoint);
   for (std::string_view suffix : {"/openai/v1", "/openai"}) {
@@ -43,8 +40,6 @@ std::string azure_resource_root(std::string_view endpoint) {
   return root;
 }
 
-}  // namespace
-
 std::string generation_url(openai_flavor flavor, std::string_view base_url, std::string_view model,
                            std::string_view azure_api_version) {
   if (flavor != openai_flavor::azure) {
@@ -54,6 +49,98 @@ std::string generation_url(openai_flavor flavor, std::string_view base_url, std:
   if (azure_api_version.empty()) return root + "/openai/v1/images/generations";
   return root + "/openai/deployments/" + util::percent_encode(model) +
          "/images/generations?api-version=" + util::percent_encode(azure_api_version);
+}
+
+std::string edit_url(openai_flavor flavor, std::string_view base_url, std::string_view model,
+                     std::string_view azure_api_version) {
+  std::string url = generation_url(flavor, base_url, model, azure_api_version);
+  const std::string_view generations = "/images/generations";
+  url.replace(url.find(generations), generations.size(), "/images/edits");
+  return url;
+}
+
+namespace {
+
+class form_writer {
+ public:
+  explicit form_writer(std::string_view boundary) : boundary_(boundary) {}
+  void field(std::string_view name, std::string_view value) {
+    open(name);
+    body_ += "\r\n\r\n";
+    body_ += value;
+    body_ += "\r\n";
+  }
+  void file(std::string_view name, std::string_view filename, std::string_view type,
+            std::string_view bytes) {
+    open(name);
+    body_ += "; filename=\"" + std::string(filename) + "\"\r\nContent-Type: " + std::string(type) +
+             "\r\n\r\n";
+    body_ += bytes;
+    body_ += "\r\n";
+  }
+  std::string finish() { return std::move(body_) + "--" + std::string(boundary_) + "--\r\n"; }
+
+ private:
+  void open(std::string_view name) {
+    body_ += "--" + std::string(boundary_) + "\r\nContent-Disposition: form-data; name=\"" +
+             std::string(name) + "\"";
+  }
+  std::string_view boundary_;
+  std::string body_;
+};
+
+std::string_view extension_of(const core::edit_image& image) {
+  if (image.format == "jpeg") return "jpg";
+  return image.format;
+}
+
+std::string content_type_of(const core::edit_image& image) {
+  return "image/" + image.format;
+}
+
+void add_images(form_writer& form, const core::edit_inputs& inputs, bool many) {
+  std::vector<const core::edit_image*> images{&inputs.source};
+  if (many) {
+    for (const auto& reference : inputs.references) images.push_back(&reference);
+  }
+  int index = 0;
+  for (const auto* image : images) {
+    const std::string filename =
+        "image-" + std::to_string(++index) + "." + std::string(extension_of(*image));
+    form.file(many ? "image[]" : "image", filename, content_type_of(*image), image->bytes);
+  }
+  if (inputs.mask) form.file("mask", "mask.png", "image/png", inputs.mask->bytes);
+}
+
+}  // namespace
+
+multipart_body build_edit_body(const core::generation_request& request, std::string_view model,
+                               openai_flavor flavor, std::optional<int> partial_images,
+                               std::string_view boundary) {
+  form_writer form(boundary);
+  form.field("model", model);
+  form.field("prompt", request.prompt);
+  if (request.edit) add_images(form, *request.edit, is_gpt_image_model(model));
+  form.field("n", std::to_string(request.n));
+  if (!request.size.empty()) form.field("size", request.size);
+  const std::pair<std::string_view, const std::optional<std::string>*> options[] = {
+      {"quality", &request.quality},
+      {"background", &request.background},
+      {"output_format", &request.output_format}};
+  for (const auto& [name, value] : options) {
+    if (*value) form.field(name, **value);
+  }
+  if (request.output_compression)
+    form.field("output_compression", std::to_string(*request.output_compression));
+  if (request.input_fidelity) form.field("input_fidelity", *request.input_fidelity);
+  if (model.starts_with("dall-e")) form.field("response_format", "b64_json");
+  if (!request.request_id.empty() && flavor == openai_flavor::openai)
+    form.field("user", "visionary");
+  if (partial_images) {
+    form.field("stream", "true");
+    form.field("partial_images", std::to_string(*partial_images));
+  }
+  return {"multipart/form-data; boundary=" + std::string(boundary), form.finish()};
 }
 
 void add_local_engine_settings(json::object& body, const core::engine_settings& engine,

@@ -28,6 +28,10 @@ enum class openai_flavor { openai, azure, compatible };
 // b64_json only and can stream partial images; false for DALL-E and other servers' models.
 [[nodiscard]] bool is_gpt_image_model(std::string_view model);
 
+// An Azure endpoint without the /openai or /openai/v1 path its portal sometimes shows with it
+// (and without trailing slashes): https://{resource}.openai.azure.com.
+[[nodiscard]] std::string azure_resource_root(std::string_view endpoint);
+
 // Where a generation is posted. OpenAI and compatible servers: {base}/images/generations (the base
 // includes /v1). Azure: the v1 API, {endpoint}/openai/v1/images/generations, the deployment named
 // by the body's model; with an api-version set, the classic
@@ -53,6 +57,26 @@ enum class openai_flavor { openai, azure, compatible };
 // for a generic server.
 void add_local_engine_settings(boost::json::object& body, const core::engine_settings& engine,
                                core::local_server_kind local_server);
+
+// Where an edit is posted: as generation_url, ending in /images/edits.
+[[nodiscard]] std::string edit_url(openai_flavor flavor, std::string_view base_url,
+                                   std::string_view model, std::string_view azure_api_version);
+
+struct multipart_body {
+  std::string content_type;  // multipart/form-data; boundary=...
+  std::string body;
+};
+
+// The multipart body for POST .../images/edits, parts in this order: model, prompt, the input
+// images (GPT image models: every one as image[]; others, e.g. dall-e-2: the source alone as
+// image), mask, n, size, quality, background, output_format, output_compression, input_fidelity,
+// response_format (DALL-E: b64_json), user (OpenAI), then stream and partial_images when
+// partial_images is set. Files are named image-N.{png,jpg,webp} with their content type. The
+// boundary must not occur in any image (a random one of 32 characters will not).
+[[nodiscard]] multipart_body build_edit_body(const core::generation_request& request,
+                                             std::string_view model, openai_flavor flavor,
+                                             std::optional<int> partial_images,
+                                             std::string_view boundary);
 
 struct image_item {
   std::optional<std::string> b64_json;

@@ -15,6 +15,7 @@
 #include "providers/answer_limits.hpp"
 #include "providers/transport_errors.hpp"
 #include "util/base64.hpp"
+#include "util/crypto.hpp"
 #include "util/redact.hpp"
 #include "util/text.hpp"
 
@@ -230,18 +231,19 @@ bool openai_provider::streams(const core::generation_request& request) const {
 }
 
 net::http_request openai_provider::generation_call(const core::generation_request& request,
-                                                   const std::string& body, bool streamed,
+                                                   const call_body& call,
                                                    util::abort_signal& abort) const {
+  const bool streamed = call.streamed;
   net::http_request http;
   http.method = "POST";
-  http.url = endpoint();
-  http.body = body;
+  http.url = call.url;
+  http.body = call.body;
   http.timeout = settings_.timeout;
   http.abort = &abort;
   // A stream carries the partial images besides the image itself.
   const int images = request.n * (streamed ? settings_.partial_images + 1 : 1);
   http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, images);
-  http.headers = {{"Content-Type", "application/json"},
+  http.headers = {{"Content-Type", call.content_type},
                   {"Accept", streamed ? "text/event-stream" : "application/json"},
                   {"X-Request-Id", request.request_id}};
   if (settings_.flavor == openai_flavor::azure) {
@@ -357,14 +359,40 @@ outcome<core::generation_result> openai_provider::stream_outcome(
 
 boost::asio::awaitable<outcome<core::generation_result>> openai_provider::generate(
     const core::generation_request& request, core::generation_watch& watch) {
-  const bool streamed = streams(request);
-  const std::string body =
-      build_generation_body(request, model_for(request), settings_.flavor,
-                            streamed ? std::optional<int>(settings_.partial_images) : std::nullopt,
-                            settings_.local_server);
+  call_body call;
+  call.streamed = streams(request);
+  call.url = endpoint();
+  call.content_type = "application/json";
+  call.body = build_generation_body(
+      request, model_for(request), settings_.flavor,
+      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt,
+      settings_.local_server);
+  co_return co_await send(request, call, watch);
+}
+
+boost::asio::awaitable<outcome<core::generation_result>> openai_provider::edit(
+    const core::generation_request& request, core::generation_watch& watch) {
+  if (!request.edit) co_return make_error(error_kind::invalid_request, "Nothing to edit.");
+  call_body call;
+  call.streamed = streams(request);
+  call.url =
+      edit_url(settings_.flavor, settings_.base_url, settings_.model, settings_.azure_api_version);
+  // 32 random characters: no image holds them by chance.
+  const std::string boundary = "visionary-" + util::random_token(32);
+  auto form = build_edit_body(
+      request, model_for(request), settings_.flavor,
+      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt, boundary);
+  call.content_type = std::move(form.content_type);
+  call.body = std::move(form.body);
+  co_return co_await send(request, call, watch);
+}
+
+boost::asio::awaitable<outcome<core::generation_result>> openai_provider::send(
+    const core::generation_request& request, const call_body& call, core::generation_watch& watch) {
+  const bool streamed = call.streamed;
   for (int attempt = 0;; ++attempt) {
     stream_call stream(*this, watch);
-    auto http = generation_call(request, body, streamed, watch.abort());
+    auto http = generation_call(request, call, watch.abort());
     if (streamed) stream.attach(http);
     auto response = co_await client_.send(std::move(http));
     if (stream.started()) co_return stream_outcome(stream, response, request.request_id);

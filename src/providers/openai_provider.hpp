@@ -44,6 +44,9 @@ class openai_provider final : public core::image_provider {
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
       const core::generation_request& request, core::generation_watch& watch) override;
+  // POST .../images/edits as multipart; streamed as generations are.
+  boost::asio::awaitable<outcome<core::generation_result>> edit(
+      const core::generation_request& request, core::generation_watch& watch) override;
   std::string_view name() const override {
     return core::provider_kind_name(provider_kind_of(settings_.flavor));
   }
@@ -57,9 +60,20 @@ class openai_provider final : public core::image_provider {
   // The request's model (chosen from the menu), else the configured one.
   [[nodiscard]] std::string_view model_for(const core::generation_request& request) const;
   [[nodiscard]] bool streams(const core::generation_request& request) const;
+  // What one call posts: where, as what, and whether its answer streams.
+  struct call_body {
+    std::string url;
+    std::string content_type;
+    std::string body;
+    bool streamed = false;
+  };
   [[nodiscard]] net::http_request generation_call(const core::generation_request& request,
-                                                  const std::string& body, bool streamed,
+                                                  const call_body& call,
                                                   util::abort_signal& abort) const;
+  // Posts `call` with bounded retries and reads its images (streamed or whole).
+  boost::asio::awaitable<outcome<core::generation_result>> send(
+      const core::generation_request& request, const call_body& call,
+      core::generation_watch& watch);
   boost::asio::awaitable<outcome<core::generation_result>> images_of(std::string_view body,
                                                                      const std::string& request_id,
                                                                      util::abort_signal& abort);

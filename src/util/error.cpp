@@ -30,6 +30,7 @@ std::string_view error_code(error_kind kind) {
     case error_kind::cancelled:                return "cancelled";
     case error_kind::interrupted:              return "interrupted";
     case error_kind::queue_full:               return "queue_full";
+    case error_kind::edit_not_supported:       return "edit_not_supported";
       // clang-format on
   }
   return "internal_error";

@@ -31,9 +31,10 @@ enum class error_kind {
   provider_timeout,
   storage_unavailable,
   storage_error,
-  cancelled,    // the user cancelled the job before it finished
-  interrupted,  // the replica running the job stopped (crashed or killed) before it finished
-  queue_full,   // this replica's job queue holds as many jobs as it may
+  cancelled,           // the user cancelled the job before it finished
+  interrupted,         // the replica running the job stopped (crashed or killed) before it finished
+  queue_full,          // this replica's job queue holds as many jobs as it may
+  edit_not_supported,  // the chosen model (or its provider) cannot edit images
 };
 
 struct app_error {
@@ -41,13 +42,20 @@ struct app_error {
   std::string message;
   // Seconds the client should wait before retrying, when known.
   std::optional<int> retry_after_seconds;
+  // The request field at fault ("size", "n"), when one is (OpenAI's error `param`).
+  std::optional<std::string> param;
 };
 
 // The stable machine-readable code ("invalid_request", ...), shared by the API, the UI and logs.
 [[nodiscard]] std::string_view error_code(error_kind kind);
 
 [[nodiscard]] inline app_error make_error(error_kind kind, std::string message) {
-  return app_error{kind, std::move(message), std::nullopt};
+  return app_error{kind, std::move(message), std::nullopt, std::nullopt};
+}
+
+// invalid_request naming the request field at fault.
+[[nodiscard]] inline app_error make_field_error(std::string field, std::string message) {
+  return app_error{error_kind::invalid_request, std::move(message), std::nullopt, std::move(field)};
 }
 
 // Thrown only when code calls .value() on a failed outcome, which is a bug.

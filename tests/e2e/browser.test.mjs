@@ -80,7 +80,10 @@ describe('a new user with the demo provider', () => {
       await prompt.fill('A quiet harbour at dawn');
       assert.equal(await generate.isEnabled(), true, 'the next prompt can be sent while the first one runs');
       assert.equal(jobPosts.count, 1);
-      assert.deepEqual(jobPosts.requests[0].body, { prompt: TRICKY_PROMPT, size: '1024x1024', n: 1 });
+      // The demo model's settings (its catalogue entry offers sizes, a count and output formats).
+      assert.deepEqual(jobPosts.requests[0].body, {
+        prompt: TRICKY_PROMPT, model: 'procedural-v1', size: '1024x1024', n: 1, output_format: 'png',
+      });
       assert.equal(await tiles(page).count(), 0, 'no image card before the image exists');
 
       // Then it shows how far it is, and becomes the image card.

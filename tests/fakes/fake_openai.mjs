@@ -1,5 +1,7 @@
 // Fake OpenAI Images API (and Azure OpenAI: its v1 API at /openai/v1/images/generations and its
-// classic /openai/deployments/{name}/images/generations?api-version=...) for the test suite. It
+// classic /openai/deployments/{name}/images/generations?api-version=...) for the test suite, edits
+// included (POST .../images/edits, multipart/form-data: image[] or image, mask, prompt and the
+// options as text parts, parsed byte by byte; see handleEdits). It
 // listens on loopback and answers
 // like the real services (status, headers, JSON bodies, errors, and Server-Sent Events streams of
 // partial images when a GPT image request says `stream: true`), driven by queued "behaviours".
@@ -65,6 +67,24 @@ export function encodePng(width, height) {
     pngChunk('IDAT', deflateSync(raw)),
     pngChunk('IEND', Buffer.alloc(0)),
   ]);
+}
+
+/** 8-bit RGBA PNG (a mask): white, with alpha from alphaAt(x, y) (0 = transparent = may change). */
+export function encodeRgbaPng(width, height, alphaAt) {
+  const stride = 1 + 4 * width;
+  const raw = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const px = y * stride + 1 + 4 * x;
+      raw.fill(255, px, px + 3);
+      raw[px + 3] = alphaAt(x, y);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 6, 0, 0, 0], 8); // bit depth 8, colour type 6 (RGBA)
+  return Buffer.concat([PNG_SIGNATURE, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 const pngCache = new Map();
@@ -466,14 +486,16 @@ function imageFacts(call) {
 /** The usage of `images` images (and `partials` streamed partial images) of a GPT image answer. */
 function usageOf(call, images, partials = 0) {
   const { quality, size } = imageFacts(call);
-  const inputTokens = Math.ceil(call.body.prompt.length / 4);
+  const textTokens = Math.ceil(call.body.prompt.length / 4);
+  const imageTokens = call.inputImageTokens ?? 0; // an edit's input images
+  const inputTokens = textTokens + imageTokens;
   const perImage = OUTPUT_TOKENS[quality] * (size === '1024x1024' ? 1 : 1.5);
   const outputTokens = images * perImage + partials * PARTIAL_IMAGE_TOKENS;
   return {
     input_tokens: inputTokens,
     output_tokens: outputTokens,
     total_tokens: inputTokens + outputTokens,
-    input_tokens_details: { image_tokens: 0, text_tokens: inputTokens },
+    input_tokens_details: { image_tokens: imageTokens, text_tokens: textTokens },
   };
 }
 
@@ -509,6 +531,114 @@ const STREAM_REFUSAL = {
   param: null,
 };
 
+// ---------------------------------------------------------------- edits (multipart)
+
+/**
+ * Parses a multipart/form-data body as the API does (RFC 7578): returns {parts: [{name, filename,
+ * contentType, data: Buffer, header: string}]} or {error} naming what is malformed.
+ */
+export function parseMultipart(raw, contentType) {
+  const match = /^multipart\/form-data;\s*boundary=("?)([^";]{1,70})\1\s*$/i.exec(contentType ?? '');
+  if (!match) return { error: 'Content-Type must be multipart/form-data with a boundary' };
+  const delimiter = Buffer.from(`\r\n--${match[2]}`);
+  const opening = delimiter.subarray(2);
+  if (!raw.subarray(0, opening.length).equals(opening)) return { error: 'the body does not start with the boundary' };
+  const parts = [];
+  let at = opening.length;
+  for (;;) {
+    if (raw.subarray(at, at + 2).toString() === '--') return { parts };
+    if (raw.subarray(at, at + 2).toString() !== '\r\n') return { error: 'a boundary is not followed by CRLF' };
+    const headerEnd = raw.indexOf('\r\n\r\n', at + 2);
+    if (headerEnd < 0) return { error: 'a part\'s headers never end' };
+    const header = raw.subarray(at + 2, headerEnd).toString('latin1');
+    const disposition = /^Content-Disposition: form-data; name="([^"]*)"(?:; filename="([^"]*)")?(?:\r\nContent-Type: ([^\r\n]+))?$/.exec(header);
+    if (!disposition) return { error: `a part has unexpected headers: ${JSON.stringify(header)}` };
+    const next = raw.indexOf(delimiter, headerEnd + 4);
+    if (next < 0) return { error: 'the body ends before its closing boundary' };
+    parts.push({
+      name: disposition[1], filename: disposition[2], contentType: disposition[3], header,
+      data: raw.subarray(headerEnd + 4, next),
+    });
+    at = next + delimiter.length;
+  }
+}
+
+const EDIT_TEXT_PARAMS = new Set([
+  'model', 'prompt', 'n', 'size', 'quality', 'background', 'output_format', 'output_compression',
+  'input_fidelity', 'response_format', 'stream', 'partial_images', 'user',
+]);
+const EDIT_INTEGER_PARAMS = new Set(['n', 'output_compression', 'partial_images']);
+// input_fidelity: gpt-image-1 and 1.5, not -mini, not needed (not taken) by gpt-image-2 [protocols §7].
+const INPUT_FIDELITY_MODELS = new Set(['gpt-image-1', 'gpt-image-1.5']);
+// Input image tokens the fake bills per image, and the extra at high input fidelity.
+export const EDIT_IMAGE_TOKENS = 388;
+export const HIGH_FIDELITY_TOKENS = 4160;
+
+function imageKind(data) {
+  if (data.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
+  if (data[0] === 0xff && data[1] === 0xd8 && data[2] === 0xff) return 'jpeg';
+  if (data.subarray(0, 4).toString() === 'RIFF' && data.subarray(8, 12).toString() === 'WEBP') return 'webp';
+  return null;
+}
+
+/** {width, height, alpha} of a PNG from its IHDR (colour types 4 and 6 have alpha, or a tRNS chunk). */
+function pngFacts(data) {
+  const colourType = data[25];
+  return { width: data.readUInt32BE(16), height: data.readUInt32BE(20), alpha: colourType === 4 || colourType === 6 || data.includes('tRNS') };
+}
+
+/** The form's text parts as a request body (numbers and booleans typed as the API reads them). */
+function editBody(parts) {
+  const body = {};
+  for (const part of parts) {
+    if (part.filename !== undefined || ['image', 'image[]', 'mask'].includes(part.name)) continue;
+    if (!EDIT_TEXT_PARAMS.has(part.name)) return { error: invalidRequest(`Unknown parameter: '${part.name}'.`, part.name, 'unknown_parameter') };
+    const text = part.data.toString('utf8');
+    if (EDIT_INTEGER_PARAMS.has(part.name)) {
+      if (!/^-?\d+$/.test(text)) return { error: invalidRequest(`Invalid type for '${part.name}': expected an integer, but got a string instead.`, part.name, 'invalid_type') };
+      body[part.name] = Number(text);
+    } else if (part.name === 'stream') {
+      body.stream = text === 'true';
+    } else {
+      body[part.name] = text;
+    }
+  }
+  return { body };
+}
+
+/** The images, mask and fidelity checked as the API checks them; returns {images, mask, error}. */
+function checkEditFiles(parts, model, body) {
+  const images = parts.filter((p) => p.name === 'image' || p.name === 'image[]');
+  const mask = parts.find((p) => p.name === 'mask');
+  if (images.length === 0) return { error: invalidRequest("Missing required parameter: 'image'.", 'image', 'missing_required_parameter') };
+  const gpt = isGptImage(model);
+  if (!gpt && (images.length > 1 || images[0].name !== 'image')) {
+    return { error: invalidRequest(`${model} takes one 'image', not 'image[]'.`, 'image', 'invalid_value') };
+  }
+  if (images.length > 16) return { error: invalidRequest("Invalid 'image': array too long. Expected an array with maximum length 16.", 'image', 'array_above_max_length') };
+  for (const image of images) {
+    const kind = imageKind(image.data);
+    if (!kind || (!gpt && kind !== 'png')) {
+      return { error: invalidRequest(`Invalid file '${image.filename}': unsupported mimetype. Supported file formats are 'image/jpeg', 'image/png', and 'image/webp'.`, 'image', 'unsupported_file') };
+    }
+  }
+  if (mask) {
+    if (imageKind(mask.data) !== 'png' || !pngFacts(mask.data).alpha) {
+      return { error: invalidRequest("Invalid input image - format must be in ['RGBA', 'LA', 'L'], got RGB.", 'mask', 'invalid_image_format') };
+    }
+    const first = images[0].data;
+    const [m, f] = [pngFacts(mask.data), imageKind(first) === 'png' ? pngFacts(first) : null];
+    if (f && (m.width !== f.width || m.height !== f.height)) {
+      return { error: invalidRequest('Invalid mask image: the mask must be the same size as the image.', 'mask', 'invalid_image') };
+    }
+  }
+  if (body.input_fidelity !== undefined) {
+    if (!INPUT_FIDELITY_MODELS.has(model)) return { error: invalidRequest(`Invalid 'input_fidelity': not supported with model ${model}.`, 'input_fidelity', 'unsupported_parameter') };
+    if (!['low', 'high'].includes(body.input_fidelity)) return { error: invalidRequest(`Invalid value: '${body.input_fidelity}'. Supported values are: 'low' and 'high'.`, 'input_fidelity', 'invalid_value') };
+  }
+  return { images, mask };
+}
+
 // ---------------------------------------------------------------- server
 
 const GENERATIONS_PATH = '/v1/images/generations';
@@ -516,6 +646,9 @@ const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/images\/generations$/;
 // Azure's v1 API: no api-version needed, the deployment named by the body's model [protocols §7].
 const AZURE_V1_PATH = '/openai/v1/images/generations';
 const FILE_PATH = /^\/files\/([0-9a-f]+)\.png$/;
+const EDITS_PATH = '/v1/images/edits';
+const AZURE_EDITS_PATH = /^\/openai\/deployments\/([^/]+)\/images\/edits$/;
+const AZURE_V1_EDITS_PATH = '/openai/v1/images/edits';
 const RATE_LIMIT = 5;
 
 function baseHeaders(azure) {
@@ -573,9 +706,10 @@ export async function startFakeOpenAI(options = {}) {
     const pause = behaviour.eventDelayMs ?? streamDelayMs;
     const created = Math.floor(Date.now() / 1000);
     const facts = imageFacts(call);
+    const prefix = call.edit ? 'image_edit' : 'image_generation'; // edits stream under their own names
     const events = Array.from({ length: partials }, (_, index) => () =>
-      res.write(sseFrame('image_generation.partial_image', {
-        type: 'image_generation.partial_image', b64_json: partialPng(call.size, index).toString('base64'),
+      res.write(sseFrame(`${prefix}.partial_image`, {
+        type: `${prefix}.partial_image`, b64_json: partialPng(call.size, index).toString('base64'),
         created_at: created, ...facts, partial_image_index: index,
       })));
     events.push(() => {
@@ -583,15 +717,15 @@ export async function startFakeOpenAI(options = {}) {
       if (end === 'error') {
         return void res.end(sseFrame('error', { type: 'error', error: behaviour.error ?? STREAM_REFUSAL }));
       }
-      res.end(sseFrame('image_generation.completed', {
-        type: 'image_generation.completed', b64_json: imageFor(call).toString('base64'),
+      res.end(sseFrame(`${prefix}.completed`, {
+        type: `${prefix}.completed`, b64_json: imageFor(call).toString('base64'),
         created_at: created, ...facts, usage: usageOf(call, 1, partials),
       }));
     });
     res.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     res.flushHeaders();
     let next = 0;
-    const names = [...Array(partials).fill('image_generation.partial_image'), end === 'completed' ? 'image_generation.completed' : end];
+    const names = [...Array(partials).fill(`${prefix}.partial_image`), end === 'completed' ? `${prefix}.completed` : end];
     const step = () => {
       if (res.destroyed) return;
       call.sent.push({ event: names[next], at: Date.now() });
@@ -703,6 +837,39 @@ export async function startFakeOpenAI(options = {}) {
     perform(queue.length > 0 ? queue.shift() : fallback, call);
   }
 
+  // An edit: the multipart form parsed byte by byte, then the checks of a generation plus the
+  // images', the mask's and input_fidelity's. Recorded with its raw body and its parts.
+  function handleEdits(req, res, url, raw, route, pathDeployment) {
+    const azure = route !== 'openai';
+    const headers = baseHeaders(azure);
+    const requestId = headers[azure ? 'apim-request-id' : 'x-request-id'];
+    const parsed = parseMultipart(raw, req.headers['content-type']);
+    const recorded = { method: req.method, path: req.url, headers: req.headers, raw, parts: parsed.parts ?? [], body: {}, sent: [], edit: true };
+    requests.push(recorded);
+    const rejection =
+      (route === 'azure-classic' && !url.searchParams.get('api-version') && AZURE_RESOURCE_NOT_FOUND) ||
+      (azure ? checkAzureAuth(req.headers['api-key'], apiKey) : checkOpenAIAuth(req.headers.authorization, apiKey));
+    if (rejection) return send(res, rejection.status, rejection.body, headers);
+    if (parsed.error) return send(res, 400, invalidRequest(`Invalid multipart form: ${parsed.error}.`, null, 'invalid_multipart').body, headers);
+    const { body, error: bodyError } = editBody(parsed.parts);
+    if (bodyError) return send(res, bodyError.status, bodyError.body, headers);
+    recorded.body = body;
+    const deployment = route === 'azure-v1' ? v1Deployment(body) : { name: pathDeployment };
+    if (deployment.error) return send(res, deployment.error.status, deployment.error.body, headers);
+    const { input_fidelity: fidelity, ...shared } = body;
+    if (!azure) shared.model ??= 'gpt-image-1.5'; // the edits default [protocols §1.5]
+    const { model, error } = validateRequest(shared, deployment.name, aliases);
+    if (error) return send(res, error.status, error.body, headers);
+    const files = checkEditFiles(parsed.parts, MODELS[model] ? model : aliases[model], body);
+    if (files.error) return send(res, files.error.status, files.error.body, headers);
+    const perImage = EDIT_IMAGE_TOKENS + (fidelity === 'high' ? HIGH_FIDELITY_TOKENS : 0);
+    const call = {
+      res, headers, body, model, azure, requestId, n: body.n ?? 1, edit: true,
+      size: body.size ?? 'auto', sent: recorded.sent, inputImageTokens: files.images.length * perImage,
+    };
+    perform(queue.length > 0 ? queue.shift() : fallback, call);
+  }
+
   // The v1 API takes the deployment's name from the body's model, which it therefore requires.
   function v1Deployment(body) {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) return {}; // validateRequest says why
@@ -743,6 +910,16 @@ export async function startFakeOpenAI(options = {}) {
     let route = azureMatch ? 'azure-classic' : null;
     if (url.pathname === GENERATIONS_PATH) route = 'openai';
     if (url.pathname === AZURE_V1_PATH) route = 'azure-v1';
+    const editMatch = AZURE_EDITS_PATH.exec(url.pathname);
+    const editRoute = (editMatch && 'azure-classic') || (url.pathname === EDITS_PATH && 'openai') ||
+      (url.pathname === AZURE_V1_EDITS_PATH && 'azure-v1') || null;
+    if (req.method === 'POST' && editRoute) {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => handleEdits(req, res, url, Buffer.concat(chunks), editRoute, editMatch ? decodeURIComponent(editMatch[1]) : undefined));
+      req.on('error', () => {});
+      return undefined;
+    }
     if (req.method !== 'POST' || route === null) {
       const { status, body } = openaiError(404, `Invalid URL (${req.method} ${url.pathname})`, 'invalid_request_error');
       return send(res, status, body, baseHeaders(false));

@@ -766,3 +766,52 @@ test('CLI: prints one line, serves the mode, exits 0 on SIGTERM', async () => {
     child.kill('SIGKILL');
   }
 });
+
+describe('edits (multipart)', () => {
+  let fake;
+  before(async () => {
+    fake = await startFakeOpenAI({ apiKey: KEY });
+  });
+  after(() => fake.close());
+  beforeEach(() => fake.reset());
+
+  async function editCall(parts, { path = '/v1/images/edits', headers = AUTH } = {}) {
+    const { encodePng } = await import('./fake_openai.mjs');
+    const form = new FormData();
+    for (const [name, value] of parts) {
+      if (value === 'png') form.append(name, new Blob([encodePng(8, 8)], { type: 'image/png' }), `${name}.png`);
+      else if (Buffer.isBuffer(value)) form.append(name, new Blob([value], { type: 'image/png' }), `${name}.png`);
+      else form.append(name, value);
+    }
+    const res = await fetch(fake.origin + path, { method: 'POST', headers, body: form });
+    return { status: res.status, json: await res.json() };
+  }
+
+  test('parses the form, checks it as the API does and bills the input images', async () => {
+    const { encodeRgbaPng, EDIT_IMAGE_TOKENS, HIGH_FIDELITY_TOKENS } = await import('./fake_openai.mjs');
+    const ok = await editCall([['model', 'gpt-image-1'], ['prompt', 'a fox'], ['image[]', 'png'], ['image[]', 'png'],
+      ['mask', encodeRgbaPng(8, 8, () => 0)], ['input_fidelity', 'high']]);
+    assert.equal(ok.status, 200, JSON.stringify(ok.json));
+    assert.equal(ok.json.usage.input_tokens_details.image_tokens, 2 * (EDIT_IMAGE_TOKENS + HIGH_FIDELITY_TOKENS));
+    assert.deepEqual(fake.requests[0].parts.map((p) => p.name), ['model', 'prompt', 'image[]', 'image[]', 'mask', 'input_fidelity']);
+    assert.equal(fake.requests[0].body.prompt, 'a fox');
+
+    const missing = await editCall([['model', 'gpt-image-1'], ['prompt', 'a fox']]);
+    assert.equal(missing.status, 400);
+    assert.equal(missing.json.error.code, 'missing_required_parameter');
+    const fidelity = await editCall([['model', 'gpt-image-2'], ['prompt', 'a fox'], ['image[]', 'png'], ['input_fidelity', 'high']]);
+    assert.equal(fidelity.json.error.param, 'input_fidelity');
+    const mask = await editCall([['model', 'gpt-image-1'], ['prompt', 'a fox'], ['image[]', 'png'], ['mask', encodeRgbaPng(4, 8, () => 0)]]);
+    assert.equal(mask.json.error.param, 'mask');
+    const opaqueMask = await editCall([['model', 'gpt-image-1'], ['prompt', 'a fox'], ['image[]', 'png'], ['mask', 'png']]);
+    assert.equal(opaqueMask.json.error.code, 'invalid_image_format');
+    const dalle = await editCall([['model', 'dall-e-2'], ['prompt', 'a fox'], ['image[]', 'png']]);
+    assert.equal(dalle.json.error.param, 'image', 'dall-e-2 takes one image, not image[]');
+    const unknown = await editCall([['model', 'gpt-image-1'], ['prompt', 'a fox'], ['image[]', 'png'], ['style', 'vivid']]);
+    assert.equal(unknown.json.error.code, 'unknown_parameter');
+    const azure = await editCall([['model', 'dep'], ['prompt', 'a fox'], ['image[]', 'png']], {
+      path: '/openai/deployments/gpt-image-1/images/edits?api-version=2025-04-01-preview', headers: { 'api-key': KEY },
+    });
+    assert.equal(azure.status, 200, JSON.stringify(azure.json));
+  });
+});

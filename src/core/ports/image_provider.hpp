@@ -6,6 +6,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,25 @@ struct engine_settings {
   friend bool operator==(const engine_settings&, const engine_settings&) = default;
 };
 
+// One input image of an edit, checked at the edge: its bytes and what its header says.
+struct edit_image {
+  std::string bytes;
+  std::string format;  // png, jpeg or webp
+  int width = 0;
+  int height = 0;
+};
+
+// What an edit starts from. Shared (never changed) by the copies of its request: a job, its
+// record, the provider call.
+struct edit_inputs {
+  edit_image source;
+  std::optional<edit_image> mask;  // PNG with alpha, the source's size; transparent = may change
+  std::vector<edit_image> references;
+  std::optional<std::string> parent_id;  // the gallery image edited; absent for an upload
+  std::string digest;                    // SHA-256 (hex) of every input's bytes: idempotency
+  [[nodiscard]] std::size_t image_count() const { return 1 + references.size(); }
+};
+
 struct generation_request {
   std::string prompt;
   std::string model;  // the provider's model (or Azure deployment) to ask
@@ -38,9 +58,11 @@ struct generation_request {
   std::optional<std::string> output_format;  // png, jpeg, webp
   std::optional<int> output_compression;     // 0..100, jpeg and webp only
   std::optional<std::string> moderation;
+  std::optional<std::string> input_fidelity;  // edits: how closely the model keeps the source
   engine_settings engine;
   int n = 1;
-  std::string request_id;  // forwarded to the provider's logs where possible
+  std::string request_id;                   // forwarded to the provider's logs where possible
+  std::shared_ptr<const edit_inputs> edit;  // set for an edit of an image
 };
 
 struct generated_image {
@@ -114,6 +136,11 @@ class image_provider {
   [[nodiscard]] virtual boost::asio::awaitable<outcome<engine_choices>> list_engine_choices() {
     co_return engine_choices{};
   }
+
+  // An edit of request.edit's source (with its mask and references) as the prompt asks, under
+  // the same rules as generate(). A provider that cannot edit answers edit_not_supported.
+  [[nodiscard]] virtual boost::asio::awaitable<outcome<generation_result>> edit(
+      const generation_request& request, generation_watch& watch);
 
   [[nodiscard]] virtual std::string_view name() const = 0;  // "openai", "demo", ...
   [[nodiscard]] virtual provider_kind kind() const = 0;

@@ -861,3 +861,70 @@ TEST(OpenAiBody, AStreamAsksForItsPartialImages) {
 }  // namespace stream_tests
 
 }  // namespace
+
+namespace {
+
+// --- edits ---------------------------------------------------------------------------------------
+
+using visionary::core::edit_image;
+using visionary::core::edit_inputs;
+
+generation_request edit_request() {
+  generation_request r;
+  r.prompt = "add a moon";
+  r.size = "1024x1024";
+  r.quality = "low";
+  r.input_fidelity = "high";
+  auto inputs = std::make_shared<edit_inputs>();
+  inputs->source = edit_image{"SRC", "png", 4, 4};
+  inputs->references.push_back(edit_image{"REF", "jpeg", 2, 2});
+  inputs->mask = edit_image{"MASK", "png", 4, 4};
+  r.edit = inputs;
+  return r;
+}
+
+TEST(OpenAIEdits, UrlsEndInImagesEdits) {
+  EXPECT_EQ(edit_url(openai_flavor::openai, "https://api.openai.com/v1", "gpt-image-1", ""),
+            "https://api.openai.com/v1/images/edits");
+  EXPECT_EQ(edit_url(openai_flavor::azure, "https://r.openai.azure.com/", "dep", ""),
+            "https://r.openai.azure.com/openai/v1/images/edits");
+  EXPECT_EQ(
+      edit_url(openai_flavor::azure, "https://r.openai.azure.com", "my dep", "2025-04-01-preview"),
+      "https://r.openai.azure.com/openai/deployments/my%20dep/images/"
+      "edits?api-version=2025-04-01-preview");
+}
+
+TEST(OpenAIEdits, GptImageFormHasEveryImageAsImageArrayInOrder) {
+  const auto form =
+      build_edit_body(edit_request(), "gpt-image-1", openai_flavor::compatible, 1, "B");
+  EXPECT_EQ(form.content_type, "multipart/form-data; boundary=B");
+  const std::string expected =
+      "--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\ngpt-image-1\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\nadd a moon\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"image[]\"; filename=\"image-1.png\"\r\n"
+      "Content-Type: image/png\r\n\r\nSRC\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"image[]\"; filename=\"image-2.jpg\"\r\n"
+      "Content-Type: image/jpeg\r\n\r\nREF\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"mask\"; filename=\"mask.png\"\r\n"
+      "Content-Type: image/png\r\n\r\nMASK\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\n1\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"size\"\r\n\r\n1024x1024\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"quality\"\r\n\r\nlow\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"input_fidelity\"\r\n\r\nhigh\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"stream\"\r\n\r\ntrue\r\n"
+      "--B\r\nContent-Disposition: form-data; name=\"partial_images\"\r\n\r\n1\r\n"
+      "--B--\r\n";
+  EXPECT_EQ(form.body, expected);
+}
+
+TEST(OpenAIEdits, DallE2SendsTheSourceAloneAsImageAndAsksForBase64) {
+  const auto form =
+      build_edit_body(edit_request(), "dall-e-2", openai_flavor::openai, std::nullopt, "B");
+  EXPECT_NE(form.body.find("name=\"image\"; filename=\"image-1.png\""), std::string::npos);
+  EXPECT_EQ(form.body.find("REF"), std::string::npos);
+  EXPECT_EQ(form.body.find("image[]"), std::string::npos);
+  EXPECT_NE(form.body.find("name=\"response_format\"\r\n\r\nb64_json"), std::string::npos);
+  EXPECT_EQ(form.body.find("name=\"stream\""), std::string::npos);
+}
+
+}  // namespace

@@ -88,6 +88,7 @@ export function App() {
             }
             leadingActive={jobs.hasActive}
             onUsePrompt={(prompt) => formRef.current?.fillPrompt(prompt)}
+            onUseSettings={(image) => formRef.current?.fillSettings({ prompt: image.prompt, settings: image.settings })}
             onStartPrompt={() => formRef.current?.focus()}
           />
         </div>

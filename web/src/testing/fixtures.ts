@@ -5,6 +5,7 @@ import type {
   Image,
   Job,
   JobProgress,
+  ModelInfo,
   QuotaResponse,
   UsageDay,
 } from '../types/api';
@@ -30,6 +31,8 @@ export function makeImage(overrides: Partial<Image> = {}): Image {
     contentType: 'image/png',
     bytes: 123456,
     createdAt: '2026-11-24T23:05:12.345Z',
+    settings: {},
+    parentId: null,
     ...overrides,
   };
 }
@@ -59,6 +62,85 @@ export function makeConfig(overrides: Partial<ConfigResponse> = {}): ConfigRespo
     },
     ...overrides,
   };
+}
+
+/** GPT Image 2 as the server's catalogue describes it: presets plus custom sizes, output options. */
+export function makeGptImage2(): ModelInfo {
+  return {
+    name: 'gpt-image-2',
+    label: 'GPT Image 2',
+    default: true,
+    options: {
+      size: {
+        values: ['1024x1024', '1536x1024', '1024x1536', 'auto'],
+        default: '1024x1024',
+        custom: { multipleOf: 16, minEdge: 16, maxEdge: 3840, minPixels: 655360, maxPixels: 8294400, maxAspect: 3 },
+      },
+      n: { min: 1, max: 4, default: 1 },
+      promptMaxChars: 32000,
+      canEdit: true,
+      quality: { values: ['low', 'medium', 'high', 'auto'], default: 'auto' },
+      background: { values: ['opaque', 'auto'], default: 'auto' },
+      outputFormat: { values: ['png', 'jpeg', 'webp'], default: 'png' },
+      moderation: { values: ['auto', 'low'], default: 'auto' },
+      outputCompression: { min: 0, max: 100, default: 100 },
+    },
+  };
+}
+
+/** GPT Image 1: presets only, a transparent background too. */
+export function makeGptImage1(): ModelInfo {
+  const base = makeGptImage2();
+  const { custom: _custom, ...size } = base.options.size ?? { values: [], default: '' };
+  return {
+    name: 'gpt-image-1',
+    label: 'GPT Image 1',
+    default: false,
+    options: {
+      ...base.options,
+      size,
+      background: { values: ['transparent', 'opaque', 'auto'], default: 'auto' },
+      inputFidelity: { values: ['low', 'high'], default: 'low' },
+    },
+  };
+}
+
+/** A Stable Diffusion engine (AUTOMATIC1111): custom sizes and every engine control, no output options. */
+export function makeA1111(): ModelInfo {
+  return {
+    name: 'automatic1111',
+    label: 'Stable Diffusion (AUTOMATIC1111)',
+    default: false,
+    options: {
+      size: {
+        values: ['512x512', '768x768', '1024x1024'],
+        default: '512x512',
+        custom: { multipleOf: 8, minEdge: 64, maxEdge: 2048, minPixels: 4096, maxPixels: 4194304, maxAspect: 4 },
+      },
+      n: { min: 1, max: 4, default: 1 },
+      promptMaxChars: 4000,
+      canEdit: true,
+      negativePrompt: { maxChars: 1000 },
+      seed: { min: 0, max: 4294967295 },
+      steps: { min: 1, max: 150, default: 20 },
+      cfgScale: { min: 1, max: 30, default: 7 },
+      sampler: { values: ['Euler a', 'DPM++ 2M'] },
+      checkpoint: { values: ['sd_xl_base_1.0.safetensors', 'v1-5-pruned.safetensors'] },
+    },
+  };
+}
+
+/** A server offering several models (`models`), GPT Image 2 the default. */
+export function makeMenuConfig(models: ModelInfo[] = [makeGptImage2(), makeGptImage1(), makeA1111()]): ConfigResponse {
+  const first = models.find((m) => m.default) ?? models[0];
+  return makeConfig({
+    provider: 'openai',
+    model: first?.name ?? 'gpt-image-2',
+    offline: false,
+    label: 'openai · gpt-image-2',
+    options: first?.options ?? {},
+    models,
+  });
 }
 
 /** `GET /api/quota` of a client with 97 images left today and no spending budget. */

@@ -49,7 +49,9 @@ export function mockFetch(handler: FetchHandler) {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const parsed = new URL(url, 'http://localhost');
     let body: unknown = undefined;
-    if (typeof init.body === 'string') {
+    if (init.body instanceof FormData) {
+      body = init.body; // a multipart upload (POST /api/editImage)
+    } else if (typeof init.body === 'string') {
       try {
         body = JSON.parse(init.body);
       } catch {

@@ -27,7 +27,8 @@ export type ServerErrorCode =
   | 'backend_timeout'
   | 'cancelled'
   | 'interrupted'
-  | 'queue_full';
+  | 'queue_full'
+  | 'edit_not_supported';
 
 /** `{"error": {...}}` — the one shape of every failure. */
 export interface ErrorBody {
@@ -57,14 +58,39 @@ export interface Image {
   bytes: number;
   /** ISO 8601 instant. */
   createdAt: string;
+  /** What the image was made with (snake_case, as requests name them); `{}` for older images. */
+  settings: ImageSettings;
+  /** The image this one was edited from, or `null`. */
+  parentId: string | null;
 }
 
-export interface GenerateImageRequest {
-  prompt: string;
+/**
+ * The settings an image or job was made with: only those the request carried (or the server
+ * settled), under the names `POST /api/generateImage` takes.
+ */
+export interface ImageSettings {
+  model?: string;
+  /** A preset (`1024x1024`, `auto`) or a custom `WxH`. */
   size?: string;
   quality?: string;
   style?: string;
+  /** How many images the request asked for. */
   n?: number;
+  background?: string;
+  output_format?: string;
+  output_compression?: number;
+  moderation?: string;
+  negative_prompt?: string;
+  seed?: number;
+  steps?: number;
+  cfg_scale?: number;
+  sampler?: string;
+  checkpoint?: string;
+}
+
+/** `POST /api/generateImage` and `POST /api/jobs`: the prompt, the count and the settings. */
+export interface GenerateImageRequest extends ImageSettings {
+  prompt: string;
 }
 
 /** `201` answer of `POST /api/generateImage`, newest first. */
@@ -80,8 +106,8 @@ export interface GetImagesResponse {
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
-/** What a job was asked for (as the server settled it). */
-export interface JobOptions {
+/** What a job was asked for (as the server settled it): size, quality, style and n, plus any other setting. */
+export interface JobOptions extends Omit<ImageSettings, 'size' | 'quality' | 'style' | 'n'> {
   size: string | null;
   quality: string | null;
   style: string | null;
@@ -132,12 +158,67 @@ export interface RangeOption {
   default: number;
 }
 
-/** Only the options the active model supports are present. */
+/** Names an engine lists at run time (samplers, checkpoints); may be empty. */
+export interface ListOption {
+  values: string[];
+}
+
+/** Any `WxH` a model takes besides its presets, when it follows all of these rules. */
+export interface CustomSizeRule {
+  /** Both edges are multiples of this. */
+  multipleOf: number;
+  minEdge: number;
+  maxEdge: number;
+  minPixels: number;
+  maxPixels: number;
+  /** The longer edge is at most this many times the shorter. */
+  maxAspect: number;
+}
+
+export interface SizeOption extends ChoiceOption {
+  /** Present when the model also takes custom sizes. */
+  custom?: CustomSizeRule;
+}
+
+/**
+ * What one model accepts (`GET /api/config` → `models[].options`, and `options` for the default
+ * model). Only the options the model supports are present.
+ */
 export interface ConfigOptions {
-  size?: ChoiceOption;
+  size?: SizeOption;
   quality?: ChoiceOption;
   style?: ChoiceOption;
   n?: RangeOption;
+  /** The longest prompt this model takes. */
+  promptMaxChars?: number;
+  /** The model can edit images (`POST /api/editImage`). */
+  canEdit?: boolean;
+  /** Input images an edit may have: the image and its references. */
+  maxEditImages?: number;
+  background?: ChoiceOption;
+  outputFormat?: ChoiceOption;
+  /** 0..100; applies to jpeg and webp output only. */
+  outputCompression?: RangeOption;
+  moderation?: ChoiceOption;
+  /** Edits only. */
+  inputFidelity?: ChoiceOption;
+  negativePrompt?: { maxChars: number };
+  /** No default: an absent seed is a random one. */
+  seed?: { min: number; max: number };
+  steps?: RangeOption;
+  cfgScale?: RangeOption;
+  sampler?: ListOption;
+  checkpoint?: ListOption;
+}
+
+/** One model of the server's menu (`GET /api/config` → `models`). */
+export interface ModelInfo {
+  /** What requests name as `model`. */
+  name: string;
+  label: string;
+  /** The one used when a request names none. */
+  default: boolean;
+  options: ConfigOptions;
 }
 
 export interface ConfigLimits {
@@ -146,6 +227,10 @@ export interface ConfigLimits {
   pageSizeMax: number;
   linkLifetimeSeconds: number;
   maxBodyBytes: number;
+  /** An edit's whole multipart body at most (absent on older servers). */
+  maxUploadBytes?: number;
+  /** Pixels of any uploaded image at most. */
+  maxImagePixels?: number;
 }
 
 /** How the UI follows generation jobs. */
@@ -160,15 +245,27 @@ export interface ConfigResponse {
   model: string;
   offline: boolean;
   label?: string | null;
+  /** The default model's options. */
   options: ConfigOptions;
+  /** The models offered, default first; absent on older servers (one model: `model` and `options`). */
+  models?: ModelInfo[];
   limits: ConfigLimits;
   /** Absent on older servers: treated as `{events: false}`. */
   jobs?: ConfigJobs;
+  /** The chat model that writes suggestions; `null` (or absent) when they come from offline lists. */
+  suggestionModel?: string | null;
 }
+
+/** Where a suggestion came from: the server's chat model, or its built-in offline lists. */
+export type SuggestionSource = 'model' | 'offline';
 
 /** `GET /api/suggestion`. */
 export interface SuggestionResponse {
   suggestion: string;
+  /** Absent on older servers. */
+  source?: SuggestionSource;
+  /** The chat model that wrote it; only when `source` is `model`. */
+  model?: string;
 }
 
 /** `GET /api/health`. */

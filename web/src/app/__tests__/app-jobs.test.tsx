@@ -2,7 +2,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { JOBS_STORAGE_KEY } from '../../features/jobs/job-storage';
 import { FakeEventSource, installFakeEventSource } from '../../testing/fake-event-source';
-import { makeConfig, makeImage, makeImages, makeJob } from '../../testing/fixtures';
+import { makeA1111, makeConfig, makeImage, makeImages, makeJob, makeMenuConfig } from '../../testing/fixtures';
 import { deferred, errorResponse, jsonResponse, mockFetch, type FetchHandler } from '../../testing/mock-fetch';
 import { renderWithProviders } from '../../testing/test-utils';
 import type { ConfigResponse, Job } from '../../types/api';
@@ -22,6 +22,8 @@ interface SetupOptions {
   jobRoute?: FetchHandler;
   /** `POST /api/generateImage` (a server without the jobs API). */
   generateImage?: FetchHandler;
+  /** The rest of `GET /api/config` (by default one model, `makeConfig`). */
+  baseConfig?: ConfigResponse;
 }
 
 function setup({
@@ -30,10 +32,11 @@ function setup({
   createJob,
   jobRoute,
   generateImage,
+  baseConfig = makeConfig(),
 }: SetupOptions = {}) {
   const streams = installFakeEventSource();
   let created = 0;
-  const config = makeConfig(jobsConfig === null ? {} : { jobs: jobsConfig });
+  const config: ConfigResponse = jobsConfig === null ? baseConfig : { ...baseConfig, jobs: jobsConfig };
   const api = mockFetch((request) => {
     if (request.path === '/api/config') return jsonResponse(config);
     if (request.path === '/api/suggestion') return jsonResponse({ suggestion: 'A lighthouse at dusk' });
@@ -209,6 +212,38 @@ describe('App: generating as a job (Server-Sent Events)', () => {
     expect(jobTiles()).toHaveLength(0);
     expect(stored()).toEqual([]);
     expect(api.to('/api/jobs')).toHaveLength(2);
+  });
+
+  it('Retry of a failed job sends every setting again: model, custom size, seed and engine controls', async () => {
+    const { api, streams } = setup({ baseConfig: makeMenuConfig([{ ...makeA1111(), default: true }]) });
+    await screen.findByRole('combobox', { name: 'Images' });
+    const textbox = screen.getByRole('textbox', { name: /describe the image/i });
+    fireEvent.change(screen.getByLabelText('Size'), { target: { value: 'custom' } });
+    fireEvent.change(screen.getByLabelText('Width'), { target: { value: '640' } });
+    fireEvent.change(screen.getByLabelText('Height'), { target: { value: '448' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Advanced' }));
+    fireEvent.change(screen.getByLabelText('Seed'), { target: { value: '7' } });
+    fireEvent.change(screen.getByLabelText('Negative prompt'), { target: { value: 'fog' } });
+    fireEvent.change(screen.getByLabelText('Sampler'), { target: { value: 'Euler a' } });
+    submit(textbox, PROMPT);
+    const stream = await streamOf(streams, 'job-1');
+    stream.emit('failed', makeJob({ id: 'job-1', status: 'failed', error: { code: 'provider_error', message: 'The engine failed.' } }));
+
+    fireEvent.click(within(screen.getByTestId('job-tile')).getByTestId('job-retry'));
+    await waitFor(() => expect(api.to('/api/jobs')).toHaveLength(2));
+    const expected = {
+      prompt: PROMPT,
+      model: 'automatic1111',
+      size: '640x448',
+      n: 1,
+      negative_prompt: 'fog',
+      seed: 7,
+      steps: 20,
+      cfg_scale: 7,
+      sampler: 'Euler a',
+    };
+    expect(api.to('/api/jobs')[0]?.body).toEqual(expected);
+    expect(api.to('/api/jobs')[1]?.body).toEqual(expected);
   });
 
   it('Cancel sends DELETE and the tile says "Cancelled" until dismissed', async () => {

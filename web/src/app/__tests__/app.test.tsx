@@ -1,14 +1,14 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { makeConfig, makeImage, makeImages } from '../../testing/fixtures';
+import { makeConfig, makeImage, makeImages, makeMenuConfig } from '../../testing/fixtures';
 import { errorResponse, jsonResponse, mockFetch } from '../../testing/mock-fetch';
 import { renderWithProviders } from '../../testing/test-utils';
 import { App } from '../app';
 
-function setup({ existing = makeImages(3, 'old') } = {}) {
+function setup({ existing = makeImages(3, 'old'), config = makeConfig() } = {}) {
   const generated = [makeImage({ id: 'gen-2', prompt: 'A red fox. Oil painting' }), makeImage({ id: 'gen-1', prompt: 'A red fox. Oil painting' })];
   const api = mockFetch((request) => {
-    if (request.path === '/api/config') return jsonResponse(makeConfig());
+    if (request.path === '/api/config') return jsonResponse(config);
     if (request.path === '/api/suggestion') return jsonResponse({ suggestion: 'A lighthouse at dusk' });
     if (request.path.startsWith('/api/getImages')) return jsonResponse({ imageUrls: existing, nextCursor: null });
     if (request.path === '/api/generateImage') return jsonResponse({ images: generated }, 201);
@@ -66,6 +66,40 @@ describe('App', () => {
     await waitFor(() => expect(textbox).toHaveFocus());
     expect(textbox).toHaveValue('A cat. Oil painting_by #night');
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+  });
+
+  it('"Use these settings" in the dialog fills the form with the model, prompt and every setting', async () => {
+    const image = makeImage({
+      id: 'sd',
+      prompt: 'A castle at dawn',
+      model: 'automatic1111',
+      settings: { model: 'automatic1111', size: '640x448', seed: 42, steps: 35, sampler: 'Euler a', negative_prompt: 'fog' },
+    });
+    const { api } = setup({ existing: [image], config: makeMenuConfig() });
+    await screen.findByLabelText('Model');
+    fireEvent.click(await screen.findByRole('button', { name: 'A castle at dawn' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Use these settings' }));
+
+    const textbox = screen.getByRole('textbox', { name: /describe the image/i });
+    await waitFor(() => expect(textbox).toHaveFocus());
+    expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
+    expect(textbox).toHaveValue('A castle at dawn');
+    expect(screen.getByLabelText('Model')).toHaveValue('automatic1111');
+    expect(screen.getByLabelText('Seed')).toHaveValue('42');
+
+    fireEvent.click(screen.getByRole('button', { name: /^generate$/i }));
+    await waitFor(() => expect(api.to('/api/generateImage')).toHaveLength(1));
+    expect(api.to('/api/generateImage')[0]?.body).toEqual({
+      prompt: 'A castle at dawn',
+      model: 'automatic1111',
+      size: '640x448',
+      n: 1,
+      negative_prompt: 'fog',
+      seed: 42,
+      steps: 35,
+      cfg_scale: 7,
+      sampler: 'Euler a',
+    });
   });
 
   it('the header’s Admin button opens the admin view; Back returns with the prompt kept', async () => {

@@ -20,16 +20,17 @@ function storage(): Storage | null {
   }
 }
 
+const TEXT_FIELDS = ['size', 'quality', 'style', 'model', 'background', 'output_format', 'moderation', 'negative_prompt', 'sampler', 'checkpoint'];
+const NUMBER_FIELDS = ['n', 'output_compression', 'seed', 'steps', 'cfg_scale'];
+
+/** A request as the form sends it: the prompt and settings of the right types (Retry sends them all again). */
 function isRequest(value: unknown): value is GenerateImageRequest {
   if (typeof value !== 'object' || value === null) return false;
-  const { prompt, size, quality, style, n } = value as Record<string, unknown>;
-  const optionalString = (v: unknown) => v === undefined || typeof v === 'string';
+  const fields = value as Record<string, unknown>;
   return (
-    typeof prompt === 'string' &&
-    optionalString(size) &&
-    optionalString(quality) &&
-    optionalString(style) &&
-    (n === undefined || typeof n === 'number')
+    typeof fields.prompt === 'string' &&
+    TEXT_FIELDS.every((key) => fields[key] === undefined || typeof fields[key] === 'string') &&
+    NUMBER_FIELDS.every((key) => fields[key] === undefined || typeof fields[key] === 'number')
   );
 }
 

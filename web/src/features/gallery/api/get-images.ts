@@ -33,7 +33,7 @@ function isImagesPage(value: unknown): boolean {
 }
 
 /** Enough of an Image to render a tile and key it; anything less is skipped. */
-function isRenderableImage(value: unknown): value is Image {
+export function isRenderableImage(value: unknown): value is Image {
   if (typeof value !== 'object' || value === null) return false;
   const image = value as Partial<Record<keyof Image, unknown>>;
   return (

@@ -1,17 +1,23 @@
 import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import toast from 'react-hot-toast';
 import { Button } from '../../../components/button';
 import { ImageIcon, RefreshIcon, Spinner, SparklesIcon } from '../../../components/icons';
-import { describeError } from '../../../lib/api-client';
+import { ApiError, describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import type { Image } from '../../../types/api';
 import { useGalleryEvents } from '../api/gallery-events';
-import { useGallery } from '../api/get-images';
+import { getImage } from '../api/get-image';
+import { useGallery, useGalleryCache } from '../api/get-images';
+import { useConfig } from '../../config/api/get-config';
+import { EditPanel } from '../../edit/components/edit-panel';
 import { GalleryTile } from './gallery-tile';
 import { ImageDialog } from './image-dialog';
 
 export interface GalleryProps {
   /** "Use prompt" in the image dialog. */
   onUsePrompt?: (prompt: string) => void;
+  /** "Use these settings" in the image dialog: called after the dialog has closed. */
+  onUseSettings?: (image: Image) => void;
   /** The empty state's call to action. */
   onStartPrompt?: () => void;
   refreshIntervalMs?: number;
@@ -27,11 +33,16 @@ export interface GalleryProps {
 const GRID = 'grid grid-flow-row-dense grid-cols-1 gap-4 md:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4';
 const SKELETON_TILES = 8;
 
-type AfterClose = { kind: 'focus-tile'; id: string } | { kind: 'use-prompt'; prompt: string } | null;
+type AfterClose =
+  | { kind: 'focus-tile'; id: string }
+  | { kind: 'use-prompt'; prompt: string }
+  | { kind: 'use-settings'; image: Image }
+  | null;
 
 /** The shared gallery: newest first, infinite scroll, details dialog. */
 export function Gallery({
   onUsePrompt,
+  onUseSettings,
   onStartPrompt,
   refreshIntervalMs,
   liveEvents = false,
@@ -44,30 +55,39 @@ export function Gallery({
   useGalleryEvents({ enabled: liveEvents, onReset: refresh });
 
   const [openId, setOpenId] = useState<string | null>(null);
+  /** An image opened that is not among the loaded ones (the one an edit was made from). */
+  const [outside, setOutside] = useState<Image | null>(null);
+  /** The loaded image whose dialog led to `outside`: focus returns to its tile. */
+  const outsideFrom = useRef<string | null>(null);
   const tiles = useRef(new Map<string, HTMLButtonElement>());
   const afterClose = useRef<AfterClose>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
 
   const openIndex = openId === null ? -1 : images.findIndex((image) => image.id === openId);
-  const openImage = openIndex >= 0 ? images[openIndex] : undefined;
+  const openImage = openIndex >= 0 ? images[openIndex] : outside?.id === openId ? outside : undefined;
 
   // The open image disappeared from the list (e.g. deleted elsewhere): close quietly.
   useEffect(() => {
-    if (openId !== null && openIndex < 0) setOpenId(null);
-  }, [openId, openIndex]);
+    if (openId !== null && !openImage) setOpenId(null);
+  }, [openId, openImage]);
 
-  // After the dialog has unmounted: return focus to the tile, or hand the prompt to the form.
+  // After the dialog has unmounted: return focus to the tile, or hand the prompt or settings to the form.
   useEffect(() => {
     if (openId !== null) return;
     const action = afterClose.current;
     afterClose.current = null;
     if (action?.kind === 'focus-tile') tiles.current.get(action.id)?.focus();
     else if (action?.kind === 'use-prompt') onUsePrompt?.(action.prompt);
-  }, [openId, onUsePrompt]);
+    else if (action?.kind === 'use-settings') onUseSettings?.(action.image);
+  }, [openId, onUsePrompt, onUseSettings]);
 
   const closeDialog = useCallback(() => {
-    if (openId !== null) afterClose.current = { kind: 'focus-tile', id: openId };
+    if (openId !== null) {
+      const back = tiles.current.has(openId) ? openId : outsideFrom.current;
+      if (back !== null) afterClose.current = { kind: 'focus-tile', id: back };
+    }
     setOpenId(null);
+    setOutside(null);
   }, [openId]);
 
   const usePrompt = useCallback((prompt: string) => {
@@ -75,7 +95,48 @@ export function Gallery({
     setOpenId(null);
   }, []);
 
+  const applySettings = useCallback((image: Image) => {
+    afterClose.current = { kind: 'use-settings', image };
+    setOpenId(null);
+  }, []);
+
+  // "Edited from": the original's details, from the loaded images or else from the server.
+  const openOther = useCallback(
+    async (id: string) => {
+      if (openId !== null && tiles.current.has(openId)) outsideFrom.current = openId;
+      if (images.some((image) => image.id === id)) {
+        setOpenId(id);
+        return;
+      }
+      try {
+        const image = await getImage(id);
+        setOutside(image);
+        setOpenId(image.id);
+      } catch (error) {
+        toast.error(
+          error instanceof ApiError && error.status === 404
+            ? 'The original image is no longer in the gallery.'
+            : describeError(error),
+        );
+      }
+    },
+    [images, openId],
+  );
+
   const openTile = useCallback((image: Image) => setOpenId(image.id), []);
+
+  // Edits: the panel replaces the dialog while open; the new image then opens in the dialog.
+  const canEdit = useConfig().data?.options.canEdit === true;
+  const [editing, setEditing] = useState(false);
+  const { insert } = useGalleryCache();
+  const onEdited = useCallback(
+    (made: Image[]) => {
+      insert(made);
+      setEditing(false);
+      if (made[0]) setOpenId(made[0].id);
+    },
+    [insert],
+  );
 
   // A thumbnail failed because its signed link has expired: fetch fresh links.
   const onImageError = useCallback(
@@ -249,17 +310,25 @@ export function Gallery({
         {isRefreshing ? 'Refreshing…' : 'Refresh'}
       </Button>
 
-      {openImage && (
+      {openImage && editing && (
+        <EditPanel image={openImage} onClose={() => setEditing(false)} onEdited={onEdited} />
+      )}
+      {openImage && !editing && (
         <ImageDialog
+          onEdit={canEdit ? () => setEditing(true) : undefined}
           image={openImage}
           index={openIndex}
           total={images.length}
           onClose={closeDialog}
           onPrevious={openIndex > 0 ? () => setOpenId(images[openIndex - 1]?.id ?? null) : undefined}
           onNext={
-            openIndex < images.length - 1 ? () => setOpenId(images[openIndex + 1]?.id ?? null) : undefined
+            openIndex >= 0 && openIndex < images.length - 1
+              ? () => setOpenId(images[openIndex + 1]?.id ?? null)
+              : undefined
           }
           onUsePrompt={usePrompt}
+          onUseSettings={onUseSettings ? applySettings : undefined}
+          onOpenImage={(id) => void openOther(id)}
         />
       )}
     </section>

@@ -9,13 +9,16 @@ import {
   CopyIcon,
   DownloadIcon,
   PencilIcon,
+  SparklesIcon,
 } from '../../../components/icons';
 import { formatBytes, formatDateTime } from '../../../lib/text';
 import type { Image } from '../../../types/api';
+import { EditLineage } from '../../edit/components/edit-lineage';
+import { settingRows } from '../settings-list';
 
 export interface ImageDialogProps {
   image: Image;
-  /** 0-based position among the loaded images. */
+  /** 0-based position among the loaded images; -1 for an image opened from elsewhere (no position shown). */
   index: number;
   total: number;
   onClose: () => void;
@@ -24,6 +27,12 @@ export interface ImageDialogProps {
   /** Absent on the last loaded image. */
   onNext?: (() => void) | undefined;
   onUsePrompt: (prompt: string) => void;
+  /** Opens the edit panel; absent when the model cannot edit. */
+  onEdit?: (() => void) | undefined;
+  /** "Use these settings": the prompt and every setting go into the generate form. */
+  onUseSettings?: ((image: Image) => void) | undefined;
+  /** Opens another image's details (the one this image was edited from, or one of its edits). */
+  onOpenImage?: ((id: string) => void) | undefined;
 }
 
 const FOCUSABLE =
@@ -69,11 +78,27 @@ async function copyText(text: string, container: HTMLElement | null): Promise<vo
  * Accessible modal with one image's details. Focus moves in and stays in; Esc closes;
  * ArrowLeft/ArrowRight move to the neighbours. The caller restores focus after closing.
  */
-export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, onUsePrompt }: ImageDialogProps) {
+export function ImageDialog({
+  image,
+  index,
+  total,
+  onClose,
+  onPrevious,
+  onNext,
+  onUsePrompt,
+  onEdit,
+  onUseSettings,
+  onOpenImage,
+}: ImageDialogProps) {
   const panelRef = useRef<HTMLDivElement>(null);
   const closeRef = useRef<HTMLButtonElement>(null);
   const titleId = useId();
   const promptId = useId();
+  const settingsId = useId();
+  const settings = settingRows(image.settings).filter(
+    // The model is listed above already; a stored model name is repeated only if it differs.
+    (row) => row.key !== 'model' || row.value !== image.model,
+  );
   const handlers = useRef({ onClose, onPrevious, onNext });
   useLayoutEffect(() => {
     handlers.current = { onClose, onPrevious, onNext };
@@ -211,10 +236,12 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
               <h2 id={titleId} className="text-lg font-bold text-slate-900">
                 Image details
               </h2>
-              <p className="text-sm text-slate-600">
-                {index + 1} of {total}
-                <span className="sr-only"> — use the left and right arrow keys to move between images</span>
-              </p>
+              {index >= 0 && (
+                <p className="text-sm text-slate-600">
+                  {index + 1} of {total}
+                  <span className="sr-only"> — use the left and right arrow keys to move between images</span>
+                </p>
+              )}
             </div>
             <button
               ref={closeRef}
@@ -252,7 +279,7 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
                 <dd className="mt-0.5 break-words font-mono text-slate-700">{image.model}</dd>
               </div>
               <div>
-                <dt className="font-semibold text-slate-900">Size</dt>
+                <dt className="font-semibold text-slate-900">Dimensions</dt>
                 <dd className="mt-0.5 text-slate-700">
                   {image.width} × {image.height}
                   {image.bytes > 0 && <span className="text-slate-600"> · {formatBytes(image.bytes)}</span>}
@@ -264,8 +291,53 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
                   <time dateTime={image.createdAt}>{formatDateTime(image.createdAt)}</time>
                 </dd>
               </div>
+              {image.parentId && (
+                <div className="col-span-2">
+                  <dt className="font-semibold text-slate-900">Edited from</dt>
+                  <dd className="mt-0.5">
+                    {onOpenImage ? (
+                      <button
+                        type="button"
+                        onClick={() => image.parentId && onOpenImage(image.parentId)}
+                        className="font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-900"
+                      >
+                        Open the original image
+                      </button>
+                    ) : (
+                      <span className="font-mono text-slate-700">{image.parentId}</span>
+                    )}
+                  </dd>
+                </div>
+              )}
             </div>
           </dl>
+
+          {settings.length > 0 && (
+            <div className="text-sm">
+              <h3 id={settingsId} className="font-semibold text-slate-900">
+                Settings
+              </h3>
+              <dl
+                aria-labelledby={settingsId}
+                data-testid="image-settings"
+                className="mt-2 grid grid-cols-[auto_1fr] gap-x-4 gap-y-1.5 rounded-xl bg-slate-50 p-3"
+              >
+                {settings.map((row) => (
+                  <div key={row.key} className="contents">
+                    <dt className="text-slate-600">{row.label}</dt>
+                    <dd
+                      dir={row.key === 'negative_prompt' ? 'auto' : undefined}
+                      className="min-w-0 break-words whitespace-pre-wrap text-slate-900"
+                    >
+                      {row.value}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            </div>
+          )}
+
+          <EditLineage image={image} {...(onOpenImage ? { onOpenImage } : {})} />
 
           <div className="mt-auto flex flex-wrap gap-2">
             <a
@@ -285,6 +357,13 @@ export function ImageDialog({ image, index, total, onClose, onPrevious, onNext, 
               <PencilIcon className="h-4 w-4" />
               Use prompt
             </Button>
+            {onEdit && <Button onClick={onEdit}>Edit</Button>}
+            {onUseSettings && (
+              <Button onClick={() => onUseSettings(image)}>
+                <SparklesIcon className="h-4 w-4" />
+                Use these settings
+              </Button>
+            )}
           </div>
         </div>
       </div>

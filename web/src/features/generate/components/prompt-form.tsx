@@ -15,12 +15,22 @@ import { RefreshIcon, SparklesIcon, Spinner } from '../../../components/icons';
 import { ApiError, describeError } from '../../../lib/api-client';
 import { cn } from '../../../lib/cn';
 import { countChars, truncate } from '../../../lib/text';
-import type { ChoiceOption, ConfigResponse, GenerateImageRequest, Image } from '../../../types/api';
+import type { ConfigResponse, GenerateImageRequest, Image, ImageSettings } from '../../../types/api';
 import { ImagesLeftToday, LimitNotice } from '../../quota/components/quota-status';
 import { useGenerateLimit } from '../../quota/hooks/use-generate-limit';
 import { generateImage } from '../api/generate-image';
 import { useSuggestion } from '../api/get-suggestion';
-import { formatOptionValue, OptionSelect } from './option-select';
+import {
+  checkSettings,
+  draftFromSettings,
+  keepCompatible,
+  modelsOf,
+  pickModel,
+  resolve,
+  toRequest,
+  type Draft,
+} from '../model-settings';
+import { ModelOptions, type SettingsSection } from './model-options';
 
 /** The character counter appears above this share of the limit. */
 export const COUNTER_THRESHOLD = 0.8;
@@ -30,9 +40,32 @@ export const TOAST_PROMPT_CHARS = 40;
 export const THINKING_PLACEHOLDER = 'Thinking of a suggestion…';
 export const FALLBACK_PLACEHOLDER = 'Describe an image, e.g. a lighthouse on a cliff at dusk, watercolor';
 
+/** What the form says while a suggestion loads: who is thinking, when a chat model is. */
+export function thinkingText(model: string | undefined): string {
+  return model ? `${model} is thinking of a suggestion…` : THINKING_PLACEHOLDER;
+}
+
+/** The quiet note on where the shown suggestion came from; undefined when the server does not say. */
+export function suggestionSourceText(source: unknown, model: unknown): string | undefined {
+  if (source === 'model' && typeof model === 'string' && model) return `Suggested by ${model}`;
+  if (source === 'offline') return 'Suggested from built-in ideas';
+  return undefined;
+}
+
+/** What "Use these settings" hands to the form: an image's prompt and the settings it was made with. */
+export interface FillSettings {
+  prompt: string;
+  settings: ImageSettings;
+}
+
 export interface PromptFormHandle {
   /** Puts `text` into the prompt box and focuses it (used by "Use prompt"). */
   fillPrompt: (text: string) => void;
+  /**
+   * Selects the settings' model and puts the prompt and every setting it takes into the form
+   * (seed included), opens the sections they are in, then scrolls to the form and focuses the prompt.
+   */
+  fillSettings: (fill: FillSettings) => void;
   focus: () => void;
 }
 
@@ -50,26 +83,11 @@ export interface PromptFormProps {
   startJob?: (request: GenerateImageRequest) => Promise<boolean>;
 }
 
-type ChoiceKey = 'size' | 'quality' | 'style';
-
-interface Choices {
-  size?: string;
-  quality?: string;
-  style?: string;
-  n?: number;
-}
-
-function effectiveChoice(option: ChoiceOption | undefined, chosen: string | undefined): string | undefined {
-  if (!option || option.values.length === 0) return undefined;
-  if (chosen !== undefined && option.values.includes(chosen)) return chosen;
-  return option.values.includes(option.default) ? option.default : option.values[0];
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
-const CHOICE_LABELS: Record<ChoiceKey, string> = { size: 'Size', quality: 'Quality', style: 'Style' };
+/** Settings of each section: "Use these settings" opens the sections its settings are in. */
+const SECTION_SETTINGS: Record<SettingsSection, Array<keyof ImageSettings>> = {
+  more: ['output_format', 'output_compression', 'background', 'moderation'],
+  advanced: ['negative_prompt', 'seed', 'steps', 'cfg_scale', 'sampler', 'checkpoint'],
+};
 
 export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function PromptForm(
   { config, onGenerated, startJob },
@@ -79,8 +97,11 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   /** `starting`: a job is being handed to the server; `generating`: waiting for the images. */
   const [busy, setBusy] = useState<'starting' | 'generating' | null>(null);
   const generating = busy !== null;
-  const [choices, setChoices] = useState<Choices>({});
+  const [modelName, setModelName] = useState<string | undefined>(undefined);
+  const [draft, setDraft] = useState<Draft>({});
+  const [open, setOpen] = useState<Record<SettingsSection, boolean>>({ more: false, advanced: false });
   const generatingRef = useRef(false);
+  const formRef = useRef<HTMLFormElement>(null);
   const textareaRef = useRef<HTMLTextAreaElement>(null);
   const caretToEndRef = useRef(false);
   const ids = { textarea: useId(), hint: useId(), counter: useId(), limit: useId() };
@@ -90,29 +111,47 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const suggestionText =
     typeof rawSuggestion === 'string' && rawSuggestion.trim() ? rawSuggestion.trim() : undefined;
   const suggestionBusy = suggestion.isLoading || suggestion.isValidating;
+  // The configured chat model, else the one that wrote the last suggestion.
+  const lastModel = suggestion.data?.source === 'model' ? suggestion.data.model : undefined;
+  const thinkingModel = config?.suggestionModel || lastModel || undefined;
+  const suggestionSource =
+    suggestionText && !suggestionBusy
+      ? suggestionSourceText(suggestion.data?.source, suggestion.data?.model)
+      : undefined;
 
-  const options = config?.options ?? {};
-  // The server's limit (from /api/config); until it has answered, the server's own check is the only one.
-  const maxChars = config?.limits.promptMaxChars ?? Number.POSITIVE_INFINITY;
+  const models = modelsOf(config);
+  const model = pickModel(models, modelName);
+  // The model's limit (from /api/config); until it has answered, the server's own check is the only one.
+  const maxChars = model?.options.promptMaxChars ?? config?.limits.promptMaxChars ?? Number.POSITIVE_INFINITY;
   const trimmed = prompt.trim();
   const count = countChars(trimmed);
   const overBy = count - maxChars;
   const isOver = overBy > 0;
   const showCounter = Number.isFinite(maxChars) && count > maxChars * COUNTER_THRESHOLD;
 
-  const values = {
-    size: effectiveChoice(options.size, choices.size),
-    quality: effectiveChoice(options.quality, choices.quality),
-    style: effectiveChoice(options.style, choices.style),
-    n: options.n ? clamp(choices.n ?? options.n.default, options.n.min, options.n.max) : undefined,
-  };
-  const requestKey = JSON.stringify([values.size, values.quality, values.style, values.n]);
+  const values = resolve(draft, model);
+  const errors = checkSettings(values, model);
+  const settingsValid = Object.keys(errors).length === 0;
+  // The settings of the next request (the prompt aside): a refusal is remembered for these.
+  const settingsRequest = toRequest('', values, model, config?.models !== undefined);
+  const requestKey = JSON.stringify(settingsRequest);
   const { limit, now, imagesLeftToday, recordRefusal, clearRefusal, refreshQuota } = useGenerateLimit({
     requestKey,
     requestedImages: values.n ?? 1,
   });
   const limitBlocks = limit?.blocksGenerate === true;
-  const canGenerate = trimmed.length > 0 && !isOver && !generating && !limitBlocks;
+  const canGenerate = trimmed.length > 0 && !isOver && !generating && !limitBlocks && settingsValid;
+
+  const changeModel = (name: string) => {
+    const next = models.find((m) => m.name === name);
+    if (!next) return;
+    setModelName(next.name);
+    setDraft((current) => keepCompatible(current, next));
+  };
+
+  // The handle reads the latest menu and draft through a ref, so it never goes stale.
+  const latest = useRef({ models, draft, modelName });
+  latest.current = { models, draft, modelName };
 
   useImperativeHandle(
     ref,
@@ -121,6 +160,33 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         caretToEndRef.current = true;
         setPrompt(text);
         textareaRef.current?.focus();
+      },
+      fillSettings: ({ prompt: text, settings }: FillSettings) => {
+        const { models: menu, draft: current, modelName: currentName } = latest.current;
+        const named = settings.model === undefined ? undefined : menu.find((m) => m.name === settings.model);
+        // Settings without a model (older images) apply to the model already selected.
+        const target = named ?? pickModel(menu, settings.model === undefined ? currentName : undefined);
+        if (settings.model !== undefined && !named) {
+          toast(`The model ${settings.model} is not offered here; its other settings were kept where they fit.`, {
+            duration: 8000,
+          });
+        }
+        if (target) {
+          const next = draftFromSettings(settings, target);
+          // The count is the image's when it was stored, else the form's.
+          const n = settings.n ?? current.n;
+          if (n !== undefined) next.n = n;
+          setModelName(target.name);
+          setDraft(next);
+          setOpen((was) => ({
+            more: was.more || SECTION_SETTINGS.more.some((key) => settings[key] !== undefined),
+            advanced: was.advanced || SECTION_SETTINGS.advanced.some((key) => settings[key] !== undefined),
+          }));
+        }
+        caretToEndRef.current = true;
+        setPrompt(text);
+        formRef.current?.scrollIntoView?.({ block: 'start', behavior: 'smooth' });
+        textareaRef.current?.focus({ preventScroll: true });
       },
       focus: () => textareaRef.current?.focus(),
     }),
@@ -138,15 +204,11 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   const submit = useCallback(
     async (raw: string) => {
       const text = raw.trim();
-      if (!text || countChars(text) > maxChars || generatingRef.current) return;
+      if (!text || countChars(text) > maxChars || !settingsValid || generatingRef.current) return;
       generatingRef.current = true;
       clearRefusal();
 
-      const request: GenerateImageRequest = { prompt: text };
-      if (values.size !== undefined) request.size = values.size;
-      if (values.quality !== undefined) request.quality = values.quality;
-      if (values.style !== undefined) request.style = values.style;
-      if (values.n !== undefined) request.n = values.n;
+      const request: GenerateImageRequest = { ...settingsRequest, prompt: text };
 
       // Clear only what was submitted; anything typed meanwhile stays.
       const clearSubmitted = () => setPrompt((current) => (current.trim() === text ? '' : current));
@@ -207,19 +269,8 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         refreshQuota();
       }
     },
-    [
-      clearRefusal,
-      maxChars,
-      onGenerated,
-      recordRefusal,
-      refreshQuota,
-      requestKey,
-      startJob,
-      values.n,
-      values.quality,
-      values.size,
-      values.style,
-    ],
+    // `requestKey` (its JSON) stands for `settingsRequest`.
+    [clearRefusal, maxChars, onGenerated, recordRefusal, refreshQuota, requestKey, settingsValid, startJob],
   );
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -234,40 +285,12 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
   };
 
   const placeholder = suggestionBusy
-    ? THINKING_PLACEHOLDER
+    ? thinkingText(thinkingModel)
     : (suggestionText ?? FALLBACK_PLACEHOLDER);
-
-  const choiceSelects = (Object.keys(CHOICE_LABELS) as ChoiceKey[]).flatMap((key) => {
-    const option = options[key];
-    const value = values[key];
-    if (!option || value === undefined) return [];
-    return [
-      <OptionSelect
-        key={key}
-        label={CHOICE_LABELS[key]}
-        value={value}
-        choices={option.values.map((v) => ({ value: v, label: formatOptionValue(v) }))}
-        onChange={(v) => setChoices((current) => ({ ...current, [key]: v }))}
-      />,
-    ];
-  });
-  const nOption = options.n;
-  if (nOption && nOption.max > 1 && values.n !== undefined) {
-    const numbers: number[] = [];
-    for (let i = nOption.min; i <= nOption.max; i += 1) numbers.push(i);
-    choiceSelects.push(
-      <OptionSelect
-        key="n"
-        label="Images"
-        value={String(values.n)}
-        choices={numbers.map((i) => ({ value: String(i), label: String(i) }))}
-        onChange={(v) => setChoices((current) => ({ ...current, n: Number(v) }))}
-      />,
-    );
-  }
 
   return (
     <form
+      ref={formRef}
       onSubmit={onSubmit}
       aria-label="Generate an image"
       className="rounded-2xl border border-slate-200 bg-white p-4 shadow-sm sm:p-6"
@@ -306,7 +329,7 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           {trimmed && (suggestionBusy || suggestionText) && (
             <>
               <span className="font-semibold text-slate-700">Suggestion:</span>{' '}
-              {suggestionBusy ? 'thinking…' : suggestionText}
+              {suggestionBusy ? (thinkingModel ? `${thinkingModel} is thinking…` : 'thinking…') : suggestionText}
             </>
           )}
         </p>
@@ -322,12 +345,16 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
         )}
       </div>
 
-      {choiceSelects.length > 0 && (
-        <fieldset className="mt-4">
-          <legend className="sr-only">Image options</legend>
-          <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">{choiceSelects}</div>
-        </fieldset>
-      )}
+      <ModelOptions
+        models={models}
+        model={model}
+        values={values}
+        errors={errors}
+        onChange={(patch) => setDraft((current) => ({ ...current, ...patch }))}
+        onModelChange={changeModel}
+        open={open}
+        onToggle={(section, next) => setOpen((was) => ({ ...was, [section]: next }))}
+      />
 
       <div className="mt-5 flex flex-col gap-2 sm:flex-row sm:flex-wrap">
         <Button
@@ -351,6 +378,11 @@ export const PromptForm = forwardRef<PromptFormHandle, PromptFormProps>(function
           <RefreshIcon className="h-4 w-4" />
           New suggestion
         </Button>
+        {suggestionSource && (
+          <p data-testid="suggestion-source" className="self-center text-xs text-slate-500">
+            {suggestionSource}
+          </p>
+        )}
         <ImagesLeftToday imagesLeftToday={imagesLeftToday} />
       </div>
       <LimitNotice id={ids.limit} limit={limit} now={now} />

@@ -1,5 +1,13 @@
 import { apiFetch, ApiError, BAD_RESPONSE_MESSAGE } from '../../../lib/api-client';
-import type { GenerateImageRequest, Image, Job, JobOptions, JobProgress, JobStatus } from '../../../types/api';
+import type {
+  GenerateImageRequest,
+  Image,
+  ImageSettings,
+  Job,
+  JobOptions,
+  JobProgress,
+  JobStatus,
+} from '../../../types/api';
 
 export const JOBS_PATH = '/api/jobs';
 
@@ -45,9 +53,28 @@ function isImage(value: unknown): value is Image {
   );
 }
 
+/** The settings besides size, quality and style, by type: a field of another type is dropped. */
+const TEXT_SETTINGS = ['model', 'background', 'output_format', 'moderation', 'negative_prompt', 'sampler', 'checkpoint'] as const;
+const NUMBER_SETTINGS = ['output_compression', 'seed', 'steps', 'cfg_scale'] as const;
+
+/** The settings of `value` that have the right type (for jobs and for requests kept in the tab). */
+export function readSettings(value: Record<string, unknown>): Omit<ImageSettings, 'size' | 'quality' | 'style'> {
+  const settings: Record<string, string | number> = {};
+  for (const key of TEXT_SETTINGS) {
+    const v = value[key];
+    if (typeof v === 'string') settings[key] = v;
+  }
+  for (const key of NUMBER_SETTINGS) {
+    const v = value[key];
+    if (typeof v === 'number' && Number.isFinite(v)) settings[key] = v;
+  }
+  return settings;
+}
+
 function toOptions(value: unknown): JobOptions {
   const options = isRecord(value) ? value : {};
   return {
+    ...readSettings(options),
     size: stringOrNull(options.size),
     quality: stringOrNull(options.quality),
     style: stringOrNull(options.style),
@@ -131,9 +158,9 @@ export function isMissingJobsApi(error: unknown): boolean {
   );
 }
 
-/** The request a job stands for, for Retry (what the server settled, else what was sent). */
+/** The request a job stands for, for Retry (what the server settled, else what was sent): every setting. */
 export function requestOf(job: Pick<Job, 'prompt' | 'options'>): GenerateImageRequest {
-  const request: GenerateImageRequest = { prompt: job.prompt };
+  const request: GenerateImageRequest = { ...readSettings({ ...job.options }), prompt: job.prompt };
   if (job.options.size !== null) request.size = job.options.size;
   if (job.options.quality !== null) request.quality = job.options.quality;
   if (job.options.style !== null) request.style = job.options.style;

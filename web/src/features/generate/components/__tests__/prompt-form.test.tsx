@@ -11,7 +11,7 @@ import {
 import { renderWithProviders } from '../../../../testing/test-utils';
 import { ApiError } from '../../../../lib/api-client';
 import type { ConfigResponse, GenerateImageRequest } from '../../../../types/api';
-import { PromptForm, THINKING_PLACEHOLDER } from '../prompt-form';
+import { PromptForm, suggestionSourceText, THINKING_PLACEHOLDER, thinkingText } from '../prompt-form';
 
 const SUGGESTION = 'A lighthouse on a cliff at dusk, watercolor';
 
@@ -287,6 +287,64 @@ describe('PromptForm: suggestions', () => {
     await user.click(screen.getByRole('button', { name: 'New suggestion' }));
     await waitFor(() => expect(textbox).toHaveAttribute('placeholder', 'Second idea'));
     expect(api.to('/api/suggestion')).toHaveLength(2);
+  });
+
+  it('names the chat model that is thinking while a suggestion loads', async () => {
+    const pending = deferred<Response>();
+    const { textbox } = setup({
+      config: makeConfig({ suggestionModel: 'gpt-4o-mini' }),
+      suggestion: () => pending.promise,
+    });
+    expect(textbox).toHaveAttribute('placeholder', 'gpt-4o-mini is thinking of a suggestion…');
+    expect(screen.queryByTestId('suggestion-source')).not.toBeInTheDocument();
+    pending.resolve(jsonResponse({ suggestion: SUGGESTION, source: 'model', model: 'gpt-4o-mini' }));
+    await waitFor(() => expect(textbox).toHaveAttribute('placeholder', SUGGESTION));
+    expect(screen.getByTestId('suggestion-source')).toHaveTextContent('Suggested by gpt-4o-mini');
+  });
+
+  it('says "Thinking of a suggestion…" when no chat model is configured', () => {
+    const pending = deferred<Response>();
+    const { textbox } = setup({ config: makeConfig({ suggestionModel: null }), suggestion: () => pending.promise });
+    expect(textbox).toHaveAttribute('placeholder', THINKING_PLACEHOLDER);
+  });
+
+  it('names the model of the last suggestion while the next one loads', async () => {
+    const next = deferred<Response>();
+    let calls = 0;
+    const { user, textbox } = setup({
+      suggestion: () =>
+        calls++ === 0 ? jsonResponse({ suggestion: 'First idea', source: 'model', model: 'llama-3.2-3b' }) : next.promise,
+    });
+    await waitFor(() => expect(textbox).toHaveAttribute('placeholder', 'First idea'));
+    await user.click(screen.getByRole('button', { name: 'New suggestion' }));
+    await waitFor(() => expect(textbox).toHaveAttribute('placeholder', 'llama-3.2-3b is thinking of a suggestion…'));
+    await user.type(textbox, 'a fox');
+    expect(screen.getByText('llama-3.2-3b is thinking…')).toBeInTheDocument();
+    next.resolve(jsonResponse({ suggestion: 'Second idea', source: 'offline' }));
+    await waitFor(() => expect(screen.getByText('Second idea')).toBeInTheDocument());
+    expect(screen.getByTestId('suggestion-source')).toHaveTextContent('Suggested from built-in ideas');
+  });
+
+  it('shows no source when the server does not say', async () => {
+    const { textbox } = setup();
+    await waitFor(() => expect(textbox).toHaveAttribute('placeholder', SUGGESTION));
+    expect(screen.queryByTestId('suggestion-source')).not.toBeInTheDocument();
+  });
+});
+
+describe('suggestion texts', () => {
+  it('thinkingText names the model when there is one', () => {
+    expect(thinkingText('gpt-4o-mini')).toBe('gpt-4o-mini is thinking of a suggestion…');
+    expect(thinkingText(undefined)).toBe(THINKING_PLACEHOLDER);
+    expect(thinkingText('')).toBe(THINKING_PLACEHOLDER);
+  });
+
+  it('suggestionSourceText reads only the values the server sends', () => {
+    expect(suggestionSourceText('model', 'gpt-4o-mini')).toBe('Suggested by gpt-4o-mini');
+    expect(suggestionSourceText('offline', undefined)).toBe('Suggested from built-in ideas');
+    expect(suggestionSourceText('model', undefined)).toBeUndefined();
+    expect(suggestionSourceText(undefined, 'gpt-4o-mini')).toBeUndefined();
+    expect(suggestionSourceText('elsewhere', 'x')).toBeUndefined();
   });
 });
 
