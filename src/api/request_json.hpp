@@ -2,8 +2,8 @@
 // syntax, the accepted field names and their types. Pure function; thread-safe.
 #pragma once
 
-#include <string>
 #include <boost/json/object.hpp>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
