@@ -1,7 +1,8 @@
 // The body of POST /v1/images/generations: api::parse_gateway_request, then
-// core::validate_generation as the route does, plus the key list of VISIONARY_API_KEYS and the
-// look-up of a presented key. An accepted body keeps OpenAI's ranges; a refusal is
-// invalid_request.
+// core::validate_generation as the route does; the form of POST /v1/images/edits (the first line
+// its Content-Type, then http::parse_multipart and api::parse_gateway_edit_form); plus the key
+// list of VISIONARY_API_KEYS and the look-up of a presented key. An accepted body keeps OpenAI's
+// ranges; a refusal is invalid_request.
 #include "api/gateway_request.hpp"
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "api/api_keys.hpp"
 #include "core/model_catalog.hpp"
 #include "fuzz_check.hpp"
+#include "http/multipart.hpp"
 
 namespace {
 
@@ -31,6 +33,26 @@ void check_body(std::string_view text) {
     require(validated->n >= 1 && validated->n <= capabilities.max_n, "n is within range");
 }
 
+void check_edit_form(std::string_view text) {
+  const auto content_type = fuzz::take_line(text);
+  const auto boundary = http::multipart_boundary(content_type);
+  if (!boundary) return;
+  const auto parts =
+      http::parse_multipart(text, *boundary, http::multipart_limits{16, 256, 512, 2048});
+  if (!parts) return;
+  const auto form = api::parse_gateway_edit_form(*parts);
+  if (!form) {
+    require(form.error().kind == error_kind::invalid_request, "a bad form is invalid_request");
+    return;
+  }
+  require(form->form.source_upload.has_value(), "an accepted form has an image to edit");
+  require(!form->form.source_id, "the gateway never takes a gallery id");
+  require(1 + form->form.references.size() <= api::max_edit_image_files, "at most 16 images");
+  require(
+      form->answer.partial_images >= 0 && form->answer.partial_images <= api::max_partial_images,
+      "partial_images is within OpenAI's range");
+}
+
 void check_keys(std::string_view text) {
   const auto table = api::api_key_table::parse(text);
   if (!table) {
@@ -47,6 +69,7 @@ void check_keys(std::string_view text) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text = fuzz::as_text(data, size);
   check_body(text);
+  check_edit_form(text);
   check_keys(text);
   return 0;
 }

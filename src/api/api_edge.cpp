@@ -87,13 +87,18 @@ bool is_multipart(const http::request& message) {
   return util::trim(std::string_view(type).substr(0, type.find(';'))) == "multipart/form-data";
 }
 
-http::http_outcome<core::edit_form> parse_edit_form(const http::request& message,
-                                                    std::size_t max_upload_bytes) {
+http::http_outcome<std::vector<http::multipart_part>> read_form_parts(
+    const http::request& message, std::size_t max_upload_bytes) {
   auto boundary = http::multipart_boundary(message[bhttp::field::content_type]);
   if (!boundary) return boundary.error();
   const http::multipart_limits limits{max_edit_form_parts, 2048, max_upload_bytes,
                                       max_upload_bytes};
-  auto parts = http::parse_multipart(message.body(), *boundary, limits);
+  return http::parse_multipart(message.body(), *boundary, limits);
+}
+
+http::http_outcome<core::edit_form> parse_edit_form(const http::request& message,
+                                                    std::size_t max_upload_bytes) {
+  auto parts = read_form_parts(message, max_upload_bytes);
   if (!parts) return parts.error();
   core::edit_form form;
   form_fields fields;

@@ -5,10 +5,12 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/edit_request.hpp"
 #include "core/validation.hpp"
 #include "http/message.hpp"
+#include "http/multipart.hpp"
 
 namespace visionary::api {
 
@@ -35,6 +37,11 @@ namespace visionary::api {
 
 // Parts an edit's form may have besides its files and the generation's fields.
 inline constexpr std::size_t max_edit_form_parts = 64;
+
+// The parts of a multipart/form-data body within the caps of an edit's form (max_edit_form_parts
+// parts, together within max_upload_bytes: payload_too_large). The parts view `message`'s body.
+[[nodiscard]] http::http_outcome<std::vector<http::multipart_part>> read_form_parts(
+    const http::request& message, std::size_t max_upload_bytes);
 
 // The multipart body of an edit: `image` (a gallery image's id as text, or a file), `mask` (a
 // file), `reference` (a file, repeated), `input_fidelity`, `prompt` and the generation's options

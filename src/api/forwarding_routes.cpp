@@ -208,6 +208,9 @@ void add_gateway_forwarding(http::router& routes, const std::shared_ptr<const fo
   };
   auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
   routes.add(verb::post, "/v1/images/generations", relayed);
+  // Edits (multipart, within the upload limit the server allows this path) are checked by the
+  // backend, which knows the key.
+  routes.add(verb::post, "/v1/images/edits", relayed);
   routes.add(verb::get, "/v1/models", pass);
   routes.add(verb::get, "/v1/models/{id}", pass);
 }

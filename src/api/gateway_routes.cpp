@@ -34,8 +34,14 @@ gateway_metrics::gateway_metrics(util::metrics_registry& registry)
 namespace {
 
 constexpr std::chrono::milliseconds reconnect_hint{2000};
-constexpr std::string_view partial_event_name = "image_generation.partial_image";
-constexpr std::string_view completed_event_name = "image_generation.completed";
+// The stream events of each endpoint, as OpenAI names them.
+struct event_names {
+  std::string_view partial;
+  std::string_view completed;
+};
+constexpr event_names generation_events{"image_generation.partial_image",
+                                        "image_generation.completed"};
+constexpr event_names edit_events{"image_edit.partial_image", "image_edit.completed"};
 
 // Who asks: the key's name, and the identity its limits and budget count under.
 struct caller {
@@ -49,6 +55,7 @@ struct answer_plan {
   bool echoes = false;  // GPT image models echo size, quality, background and output format
   image_answer_format format = image_answer_format::b64_json;
   int partial_limit = 0;
+  event_names events = generation_events;
   std::string key_name;
 };
 
@@ -185,12 +192,12 @@ boost::asio::awaitable<bool> send_error(http::sse_stream& stream, const http::ht
 
 boost::asio::awaitable<bool> send_partial(http::sse_stream& stream, const answer_plan& plan,
                                           const std::string& bytes, int index) {
-  json::object event{{"type", partial_event_name},
+  json::object event{{"type", plan.events.partial},
                      {"b64_json", util::base64_encode(bytes)},
                      {"created_at", unix_seconds(std::chrono::system_clock::now())},
                      {"partial_image_index", index}};
   echo_settings(event, plan, nullptr);
-  co_return co_await stream.send(partial_event_name, "", json::serialize(event));
+  co_return co_await stream.send(plan.events.partial, "", json::serialize(event));
 }
 
 // One completed event per image, in the order they were made; the answer's usage on the last.
@@ -204,12 +211,12 @@ boost::asio::awaitable<void> send_completed(const gateway_services& s, http::sse
       (void)co_await send_error(stream, http::http_error(bytes.error()));
       co_return;
     }
-    json::object event{{"type", completed_event_name},
+    json::object event{{"type", plan.events.completed},
                        {"b64_json", util::base64_encode(*bytes)},
                        {"created_at", unix_seconds(record.created_at)}};
     echo_settings(event, plan, &record);
     if (i + 1 == images.size() && record.usage) event["usage"] = usage_json(*record.usage);
-    if (!co_await stream.send(completed_event_name, "", json::serialize(event))) co_return;
+    if (!co_await stream.send(plan.events.completed, "", json::serialize(event))) co_return;
   }
   s.metrics.images.with({plan.key_name}).inc(double(images.size()));
 }
@@ -326,11 +333,29 @@ answer_plan plan_answer(const gateway_request& body, const core::generation_requ
                         const core::model_capabilities& model, const caller& who) {
   answer_plan plan;
   plan.asked = request;
+  plan.asked.edit = nullptr;  // the plan echoes settings; it keeps no input bytes
   plan.echoes = model.output_format.has_value();
   plan.format = body.response_format.value_or(default_answer_format(model.id));
   plan.partial_limit = body.partial_images;
   plan.key_name = who.key_name;
   return plan;
+}
+
+// A checked request run: streamed as events, or waited for and answered as {created, data, ...}.
+handler_task run_and_answer(const gateway_services& s, const request_context& ctx,
+                            const caller& who, core::generation_request request, answer_plan plan,
+                            bool stream) {
+  if (stream) co_return co_await start_stream(s, who, std::move(request), std::move(plan));
+  auto idempotency_key = parse_idempotency_key(ctx.message);
+  if (!idempotency_key) co_return idempotency_key.error();
+  auto images =
+      co_await s.api.jobs.generate(std::move(request), std::move(*idempotency_key), who.client);
+  if (!images) co_return images.error();
+  const auto made = in_order(std::move(*images));
+  auto answer = co_await images_answer(s, ctx, plan, made);
+  if (!answer) co_return answer.error();
+  s.metrics.images.with({who.key_name}).inc(double(made.size()));
+  co_return http::json_response(bhttp::status::ok, *answer);
 }
 
 handler_task generate(const gateway_services& s, request_context& ctx, const caller& who) {
@@ -347,17 +372,54 @@ handler_task generate(const gateway_services& s, request_context& ctx, const cal
   const auto* model = s.api.models.find(request->model);
   if (model == nullptr) model = &s.api.models.default_model();
   auto plan = plan_answer(*body, *request, model->capabilities, who);
-  if (body->stream) co_return co_await start_stream(s, who, std::move(*request), std::move(plan));
-  auto idempotency_key = parse_idempotency_key(ctx.message);
-  if (!idempotency_key) co_return idempotency_key.error();
-  auto images =
-      co_await s.api.jobs.generate(std::move(*request), std::move(*idempotency_key), who.client);
-  if (!images) co_return images.error();
-  const auto made = in_order(std::move(*images));
-  auto answer = co_await images_answer(s, ctx, plan, made);
-  if (!answer) co_return answer.error();
-  s.metrics.images.with({who.key_name}).inc(double(made.size()));
-  co_return http::json_response(bhttp::status::ok, *answer);
+  co_return co_await run_and_answer(s, ctx, who, std::move(*request), std::move(plan),
+                                    body->stream);
+}
+
+// ------------------------------------------------------------------ edits
+
+http::http_outcome<gateway_edit_request> read_edit_form(const gateway_services& s,
+                                                        const request_context& ctx) {
+  if (!is_multipart(ctx.message)) {
+    return http::http_error(http::http_error_kind::unsupported_media_type,
+                            "Send the edit as multipart/form-data with the image as a file, as "
+                            "OpenAI's SDKs do.");
+  }
+  auto parts = read_form_parts(ctx.message, s.api.max_upload_bytes);
+  if (!parts) return parts.error();
+  auto body = parse_gateway_edit_form(*parts);
+  if (!body) return http::http_error(body.error());
+  return std::move(*body);
+}
+
+// The images of an edit (the source and the rest) within the model's limit, counted as OpenAI's
+// callers send them: all in `image`. A model that cannot edit is refused by prepare_edit.
+outcome<void> check_image_count(const core::offered_model& model, const core::edit_form& form) {
+  const auto& c = model.capabilities;
+  const std::size_t images = 1 + form.references.size();
+  if (!c.can_edit || images <= std::size_t(c.max_edit_images)) return {};
+  return make_field_error("image", "The model '" + model.name + "' takes at most " +
+                                       std::to_string(c.max_edit_images) + " image(s) to edit.");
+}
+
+// POST /v1/images/edits: the form onto the gallery's edit (an upload, so no parent image), then
+// answered as a generation is, with the edit's stream events.
+handler_task edit(const gateway_services& s, request_context& ctx, const caller& who) {
+  auto body = read_edit_form(s, ctx);
+  if (!body) co_return body.error();
+  const auto& fields = body->form.fields;
+  if (auto known = check_model(s.api.models, fields); !known) co_return known.error();
+  const auto* model =
+      fields.model ? s.api.models.find(*fields.model) : &s.api.models.default_model();
+  if (auto count = check_image_count(*model, body->form); !count) co_return count.error();
+  auto request = co_await s.api.generation.prepare_edit(std::move(body->form), s.api.models,
+                                                        s.api.max_prompt_chars);
+  if (!request) co_return http::http_error(request.error());
+  request->request_id = ctx.request_id;
+  auto plan = plan_answer(body->answer, *request, model->capabilities, who);
+  plan.events = edit_events;
+  co_return co_await run_and_answer(s, ctx, who, std::move(*request), std::move(plan),
+                                    body->answer.stream);
 }
 
 json::object model_json(const gateway_services& s, const core::offered_model& model) {
@@ -418,6 +480,7 @@ void use_openai_errors(http::router& routes) {
 void add_gateway_routes(http::router& routes, const gateway_services& services) {
   use_openai_errors(routes);
   routes.add(verb::post, "/v1/images/generations", guarded(services, "generations", generate));
+  routes.add(verb::post, "/v1/images/edits", guarded(services, "edits", edit));
   routes.add(verb::get, "/v1/models", guarded(services, "models", list_models));
   routes.add(verb::get, "/v1/models/{id}", guarded(services, "models", find_model));
 }

@@ -1,6 +1,7 @@
-// The OpenAI-compatible gateway: POST /v1/images/generations and GET /v1/models(/{id}), taking and
-// answering as OpenAI's Images API does (b64_json or our signed link, usage, OpenAI's error shape,
-// stream: true as OpenAI's Server-Sent Events relayed from the live job), authenticated with the
+// The OpenAI-compatible gateway: POST /v1/images/generations, POST /v1/images/edits (multipart,
+// uploaded images) and GET /v1/models(/{id}), taking and answering as OpenAI's Images API does
+// (b64_json or our signed link, usage, OpenAI's error shape, stream: true as OpenAI's Server-Sent
+// Events relayed from the live job), authenticated with the
 // named keys of VISIONARY_API_KEYS. Limits and budgets count per key ("key:<name>"), and images
 // made here land in the gallery like any other. Handlers hold references to long-lived services;
 // thread-safe.

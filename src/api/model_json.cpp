@@ -42,6 +42,8 @@ void add_engine_controls(json::object& options, const core::engine_controls& con
   if (controls.seed) options["seed"] = json::object{{"min", 0}, {"max", core::max_seed}};
   if (controls.steps) options["steps"] = range_json(*controls.steps);
   if (controls.cfg_scale) options["cfgScale"] = range_json(*controls.cfg_scale);
+  if (controls.denoising_strength)
+    options["denoisingStrength"] = range_json(*controls.denoising_strength);
   if (controls.sampler) options["sampler"] = choice_list(choices.samplers);
   if (controls.checkpoint) options["checkpoint"] = choice_list(choices.checkpoints);
 }

@@ -32,6 +32,7 @@ openai_error_shape shape_of(error_kind kind, const std::optional<std::string>& p
     case error_kind::range_not_satisfiable:    return {416, invalid_request, code};
     // OpenAI refuses a prompt with a 400, not our 422.
     case error_kind::content_policy_violation: return {400, invalid_request, code};
+    case error_kind::edit_not_supported:       return {400, invalid_request, code};
     case error_kind::rate_limited:             return {429, "requests", "rate_limit_exceeded"};
     case error_kind::too_many_in_flight:       return {429, "requests", "rate_limit_exceeded"};
     case error_kind::daily_quota_exhausted:    return {429, "insufficient_quota", "insufficient_quota"};

@@ -76,7 +76,9 @@ constexpr std::pair<std::string_view, whole_slot> whole_fields[] = {
     {"seed", &core::generation_input::seed},
     {"output_compression", &core::generation_input::output_compression}};
 constexpr std::pair<std::string_view, number_slot> number_fields[] = {
-    {"steps", &core::generation_input::steps}, {"cfg_scale", &core::generation_input::cfg_scale}};
+    {"steps", &core::generation_input::steps},
+    {"cfg_scale", &core::generation_input::cfg_scale},
+    {"denoising_strength", &core::generation_input::denoising_strength}};
 
 outcome<void> read_field(std::string_view key, const json::value& value,
                          core::generation_input& input) {
@@ -136,7 +138,7 @@ outcome<json::value> form_value(std::string_view key, const std::string& text) {
   if (auto whole = util::parse_number<std::int64_t>(text)) return json::value(*whole);
   if (auto number = util::parse_number<double>(text); number && std::isfinite(*number))
     return json::value(*number);
-  return invalid("The field '" + std::string(key) + "' must be a number.");
+  return invalid_field(key, "The field '" + std::string(key) + "' must be a number.");
 }
 
 }  // namespace
@@ -146,7 +148,7 @@ outcome<core::generation_input> parse_generation_fields(const form_fields& field
   std::vector<std::string_view> seen;
   for (const auto& [key, text] : fields) {
     if (std::find(seen.begin(), seen.end(), key) != seen.end())
-      return invalid("The field '" + key + "' was sent more than once.");
+      return invalid_field(key, "The field '" + key + "' was sent more than once.");
     seen.push_back(key);
     auto value = form_value(key, text);
     if (!value) return value.error();

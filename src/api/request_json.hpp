@@ -15,7 +15,8 @@ namespace visionary::api {
 
 inline constexpr std::string_view accepted_generation_fields =
     "prompt, model, size, quality, style, background, output_format, output_compression, "
-    "moderation, negative_prompt, seed, steps, cfg_scale, sampler, checkpoint, n";
+    "moderation, negative_prompt, seed, steps, cfg_scale, denoising_strength, sampler, checkpoint, "
+    "n";
 
 // invalid_request for text that is not a JSON object, unknown fields and fields of the wrong type.
 // The values themselves are checked by core::validate_generation.

@@ -364,7 +364,7 @@ http::server_options server_options_for(const config& c) {
   options.port = static_cast<unsigned short>(c.port);
   options.body_limit = c.max_body_bytes;
   // Edits upload images: their routes alone take bodies up to the upload limit.
-  options.upload_paths = {"/api/editImage", "/api/jobs"};
+  options.upload_paths = {"/api/editImage", "/api/jobs", "/v1/images/edits"};
   options.upload_body_limit = c.max_upload_bytes;
   options.shutdown_grace = std::chrono::seconds(c.shutdown_grace_seconds);
   const std::size_t descriptors = raise_descriptor_limit();

@@ -186,6 +186,7 @@ constexpr std::string_view known_fields[] = {"id",
                                              "partialImages",
                                              "steps",
                                              "cfgScale",
+                                             "denoisingStrength",
                                              "sampler",
                                              "checkpoint"};
 
@@ -243,6 +244,7 @@ outcome<void> read_controls(const entry_reader& r, engine_controls& e) {
   if (auto read = r.flag("seed", e.seed); !read) return read;
   if (auto read = r.range("steps", e.steps); !read) return read;
   if (auto read = r.range("cfgScale", e.cfg_scale); !read) return read;
+  if (auto read = r.range("denoisingStrength", e.denoising_strength); !read) return read;
   if (auto read = r.flag("sampler", e.sampler); !read) return read;
   return r.flag("checkpoint", e.checkpoint);
 }

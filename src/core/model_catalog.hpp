@@ -47,10 +47,12 @@ struct engine_controls {
   bool seed = false;
   std::optional<number_range> steps;
   std::optional<number_range> cfg_scale;
-  bool sampler = false;     // choices listed by the server
-  bool checkpoint = false;  // choices listed by the server
+  std::optional<number_range> denoising_strength;  // edits only
+  bool sampler = false;                            // choices listed by the server
+  bool checkpoint = false;                         // choices listed by the server
   [[nodiscard]] bool any() const {
-    return negative_prompt || seed || steps || cfg_scale || sampler || checkpoint;
+    return negative_prompt || seed || steps || cfg_scale || denoising_strength || sampler ||
+           checkpoint;
   }
 };
 

@@ -62,6 +62,7 @@ const std::string_view built_in_catalog_json = R"json({"models": [
  "negativePrompt": true, "seed": true,
  "steps": {"min": 1, "max": 150, "default": 20},
  "cfgScale": {"min": 1, "max": 30, "default": 7},
+ "denoisingStrength": {"min": 0, "max": 1, "default": 0.75},
  "sampler": true, "checkpoint": true},
 {"id": "local", "label": "Local model (OpenAI-compatible server)",
  "providers": ["openai-compatible"], "default": true,

@@ -48,6 +48,7 @@ json::object settings_json(const generation_request& r) {
   if (r.engine.seed) out["seed"] = *r.engine.seed;
   if (r.engine.steps) out["steps"] = *r.engine.steps;
   if (r.engine.cfg_scale) out["cfg_scale"] = *r.engine.cfg_scale;
+  if (r.engine.denoising_strength) out["denoising_strength"] = *r.engine.denoising_strength;
   return out;
 }
 
@@ -62,6 +63,8 @@ void read_settings_json(const json::object& o, generation_request& r) {
   if (auto steps = whole_at(o, "steps")) r.engine.steps = int(*steps);
   if (const auto* cfg = o.if_contains("cfg_scale"); cfg && cfg->is_number())
     r.engine.cfg_scale = cfg->to_number<double>();
+  if (const auto* strength = o.if_contains("denoising_strength"); strength && strength->is_number())
+    r.engine.denoising_strength = strength->to_number<double>();
 }
 
 }  // namespace visionary::core

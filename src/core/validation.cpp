@@ -213,6 +213,19 @@ outcome<std::optional<int>> check_steps(const generation_input& input,
   return std::optional<int>{int(*input.steps)};
 }
 
+// A number within the model's range for the control; the error names the field.
+outcome<std::optional<double>> check_number(const std::optional<double>& value,
+                                            const std::optional<number_range>& range,
+                                            std::string_view field, const model_capabilities& c) {
+  if (!value) return std::optional<double>{};
+  if (!range) return unsupported(c, field).error();
+  if (*value < range->min || *value > range->max)
+    return invalid_field(field, "The field '" + std::string(field) + "' must be from " +
+                                    util::format_decimal(range->min) + " to " +
+                                    util::format_decimal(range->max) + ".");
+  return value;
+}
+
 outcome<std::optional<std::string>> check_choice_name(const std::optional<std::string>& value,
                                                       bool supported, std::string_view field,
                                                       const model_capabilities& c) {
@@ -244,15 +257,13 @@ outcome<void> check_engine(const generation_input& input, const model_capabiliti
   auto steps = check_steps(input, controls, c);
   if (!steps) return steps.error();
   engine.steps = *steps;
-  if (input.cfg_scale) {
-    if (!controls.cfg_scale) return unsupported(c, "cfg_scale");
-    const auto& r = *controls.cfg_scale;
-    if (*input.cfg_scale < r.min || *input.cfg_scale > r.max)
-      return invalid_field("cfg_scale", "The field 'cfg_scale' must be from " +
-                                            util::format_decimal(r.min) + " to " +
-                                            util::format_decimal(r.max) + ".");
-    engine.cfg_scale = *input.cfg_scale;
-  }
+  auto cfg_scale = check_number(input.cfg_scale, controls.cfg_scale, "cfg_scale", c);
+  if (!cfg_scale) return cfg_scale.error();
+  engine.cfg_scale = *cfg_scale;
+  auto denoising =
+      check_number(input.denoising_strength, controls.denoising_strength, "denoising_strength", c);
+  if (!denoising) return denoising.error();
+  engine.denoising_strength = *denoising;
   auto sampler = check_choice_name(input.sampler, controls.sampler, "sampler", c);
   if (!sampler) return sampler.error();
   auto checkpoint = check_choice_name(input.checkpoint, controls.checkpoint, "checkpoint", c);

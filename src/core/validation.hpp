@@ -29,6 +29,7 @@ struct generation_input {
   std::optional<std::int64_t> seed;
   std::optional<double> steps;
   std::optional<double> cfg_scale;
+  std::optional<double> denoising_strength;
   std::optional<std::string> sampler;
   std::optional<std::string> checkpoint;
   std::optional<std::int64_t> n;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -50,6 +51,28 @@ json::object txt2img_fields(const core::generation_request& request,
 std::string build_txt2img_body(const core::generation_request& request,
                                const std::string& checkpoint) {
   return json::serialize(txt2img_fields(request, checkpoint));
+}
+
+std::string build_img2img_body(const core::generation_request& request,
+                               const std::string& checkpoint) {
+  auto body = txt2img_fields(request, checkpoint);
+  const auto& source = request.edit->source;
+  // The picture keeps its size (the engine works in multiples of 8).
+  body["width"] = std::max(min_img2img_edge, source.width / 8 * 8);
+  body["height"] = std::max(min_img2img_edge, source.height / 8 * 8);
+  body["init_images"] = json::array{json::string(util::base64_encode(source.bytes))};
+  body["denoising_strength"] =
+      request.engine.denoising_strength.value_or(default_denoising_strength);
+  if (const auto& mask = request.edit->mask) {
+    // The engine repaints where the mask's alpha is opaque; ours marks with transparency what may
+    // change, so the mask is inverted.
+    body["mask"] = util::base64_encode(mask->bytes);
+    body["inpainting_mask_invert"] = 1;
+    body["inpainting_fill"] = 1;  // start from the original's colours
+    body["inpaint_full_res"] = false;
+    body["mask_blur"] = 4;
+  }
+  return json::serialize(body);
 }
 
 automatic1111_provider::automatic1111_provider(automatic1111_settings settings,
@@ -109,10 +132,11 @@ net::http_request automatic1111_provider::call(std::string method, std::string p
   return http;
 }
 
-net::http_request automatic1111_provider::txt2img_call(const core::generation_request& request,
-                                                       util::abort_signal& abort) const {
-  auto http = call("POST", "/sdapi/v1/txt2img");
-  http.body = build_txt2img_body(request, settings_.checkpoint);
+net::http_request automatic1111_provider::render_call(const core::generation_request& request,
+                                                      util::abort_signal& abort) const {
+  auto http = call("POST", request.edit ? "/sdapi/v1/img2img" : "/sdapi/v1/txt2img");
+  http.body = request.edit ? build_img2img_body(request, settings_.checkpoint)
+                           : build_txt2img_body(request, settings_.checkpoint);
   http.timeout = settings_.timeout;
   http.max_response_bytes = base64_answer_limit(settings_.max_image_bytes, request.n);
   http.abort = &abort;
@@ -256,7 +280,19 @@ automatic1111_provider::list_engine_choices() {
   co_return choices;
 }
 
+boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::edit(
+    const core::generation_request& request, core::generation_watch& watch) {
+  if (!request.edit) co_return make_error(error_kind::invalid_request, "Nothing to edit.");
+  co_return co_await render(request, watch);
+}
+
 boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::generate(
+    const core::generation_request& request, core::generation_watch& watch) {
+  co_return co_await render(request, watch);
+}
+
+// txt2img, or img2img for an edit, with progress polled while it runs.
+boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider::render(
     const core::generation_request& request, core::generation_watch& watch) {
   auto executor = co_await boost::asio::this_coro::executor;
   auto poll = std::make_shared<progress_poll>(executor);
@@ -265,7 +301,7 @@ boost::asio::awaitable<outcome<core::generation_result>> automatic1111_provider:
     boost::asio::co_spawn(executor, poll_progress(poll, watch, request.request_id),
                           boost::asio::detached);
   }
-  auto http = txt2img_call(request, watch.abort());
+  auto http = render_call(request, watch.abort());
   auto response = co_await client_.send(std::move(http));
   co_await stop_polling(*poll);
   if (!response && response.error().kind == net::transport_failure::aborted) {

@@ -1,9 +1,9 @@
 // automatic1111_provider: image generation through an AUTOMATIC1111-compatible API
 // (stable-diffusion-webui started with --api, or servers that mirror it, such as
-// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img, while it runs GET /sdapi/v1/progress for
-// progress and previews, and on cancellation POST /sdapi/v1/interrupt. Thread-safe: immutable
-// settings and a thread-safe HTTP client; generate() must run on a strand (the job service runs
-// each job on one), which its progress poll shares.
+// stable-diffusion.cpp): POST {base}/sdapi/v1/txt2img (img2img for an edit), while it runs GET
+// /sdapi/v1/progress for progress and previews, and on cancellation POST /sdapi/v1/interrupt.
+// Thread-safe: immutable settings and a thread-safe HTTP client; generate() must run on a strand
+// (the job service runs each job on one), which its progress poll shares.
 #pragma once
 
 #include <chrono>
@@ -25,6 +25,14 @@ struct automatic1111_settings {
   std::chrono::milliseconds progress_interval{1000};  // between progress polls; 0: none
 };
 
+// The img2img request body for an edit (request.edit set): the txt2img fields at the source's size,
+// the source as init image, the denoising strength (default_denoising_strength when the request has
+// none) and the mask, inverted (the engine repaints where a mask is opaque).
+inline constexpr double default_denoising_strength = 0.75;
+inline constexpr int min_img2img_edge = 64;
+[[nodiscard]] std::string build_img2img_body(const core::generation_request& request,
+                                             const std::string& checkpoint);
+
 // The txt2img request body for a generation ("WxH" size, n as batch_size, the engine settings; the
 // request's checkpoint, else the configured one, as the checkpoint override).
 [[nodiscard]] std::string build_txt2img_body(const core::generation_request& request,
@@ -35,6 +43,9 @@ class automatic1111_provider final : public core::image_provider {
   automatic1111_provider(automatic1111_settings settings, net::http_client& client);
 
   boost::asio::awaitable<outcome<core::generation_result>> generate(
+      const core::generation_request& request, core::generation_watch& watch) override;
+  // img2img from the edit's source, with its mask.
+  boost::asio::awaitable<outcome<core::generation_result>> edit(
       const core::generation_request& request, core::generation_watch& watch) override;
   // GET /sdapi/v1/samplers and /sdapi/v1/sd-models.
   boost::asio::awaitable<outcome<core::engine_choices>> list_engine_choices() override;
@@ -51,8 +62,10 @@ class automatic1111_provider final : public core::image_provider {
   boost::asio::awaitable<outcome<std::vector<std::string>>> list(std::string path,
                                                                  name_list_parser parse);
   [[nodiscard]] net::http_request call(std::string method, std::string path) const;
-  [[nodiscard]] net::http_request txt2img_call(const core::generation_request& request,
-                                               util::abort_signal& abort) const;
+  [[nodiscard]] net::http_request render_call(const core::generation_request& request,
+                                              util::abort_signal& abort) const;
+  boost::asio::awaitable<outcome<core::generation_result>> render(
+      const core::generation_request& request, core::generation_watch& watch);
   [[nodiscard]] app_error answer_failed(const net::http_response& response,
                                         const std::string& request_id) const;
   [[nodiscard]] outcome<core::generation_result> result_of(const net::transport_result& response,

@@ -116,10 +116,13 @@ void add_images(form_writer& form, const core::edit_inputs& inputs, bool many) {
 
 multipart_body build_edit_body(const core::generation_request& request, std::string_view model,
                                openai_flavor flavor, std::optional<int> partial_images,
-                               std::string_view boundary) {
+                               std::string_view boundary, core::local_server_kind local_server) {
   form_writer form(boundary);
   form.field("model", model);
-  form.field("prompt", request.prompt);
+  const bool sd_cpp =
+      flavor == openai_flavor::compatible && local_server == core::local_server_kind::sd_server;
+  form.field("prompt",
+             sd_cpp ? prompt_with_sd_cpp_args(request.prompt, request.engine) : request.prompt);
   if (request.edit) add_images(form, *request.edit, is_gpt_image_model(model));
   form.field("n", std::to_string(request.n));
   if (!request.size.empty()) form.field("size", request.size);
@@ -154,20 +157,23 @@ void add_local_engine_settings(json::object& body, const core::engine_settings& 
       if (engine.steps) body["step"] = *engine.steps;
       if (engine.seed) body["seed"] = *engine.seed;
       return;
-    case core::local_server_kind::sd_server: {
-      json::object extra;
-      if (engine.negative_prompt) extra["negative_prompt"] = *engine.negative_prompt;
-      if (engine.seed) extra["seed"] = *engine.seed;
-      json::object sample;
-      if (engine.steps) sample["sample_steps"] = *engine.steps;
-      if (engine.cfg_scale) sample["guidance"] = json::object{{"txt_cfg", *engine.cfg_scale}};
-      if (!sample.empty()) extra["sample_params"] = std::move(sample);
-      if (extra.empty()) return;
-      body["prompt"] = std::string(body["prompt"].as_string()) + "<sd_cpp_extra_args>" +
-                       json::serialize(extra) + "</sd_cpp_extra_args>";
+    case core::local_server_kind::sd_server:
+      body["prompt"] = prompt_with_sd_cpp_args(std::string(body["prompt"].as_string()), engine);
       return;
-    }
   }
+}
+
+std::string prompt_with_sd_cpp_args(const std::string& prompt,
+                                    const core::engine_settings& engine) {
+  json::object extra;
+  if (engine.negative_prompt) extra["negative_prompt"] = *engine.negative_prompt;
+  if (engine.seed) extra["seed"] = *engine.seed;
+  json::object sample;
+  if (engine.steps) sample["sample_steps"] = *engine.steps;
+  if (engine.cfg_scale) sample["guidance"] = json::object{{"txt_cfg", *engine.cfg_scale}};
+  if (!sample.empty()) extra["sample_params"] = std::move(sample);
+  if (extra.empty()) return prompt;
+  return prompt + "<sd_cpp_extra_args>" + json::serialize(extra) + "</sd_cpp_extra_args>";
 }
 
 std::string build_generation_body(const core::generation_request& request, std::string_view model,

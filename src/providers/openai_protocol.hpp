@@ -58,6 +58,11 @@ enum class openai_flavor { openai, azure, compatible };
 void add_local_engine_settings(boost::json::object& body, const core::engine_settings& engine,
                                core::local_server_kind local_server);
 
+// The prompt with stable-diffusion.cpp's <sd_cpp_extra_args>{json}</sd_cpp_extra_args> after it
+// (negative prompt, seed, steps, CFG scale); the prompt alone when there are none.
+[[nodiscard]] std::string prompt_with_sd_cpp_args(const std::string& prompt,
+                                                  const core::engine_settings& engine);
+
 // Where an edit is posted: as generation_url, ending in /images/edits.
 [[nodiscard]] std::string edit_url(openai_flavor flavor, std::string_view base_url,
                                    std::string_view model, std::string_view azure_api_version);
@@ -72,11 +77,12 @@ struct multipart_body {
 // image), mask, n, size, quality, background, output_format, output_compression, input_fidelity,
 // response_format (DALL-E: b64_json), user (OpenAI), then stream and partial_images when
 // partial_images is set. Files are named image-N.{png,jpg,webp} with their content type. The
-// boundary must not occur in any image (a random one of 32 characters will not).
-[[nodiscard]] multipart_body build_edit_body(const core::generation_request& request,
-                                             std::string_view model, openai_flavor flavor,
-                                             std::optional<int> partial_images,
-                                             std::string_view boundary);
+// boundary must not occur in any image (a random one of 32 characters will not). An sd-server
+// gets the engine settings inside the prompt, as for a generation.
+[[nodiscard]] multipart_body build_edit_body(
+    const core::generation_request& request, std::string_view model, openai_flavor flavor,
+    std::optional<int> partial_images, std::string_view boundary,
+    core::local_server_kind local_server = core::local_server_kind::generic);
 
 struct image_item {
   std::optional<std::string> b64_json;

@@ -379,9 +379,10 @@ boost::asio::awaitable<outcome<core::generation_result>> openai_provider::edit(
       edit_url(settings_.flavor, settings_.base_url, settings_.model, settings_.azure_api_version);
   // 32 random characters: no image holds them by chance.
   const std::string boundary = "visionary-" + util::random_token(32);
-  auto form = build_edit_body(
-      request, model_for(request), settings_.flavor,
-      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt, boundary);
+  auto form =
+      build_edit_body(request, model_for(request), settings_.flavor,
+                      call.streamed ? std::optional<int>(settings_.partial_images) : std::nullopt,
+                      boundary, settings_.local_server);
   call.content_type = std::move(form.content_type);
   call.body = std::move(form.body);
   co_return co_await send(request, call, watch);

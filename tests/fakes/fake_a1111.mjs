@@ -3,7 +3,8 @@
 // with its validation (422 {detail: [...]}) and error (500 {error, detail, body, errors}) shapes and
 // optional HTTP Basic auth (--api-auth user:pass). A txt2img can also run over sampling steps, while
 // GET /sdapi/v1/progress tells how far it is (with the picture so far) and POST /sdapi/v1/interrupt
-// ends it early, as the real server does [protocols §7]. GET /sdapi/v1/samplers and
+// ends it early, as the real server does [protocols §7]. POST /sdapi/v1/img2img edits: every
+// txt2img field plus init_images, mask and denoising_strength. GET /sdapi/v1/samplers and
 // /sdapi/v1/sd-models list the samplers and checkpoints, and each answer's `info` (a JSON text)
 // carries the seed really used (`seed`, and `all_seeds` for a batch): the requested one, or a random
 // one for -1. Only node: built-ins.
@@ -79,6 +80,28 @@ function parseTxt2img(chunks) {
   return { body, size };
 }
 
+const IMAGE_MAGIC = [Buffer.from([0x89, 0x50, 0x4e, 0x47]), Buffer.from([0xff, 0xd8, 0xff]), Buffer.from('RIFF')];
+const isImage = (bytes) => IMAGE_MAGIC.some((magic) => bytes.subarray(0, magic.length).equals(magic));
+
+// img2img takes every txt2img field plus init_images (base64 pictures), an optional mask (base64)
+// and denoising_strength (0..1); FastAPI's 422 for wrong types, the webui's 500 for undecodable
+// pictures.
+function parseImg2img(chunks) {
+  const parsed = parseTxt2img(chunks);
+  if (parsed.error) return parsed;
+  const { body } = parsed;
+  const images = body.init_images;
+  if (!Array.isArray(images) || images.length === 0 || !images.every((i) => typeof i === 'string')) {
+    return { body, error: validationError(['init_images'], 'value is not a valid list', 'type_error.list') };
+  }
+  if (body.denoising_strength !== undefined && (typeof body.denoising_strength !== 'number' || body.denoising_strength < 0 || body.denoising_strength > 1)) {
+    return { body, error: validationError(['denoising_strength'], 'value is not a valid float', 'type_error.float') };
+  }
+  const pictures = [...images, ...(body.mask ? [body.mask] : [])].map((text) => Buffer.from(text, 'base64'));
+  if (!pictures.every(isImage)) return { body, undecodable: true };
+  return { ...parsed, init: Buffer.from(images[0], 'base64'), mask: body.mask ? Buffer.from(body.mask, 'base64') : null };
+}
+
 export const SAMPLERS = ['Euler a', 'DPM++ 2M Karras', 'DDIM'];
 export const CHECKPOINTS = [
   { title: 'v1-5-pruned-emaonly.safetensors [6ce0161689]', model_name: 'v1-5-pruned-emaonly', hash: '6ce0161689' },
@@ -97,7 +120,7 @@ function randomSeed() {
  * step; an interrupt makes it answer at once with the picture it had. A client that leaves does not
  * stop it (the real server renders on), only an interrupt does.
  * listings: 'ok' | 'error' (500 for the samplers and sd-models lists).
- * Resolves to { url, requests (txt2img), progressPolls, interrupts ({headers}), listingCalls (paths),
+ * Resolves to { url, requests (txt2img and img2img: {path, headers, body, init?, mask?}), progressPolls, interrupts ({headers}), listingCalls (paths),
  * running (the job or null), setBehaviour(b), setListings(l), close() }.
  */
 export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, steps = 5, stepMs = 200, listings = 'ok' } = {}) {
@@ -156,9 +179,17 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
     run.timer = after(stepMs, tick);
   }
 
+  function img2img(res, chunks) {
+    const { body, size, error, undecodable, init, mask } = parseImg2img(chunks);
+    if (body !== undefined) requests.push({ path: '/sdapi/v1/img2img', headers: res.req.headers, body, init, mask });
+    if (error) return send(res, 422, error);
+    if (undecodable) return send(res, 500, { error: 'UnidentifiedImageError', detail: '', body: '', errors: 'cannot identify image file' });
+    return answerTxt2img(res, body, size);
+  }
+
   function txt2img(res, chunks) {
     const { body, size, error } = parseTxt2img(chunks);
-    if (body !== undefined) requests.push({ headers: res.req.headers, body });
+    if (body !== undefined) requests.push({ path: '/sdapi/v1/txt2img', headers: res.req.headers, body });
     if (error) return send(res, 422, error);
     if (current === 'steps') return runSteps(res, body, size);
     if (current === 'slow') return void after(delayMs, () => answerTxt2img(res, body, size));
@@ -167,7 +198,7 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
 
   function route(req, res, chunks) {
     const url = new URL(req.url, 'http://fake');
-    const known = (req.method === 'POST' && ['/sdapi/v1/txt2img', '/sdapi/v1/interrupt'].includes(url.pathname)) ||
+    const known = (req.method === 'POST' && ['/sdapi/v1/txt2img', '/sdapi/v1/img2img', '/sdapi/v1/interrupt'].includes(url.pathname)) ||
       (req.method === 'GET' && ['/sdapi/v1/progress', '/sdapi/v1/samplers', '/sdapi/v1/sd-models'].includes(url.pathname));
     if (!known) return send(res, 404, { detail: 'Not Found' });
     if (auth && req.headers.authorization !== `Basic ${Buffer.from(auth).toString('base64')}`) {
@@ -194,6 +225,7 @@ export async function startFakeA1111({ auth, behaviour = 'ok', delayMs = 5000, s
       }
       return send(res, 200, {});
     }
+    if (url.pathname === '/sdapi/v1/img2img') return img2img(res, chunks);
     return txt2img(res, chunks);
   }
 

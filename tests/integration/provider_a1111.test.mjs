@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { CHECKPOINTS, SAMPLERS, startFakeA1111 } from '../fakes/fake_a1111.mjs';
+import { encodeRgbaPng } from '../fakes/fake_openai.mjs';
 import {
   api, assertError, assertImage, generate, listStored, logOf, registerSecret, runBinary, startServer,
 } from '../support/server.mjs';
@@ -158,4 +159,54 @@ test('automatic1111: when the engine cannot list its choices, config offers none
   const res = await generate(server.url, { prompt: 'x', sampler: 'Euler a' });
   assert.equal(res.status, 201, res.text);
   assert.equal(fake.requests.at(-1).body.sampler_name, 'Euler a');
+});
+
+test('automatic1111: an edit is an img2img of the picture at its size, with the mask inverted and the strength asked for', async (t) => {
+  const { fake, server } = await setUp(t);
+  const made = await generate(server.url, { prompt: 'a red barn', size: '768x512' });
+  assert.equal(made.status, 201, made.text);
+  const parent = made.json.images[0];
+  // Transparent (may change) on the left half, opaque on the right.
+  const mask = encodeRgbaPng(768, 512, (x) => (x < 384 ? 0 : 255));
+  const form = new FormData();
+  form.append('image', parent.id);
+  form.append('prompt', 'the barn painted blue');
+  form.append('denoising_strength', '0.4');
+  form.append('negative_prompt', 'people');
+  form.append('seed', '5');
+  form.append('mask', new Blob([mask], { type: 'image/png' }), 'mask.png');
+  const res = await api(server.url, '/api/editImage', { method: 'POST', body: form });
+  assert.equal(res.status, 201, res.text);
+  const sent = fake.requests.at(-1);
+  assert.equal(sent.path, '/sdapi/v1/img2img');
+  assert.equal(sent.body.prompt, 'the barn painted blue');
+  assert.equal(sent.body.width, 768);
+  assert.equal(sent.body.height, 512);
+  assert.equal(sent.body.denoising_strength, 0.4);
+  assert.equal(sent.body.negative_prompt, 'people');
+  assert.equal(sent.body.seed, 5);
+  assert.equal(sent.body.inpainting_mask_invert, 1, 'the engine repaints where a mask is opaque');
+  assert.deepEqual(sent.mask, mask, 'the mask is sent as it came');
+  const stored = await fetch(new URL(parent.url, server.url));
+  assert.deepEqual(sent.init, Buffer.from(await stored.arrayBuffer()), 'the source is the stored picture');
+  const [child] = res.json.images;
+  assert.equal(child.parentId, parent.id);
+  assert.equal(child.settings.denoising_strength, 0.4);
+  assert.equal(child.settings.seed, 5);
+
+  // Without a mask or a strength: the whole picture at the default strength.
+  const plain = new FormData();
+  plain.append('image', parent.id);
+  plain.append('prompt', 'in winter');
+  assert.equal((await api(server.url, '/api/editImage', { method: 'POST', body: plain })).status, 201);
+  const second = fake.requests.at(-1).body;
+  assert.equal(second.denoising_strength, 0.75);
+  assert.equal(second.mask, undefined);
+
+  const out = new FormData();
+  out.append('image', parent.id);
+  out.append('prompt', 'x');
+  out.append('denoising_strength', '1.5');
+  const refused = assertError(await api(server.url, '/api/editImage', { method: 'POST', body: out }), 400, 'invalid_request');
+  assert.match(refused.message, /denoising_strength/);
 });

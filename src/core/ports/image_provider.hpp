@@ -24,6 +24,7 @@ struct engine_settings {
   std::optional<std::int64_t> seed;  // absent: the engine picks one at random
   std::optional<int> steps;
   std::optional<double> cfg_scale;
+  std::optional<double> denoising_strength;  // edits: how far the picture may move, 0..1
   std::optional<std::string> sampler;
   std::optional<std::string> checkpoint;
   friend bool operator==(const engine_settings&, const engine_settings&) = default;

@@ -1,16 +1,82 @@
-// The body of POST /v1/images/generations (src/api/gateway_request.*): OpenAI's fields beside the
-// generation's, their types and ranges, and the default answer format by model.
+// The bodies of POST /v1/images/generations and /v1/images/edits (src/api/gateway_request.*):
+// OpenAI's fields beside the generation's, their types and ranges, an edit's files, and the
+// default answer format by model.
 #include "api/gateway_request.hpp"
 
 #include <gtest/gtest.h>
 
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
 using visionary::api::default_answer_format;
 using visionary::api::image_answer_format;
+using visionary::api::parse_gateway_edit_form;
 using visionary::api::parse_gateway_request;
+using visionary::http::multipart_part;
+
+constexpr std::string_view png_bytes = "\x89PNG\r\n\x1a\n0000";
+
+multipart_part text_part(std::string name, std::string_view value) {
+  return multipart_part{std::move(name), std::nullopt, "text/plain", value};
+}
+
+multipart_part file_part(std::string name, std::string_view bytes) {
+  return multipart_part{std::move(name), "f.png", "image/png", bytes};
+}
+
+TEST(GatewayEditForm, ImagesMaskAndTextFields) {
+  const std::vector<multipart_part> parts = {text_part("prompt", "a fox"),
+                                             file_part("image[]", png_bytes),
+                                             file_part("image[]", png_bytes),
+                                             file_part("mask", png_bytes),
+                                             text_part("stream", "true"),
+                                             text_part("partial_images", "2"),
+                                             text_part("response_format", "url"),
+                                             text_part("input_fidelity", "high"),
+                                             text_part("n", "2")};
+  const auto read = parse_gateway_edit_form(parts);
+  ASSERT_TRUE(read) << read.error().message;
+  EXPECT_TRUE(read->form.source_upload);
+  EXPECT_FALSE(read->form.source_id);
+  EXPECT_EQ(read->form.references.size(), 1u);
+  EXPECT_TRUE(read->form.mask);
+  EXPECT_EQ(read->form.input_fidelity, "high");
+  EXPECT_EQ(read->form.fields.prompt, "a fox");
+  EXPECT_EQ(read->form.fields.n, 2);
+  EXPECT_TRUE(read->answer.stream);
+  EXPECT_EQ(read->answer.partial_images, 2);
+  EXPECT_EQ(read->answer.response_format, image_answer_format::url);
+}
+
+TEST(GatewayEditForm, RefusalsNameTheField) {
+  const struct {
+    std::vector<multipart_part> parts;
+    std::string_view param;
+  } cases[] = {
+      {{text_part("prompt", "x")}, "image"},
+      {{text_part("image", "0000000000000-abcdefghij"), text_part("prompt", "x")}, "image"},
+      {{file_part("image", "plain text"), text_part("prompt", "x")}, "image"},
+      {{file_part("image", png_bytes), file_part("mask", "GIF89a")}, "mask"},
+      {{file_part("image", png_bytes), file_part("reference", png_bytes)}, "reference"},
+      {{file_part("image", png_bytes), text_part("stream", "yes")}, "stream"},
+      {{file_part("image", png_bytes), text_part("partial_images", "9")}, "partial_images"},
+      {{file_part("image", png_bytes), text_part("user", "a"), text_part("user", "b")}, "user"},
+      {{file_part("image", png_bytes), text_part("n", "many")}, "n"},
+  };
+  for (const auto& c : cases) {
+    const auto read = parse_gateway_edit_form(c.parts);
+    ASSERT_FALSE(read) << c.param;
+    EXPECT_EQ(read.error().param, std::string(c.param)) << read.error().message;
+  }
+  std::vector<multipart_part> many;
+  for (int i = 0; i < 17; ++i) many.push_back(file_part("image[]", png_bytes));
+  const auto too_many = parse_gateway_edit_form(many);
+  ASSERT_FALSE(too_many);
+  EXPECT_EQ(too_many.error().param, "image");
+}
 
 TEST(GatewayRequest, ReadsOpenAIFieldsBesideTheGeneration) {
   const auto request = parse_gateway_request(

@@ -47,6 +47,8 @@ TEST(OpenAIErrors, StatusesAndCodesFollowOpenAI) {
       {make_error(error_kind::not_found, "x"), 404, "invalid_request_error", "not_found"},
       {make_error(error_kind::content_policy_violation, "x"), 400, "invalid_request_error",
        "content_policy_violation"},
+      {make_error(error_kind::edit_not_supported, "x"), 400, "invalid_request_error",
+       "edit_not_supported"},
       {make_error(error_kind::rate_limited, "x"), 429, "requests", "rate_limit_exceeded"},
       {make_error(error_kind::too_many_in_flight, "x"), 429, "requests", "rate_limit_exceeded"},
       {make_error(error_kind::budget_exhausted, "x"), 429, "insufficient_quota",

@@ -44,6 +44,7 @@ TEST(EditRequest, ModelsThatCannotEditAreATypedRefusal) {
   auto refused = validate_edit_fields(form_with("a fox"), dalle3, 4000);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().kind, error_kind::edit_not_supported);
+  EXPECT_EQ(refused.error().param, "model");
 }
 
 TEST(EditRequest, InputFidelityOnlyWhereTheModelHasIt) {

@@ -332,6 +332,14 @@ TEST(Validation, LocalEngineSettingsWithinTheirRanges) {
   bad.cfg_scale = 31;
   expect_invalid(bad, a1111, "'cfg_scale' must be from 1 to 30");
   bad = in;
+  bad.denoising_strength = 1.5;
+  expect_invalid(bad, a1111, "'denoising_strength' must be from 0 to 1");
+  auto strength = in;
+  strength.denoising_strength = 0.35;
+  auto kept = validate_generation(strength, a1111, default_max_prompt_chars);
+  ASSERT_TRUE(kept) << kept.error().message;
+  EXPECT_EQ(kept->engine.denoising_strength, 0.35);
+  bad = in;
   bad.sampler = std::string(201, 'a');
   expect_invalid(bad, a1111, "'sampler' must be a name of 1 to 200");
   bad = in;
@@ -340,6 +348,9 @@ TEST(Validation, LocalEngineSettingsWithinTheirRanges) {
   auto cloud = prompt_only("a castle");
   cloud.seed = 1;
   expect_invalid(cloud, gpt_image_2, "gpt-image-2 does not support the 'seed' option");
+  cloud = prompt_only("a castle");
+  cloud.denoising_strength = 0.5;
+  expect_invalid(cloud, gpt_image_2, "does not support the 'denoising_strength' option");
   cloud = prompt_only("a castle");
   cloud.negative_prompt = "";
   EXPECT_TRUE(validate_generation(cloud, gpt_image_2, default_max_prompt_chars).has_value())

@@ -191,4 +191,32 @@ TEST(EngineListings, RefusesOtherShapesAndKeepsAtMostTheLimit) {
   EXPECT_EQ(capped->size(), visionary::providers::max_listed_choices);
 }
 
+TEST(Img2ImgBody, TheSourceAtItsSizeTheMaskInvertedAndTheStrength) {
+  auto inputs = std::make_shared<visionary::core::edit_inputs>();
+  inputs->source = {"SOURCE", "png", 771, 515};
+  inputs->mask = visionary::core::edit_image{"MASK", "png", 771, 515};
+  generation_request request;
+  request.prompt = "repaint";
+  request.size = "512x512";
+  request.engine.denoising_strength = 0.3;
+  request.edit = inputs;
+  const auto body =
+      boost::json::parse(visionary::providers::build_img2img_body(request, "")).as_object();
+  EXPECT_EQ(body.at("width").as_int64(), 768);  // multiples of 8, the source's proportions
+  EXPECT_EQ(body.at("height").as_int64(), 512);
+  EXPECT_EQ(body.at("init_images").as_array().at(0).as_string(), "U09VUkNF");
+  EXPECT_EQ(body.at("mask").as_string(), "TUFTSw==");
+  EXPECT_EQ(body.at("inpainting_mask_invert").as_int64(), 1);
+  EXPECT_DOUBLE_EQ(body.at("denoising_strength").as_double(), 0.3);
+  EXPECT_EQ(body.at("prompt").as_string(), "repaint");
+  // No mask: the whole picture, at the default strength.
+  inputs->mask.reset();
+  request.engine.denoising_strength.reset();
+  const auto whole =
+      boost::json::parse(visionary::providers::build_img2img_body(request, "")).as_object();
+  EXPECT_FALSE(whole.contains("mask"));
+  EXPECT_DOUBLE_EQ(whole.at("denoising_strength").as_double(),
+                   visionary::providers::default_denoising_strength);
+}
+
 }  // namespace

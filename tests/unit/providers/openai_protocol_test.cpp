@@ -927,4 +927,14 @@ TEST(OpenAIEdits, DallE2SendsTheSourceAloneAsImageAndAsksForBase64) {
   EXPECT_EQ(form.body.find("name=\"stream\""), std::string::npos);
 }
 
+TEST(OpenAiEditBody, SdServerGetsTheEngineSettingsInsideThePromptPart) {
+  auto request = with_engine_settings();
+  const auto form = build_edit_body(request, "sd", openai_flavor::compatible, std::nullopt, "B",
+                                    visionary::core::local_server_kind::sd_server);
+  EXPECT_NE(form.body.find("name=\"prompt\"\r\n\r\n" + request.prompt + "<sd_cpp_extra_args>{"),
+            std::string::npos);
+  const auto generic = build_edit_body(request, "sd", openai_flavor::compatible, std::nullopt, "B");
+  EXPECT_EQ(generic.body.find("sd_cpp_extra_args"), std::string::npos);
+}
+
 }  // namespace

@@ -207,6 +207,8 @@ export interface ConfigOptions {
   seed?: { min: number; max: number };
   steps?: RangeOption;
   cfgScale?: RangeOption;
+  /** Edits on local engines: how far the picture may move, 0..1. */
+  denoisingStrength?: RangeOption;
   sampler?: ListOption;
   checkpoint?: ListOption;
 }

@@ -9,6 +9,8 @@ export interface EditImageRequest {
   /** PNG, transparent where the image may change; absent: the whole image may change. */
   mask?: Blob | null;
   references?: File[];
+  /** Local engines: how far the picture may move from the source, 0..1. */
+  denoisingStrength?: number;
 }
 
 /** The form `POST /api/editImage` takes (docs/api.md): image, prompt, mask, reference. */
@@ -16,6 +18,7 @@ export function editForm(request: EditImageRequest): FormData {
   const form = new FormData();
   form.append('image', request.imageId);
   form.append('prompt', request.prompt);
+  if (request.denoisingStrength !== undefined) form.append('denoising_strength', String(request.denoisingStrength));
   if (request.mask) form.append('mask', request.mask, 'mask.png');
   for (const file of request.references ?? []) form.append('reference', file, file.name);
   return form;

@@ -37,6 +37,8 @@ export function EditPanel({ image, onClose, onEdited }: EditPanelProps) {
   const [references, setReferences] = useState<File[]>([]);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const strengthRange = config?.options.denoisingStrength;
+  const [strength, setStrength] = useState<number | undefined>(undefined);
   const edge = Math.max(image.width, image.height);
   const maxImages = config?.options.maxEditImages ?? 1;
   const limits = {
@@ -76,7 +78,13 @@ export function EditPanel({ image, onClose, onEdited }: EditPanelProps) {
     setBusy(true);
     try {
       const mask = painted ? await maskRef.current?.toMask() : null;
-      const images = await editImage({ imageId: image.id, prompt: text, mask: mask ?? null, references });
+      const images = await editImage({
+        imageId: image.id,
+        prompt: text,
+        mask: mask ?? null,
+        references,
+        ...(strengthRange && strength !== undefined ? { denoisingStrength: strength } : {}),
+      });
       toast.success('Your edited image is ready!');
       onEdited(images);
     } catch (error) {
@@ -152,6 +160,20 @@ export function EditPanel({ image, onClose, onEdited }: EditPanelProps) {
               className="mt-1 block w-full rounded-lg border border-slate-300 p-2 font-normal"
             />
           </label>
+          {strengthRange && (
+            <label className="text-sm font-semibold text-slate-900">
+              How much may change: {(strength ?? strengthRange.default).toFixed(2)}
+              <input
+                type="range"
+                min={strengthRange.min}
+                max={strengthRange.max}
+                step={0.05}
+                value={strength ?? strengthRange.default}
+                onChange={(event) => setStrength(Number(event.target.value))}
+                className="mt-1 block w-full"
+              />
+            </label>
+          )}
           {limits.maxReferences > 0 && (
             <label className="text-sm font-semibold text-slate-900">
               Reference images (up to {limits.maxReferences})

@@ -34,8 +34,12 @@ function fakeCanvas() {
   return context;
 }
 
-function setup({ maxEditImages = 3, answer = () => jsonResponse({ images: [makeImage({ id: 'edited-1', parentId: 'src-1' })] }, 201) } = {}) {
-  const config = makeConfig({ options: { ...makeConfig().options, canEdit: true, maxEditImages } });
+function setup({
+  maxEditImages = 3,
+  answer = () => jsonResponse({ images: [makeImage({ id: 'edited-1', parentId: 'src-1' })] }, 201),
+  extra = {},
+}: { maxEditImages?: number; answer?: () => Response; extra?: object } = {}) {
+  const config = makeConfig({ options: { ...makeConfig().options, canEdit: true, maxEditImages, ...extra } });
   const api = mockFetch((request) => {
     if (request.path === '/api/config') return jsonResponse(config);
     if (request.path === '/api/editImage' && request.method === 'POST') return answer();
@@ -78,6 +82,21 @@ describe('EditPanel', () => {
     expect(form.get('prompt')).toBe('make it night');
     expect(form.get('mask')).toBeNull();
     expect(onEdited.mock.calls[0]?.[0][0].id).toBe('edited-1');
+  });
+
+  it('offers how much may change where the engine takes a denoising strength, and sends it', async () => {
+    const plain = setup();
+    await screen.findByText(/Reference images/); // the config has arrived
+    expect(screen.queryByRole('slider', { name: /how much may change/i })).not.toBeInTheDocument();
+    plain.unmount();
+    const { user, api, onEdited } = setup({ extra: { denoisingStrength: { min: 0, max: 1, default: 0.75 } } });
+    const slider = await screen.findByRole('slider', { name: /how much may change/i });
+    expect(slider).toHaveValue('0.75');
+    fireEvent.change(slider, { target: { value: '0.4' } });
+    await user.type(prompt(), 'make it autumn');
+    await user.click(apply());
+    await waitFor(() => expect(onEdited).toHaveBeenCalled());
+    expect((api.to('/api/editImage')[0]?.body as FormData).get('denoising_strength')).toBe('0.4');
   });
 
   it('sends the painted mask as a PNG of the image size; Clear mask removes it', async () => {
