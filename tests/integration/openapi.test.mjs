@@ -382,6 +382,18 @@ const CALLS = [
   { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, body: JSON.stringify({ prompt: 'z'.repeat(70_000) }), status: 413 },
   { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', headers: gatewayKey, body: 'prompt=x', contentType: 'text/plain', status: 415 },
   { op: 'openaiGenerateImages', method: 'POST', path: '/v1/images/generations', json: prompt('x'), status: 401 },
+  // The OpenAI-compatible edit: uploads only, answered as OpenAI answers.
+  {
+    op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: { ...gatewayKey, 'idempotency-key': 'openapi-gateway-edit-1' }, status: 200,
+    form: [prompt('a postcard, edited'), [{ name: 'image[]', bytes: SOURCE }, { name: 'mask', bytes: halfMask(64, 48) }]],
+    then: (res) => assert.ok(res.json.data[0].b64_json),
+  },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: gatewayKey, form: [{ ...prompt('a postcard as a link'), response_format: 'url' }, [{ name: 'image', bytes: SOURCE }]], status: 200, then: (res) => assert.match(res.json.data[0].url, /^http:\/\/.*\/blobs\//) },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: { ...gatewayKey, 'idempotency-key': 'openapi-gateway-edit-1' }, form: [prompt('another postcard'), [{ name: 'image', bytes: SOURCE }]], status: 409 },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: gatewayKey, form: [{ image: 'a-gallery-id', ...prompt('text image') }, []], status: 400, then: (res) => assert.equal(res.json.error.param, 'image') },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: gatewayKey, form: [{ ...prompt('x'), model: 'no-such-model' }, [{ name: 'image', bytes: SOURCE }]], status: 404 },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: gatewayKey, json: prompt('as JSON'), status: 415 },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', form: [prompt('no key'), [{ name: 'image', bytes: SOURCE }]], status: 401 },
   { response: 'OpenAINotFound', path: '/v1/nothing-here', headers: gatewayKey, status: 404 },
   { response: 'OpenAIMethodNotAllowed', path: '/v1/images/generations', headers: gatewayKey, status: 405 },
   // Events of the gallery: a resume point this replica never gave, then a live creation and deletion.
@@ -440,6 +452,7 @@ const LIMITED_CALLS = [
   { op: 'jobEvents', path: '/api/jobs/any/events', sse: () => true, status: 404 },
   { op: 'editImage', method: 'POST', path: '/api/editImage', form: [prompt('too large'), [{ name: 'image', bytes: Buffer.concat([SOURCE, Buffer.alloc(LIMITED_UPLOAD_BYTES)]) }]], status: 413 },
   { op: 'submitJob', method: 'POST', path: '/api/jobs', form: [prompt('too large'), [{ name: 'image', bytes: Buffer.concat([SOURCE, Buffer.alloc(LIMITED_UPLOAD_BYTES)]) }]], status: 413 },
+  { op: 'openaiEditImages', method: 'POST', path: '/v1/images/edits', headers: gatewayKey, form: [prompt('too large'), [{ name: 'image', bytes: Buffer.concat([SOURCE, Buffer.alloc(LIMITED_UPLOAD_BYTES)]) }]], status: 413 },
   // No VISIONARY_API_KEYS: the OpenAI-compatible API is off.
   { op: 'openaiListModels', path: '/v1/models', headers: gatewayKey, status: 404, then: (res) => assert.equal(res.json.error.code, 'api_disabled') },
 ];
