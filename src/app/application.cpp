@@ -16,6 +16,7 @@
 #include "api/blob_routes.hpp"
 #include "api/forwarding_routes.hpp"
 #include "api/gateway_routes.hpp"
+#include "api/openapi_route.hpp"
 #include "core/gallery_service.hpp"
 #include "core/generation_metrics.hpp"
 #include "core/generation_service.hpp"
@@ -313,6 +314,7 @@ void add_web_routes(const config& c, http::router& routes, net::http_client& cli
       api::backend_settings{c.functions_url, c.functions_key,
                             std::chrono::seconds(c.functions_timeout_seconds), c.max_upload_bytes,
                             c.max_body_bytes});
+  api::add_openapi_route(routes);
   // Where the backend's links point is not known here; any https origin (Azure Storage, a CDN).
   ui::add_ui_routes(routes, c.web_root, "https:");
 }
@@ -322,6 +324,7 @@ void add_backend_routes(const config& c, http::router& routes, backend& parts) {
   routes.set_client_policy(http::client_policy{
       c.trusted_proxy_ranges, c.run_role == role::functions ? c.functions_key : std::string()});
   api::add_api_routes(routes, *parts.services);
+  api::add_openapi_route(routes);
   api::add_gateway_routes(routes, *parts.gateway);
   if (parts.fs_store != nullptr) api::add_blob_routes(routes, *parts.fs_store);
   if (c.run_role == role::serve) ui::add_ui_routes(routes, c.web_root, parts.image_origin);

@@ -5,20 +5,22 @@
 import http from 'node:http';
 
 /**
- * Opens `path` on `base` as an event stream. Resolves once the response header arrived with
+ * Opens `path` on `base` as an event stream (GET, or `method` with `body`, e.g. a POST that answers
+ * with a stream). Resolves once the response header arrived with
  * {status, headers, events (all so far), comments (all so far, with their arrival time),
  * next(timeoutMs) → the next unread event, until(predicate, timeoutMs) → the first unread event
  * that matches (skipping others), ended (a promise: the server closed the stream), close()}.
  * Each event is {event, id, data, json, at}; `at` is Date.now() when its last line arrived.
  */
-export function openEvents(base, path, { headers = {} } = {}) {
+export function openEvents(base, path, { headers = {}, method = 'GET', body } = {}) {
   const url = new URL(path, base);
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+    const req = http.request(url, { method, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       const stream = makeStream(res, req);
       resolve(stream);
     });
     req.on('error', reject);
+    req.end(body);
   });
 }
 
