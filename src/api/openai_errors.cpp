@@ -47,7 +47,6 @@ openai_error_shape shape_of(error_kind kind, const std::optional<std::string>& p
     case error_kind::cancelled:                return {500, server_error, code};
     case error_kind::interrupted:              return {503, server_error, code};
     case error_kind::queue_full:               return {503, server_error, code};
-    case error_kind::edit_not_supported:       return {400, invalid_request, code};
       // clang-format on
   }
   return {500, server_error, code};

@@ -446,8 +446,9 @@ asio::awaitable<void> server::serve(std::shared_ptr<connection> conn) {
     wait = options_.idle_timeout;
     request_parser parser;
     parser.header_limit(options_.header_limit);
-    // The largest limit until the header names the route; handle() then applies the route's.
-    parser.body_limit(std::max(options_.body_limit, options_.upload_body_limit));
+    // No limit until the header names the route: handle() applies the route's, and refuses an
+    // announced length over it in the shape of the API asked.
+    parser.body_limit(boost::none);
     stream.expires_after(options_.header_timeout);
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(
         stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
