@@ -217,83 +217,93 @@ void add_gateway_forwarding(http::router& routes, const std::shared_ptr<const fo
 
 }  // namespace
 
-void add_forwarding_routes(http::router& routes, net::http_client& client,
-                           backend_settings settings) {
-  const auto limits = settings;
-  auto backend = std::make_shared<const forwarder>(client, std::move(settings));
-  auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
+namespace {
 
+using forwarder_ptr = std::shared_ptr<const forwarder>;
+using forward_task = boost::asio::awaitable<http::handler_result>;
+
+// An {id} that cannot be an image's is not found here, without asking the backend.
+outcome<void> check_image_id(const http::request_context& ctx) {
+  const std::string& id = ctx.path_params.at(0);
+  if (!core::parse_image_id(id))
+    return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
+  return {};
+}
+
+// Generations, edits and the gallery: each checked at the edge as the backend would.
+void add_image_forwarding(http::router& routes, const forwarder_ptr& backend,
+                          const backend_settings& limits) {
   routes.add(verb::post, "/api/generateImage",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+             [backend](http::request_context& ctx) -> forward_task {
                if (auto checked = check_generation_edge(ctx); !checked) co_return checked.error();
                if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
-  routes.add(verb::get, "/api/getImages",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               if (auto query = parse_page_query(ctx); !query) co_return query.error();
-               co_return co_await backend->forward(ctx);
-             });
-  auto by_id =
-      [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-    const std::string& id = ctx.path_params.at(0);
-    if (!core::parse_image_id(id))
-      co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
-    co_return co_await backend->forward(ctx);
-  };
-  routes.add(verb::get, "/api/images/{id}", by_id);
-  routes.add(verb::get, "/api/images/{id}/edits",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               const std::string& id = ctx.path_params.at(0);
-               if (!core::parse_image_id(id))
-                 co_return make_error(error_kind::not_found, "No image has the id '" + id + "'.");
-               if (auto query = parse_page_query(ctx); !query) co_return query.error();
-               co_return co_await backend->forward(ctx);
-             });
-  routes.add(verb::delete_, "/api/images/{id}", by_id);
-  // Jobs: the same edge checks as a generation, then the backend decides.
-  routes.add(verb::post, "/api/jobs",
-             [backend,
-              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               if (auto checked = check_job_edge(ctx, limits); !checked) co_return checked.error();
-               co_return co_await backend->forward(ctx);
-             });
   routes.add(verb::post, "/api/editImage",
-             [backend,
-              limits](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
+             [backend, limits](http::request_context& ctx) -> forward_task {
                if (auto checked = check_edit_edge(ctx, limits.max_upload_bytes); !checked)
                  co_return checked.error();
                if (auto key = parse_idempotency_key(ctx.message); !key) co_return key.error();
                co_return co_await backend->forward(ctx);
              });
+  routes.add(verb::get, "/api/getImages", [backend](http::request_context& ctx) -> forward_task {
+    if (auto query = parse_page_query(ctx); !query) co_return query.error();
+    co_return co_await backend->forward(ctx);
+  });
+  auto by_id = [backend](http::request_context& ctx) -> forward_task {
+    if (auto id = check_image_id(ctx); !id) co_return id.error();
+    co_return co_await backend->forward(ctx);
+  };
+  routes.add(verb::get, "/api/images/{id}", by_id);
+  routes.add(verb::delete_, "/api/images/{id}", by_id);
+  routes.add(verb::get, "/api/images/{id}/edits",
+             [backend](http::request_context& ctx) -> forward_task {
+               if (auto id = check_image_id(ctx); !id) co_return id.error();
+               if (auto query = parse_page_query(ctx); !query) co_return query.error();
+               co_return co_await backend->forward(ctx);
+             });
+}
+
+// Jobs take the same edge checks as a generation; their event streams, like the gallery's, pass
+// through piece by piece, never held.
+void add_job_forwarding(http::router& routes, const forwarder_ptr& backend,
+                        const backend_settings& limits) {
+  auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
+  routes.add(verb::post, "/api/jobs",
+             [backend, limits](http::request_context& ctx) -> forward_task {
+               if (auto checked = check_job_edge(ctx, limits); !checked) co_return checked.error();
+               co_return co_await backend->forward(ctx);
+             });
   routes.add(verb::get, "/api/jobs/{id}", pass);
   routes.add(verb::delete_, "/api/jobs/{id}", pass);
-  // Event streams pass through piece by piece, never held.
-  auto events = [backend](http::request_context& ctx) {
-    return backend->relay(ctx, std::string(ctx.message.target()),
-                          std::chrono::milliseconds(event_stream_limit));
+  auto events = [backend](http::request_context& ctx) -> forward_task {
+    co_return backend->relay(ctx, std::string(ctx.message.target()),
+                             std::chrono::milliseconds(event_stream_limit));
   };
-  routes.add(verb::get, "/api/jobs/{id}/events",
-             [events](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               co_return events(ctx);
-             });
-  routes.add(verb::get, "/api/events",
-             [events](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               co_return events(ctx);
-             });
+  routes.add(verb::get, "/api/jobs/{id}/events", events);
+  routes.add(verb::get, "/api/events", events);
+}
+
+}  // namespace
+
+void add_forwarding_routes(http::router& routes, net::http_client& client,
+                           backend_settings settings) {
+  const auto limits = settings;
+  auto backend = std::make_shared<const forwarder>(client, std::move(settings));
+  auto pass = [backend](http::request_context& ctx) { return backend->forward(ctx); };
+  add_image_forwarding(routes, backend, limits);
+  add_job_forwarding(routes, backend, limits);
   routes.add(verb::get, "/api/config", pass);
   routes.add(verb::get, "/api/quota", pass);
   routes.add(verb::get, "/api/admin/usage", pass);
   routes.add(verb::get, "/api/suggestion", pass);
   routes.add(verb::get, "/api/health", pass);
   add_gateway_forwarding(routes, backend);
-  routes.add(verb::get, "/blobs/*",
-             [backend](http::request_context& ctx) -> boost::asio::awaitable<http::handler_result> {
-               auto path = split_blob_path(ctx.path_rest);
-               if (!path) co_return path.error();
-               co_return backend->relay(ctx,
-                                        blob_link_target(path->first, path->second, ctx.query()));
-             });
+  routes.add(verb::get, "/blobs/*", [backend](http::request_context& ctx) -> forward_task {
+    auto path = split_blob_path(ctx.path_rest);
+    if (!path) co_return path.error();
+    co_return backend->relay(ctx, blob_link_target(path->first, path->second, ctx.query()));
+  });
 }
 
 }  // namespace visionary::api

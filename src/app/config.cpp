@@ -64,11 +64,8 @@ void add_listener_options(CLI::App& cmd, config& c) {
 }
 
 // Which image provider, and how to reach it (serve, functions).
-void add_provider_options(CLI::App& cmd, config& c) {
-  cmd.add_option("--provider", c.provider_name,
-                 "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
-                 "with a key, else demo)")
-      ->envname("VISIONARY_PROVIDER");
+// Which models are offered, and how the catalogue describes them.
+void add_model_options(CLI::App& cmd, config& c) {
   cmd.add_option("--model", c.model,
                  "Default image model, or the Azure deployment (default: gpt-image-2)")
       ->envname("VISIONARY_MODEL");
@@ -84,16 +81,41 @@ void add_provider_options(CLI::App& cmd, config& c) {
   cmd.add_option("--models-file", c.models_file,
                  "JSON file adding or overriding model catalogue entries (see README)")
       ->envname("VISIONARY_MODELS_FILE");
-  cmd.add_option("--openai-api-key", c.openai_api_key, "OpenAI (or compatible server) API key")
-      ->envname("OPENAI_API_KEY");
-  cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
-      ->envname("OPENAI_BASE_URL")
-      ->capture_default_str();
+}
+
+// Local engines: AUTOMATIC1111-compatible servers and the kind of OpenAI-compatible one.
+void add_local_engine_options(CLI::App& cmd, config& c) {
   cmd.add_option(
          "--local-server", c.local_server_name,
          "The OpenAI-compatible server (for --provider openai-compatible): generic, localai "
          "or sd-server; the last two take a negative prompt, seed and steps")
       ->envname("VISIONARY_LOCAL_SERVER")
+      ->capture_default_str();
+  cmd.add_option("--a1111-url", c.a1111_url,
+                 "AUTOMATIC1111-compatible server (for --provider automatic1111)")
+      ->envname("VISIONARY_A1111_URL")
+      ->capture_default_str();
+  cmd.add_option("--a1111-auth", c.a1111_auth,
+                 "user:pass for an AUTOMATIC1111 server started with --api-auth")
+      ->envname("VISIONARY_A1111_AUTH");
+  cmd.add_option("--a1111-progress-ms", c.a1111_progress_ms,
+                 "Milliseconds between progress (and preview) polls of a running AUTOMATIC1111 "
+                 "generation (0: no polling)")
+      ->envname("VISIONARY_A1111_PROGRESS_MS")
+      ->capture_default_str();
+}
+
+void add_provider_options(CLI::App& cmd, config& c) {
+  cmd.add_option("--provider", c.provider_name,
+                 "demo, openai, azure-openai, openai-compatible or automatic1111 (default: openai "
+                 "with a key, else demo)")
+      ->envname("VISIONARY_PROVIDER");
+  add_model_options(cmd, c);
+  add_local_engine_options(cmd, c);
+  cmd.add_option("--openai-api-key", c.openai_api_key, "OpenAI (or compatible server) API key")
+      ->envname("OPENAI_API_KEY");
+  cmd.add_option("--openai-base-url", c.openai_base_url, "OpenAI API base URL, including /v1")
+      ->envname("OPENAI_BASE_URL")
       ->capture_default_str();
   cmd.add_option("--azure-openai-endpoint", c.azure_openai_endpoint,
                  "Azure OpenAI endpoint, https://{resource}.openai.azure.com")
@@ -108,18 +130,6 @@ void add_provider_options(CLI::App& cmd, config& c) {
                  "Partial images (previews) a GPT image generation streams on OpenAI and Azure "
                  "OpenAI, 0 to 3 (each costs about 100 output tokens)")
       ->envname("VISIONARY_OPENAI_PARTIAL_IMAGES")
-      ->capture_default_str();
-  cmd.add_option("--a1111-url", c.a1111_url,
-                 "AUTOMATIC1111-compatible server (for --provider automatic1111)")
-      ->envname("VISIONARY_A1111_URL")
-      ->capture_default_str();
-  cmd.add_option("--a1111-auth", c.a1111_auth,
-                 "user:pass for an AUTOMATIC1111 server started with --api-auth")
-      ->envname("VISIONARY_A1111_AUTH");
-  cmd.add_option("--a1111-progress-ms", c.a1111_progress_ms,
-                 "Milliseconds between progress (and preview) polls of a running AUTOMATIC1111 "
-                 "generation (0: no polling)")
-      ->envname("VISIONARY_A1111_PROGRESS_MS")
       ->capture_default_str();
   cmd.add_option("--provider-timeout", c.provider_timeout_seconds,
                  "Seconds to wait for one provider answer")
@@ -872,21 +882,9 @@ std::string describe_gateway(const config& c) {
          (c.public_url.empty() ? std::string("from the request's host") : c.public_url);
 }
 
-}  // namespace
-
-std::string describe(const config& c) {
+// The provider line and, for the chosen provider, where it is reached (secrets masked).
+std::string describe_provider(const config& c) {
   std::ostringstream out;
-  out << "  role:        " << role_name(c.run_role) << "\n"
-      << "  listen:      " << c.host << ":" << c.port << "\n";
-  if (c.run_role == role::web) {
-    // The backend address is configuration, not a secret, but it stays out of every response.
-    out << "  backend:     " << util::redact_url(c.functions_url) << ", key "
-        << mask_secret(c.functions_key) << ", timeout " << c.functions_timeout_seconds << "s\n"
-        << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
-    return out.str();
-  }
-  if (c.run_role == role::functions)
-    out << "  functions key: " << mask_secret(c.functions_key) << "\n";
   out << "  provider:    " << c.provider_name << " (model " << configured_model_name(c) << ")\n";
   if (c.provider == core::provider_kind::openai ||
       c.provider == core::provider_kind::openai_compatible) {
@@ -907,6 +905,25 @@ std::string describe(const config& c) {
         << "), key " << mask_secret(c.azure_openai_api_key) << ", partial images "
         << c.openai_partial_images << "\n";
   }
+  return out.str();
+}
+
+}  // namespace
+
+std::string describe(const config& c) {
+  std::ostringstream out;
+  out << "  role:        " << role_name(c.run_role) << "\n"
+      << "  listen:      " << c.host << ":" << c.port << "\n";
+  if (c.run_role == role::web) {
+    // The backend address is configuration, not a secret, but it stays out of every response.
+    out << "  backend:     " << util::redact_url(c.functions_url) << ", key "
+        << mask_secret(c.functions_key) << ", timeout " << c.functions_timeout_seconds << "s\n"
+        << "  web UI:      " << (c.web_root.empty() ? "embedded" : c.web_root);
+    return out.str();
+  }
+  if (c.run_role == role::functions)
+    out << "  functions key: " << mask_secret(c.functions_key) << "\n";
+  out << describe_provider(c);
   out << "  suggestions: " << describe_suggestions(c) << "\n";
   if (c.storage == storage_kind::azure) {
     const auto account = storage::parse_connection_string(c.azure_storage_connection_string);

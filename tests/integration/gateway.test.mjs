@@ -5,9 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 
-import {
-  api, PNG_SIGNATURE, registerSecret, runBinary, startFake, startServer,
-} from '../support/server.mjs';
+import { gatewayClient, pngSize, rejection } from '../support/gateway.mjs';
+import { api, PNG_SIGNATURE, registerSecret, runBinary, startFake, startServer } from '../support/server.mjs';
 
 const TIMEOUT = 60_000;
 const ALICE_KEY = 'vai-alice-0123456789abcdefghij';
@@ -22,25 +21,8 @@ function gateway(t, env = {}, options = {}) {
   return startServer({ t, env: { VISIONARY_API_KEYS: API_KEYS, ...env }, ...options });
 }
 
-/** The SDK as a caller would configure it; no retries, so a refusal surfaces at once. */
 function client(server, apiKey = ALICE_KEY) {
-  return new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
-}
-
-/** The error a promise rejects with (the test fails when it resolves). */
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
-function assertPng(b64, what) {
-  const bytes = Buffer.from(b64, 'base64');
-  assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${what} is a PNG`);
-  return bytes;
+  return gatewayClient(server, apiKey);
 }
 
 async function galleryPrompts(server) {
@@ -63,7 +45,7 @@ test('b64_json answers decode to images that land in the gallery', { timeout: TI
   assert.equal(answer.data.length, 2);
   for (const [i, item] of answer.data.entries()) {
     assert.equal(item.url, undefined, 'b64_json is the default');
-    assertPng(item.b64_json, `image ${i}`);
+    pngSize(item.b64_json, `image ${i}`);
   }
   assert.equal(answer.size, '1536x1024');
   assert.equal(answer.output_format, 'png');
@@ -189,10 +171,10 @@ test('stream: true relays partial images and the completed image as OpenAI event
   const completed = events.filter((e) => e.type === 'image_generation.completed');
   assert.equal(partials.length, 2, 'the demo paints three stages; two were asked for');
   assert.deepEqual(partials.map((e) => e.partial_image_index), [0, 1]);
-  for (const partial of partials) assertPng(partial.b64_json, 'a partial image');
+  for (const partial of partials) pngSize(partial.b64_json, 'a partial image');
   assert.equal(completed.length, 1);
   assert.equal(events.at(-1), completed[0], 'the completed event ends the stream');
-  assertPng(completed[0].b64_json, 'the completed image');
+  pngSize(completed[0].b64_json, 'the completed image');
   assert.equal(completed[0].size, '1024x1024');
   assert.ok((await galleryPrompts(server)).includes('a windmill in a storm'));
 
@@ -209,7 +191,7 @@ test('through OpenAI upstream: usage is reported, streamed, and a mid-stream ref
   const openai = client(server);
   const prompt = 'a harbour at dawn, oil on canvas';
   const answer = await openai.images.generate({ model: 'gpt-image-1', prompt, quality: 'low' });
-  assertPng(answer.data[0].b64_json, 'the image');
+  pngSize(answer.data[0].b64_json, 'the image');
   assert.equal(answer.usage.input_tokens, Math.ceil(prompt.length / 4));
   assert.equal(answer.usage.input_tokens_details.text_tokens, Math.ceil(prompt.length / 4));
   assert.ok(answer.usage.output_tokens > 0);

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI, { toFile } from 'openai';
 
+import { gatewayClient, pngSize, rejection } from '../support/gateway.mjs';
 import { api, listStored, NO_LIMITS, PNG_SIGNATURE, registerSecret, startFake, startServer } from '../support/server.mjs';
 import { encodePng, encodeRgbaPng, EDIT_IMAGE_TOKENS } from '../fakes/fake_openai.mjs';
 
@@ -23,23 +24,7 @@ function gateway(t, env = {}, options = {}) {
 }
 
 function client(server, apiKey = ALICE_KEY) {
-  return new OpenAI({ apiKey, baseURL: `${server.url}/v1`, maxRetries: 0 });
-}
-
-async function rejection(promise) {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
-
-/** The PNG's width and height, from its IHDR. */
-function pngSize(b64, what) {
-  const bytes = Buffer.from(b64, 'base64');
-  assert.ok(bytes.subarray(0, 8).equals(PNG_SIGNATURE), `${what} is a PNG`);
-  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+  return gatewayClient(server, apiKey);
 }
 
 const png = (bytes, name = 'image.png') => toFile(bytes, name, { type: 'image/png' });

@@ -37,26 +37,11 @@ export interface Draft {
   checkpoint?: string;
 }
 
-/** The values the form shows for one model: `undefined` where the model does not offer the option. */
-export interface Resolved {
-  size?: string;
-  width: string;
-  height: string;
-  quality?: string;
-  style?: string;
-  n?: number;
-  background?: string;
-  outputFormat?: string;
-  /** Only while the output format is jpeg or webp. */
-  outputCompression?: string;
-  moderation?: string;
-  negativePrompt?: string;
-  seed?: string;
-  steps?: string;
-  cfgScale?: string;
-  sampler?: string;
-  checkpoint?: string;
-}
+/**
+ * The values the form shows for one model: `undefined` where the model does not offer the option
+ * (`outputCompression` only while the output format is jpeg or webp); width and height always set.
+ */
+export type Resolved = Omit<Draft, 'width' | 'height'> & { width: string; height: string };
 
 export type SettingErrors = Partial<
   Record<'size' | 'background' | 'outputCompression' | 'negativePrompt' | 'seed' | 'steps' | 'cfgScale', string>
